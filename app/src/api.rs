@@ -1,0 +1,7 @@
+//! Server functions and the DTOs they return.
+//!
+//! Server functions are public HTTP endpoints: each one validates its input itself. Entities
+//! never cross the wire; `dto` holds what does, built from entities on the server only.
+
+pub mod catalogue;
+pub mod dto;

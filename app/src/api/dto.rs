@@ -1,0 +1,293 @@
+//! Data sent from the server to pages. Times are local Copenhagen wall-clock times, worked out on
+//! the server, so the browser needs no time-zone database.
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+use crate::catalogue::availability::Availability;
+
+macro_rules! slug_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $slug:literal, $key:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// Every value, in display order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The value as it appears in URLs.
+            pub fn slug(self) -> &'static str {
+                match self { $($name::$variant => $slug),+ }
+            }
+
+            /// Translation key of the value's label.
+            pub fn label_key(self) -> &'static str {
+                match self { $($name::$variant => $key),+ }
+            }
+
+            /// Parses a URL value; unknown values are `None`.
+            pub fn from_slug(slug: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.slug() == slug)
+            }
+        }
+    };
+}
+
+slug_enum!(
+    /// Course format.
+    Format {
+        Course => "kursus", "format.course";
+        Series => "forloeb", "format.series";
+        Workshop => "workshop", "format.workshop";
+        ThemeDay => "temadag", "format.theme_day";
+        Talk => "oplaeg", "format.talk";
+        DropIn => "drop-in", "format.drop_in";
+    }
+);
+
+slug_enum!(
+    /// Who a course especially speaks to.
+    Audience {
+        Everyone => "alle", "audience.everyone";
+        OwnExperience => "egen-erfaring", "audience.own_experience";
+        Relatives => "paarorende", "audience.relatives";
+        Professionals => "fagpersoner", "audience.professionals";
+        Young => "unge", "audience.young";
+    }
+);
+
+slug_enum!(
+    /// Kind of teacher.
+    TeacherKind {
+        Peer => "peer", "teacher.peer";
+        Professional => "fagprofessionel", "teacher.professional";
+        Relative => "paarorende", "teacher.relative";
+    }
+);
+
+/// A place: an address and room, or online.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlaceDto {
+    pub name: String,
+    pub street: Option<String>,
+    pub postal_code: Option<String>,
+    pub city: Option<String>,
+    pub room: Option<String>,
+    pub online: bool,
+    pub step_free: bool,
+    pub access_note: String,
+    pub directions: String,
+}
+
+/// One session (undervisningsgang), in local time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionDto {
+    pub id: i32,
+    pub starts: NaiveDateTime,
+    pub ends: NaiveDateTime,
+    pub cancelled: bool,
+    /// Set when the session is somewhere else than the run's usual place.
+    pub place: Option<PlaceDto>,
+}
+
+/// A teacher as the public sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeacherDto {
+    pub id: i32,
+    pub name: String,
+    pub kind: TeacherKind,
+    pub title: Option<String>,
+    pub bio: String,
+}
+
+/// A theme for filters and course pages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThemeDto {
+    pub slug: String,
+    pub name_da: String,
+    pub name_en: String,
+}
+
+/// A school by name, for lists and links.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolRef {
+    pub slug: String,
+    pub name: String,
+}
+
+/// One run (kursusgang / hold) with what a person needs to decide.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunDto {
+    pub id: i32,
+    pub course_slug: String,
+    pub course_title: String,
+    pub course_summary: String,
+    pub format: Format,
+    pub school: SchoolRef,
+    pub place: Option<PlaceDto>,
+    /// All sessions, in order, including past and cancelled ones.
+    pub sessions: Vec<SessionDto>,
+    /// The next session that takes place, if any is still to come.
+    pub next_session: Option<SessionDto>,
+    pub teachers: Vec<TeacherDto>,
+    pub availability: Availability,
+}
+
+impl RunDto {
+    /// The first session that is not cancelled.
+    pub fn first_session(&self) -> Option<&SessionDto> {
+        self.sessions.iter().find(|s| !s.cancelled)
+    }
+
+    /// Number of sessions that take place.
+    pub fn active_sessions(&self) -> usize {
+        self.sessions.iter().filter(|s| !s.cancelled).count()
+    }
+
+    /// True when every session is online.
+    pub fn is_online(&self) -> bool {
+        self.place.as_ref().is_some_and(|p| p.online)
+    }
+}
+
+/// The choices the catalogue's filter form offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueOptions {
+    pub schools: Vec<SchoolRef>,
+    pub themes: Vec<ThemeDto>,
+    /// Months with upcoming sessions, first day of each.
+    pub months: Vec<chrono::NaiveDate>,
+}
+
+/// The course page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CourseDetailDto {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub description: String,
+    pub expectations: String,
+    pub format: Format,
+    pub audience: Audience,
+    pub themes: Vec<ThemeDto>,
+    pub developers: Vec<TeacherDto>,
+    pub school: SchoolRef,
+    pub runs: Vec<RunDto>,
+}
+
+/// A school with its contact details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolDto {
+    pub slug: String,
+    pub name: String,
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+    pub email: String,
+    pub phone: String,
+    pub intro: String,
+    pub opening_hours: String,
+}
+
+/// The school page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolDetailDto {
+    pub school: SchoolDto,
+    pub locations: Vec<PlaceDto>,
+    pub runs: Vec<RunDto>,
+}
+
+#[cfg(feature = "ssr")]
+mod from_entity {
+    use super::*;
+
+    impl From<entity::CourseFormat> for Format {
+        fn from(f: entity::CourseFormat) -> Self {
+            match f {
+                entity::CourseFormat::Course => Format::Course,
+                entity::CourseFormat::Series => Format::Series,
+                entity::CourseFormat::Workshop => Format::Workshop,
+                entity::CourseFormat::ThemeDay => Format::ThemeDay,
+                entity::CourseFormat::Talk => Format::Talk,
+                entity::CourseFormat::DropIn => Format::DropIn,
+            }
+        }
+    }
+
+    impl From<entity::Audience> for Audience {
+        fn from(a: entity::Audience) -> Self {
+            match a {
+                entity::Audience::Everyone => Audience::Everyone,
+                entity::Audience::OwnExperience => Audience::OwnExperience,
+                entity::Audience::Relatives => Audience::Relatives,
+                entity::Audience::Professionals => Audience::Professionals,
+                entity::Audience::Young => Audience::Young,
+            }
+        }
+    }
+
+    impl From<entity::TeacherKind> for TeacherKind {
+        fn from(k: entity::TeacherKind) -> Self {
+            match k {
+                entity::TeacherKind::Peer => TeacherKind::Peer,
+                entity::TeacherKind::Professional => TeacherKind::Professional,
+                entity::TeacherKind::Relative => TeacherKind::Relative,
+            }
+        }
+    }
+
+    impl From<entity::location::Model> for PlaceDto {
+        fn from(l: entity::location::Model) -> Self {
+            PlaceDto {
+                name: l.name,
+                street: l.street,
+                postal_code: l.postal_code,
+                city: l.city,
+                room: l.room,
+                online: l.is_online,
+                step_free: l.step_free,
+                access_note: l.access_note,
+                directions: l.directions,
+            }
+        }
+    }
+
+    impl From<entity::teacher::Model> for TeacherDto {
+        fn from(t: entity::teacher::Model) -> Self {
+            TeacherDto {
+                id: t.id,
+                name: t.name,
+                kind: t.kind.into(),
+                title: t.title,
+                bio: t.bio,
+            }
+        }
+    }
+
+    impl From<entity::theme::Model> for ThemeDto {
+        fn from(t: entity::theme::Model) -> Self {
+            ThemeDto {
+                slug: t.slug,
+                name_da: t.name_da,
+                name_en: t.name_en,
+            }
+        }
+    }
+
+    impl From<entity::school::Model> for SchoolDto {
+        fn from(s: entity::school::Model) -> Self {
+            SchoolDto {
+                slug: s.slug,
+                name: s.name,
+                street: s.street,
+                postal_code: s.postal_code,
+                city: s.city,
+                email: s.email,
+                phone: s.phone,
+                intro: s.intro,
+                opening_hours: s.opening_hours,
+            }
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! How a run, its place, its seats and its teachers are shown.
+
+use leptos::prelude::*;
+
+use crate::api::dto::{PlaceDto, RunDto, SessionDto, TeacherDto};
+use crate::catalogue::availability::Availability;
+use crate::format;
+use crate::i18n::{Locale, use_locale};
+use crate::tr;
+
+/// The seat situation as a short label.
+pub fn availability_text(l: Locale, a: Availability) -> String {
+    match a {
+        Availability::DropIn => tr!(l, "seats.drop_in"),
+        Availability::Open { left: 1 } => tr!(l, "seats.left_one"),
+        Availability::Open { left } => tr!(l, "seats.left_many", count = left),
+        Availability::Waitlist => tr!(l, "seats.waitlist"),
+        Availability::Full => tr!(l, "seats.full"),
+        Availability::NotYetOpen { opens } => {
+            tr!(l, "seats.opens", date = format::date_plain(l, opens.date()))
+        }
+        Availability::Closed => tr!(l, "seats.closed"),
+        Availability::Cancelled => tr!(l, "seats.cancelled"),
+    }
+}
+
+fn availability_class(a: Availability) -> &'static str {
+    match a {
+        Availability::DropIn => "badge badge-dropin",
+        Availability::Open { left } if left <= 2 => "badge badge-few",
+        Availability::Open { .. } => "badge badge-open",
+        Availability::Waitlist => "badge badge-waitlist",
+        _ => "badge badge-closed",
+    }
+}
+
+/// A coloured label for the seat situation; the text carries the meaning, not the colour.
+#[component]
+pub fn AvailabilityBadge(availability: Availability) -> impl IntoView {
+    let l = use_locale();
+    view! { <span class=availability_class(availability)>{availability_text(l, availability)}</span> }
+}
+
+fn sessions_count_text(l: Locale, n: usize) -> String {
+    if n == 1 {
+        tr!(l, "catalogue.one_session")
+    } else {
+        tr!(l, "catalogue.more_sessions", count = n)
+    }
+}
+
+/// One line about a place: name, city, and whether it is step-free.
+#[component]
+pub fn PlaceLine(place: PlaceDto) -> impl IntoView {
+    let l = use_locale();
+    if place.online {
+        return view! { <span class="place"><span class="tag">{tr!(l, "place.online")}</span></span> }
+            .into_any();
+    }
+    let city = place.city.clone().unwrap_or_default();
+    let access = if place.step_free { "place.step_free" } else { "place.not_step_free" };
+    view! {
+        <span class="place">
+            {place.name.clone()}
+            {(!city.is_empty()).then(|| format!(", {city}"))}
+            " · "
+            <span class=if place.step_free { "access access-yes" } else { "access access-no" }>
+                {tr!(l, access)}
+            </span>
+        </span>
+    }
+    .into_any()
+}
+
+/// A run in a list: the course, when, where and seats.
+#[component]
+pub fn RunCard(run: RunDto) -> impl IntoView {
+    let l = use_locale();
+    let href = format!("/kurser/{}#hold-{}", run.course_slug, run.id);
+    let when = run
+        .next_session
+        .as_ref()
+        .map(|s| format::session_when(l, s.starts, s.ends))
+        .unwrap_or_default();
+    let count = sessions_count_text(l, run.active_sessions());
+    let heading_id = format!("kort-{}", run.id);
+    let labelled_by = heading_id.clone();
+    view! {
+        <article class="run-card" aria-labelledby=labelled_by>
+            <p class="run-card-meta">
+                <span class="tag">{tr!(l, run.format.label_key())}</span>
+                <span class="run-card-school">{run.school.name.clone()}</span>
+            </p>
+            <h3 id=heading_id class="run-card-title"><a href=href>{run.course_title.clone()}</a></h3>
+            <p class="run-card-summary">{run.course_summary.clone()}</p>
+            <dl class="run-card-facts">
+                <div>
+                    <dt class="visually-hidden">{tr!(l, "course.sessions")}</dt>
+                    <dd><span class="when">{when}</span>" · "{count}</dd>
+                </div>
+                {run.place.clone().map(|p| view! {
+                    <div>
+                        <dt class="visually-hidden">{tr!(l, "course.place")}</dt>
+                        <dd><PlaceLine place=p/></dd>
+                    </div>
+                })}
+                <div>
+                    <dt class="visually-hidden">{tr!(l, "course.seats")}</dt>
+                    <dd><AvailabilityBadge availability=run.availability/></dd>
+                </div>
+            </dl>
+        </article>
+    }
+}
+
+/// A list of runs as cards.
+#[component]
+pub fn RunList(runs: Vec<RunDto>) -> impl IntoView {
+    view! {
+        <ul class="run-list">
+            {runs.into_iter().map(|run| view! { <li><RunCard run/></li> }).collect_view()}
+        </ul>
+    }
+}
+
+fn session_item(l: Locale, s: SessionDto) -> impl IntoView {
+    let when = format::session_when(l, s.starts, s.ends);
+    view! {
+        <li class:cancelled=s.cancelled>
+            {if s.cancelled {
+                view! { <del>{when}</del>" "<span class="badge badge-closed">{tr!(l, "course.cancelled_session")}</span> }.into_any()
+            } else {
+                view! { <span>{when}</span> }.into_any()
+            }}
+            {s.place.map(|p| view! { <br/><PlaceLine place=p/> })}
+        </li>
+    }
+}
+
+/// A place in full: address, room, access and directions.
+#[component]
+pub fn PlaceDetails(place: PlaceDto) -> impl IntoView {
+    let l = use_locale();
+    let address = [
+        place.street.clone(),
+        match (&place.postal_code, &place.city) {
+            (Some(p), Some(c)) => Some(format!("{p} {c}")),
+            (None, Some(c)) => Some(c.clone()),
+            _ => None,
+        },
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ");
+    view! {
+        <div class="place-details">
+            <p>
+                <strong>{place.name.clone()}</strong>
+                {(!address.is_empty()).then(|| view! { <br/>{address} })}
+                {place.room.clone().map(|r| view! { <br/>{tr!(l, "place.room")}": "{r}})}
+            </p>
+            {(!place.online).then(|| view! {
+                <p class=if place.step_free { "access access-yes" } else { "access access-no" }>
+                    {tr!(l, if place.step_free { "place.step_free" } else { "place.not_step_free" })}
+                    {(!place.access_note.is_empty()).then(|| format!(". {}", place.access_note))}
+                </p>
+            })}
+            {(!place.directions.is_empty()).then(|| view! {
+                <p class="directions"><span class="label">{tr!(l, "place.directions")}": "</span>{place.directions.clone()}</p>
+            })}
+        </div>
+    }
+}
+
+/// A teacher: name, kind, and their own words.
+#[component]
+pub fn TeacherCard(teacher: TeacherDto) -> impl IntoView {
+    let l = use_locale();
+    view! {
+        <div class="teacher-card">
+            <p class="teacher-kind">{tr!(l, teacher.kind.label_key())}</p>
+            <p class="teacher-name">{teacher.name.clone()}</p>
+            {teacher.title.clone().map(|t| view! { <p class="teacher-title">{t}</p> })}
+            {(!teacher.bio.is_empty()).then(|| view! { <p class="teacher-bio">{teacher.bio.clone()}</p> })}
+        </div>
+    }
+}
+
+/// A run in full, as on the course page.
+#[component]
+pub fn RunDetails(run: RunDto) -> impl IntoView {
+    let l = use_locale();
+    let heading = run
+        .next_session
+        .as_ref()
+        .map(|s| format::date_long(l, s.starts.date()))
+        .unwrap_or_default();
+    let anchor = format!("hold-{}", run.id);
+    let heading_id = format!("hold-{}-titel", run.id);
+    let labelled_by = heading_id.clone();
+    let count = sessions_count_text(l, run.active_sessions());
+    let school_href = format!("/skoler/{}", run.school.slug);
+    let teachers = run.teachers.clone();
+    view! {
+        <article class="run-details" id=anchor aria-labelledby=labelled_by>
+            <header class="run-details-head">
+                <h3 id=heading_id>{heading}</h3>
+                <AvailabilityBadge availability=run.availability/>
+            </header>
+            <p class="run-details-school">
+                {tr!(l, "course.held_at")}" "<a href=school_href>{run.school.name.clone()}</a>
+            </p>
+            <div class="run-details-grid">
+                <section>
+                    <h4>{tr!(l, "course.sessions")}" ("{count}")"</h4>
+                    <ol class="session-list">
+                        {run.sessions.into_iter().map(|s| session_item(l, s)).collect_view()}
+                    </ol>
+                </section>
+                {run.place.map(|p| view! {
+                    <section>
+                        <h4>{tr!(l, "course.place")}</h4>
+                        <PlaceDetails place=p/>
+                    </section>
+                })}
+            </div>
+            {(!teachers.is_empty()).then(|| view! {
+                <section>
+                    <h4>{tr!(l, "course.team")}</h4>
+                    <p class="team-line">
+                        {teachers.iter().map(|t| format!("{} ({})", t.name, tr!(l, t.kind.label_key()))).collect::<Vec<_>>().join(" · ")}
+                    </p>
+                </section>
+            })}
+            {(!matches!(run.availability, Availability::DropIn | Availability::Cancelled | Availability::Closed)).then(|| view! {
+                <p class="note">{tr!(l, "course.signup_soon")}</p>
+            })}
+        </article>
+    }
+}

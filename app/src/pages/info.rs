@@ -1,0 +1,73 @@
+//! Plain information pages: privacy notice, accessibility statement and contact.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::catalogue::school_list;
+use crate::i18n::use_locale;
+use crate::pages::{LoadError, school::SchoolContact};
+use crate::tr;
+
+/// A page of headed paragraphs from the translation files: `section.title`, `section.intro`, then
+/// `section.h_x` / `section.p_x` pairs.
+fn text_page(section: &'static str, parts: &'static [&'static str]) -> impl IntoView {
+    let l = use_locale();
+    let key = |k: &str| format!("{section}.{k}");
+    view! {
+        <Title text=tr!(l, key("title").as_str())/>
+        <div class="page-intro">
+            <h1>{tr!(l, key("title").as_str())}</h1>
+            <p class="lead">{tr!(l, key("intro").as_str())}</p>
+        </div>
+        <div class="prose">
+            {parts.iter().map(|p| view! {
+                <h2>{tr!(l, key(&format!("h_{p}")).as_str())}</h2>
+                <p>{tr!(l, key(&format!("p_{p}")).as_str())}</p>
+            }).collect_view()}
+        </div>
+    }
+}
+
+#[component]
+pub fn PrivacyPage() -> impl IntoView {
+    let l = use_locale();
+    view! {
+        {text_page("privacy", &["visit", "signup", "why", "delete", "rights"])}
+        <p class="hint">{tr!(l, "privacy.version")}</p>
+    }
+}
+
+#[component]
+pub fn AccessibilityPage() -> impl IntoView {
+    text_page("accessibility", &["how", "known", "feedback"])
+}
+
+#[component]
+pub fn ContactPage() -> impl IntoView {
+    let l = use_locale();
+    let schools = Resource::new(|| (), |_| school_list());
+    view! {
+        {text_page("contact", &[])}
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match schools.await {
+                    Ok(list) => view! {
+                        <ul class="school-grid">
+                            {list.into_iter().map(|s| {
+                                let href = format!("/skoler/{}", s.slug);
+                                view! {
+                                    <li class="school-card">
+                                        <h2><a href=href>{s.name.clone()}</a></h2>
+                                        <SchoolContact school=s/>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <p class="hint">{tr!(l, "footer.about")}</p>
+    }
+}

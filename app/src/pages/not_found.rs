@@ -1,0 +1,36 @@
+//! The page for addresses that lead nowhere: says so plainly and offers ways on. Answers 404.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::i18n::use_locale;
+use crate::tr;
+
+/// Sets the HTTP status of the page being rendered (server only).
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(status) = http::StatusCode::from_u16(code)
+    {
+        options.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    set_status(404);
+    let l = use_locale();
+    view! {
+        <Title text=tr!(l, "not_found.title")/>
+        <div class="page-intro">
+            <h1>{tr!(l, "not_found.title")}</h1>
+            <p class="lead">{tr!(l, "not_found.body")}</p>
+        </div>
+        <ul class="link-list">
+            <li><a href="/">{tr!(l, "not_found.home")}</a></li>
+            <li><a href="/skoler">{tr!(l, "not_found.schools")}</a></li>
+        </ul>
+    }
+}

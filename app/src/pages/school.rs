@@ -1,0 +1,108 @@
+//! The list of schools and each school's page: address, contact, places and upcoming runs.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::catalogue::{school_detail, school_list};
+use crate::api::dto::{SchoolDetailDto, SchoolDto};
+use crate::components::run::{PlaceDetails, RunList};
+use crate::i18n::use_locale;
+use crate::pages::{LoadError, not_found::NotFound, paragraphs};
+use crate::tr;
+
+/// Address and contact lines of a school.
+#[component]
+pub fn SchoolContact(school: SchoolDto) -> impl IntoView {
+    let l = use_locale();
+    let mailto = format!("mailto:{}", school.email);
+    let tel = format!("tel:{}", school.phone.replace(' ', ""));
+    view! {
+        <dl class="contact-list">
+            <div><dt>{tr!(l, "school.address")}</dt><dd>{school.street.clone()}", "{school.postal_code.clone()}" "{school.city.clone()}</dd></div>
+            <div><dt>{tr!(l, "school.email")}</dt><dd><a href=mailto>{school.email.clone()}</a></dd></div>
+            <div><dt>{tr!(l, "school.phone")}</dt><dd><a href=tel>{school.phone.clone()}</a></dd></div>
+            <div><dt>{tr!(l, "school.opening_hours")}</dt><dd>{school.opening_hours.clone()}</dd></div>
+        </dl>
+    }
+}
+
+#[component]
+pub fn SchoolsPage() -> impl IntoView {
+    let l = use_locale();
+    let schools = Resource::new(|| (), |_| school_list());
+    view! {
+        <Title text=tr!(l, "school.all")/>
+        <div class="page-intro">
+            <h1>{tr!(l, "school.all")}</h1>
+            <p class="lead">{tr!(l, "school.all_intro")}</p>
+        </div>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match schools.await {
+                    Ok(list) => view! {
+                        <ul class="school-grid">
+                            {list.into_iter().map(|s| {
+                                let href = format!("/skoler/{}", s.slug);
+                                view! {
+                                    <li class="school-card">
+                                        <h2><a href=href>{s.name.clone()}</a></h2>
+                                        <SchoolContact school=s/>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn SchoolPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = move || params.with(|p| p.get("slug").unwrap_or_default());
+    let school = Resource::new(slug, school_detail);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match school.await {
+                    Ok(Some(s)) => view! { <SchoolView detail=s/> }.into_any(),
+                    Ok(None) => view! { <NotFound/> }.into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SchoolView(detail: SchoolDetailDto) -> impl IntoView {
+    let l = use_locale();
+    let school = detail.school.clone();
+    view! {
+        <Title text=school.name.clone()/>
+        <div class="page-intro">
+            <h1>{school.name.clone()}</h1>
+            <div class="lead prose">{paragraphs(&school.intro)}</div>
+        </div>
+        <div class="school-layout">
+            <section aria-labelledby="kontakt">
+                <h2 id="kontakt">{tr!(l, "school.contact")}</h2>
+                <SchoolContact school=school.clone()/>
+            </section>
+            <section aria-labelledby="steder">
+                <h2 id="steder">{tr!(l, "school.locations")}</h2>
+                <ul class="plain-list">
+                    {detail.locations.clone().into_iter().map(|place| view! { <li><PlaceDetails place/></li> }).collect_view()}
+                </ul>
+            </section>
+        </div>
+        <section aria-labelledby="skolens-hold">
+            <h2 id="skolens-hold">{tr!(l, "school.courses")}</h2>
+            <RunList runs=detail.runs.clone()/>
+        </section>
+    }
+}

@@ -1,0 +1,66 @@
+//! The HTML document, the router and the page frame.
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{Route, Router, Routes},
+    path,
+};
+
+use crate::components::layout::Layout;
+use crate::i18n::detect_locale;
+use crate::pages::{
+    catalogue::CataloguePage,
+    course::CoursePage,
+    info::{AccessibilityPage, ContactPage, PrivacyPage},
+    not_found::NotFound,
+    school::{SchoolPage, SchoolsPage},
+};
+
+/// The whole HTML document, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = detect_locale();
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="stylesheet" href="/pkg/skolebaenk.css"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: language, page frame and routes. Every route renders fully on the server
+/// before it is sent (`SsrMode::Async`), so pages work without JavaScript and can answer 404.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(detect_locale());
+    view! {
+        <Title formatter=|title: String| format!("{title} – Skolebænk")/>
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("") view=CataloguePage ssr=SsrMode::Async/>
+                    <Route path=path!("/kurser/:slug") view=CoursePage ssr=SsrMode::Async/>
+                    <Route path=path!("/skoler") view=SchoolsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/skoler/:slug") view=SchoolPage ssr=SsrMode::Async/>
+                    <Route path=path!("/kontakt") view=ContactPage ssr=SsrMode::Async/>
+                    <Route path=path!("/privatliv") view=PrivacyPage/>
+                    <Route path=path!("/tilgaengelighed") view=AccessibilityPage/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

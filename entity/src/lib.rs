@@ -1,0 +1,21 @@
+//! sea-orm entities for Skolebænk.
+//!
+//! One module per table, written to match `migration/`. Entities stay on the server: the Leptos
+//! app has its own serde DTOs (see `app::api`), so the database shape can change without
+//! breaking the wire format. Hand-written behaviour lives in the enums and small helpers here,
+//! never in the generated-style `Model` structs.
+
+pub mod booking;
+pub mod course;
+pub mod course_teacher;
+pub mod course_theme;
+pub mod enums;
+pub mod location;
+pub mod run;
+pub mod run_teacher;
+pub mod school;
+pub mod session;
+pub mod teacher;
+pub mod theme;
+
+pub use enums::*;

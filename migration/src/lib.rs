@@ -1,0 +1,19 @@
+//! Database migrations for Skolebænk.
+//!
+//! Migrations are the source of truth for the schema; entities in `entity/` follow them. They run at
+//! server start-up (see `server::db`) and must apply cleanly to an empty SQLite file and an empty
+//! PostgreSQL database, so they only use portable column types and plain indexes.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_create_catalogue;
+
+/// All migrations, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_create_catalogue::Migration)]
+    }
+}

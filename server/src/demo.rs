@@ -1,0 +1,289 @@
+//! Demo data: a network of three invented recovery schools with courses, teachers and runs over
+//! the coming term.
+//!
+//! Dates are laid out relative to today, so the demo never looks stale. Everything is invented:
+//! names, e-mail addresses (on the reserved `.example` domain) and phone numbers (Danish numbers
+//! never start with 0). Loaded only into an empty database, in one transaction.
+
+mod content;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono_tz::Europe::Copenhagen;
+use entity::{
+    BookingStatus, CourseStatus, RunStatus, booking, course, course_teacher, course_theme,
+    location, run, run_teacher, school, session, teacher, theme,
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+    TransactionTrait,
+};
+use std::collections::HashMap;
+
+use content::{COURSES, LOCATIONS, PARTICIPANT_NAMES, RUNS, SCHOOLS, TEACHERS, THEMES};
+
+/// Today's date in Copenhagen.
+pub fn today_in_copenhagen() -> NaiveDate {
+    Utc::now().with_timezone(&Copenhagen).date_naive()
+}
+
+/// A local Copenhagen wall-clock time as a UTC instant. On the one hour a year that occurs
+/// twice, the earlier is taken; a time that does not exist (spring forward) moves an hour on.
+pub fn local_to_utc(date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
+    let naive = date.and_time(time);
+    Copenhagen
+        .from_local_datetime(&naive)
+        .earliest()
+        .or_else(|| Copenhagen.from_local_datetime(&(naive + Duration::hours(1))).earliest())
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| Utc.from_utc_datetime(&naive))
+}
+
+/// Moves a weekend date to the Monday after.
+fn weekday_on_or_after(date: NaiveDate) -> NaiveDate {
+    match date.weekday() {
+        Weekday::Sat => date + Duration::days(2),
+        Weekday::Sun => date + Duration::days(1),
+        _ => date,
+    }
+}
+
+/// True when the database holds no catalogue data at all.
+pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    Ok(school::Entity::find().count(db).await? == 0
+        && course::Entity::find().count(db).await? == 0
+        && teacher::Entity::find().count(db).await? == 0)
+}
+
+/// Loads the demo data if the database is empty. Returns whether it did.
+pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<bool, DbErr> {
+    if !is_empty(db).await? {
+        return Ok(false);
+    }
+    let txn = db.begin().await?;
+    let now = Utc::now();
+
+    let mut schools = HashMap::new();
+    for s in SCHOOLS {
+        let m = school::ActiveModel {
+            slug: Set(s.slug.into()),
+            name: Set(s.name.into()),
+            street: Set(s.street.into()),
+            postal_code: Set(s.postal_code.into()),
+            city: Set(s.city.into()),
+            email: Set(s.email.into()),
+            phone: Set(s.phone.into()),
+            intro: Set(s.intro.into()),
+            opening_hours: Set(s.opening_hours.into()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        schools.insert(s.slug, m.id);
+    }
+
+    let mut locations = HashMap::new();
+    for l in LOCATIONS {
+        let m = location::ActiveModel {
+            school_id: Set(schools[l.school]),
+            name: Set(l.name.into()),
+            street: Set(l.street.map(Into::into)),
+            postal_code: Set(l.postal_code.map(Into::into)),
+            city: Set(l.city.map(Into::into)),
+            room: Set(l.room.map(Into::into)),
+            is_online: Set(l.online),
+            step_free: Set(l.step_free),
+            access_note: Set(l.access_note.into()),
+            directions: Set(l.directions.into()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        locations.insert(l.key, m.id);
+    }
+
+    let mut teachers = HashMap::new();
+    for t in TEACHERS {
+        let m = teacher::ActiveModel {
+            school_id: Set(schools[t.school]),
+            name: Set(t.name.into()),
+            kind: Set(t.kind),
+            title: Set(t.title.map(Into::into)),
+            bio: Set(t.bio.into()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        teachers.insert(t.key, m.id);
+    }
+
+    let mut themes = HashMap::new();
+    for (slug, da, en) in THEMES {
+        let m = theme::ActiveModel {
+            slug: Set((*slug).into()),
+            name_da: Set((*da).into()),
+            name_en: Set((*en).into()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        themes.insert(*slug, m.id);
+    }
+
+    let mut courses = HashMap::new();
+    for c in COURSES {
+        let m = course::ActiveModel {
+            slug: Set(c.slug.into()),
+            school_id: Set(schools[c.school]),
+            title: Set(c.title.into()),
+            summary: Set(c.summary.into()),
+            description: Set(c.description.into()),
+            expectations: Set(c.expectations.into()),
+            format: Set(c.format),
+            audience: Set(c.audience),
+            status: Set(CourseStatus::Published),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        for t in c.themes {
+            course_theme::ActiveModel {
+                course_id: Set(m.id),
+                theme_id: Set(themes[t]),
+            }
+            .insert(&txn)
+            .await?;
+        }
+        for t in c.developers {
+            course_teacher::ActiveModel {
+                course_id: Set(m.id),
+                teacher_id: Set(teachers[t]),
+            }
+            .insert(&txn)
+            .await?;
+        }
+        courses.insert(c.slug, (m.id, c));
+    }
+
+    let mut participant = 0usize;
+    for r in RUNS {
+        let (course_id, c) = courses[r.course];
+        let first_day = weekday_on_or_after(today + Duration::days(r.start_offset_days));
+        let start_time = NaiveTime::from_hms_opt(r.start.0, r.start.1, 0).unwrap_or(NaiveTime::MIN);
+        let first_start = local_to_utc(first_day, start_time);
+        let opens = match r.signup_opens_in_days {
+            Some(days) => local_to_utc(today + Duration::days(days), NaiveTime::MIN + Duration::hours(9)),
+            None => first_start - Duration::days(60),
+        };
+        let m = run::ActiveModel {
+            course_id: Set(course_id),
+            school_id: Set(schools[r.school]),
+            location_id: Set(Some(locations[r.location])),
+            capacity: Set(r.capacity),
+            waitlist_enabled: Set(r.waitlist),
+            signup_opens_at: Set(r.capacity.map(|_| opens)),
+            signup_closes_at: Set(None),
+            status: Set(RunStatus::Published),
+            note: Set(String::new()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        for week in 0..r.sessions {
+            let day = first_day + Duration::weeks(i64::from(week));
+            let starts = local_to_utc(day, start_time);
+            session::ActiveModel {
+                run_id: Set(m.id),
+                starts_at: Set(starts),
+                ends_at: Set(starts + Duration::minutes(c.minutes)),
+                location_id: Set(None),
+                online_url: Set(None),
+                cancelled: Set(r.cancelled_session == Some(week)),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        let team = if r.team.is_empty() { c.developers } else { r.team };
+        for t in team {
+            run_teacher::ActiveModel {
+                run_id: Set(m.id),
+                teacher_id: Set(teachers[t]),
+            }
+            .insert(&txn)
+            .await?;
+        }
+        let bookings = (0..r.confirmed)
+            .map(|_| BookingStatus::Confirmed)
+            .chain((0..r.waitlisted).map(|_| BookingStatus::Waitlisted));
+        for (i, status) in bookings.enumerate() {
+            participant += 1;
+            let name = PARTICIPANT_NAMES[participant % PARTICIPANT_NAMES.len()];
+            booking::ActiveModel {
+                run_id: Set(m.id),
+                name: Set(name.into()),
+                email: Set(format!("deltager{participant}@example.org")),
+                status: Set(status),
+                created_at: Set(opens + Duration::hours(i as i64 + 1)),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+
+    txn.commit().await?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_times_convert_across_dst() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
+        let t = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default();
+        assert_eq!(local_to_utc(d(2027, 1, 12), t(17)).to_rfc3339(), "2027-01-12T16:00:00+00:00");
+        assert_eq!(local_to_utc(d(2027, 6, 15), t(17)).to_rfc3339(), "2027-06-15T15:00:00+00:00");
+        // 02.30 does not exist on 28 March 2027; it becomes 03.30 summer time.
+        assert_eq!(
+            local_to_utc(d(2027, 3, 28), NaiveTime::from_hms_opt(2, 30, 0).unwrap_or_default())
+                .to_rfc3339(),
+            "2027-03-28T01:30:00+00:00"
+        );
+    }
+
+    #[test]
+    fn demo_content_is_consistent() {
+        use std::collections::HashSet;
+        let schools: HashSet<_> = SCHOOLS.iter().map(|s| s.slug).collect();
+        let teachers: HashMap<_, _> = TEACHERS.iter().map(|t| (t.key, t.kind)).collect();
+        let locations: HashSet<_> = LOCATIONS.iter().map(|l| l.key).collect();
+        let themes: HashSet<_> = THEMES.iter().map(|t| t.0).collect();
+        assert_eq!(schools.len(), 3);
+        assert!((14..=20).contains(&COURSES.len()));
+        for c in COURSES {
+            assert!(schools.contains(c.school), "{}", c.slug);
+            assert!(c.themes.iter().all(|t| themes.contains(t)), "{}", c.slug);
+            // Co-production: a peer and a professional or relative teacher develop every course.
+            let kinds: Vec<_> = c.developers.iter().map(|t| teachers[t]).collect();
+            assert!(kinds.contains(&entity::TeacherKind::Peer), "{}", c.slug);
+            assert!(kinds.iter().any(|k| *k != entity::TeacherKind::Peer), "{}", c.slug);
+        }
+        for r in RUNS {
+            assert!(COURSES.iter().any(|c| c.slug == r.course), "{}", r.course);
+            assert!(locations.contains(r.location), "{}", r.location);
+            assert!((1..=8).contains(&r.sessions));
+            assert!(r.team.iter().all(|t| teachers.contains_key(t)));
+        }
+        for kind in [entity::TeacherKind::Peer, entity::TeacherKind::Professional, entity::TeacherKind::Relative] {
+            assert!(TEACHERS.iter().any(|t| t.kind == kind));
+        }
+        assert!(RUNS.iter().any(|r| r.start_offset_days < 0), "some past runs");
+        assert!(RUNS.iter().any(|r| r.capacity.is_none()), "a drop-in café");
+        assert!(RUNS.iter().any(|r| r.capacity.is_some_and(|c| r.confirmed >= c) && r.waitlisted > 0));
+    }
+}

@@ -1,0 +1,9 @@
+//! Skolebænk's server: configuration, database start-up, HTTP routes, demo data and the process
+//! life cycle. The binary in `main.rs` is a thin command-line front over this library, and the
+//! integration tests in `server/tests/` start the same app in-process.
+
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod routes;
+pub mod startup;

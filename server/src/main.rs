@@ -1,0 +1,88 @@
+//! `server`: runs Skolebænk.
+//!
+//! ```text
+//! server            serve the app (migrates, and loads demo data into an empty database)
+//! server migrate    bring the database schema up to date and exit
+//! server seed       load demo data into an empty database and exit
+//! ```
+
+use std::process::ExitCode;
+
+use server::{config::Config, db, demo, startup};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("SKOLEBAENK_LOG")
+                .or_else(|_| EnvFilter::try_from_default_env())
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
+        )
+        .with_target(false)
+        .init();
+
+    let command = std::env::args().nth(1).unwrap_or_else(|| "serve".into());
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(err) => {
+            eprintln!("Configuration error: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match command.as_str() {
+        "serve" => serve(config).await,
+        "migrate" => migrate(config).await,
+        "seed" => seed(config).await,
+        "help" | "--help" | "-h" => {
+            println!("usage: server [serve|migrate|seed]");
+            Ok(())
+        }
+        other => Err(format!("unknown command {other:?}; use serve, migrate or seed")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            tracing::error!("{message}");
+            eprintln!("Error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    tracing::info!(database = %db::redact(&config.database_url), "starting");
+    let state = startup::prepare(&config).await.map_err(|e| e.to_string())?;
+    let listener = startup::bind(&config).await.map_err(|e| e.to_string())?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!("Skolebænk is running at http://{addr}/");
+    println!("Skolebænk is running at http://{addr}/  (stop with Ctrl-C)");
+    startup::serve(listener, startup::router(state), startup::shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn migrate(config: Config) -> Result<(), String> {
+    db::connect_and_migrate(&config.database_url, 1)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("Database schema is up to date.");
+    Ok(())
+}
+
+async fn seed(config: Config) -> Result<(), String> {
+    let conn = db::connect_and_migrate(&config.database_url, 1)
+        .await
+        .map_err(|e| e.to_string())?;
+    if demo::seed_if_empty(&conn, demo::today_in_copenhagen())
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        println!("Demo data loaded.");
+        Ok(())
+    } else {
+        Err("the database already has data; demo data is only loaded into an empty database".into())
+    }
+}

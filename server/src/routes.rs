@@ -1,0 +1,112 @@
+//! HTTP routes outside Leptos' pages: health check, language switch, and the guard against
+//! oversized request lines.
+
+use axum::{
+    Form,
+    body::Body,
+    extract::{Request, State},
+    http::{HeaderValue, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+};
+use app::i18n::{LANGUAGE_COOKIE, Locale};
+use app::state::AppState;
+use sea_orm::ConnectionTrait;
+use serde::Deserialize;
+
+/// Longest accepted path plus query, in bytes. Real catalogue links are far shorter.
+pub const MAX_URI_BYTES: usize = 2048;
+
+/// `GET /healthz`: 200 when the database answers, 503 when it does not.
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    match state.db.execute_unprepared("SELECT 1").await {
+        Ok(_) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            r#"{"status":"ok","database":"ok"}"#,
+        )
+            .into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "health check: database unavailable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::CONTENT_TYPE, "application/json")],
+                r#"{"status":"error","database":"unavailable"}"#,
+            )
+                .into_response()
+        }
+    }
+}
+
+/// The language form: which language, and where to go back to.
+#[derive(Debug, Deserialize)]
+pub struct LanguageForm {
+    sprog: String,
+    #[serde(default)]
+    tilbage: String,
+}
+
+/// `POST /sprog`: remembers the language in a cookie and goes back to the page the person was on.
+pub async fn set_language(Form(form): Form<LanguageForm>) -> Response {
+    let locale = Locale::parse(&form.sprog).unwrap_or_default();
+    let cookie = format!(
+        "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+        locale.code()
+    );
+    let mut response = Redirect::to(&safe_return_path(&form.tilbage)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// Only local paths are followed, so the form cannot send anyone to another site.
+pub fn safe_return_path(path: &str) -> String {
+    let ok = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(char::is_control)
+        && path.len() <= MAX_URI_BYTES;
+    if ok { path.to_string() } else { "/".to_string() }
+}
+
+/// Answers 414 with a short Danish page when the request line is too long, before any page or
+/// server function sees it.
+pub async fn reject_long_uris(request: Request, next: Next) -> Response {
+    let len = request
+        .uri()
+        .path_and_query()
+        .map(|pq| pq.as_str().len())
+        .unwrap_or(0);
+    if len > MAX_URI_BYTES {
+        tracing::info!(len, "rejected over-long request line");
+        let body = "<!DOCTYPE html><html lang=\"da\"><head><meta charset=\"utf-8\">\
+            <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+            <title>Adressen er for lang – Skolebænk</title>\
+            <link rel=\"stylesheet\" href=\"/pkg/skolebaenk.css\"></head><body>\
+            <main id=\"indhold\" class=\"container main\"><h1>Adressen er for lang</h1>\
+            <p class=\"lead\">Linket er længere, end vi kan tage imod. Gå til \
+            <a href=\"/\">forsiden</a> og søg igen.</p></main></body></html>";
+        return (
+            StatusCode::URI_TOO_LONG,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            Body::from(body),
+        )
+            .into_response();
+    }
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn return_paths_stay_on_site() {
+        assert_eq!(safe_return_path("/kurser/x?tema=søvn"), "/kurser/x?tema=søvn");
+        assert_eq!(safe_return_path("//evil.example/"), "/");
+        assert_eq!(safe_return_path("https://evil.example/"), "/");
+        assert_eq!(safe_return_path("/\\evil"), "/");
+        assert_eq!(safe_return_path(""), "/");
+    }
+}
