@@ -20,8 +20,20 @@ fn weekday_name(l: Locale, d: NaiveDate) -> String {
 /// "Tirsdag 8. december 2026" / "Tuesday 8 December 2026".
 pub fn date_long(l: Locale, d: NaiveDate) -> String {
     match l {
-        Locale::Da => format!("{} {}. {} {}", weekday_name(l, d), d.day(), month_name(l, d.month()), d.year()),
-        Locale::En => format!("{} {} {} {}", weekday_name(l, d), d.day(), month_name(l, d.month()), d.year()),
+        Locale::Da => format!(
+            "{} {}. {} {}",
+            weekday_name(l, d),
+            d.day(),
+            month_name(l, d.month()),
+            d.year()
+        ),
+        Locale::En => format!(
+            "{} {} {} {}",
+            weekday_name(l, d),
+            d.day(),
+            month_name(l, d.month()),
+            d.year()
+        ),
     }
 }
 
@@ -52,7 +64,11 @@ pub fn time_range(l: Locale, start: NaiveDateTime, end: NaiveDateTime) -> String
 
 /// "Tirsdag 8. december 2026, kl. 17.00–20.00".
 pub fn session_when(l: Locale, start: NaiveDateTime, end: NaiveDateTime) -> String {
-    format!("{}, {}", date_long(l, start.date()), time_range(l, start, end))
+    format!(
+        "{}, {}",
+        date_long(l, start.date()),
+        time_range(l, start, end)
+    )
 }
 
 /// "December 2026" for a month choice.

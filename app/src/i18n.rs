@@ -149,6 +149,9 @@ mod tests {
     fn translations_resolve_for_both_languages() {
         assert_eq!(tr!(Locale::Da, "nav.courses"), "Kurser");
         assert_eq!(tr!(Locale::En, "nav.courses"), "Courses");
-        assert_eq!(tr!(Locale::Da, "seats.left_many", count = 3), "3 ledige pladser");
+        assert_eq!(
+            tr!(Locale::Da, "seats.left_many", count = 3),
+            "3 ledige pladser"
+        );
     }
 }

@@ -280,16 +280,36 @@ impl MigrationTrait for Migration {
         // Indexes for the catalogue's queries: upcoming sessions, runs by course/school,
         // booking counts by run.
         for (name, table, cols) in [
-            ("idx_session_starts_at", Session::Table.into_iden(), vec![Session::StartsAt.into_iden()]),
-            ("idx_session_run", Session::Table.into_iden(), vec![Session::RunId.into_iden()]),
-            ("idx_run_course", Run::Table.into_iden(), vec![Run::CourseId.into_iden()]),
-            ("idx_run_school", Run::Table.into_iden(), vec![Run::SchoolId.into_iden()]),
+            (
+                "idx_session_starts_at",
+                Session::Table.into_iden(),
+                vec![Session::StartsAt.into_iden()],
+            ),
+            (
+                "idx_session_run",
+                Session::Table.into_iden(),
+                vec![Session::RunId.into_iden()],
+            ),
+            (
+                "idx_run_course",
+                Run::Table.into_iden(),
+                vec![Run::CourseId.into_iden()],
+            ),
+            (
+                "idx_run_school",
+                Run::Table.into_iden(),
+                vec![Run::SchoolId.into_iden()],
+            ),
             (
                 "idx_booking_run_status",
                 Booking::Table.into_iden(),
                 vec![Booking::RunId.into_iden(), Booking::Status.into_iden()],
             ),
-            ("idx_location_school", Location::Table.into_iden(), vec![Location::SchoolId.into_iden()]),
+            (
+                "idx_location_school",
+                Location::Table.into_iden(),
+                vec![Location::SchoolId.into_iden()],
+            ),
         ] {
             let mut index = Index::create();
             index.name(name).table(table);
@@ -315,7 +335,9 @@ impl MigrationTrait for Migration {
             Location::Table.into_iden(),
             School::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -39,8 +39,14 @@ impl Config {
 
     /// Reads the configuration through `lookup`, so tests need not touch the environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let get = |names: &[&str]| names.iter().find_map(|n| lookup(n)).filter(|v| !v.is_empty());
-        let addr_text = get(&["SKOLEBAENK_ADDR", "LEPTOS_SITE_ADDR"]).unwrap_or_else(|| "127.0.0.1:3000".into());
+        let get = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|n| lookup(n))
+                .filter(|v| !v.is_empty())
+        };
+        let addr_text = get(&["SKOLEBAENK_ADDR", "LEPTOS_SITE_ADDR"])
+            .unwrap_or_else(|| "127.0.0.1:3000".into());
         let addr = addr_text.parse().map_err(|_| ConfigError {
             name: "SKOLEBAENK_ADDR",
             value: addr_text.clone(),
@@ -69,7 +75,8 @@ impl Config {
                 reason: "expected a positive whole number",
             })?;
         Ok(Config {
-            database_url: get(&["SKOLEBAENK_DATABASE_URL"]).unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+            database_url: get(&["SKOLEBAENK_DATABASE_URL"])
+                .unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
             addr,
             site_root: get(&["SKOLEBAENK_SITE_ROOT", "LEPTOS_SITE_ROOT"])
                 .unwrap_or_else(|| "target/site".into())
@@ -97,8 +104,9 @@ mod tests {
         let err = Config::from_lookup(|n| (n == "SKOLEBAENK_ADDR").then(|| "nowhere".to_string()))
             .expect_err("bad address");
         assert!(err.to_string().contains("SKOLEBAENK_ADDR"));
-        let err = Config::from_lookup(|n| (n == "SKOLEBAENK_DEMO_DATA").then(|| "maybe".to_string()))
-            .expect_err("bad flag");
+        let err =
+            Config::from_lookup(|n| (n == "SKOLEBAENK_DEMO_DATA").then(|| "maybe".to_string()))
+                .expect_err("bad flag");
         assert!(err.to_string().contains("true or false"));
     }
 }

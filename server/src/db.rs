@@ -14,7 +14,9 @@ pub enum DbStartError {
         path: String,
         source: std::io::Error,
     },
-    #[error("could not connect to the database ({url}): {source}. Check SKOLEBAENK_DATABASE_URL and that the server is running")]
+    #[error(
+        "could not connect to the database ({url}): {source}. Check SKOLEBAENK_DATABASE_URL and that the server is running"
+    )]
     Connect { url: String, source: DbErr },
     #[error("could not bring the database schema up to date: {0}")]
     Migrate(DbErr),
@@ -33,7 +35,10 @@ pub fn redact(url: &str) -> String {
 }
 
 /// Connects, then applies any pending migrations.
-pub async fn connect_and_migrate(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbStartError> {
+pub async fn connect_and_migrate(
+    url: &str,
+    max_connections: u32,
+) -> Result<DatabaseConnection, DbStartError> {
     if let Some(path) = sqlite_file(url)
         && let Some(parent) = Path::new(path).parent()
         && !parent.as_os_str().is_empty()
@@ -49,10 +54,12 @@ pub async fn connect_and_migrate(url: &str, max_connections: u32) -> Result<Data
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false);
-    let db = Database::connect(options).await.map_err(|source| DbStartError::Connect {
-        url: redact(url),
-        source,
-    })?;
+    let db = Database::connect(options)
+        .await
+        .map_err(|source| DbStartError::Connect {
+            url: redact(url),
+            source,
+        })?;
     if db.get_database_backend() == DbBackend::Sqlite {
         // WAL lets readers work while a writer holds the lock. It is a property of the file,
         // so one connection sets it for all. (sqlx turns foreign keys on for every connection.)
@@ -63,13 +70,17 @@ pub async fn connect_and_migrate(url: &str, max_connections: u32) -> Result<Data
                 source,
             })?;
     }
-    Migrator::up(&db, None).await.map_err(DbStartError::Migrate)?;
+    Migrator::up(&db, None)
+        .await
+        .map_err(DbStartError::Migrate)?;
     Ok(db)
 }
 
 /// The file path of a `sqlite://` URL, if it names a file.
 fn sqlite_file(url: &str) -> Option<&str> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or_default();
     (!path.is_empty() && path != ":memory:").then_some(path)
 }
@@ -80,13 +91,22 @@ mod tests {
 
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(redact("postgres://app:secret@db:5432/x"), "postgres://app:***@db:5432/x");
-        assert_eq!(redact("sqlite://data/x.db?mode=rwc"), "sqlite://data/x.db?mode=rwc");
+        assert_eq!(
+            redact("postgres://app:secret@db:5432/x"),
+            "postgres://app:***@db:5432/x"
+        );
+        assert_eq!(
+            redact("sqlite://data/x.db?mode=rwc"),
+            "sqlite://data/x.db?mode=rwc"
+        );
     }
 
     #[test]
     fn sqlite_paths() {
-        assert_eq!(sqlite_file("sqlite://data/x.db?mode=rwc"), Some("data/x.db"));
+        assert_eq!(
+            sqlite_file("sqlite://data/x.db?mode=rwc"),
+            Some("data/x.db")
+        );
         assert_eq!(sqlite_file("sqlite::memory:"), None);
         assert_eq!(sqlite_file("postgres://h/db"), None);
     }

@@ -33,7 +33,11 @@ pub fn local_to_utc(date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
     Copenhagen
         .from_local_datetime(&naive)
         .earliest()
-        .or_else(|| Copenhagen.from_local_datetime(&(naive + Duration::hours(1))).earliest())
+        .or_else(|| {
+            Copenhagen
+                .from_local_datetime(&(naive + Duration::hours(1)))
+                .earliest()
+        })
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or_else(|| Utc.from_utc_datetime(&naive))
 }
@@ -173,7 +177,10 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
         let start_time = NaiveTime::from_hms_opt(r.start.0, r.start.1, 0).unwrap_or(NaiveTime::MIN);
         let first_start = local_to_utc(first_day, start_time);
         let opens = match r.signup_opens_in_days {
-            Some(days) => local_to_utc(today + Duration::days(days), NaiveTime::MIN + Duration::hours(9)),
+            Some(days) => local_to_utc(
+                today + Duration::days(days),
+                NaiveTime::MIN + Duration::hours(9),
+            ),
             None => first_start - Duration::days(60),
         };
         let m = run::ActiveModel {
@@ -206,7 +213,11 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
             .insert(&txn)
             .await?;
         }
-        let team = if r.team.is_empty() { c.developers } else { r.team };
+        let team = if r.team.is_empty() {
+            c.developers
+        } else {
+            r.team
+        };
         for t in team {
             run_teacher::ActiveModel {
                 run_id: Set(m.id),
@@ -246,12 +257,21 @@ mod tests {
     fn local_times_convert_across_dst() {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
         let t = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default();
-        assert_eq!(local_to_utc(d(2027, 1, 12), t(17)).to_rfc3339(), "2027-01-12T16:00:00+00:00");
-        assert_eq!(local_to_utc(d(2027, 6, 15), t(17)).to_rfc3339(), "2027-06-15T15:00:00+00:00");
+        assert_eq!(
+            local_to_utc(d(2027, 1, 12), t(17)).to_rfc3339(),
+            "2027-01-12T16:00:00+00:00"
+        );
+        assert_eq!(
+            local_to_utc(d(2027, 6, 15), t(17)).to_rfc3339(),
+            "2027-06-15T15:00:00+00:00"
+        );
         // 02.30 does not exist on 28 March 2027; it becomes 03.30 summer time.
         assert_eq!(
-            local_to_utc(d(2027, 3, 28), NaiveTime::from_hms_opt(2, 30, 0).unwrap_or_default())
-                .to_rfc3339(),
+            local_to_utc(
+                d(2027, 3, 28),
+                NaiveTime::from_hms_opt(2, 30, 0).unwrap_or_default()
+            )
+            .to_rfc3339(),
             "2027-03-28T01:30:00+00:00"
         );
     }
@@ -263,27 +283,45 @@ mod tests {
         let teachers: HashMap<_, _> = TEACHERS.iter().map(|t| (t.key, t.kind)).collect();
         let locations: HashSet<_> = LOCATIONS.iter().map(|l| l.key).collect();
         let themes: HashSet<_> = THEMES.iter().map(|t| t.0).collect();
+        let co_produced = |team: &[&str]| {
+            let kinds: Vec<_> = team.iter().map(|t| teachers[t]).collect();
+            kinds.contains(&entity::TeacherKind::Peer)
+                && kinds.iter().any(|k| *k != entity::TeacherKind::Peer)
+        };
         assert_eq!(schools.len(), 3);
         assert!((14..=20).contains(&COURSES.len()));
         for c in COURSES {
             assert!(schools.contains(c.school), "{}", c.slug);
             assert!(c.themes.iter().all(|t| themes.contains(t)), "{}", c.slug);
             // Co-production: a peer and a professional or relative teacher develop every course.
-            let kinds: Vec<_> = c.developers.iter().map(|t| teachers[t]).collect();
-            assert!(kinds.contains(&entity::TeacherKind::Peer), "{}", c.slug);
-            assert!(kinds.iter().any(|k| *k != entity::TeacherKind::Peer), "{}", c.slug);
+            assert!(co_produced(c.developers), "{}", c.slug);
         }
         for r in RUNS {
             assert!(COURSES.iter().any(|c| c.slug == r.course), "{}", r.course);
             assert!(locations.contains(r.location), "{}", r.location);
             assert!((1..=8).contains(&r.sessions));
             assert!(r.team.iter().all(|t| teachers.contains_key(t)));
+            assert!(
+                r.team.is_empty() || co_produced(r.team),
+                "team of {}",
+                r.course
+            );
         }
-        for kind in [entity::TeacherKind::Peer, entity::TeacherKind::Professional, entity::TeacherKind::Relative] {
+        for kind in [
+            entity::TeacherKind::Peer,
+            entity::TeacherKind::Professional,
+            entity::TeacherKind::Relative,
+        ] {
             assert!(TEACHERS.iter().any(|t| t.kind == kind));
         }
-        assert!(RUNS.iter().any(|r| r.start_offset_days < 0), "some past runs");
+        assert!(
+            RUNS.iter().any(|r| r.start_offset_days < 0),
+            "some past runs"
+        );
         assert!(RUNS.iter().any(|r| r.capacity.is_none()), "a drop-in café");
-        assert!(RUNS.iter().any(|r| r.capacity.is_some_and(|c| r.confirmed >= c) && r.waitlisted > 0));
+        assert!(
+            RUNS.iter()
+                .any(|r| r.capacity.is_some_and(|c| r.confirmed >= c) && r.waitlisted > 0)
+        );
     }
 }

@@ -38,7 +38,9 @@ async fn main() -> ExitCode {
             println!("usage: server [serve|migrate|seed]");
             Ok(())
         }
-        other => Err(format!("unknown command {other:?}; use serve, migrate or seed")),
+        other => Err(format!(
+            "unknown command {other:?}; use serve, migrate or seed"
+        )),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

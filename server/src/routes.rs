@@ -1,6 +1,8 @@
 //! HTTP routes outside Leptos' pages: health check, language switch, and the guard against
 //! oversized request lines.
 
+use app::i18n::{LANGUAGE_COOKIE, Locale};
+use app::state::AppState;
 use axum::{
     Form,
     body::Body,
@@ -9,8 +11,6 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
-use app::i18n::{LANGUAGE_COOKIE, Locale};
-use app::state::AppState;
 use sea_orm::ConnectionTrait;
 use serde::Deserialize;
 
@@ -67,7 +67,11 @@ pub fn safe_return_path(path: &str) -> String {
         && !path.contains('\\')
         && !path.chars().any(char::is_control)
         && path.len() <= MAX_URI_BYTES;
-    if ok { path.to_string() } else { "/".to_string() }
+    if ok {
+        path.to_string()
+    } else {
+        "/".to_string()
+    }
 }
 
 /// Answers 414 with a short Danish page when the request line is too long, before any page or
@@ -103,7 +107,10 @@ mod tests {
 
     #[test]
     fn return_paths_stay_on_site() {
-        assert_eq!(safe_return_path("/kurser/x?tema=søvn"), "/kurser/x?tema=søvn");
+        assert_eq!(
+            safe_return_path("/kurser/x?tema=søvn"),
+            "/kurser/x?tema=søvn"
+        );
         assert_eq!(safe_return_path("//evil.example/"), "/");
         assert_eq!(safe_return_path("https://evil.example/"), "/");
         assert_eq!(safe_return_path("/\\evil"), "/");

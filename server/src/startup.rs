@@ -3,7 +3,10 @@
 use std::future::Future;
 
 use app::{App, shell, state::AppState};
-use axum::{Router, routing::{get, post}};
+use axum::{
+    Router,
+    routing::{get, post},
+};
 use leptos::prelude::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
@@ -25,8 +28,13 @@ pub enum StartError {
     Database(#[from] DbStartError),
     #[error("could not load demo data: {0}")]
     Demo(sea_orm::DbErr),
-    #[error("could not listen on {addr}: {source}. Is another program using the port? Set SKOLEBAENK_ADDR to another address")]
-    Bind { addr: String, source: std::io::Error },
+    #[error(
+        "could not listen on {addr}: {source}. Is another program using the port? Set SKOLEBAENK_ADDR to another address"
+    )]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
     #[error("server error: {0}")]
     Serve(std::io::Error),
 }
@@ -37,7 +45,10 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     let db = connect_and_migrate(&config.database_url, config.max_db_connections).await?;
     if config.demo_data {
         let today = crate::demo::today_in_copenhagen();
-        if crate::demo::seed_if_empty(&db, today).await.map_err(StartError::Demo)? {
+        if crate::demo::seed_if_empty(&db, today)
+            .await
+            .map_err(StartError::Demo)?
+        {
             tracing::info!("loaded demo data into the empty database");
         }
     }
@@ -85,10 +96,12 @@ pub fn router(state: AppState) -> Router {
 
 /// Binds the configured address, with a clear error when it is taken.
 pub async fn bind(config: &Config) -> Result<TcpListener, StartError> {
-    TcpListener::bind(config.addr).await.map_err(|source| StartError::Bind {
-        addr: config.addr.to_string(),
-        source,
-    })
+    TcpListener::bind(config.addr)
+        .await
+        .map_err(|source| StartError::Bind {
+            addr: config.addr.to_string(),
+            source,
+        })
 }
 
 /// Serves until `shutdown` completes, then lets requests in flight finish.

@@ -9,7 +9,7 @@ use crate::catalogue::filter::CatalogueFilter;
 use crate::error::AppError;
 
 /// Upcoming runs that match `filter`, soonest first.
-#[server(input = Json)]
+#[server(endpoint = "catalogue_runs", input = Json)]
 pub async fn catalogue_runs(filter: CatalogueFilter) -> Result<Vec<RunDto>, AppError> {
     let state = load::state()?;
     let filter = filter.sanitized();
@@ -17,28 +17,28 @@ pub async fn catalogue_runs(filter: CatalogueFilter) -> Result<Vec<RunDto>, AppE
 }
 
 /// The schools, themes and months the filter form offers.
-#[server]
+#[server(endpoint = "filter_choices")]
 pub async fn filter_choices() -> Result<CatalogueOptions, AppError> {
     let state = load::state()?;
     Ok(load::options(&state.db, chrono::Utc::now()).await?)
 }
 
 /// A published course with its upcoming runs; `None` when there is no such course.
-#[server]
+#[server(endpoint = "course_detail")]
 pub async fn course_detail(slug: String) -> Result<Option<CourseDetailDto>, AppError> {
     let state = load::state()?;
     Ok(load::course(&state.db, &slug, chrono::Utc::now()).await?)
 }
 
 /// A school with its places and upcoming runs; `None` when there is no such school.
-#[server]
+#[server(endpoint = "school_detail")]
 pub async fn school_detail(slug: String) -> Result<Option<SchoolDetailDto>, AppError> {
     let state = load::state()?;
     Ok(load::school(&state.db, &slug, chrono::Utc::now()).await?)
 }
 
 /// All schools, by name.
-#[server]
+#[server(endpoint = "school_list")]
 pub async fn school_list() -> Result<Vec<SchoolDto>, AppError> {
     let state = load::state()?;
     Ok(load::schools(&state.db).await?)
@@ -96,7 +96,11 @@ pub mod load {
         confirmed: HashMap<i32, i64>,
     }
 
-    async fn load(db: &DatabaseConnection, scope: Scope, now: DateTime<Utc>) -> Result<Loaded, DbErr> {
+    async fn load(
+        db: &DatabaseConnection,
+        scope: Scope,
+        now: DateTime<Utc>,
+    ) -> Result<Loaded, DbErr> {
         let upcoming_run_ids: BTreeSet<i32> = session::Entity::find()
             .select_only()
             .column(session::Column::RunId)
@@ -237,7 +241,9 @@ pub mod load {
 
     impl Loaded {
         fn place(&self, id: Option<i32>) -> Option<PlaceDto> {
-            id.and_then(|id| self.locations.get(&id)).cloned().map(PlaceDto::from)
+            id.and_then(|id| self.locations.get(&id))
+                .cloned()
+                .map(PlaceDto::from)
         }
 
         fn session_dto(&self, run: &run::Model, s: &session::Model) -> SessionDto {
@@ -257,7 +263,11 @@ pub mod load {
         fn run_dto(&self, run: &run::Model, now: DateTime<Utc>) -> Option<RunDto> {
             let course = self.courses.get(&run.course_id)?;
             let school = self.schools.get(&run.school_id)?;
-            let sessions = self.sessions.get(&run.id).map(Vec::as_slice).unwrap_or_default();
+            let sessions = self
+                .sessions
+                .get(&run.id)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
             let first_start = sessions.iter().find(|s| !s.cancelled).map(|s| s.starts_at);
             let facts = SeatFacts {
                 cancelled: run.status == RunStatus::Cancelled,
@@ -300,7 +310,13 @@ pub mod load {
             })
         }
 
-        fn facts<'a>(&'a self, run: &run::Model, dto: &RunDto, course: &'a course::Model, session_facts: &'a [SessionFacts]) -> RunFacts<'a> {
+        fn facts<'a>(
+            &'a self,
+            run: &run::Model,
+            dto: &RunDto,
+            course: &'a course::Model,
+            session_facts: &'a [SessionFacts],
+        ) -> RunFacts<'a> {
             RunFacts {
                 school_slug: self
                     .schools
@@ -348,7 +364,9 @@ pub mod load {
                 .collect();
             out.sort_by(|a, b| {
                 let key = |r: &RunDto| r.next_session.as_ref().map(|s| s.starts);
-                key(a).cmp(&key(b)).then(a.course_title.cmp(&b.course_title))
+                key(a)
+                    .cmp(&key(b))
+                    .then(a.course_title.cmp(&b.course_title))
             });
             out
         }
@@ -362,7 +380,10 @@ pub mod load {
         Ok(load(db, Scope::All, now).await?.select(filter, now))
     }
 
-    pub async fn options(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<CatalogueOptions, DbErr> {
+    pub async fn options(
+        db: &DatabaseConnection,
+        now: DateTime<Utc>,
+    ) -> Result<CatalogueOptions, DbErr> {
         let loaded = load(db, Scope::All, now).await?;
         let mut schools: Vec<SchoolRef> = loaded
             .schools

@@ -82,7 +82,9 @@ mod tests {
     use chrono::TimeZone;
 
     fn at(d: u32, h: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2027, 1, d, h, 0, 0).single().unwrap_or_default()
+        Utc.with_ymd_and_hms(2027, 1, d, h, 0, 0)
+            .single()
+            .unwrap_or_default()
     }
 
     fn facts() -> SeatFacts {
@@ -104,16 +106,28 @@ mod tests {
 
     #[test]
     fn seats_left_while_open() {
-        assert_eq!(availability(facts(), at(5, 8), local), Availability::Open { left: 6 });
+        assert_eq!(
+            availability(facts(), at(5, 8), local),
+            Availability::Open { left: 6 }
+        );
     }
 
     #[test]
     fn full_run_offers_waitlist_or_not() {
-        let full = SeatFacts { confirmed: 10, ..facts() };
+        let full = SeatFacts {
+            confirmed: 10,
+            ..facts()
+        };
         assert_eq!(availability(full, at(5, 8), local), Availability::Waitlist);
-        let no_list = SeatFacts { waitlist_enabled: false, ..full };
+        let no_list = SeatFacts {
+            waitlist_enabled: false,
+            ..full
+        };
         assert_eq!(availability(no_list, at(5, 8), local), Availability::Full);
-        let over = SeatFacts { confirmed: 12, ..facts() };
+        let over = SeatFacts {
+            confirmed: 12,
+            ..facts()
+        };
         assert_eq!(availability(over, at(5, 8), local), Availability::Waitlist);
     }
 
@@ -121,20 +135,46 @@ mod tests {
     fn window_before_and_after() {
         assert_eq!(
             availability(facts(), at(1, 7), local),
-            Availability::NotYetOpen { opens: at(1, 8).naive_utc() }
+            Availability::NotYetOpen {
+                opens: at(1, 8).naive_utc()
+            }
         );
-        assert_eq!(availability(facts(), at(20, 16), local), Availability::Closed);
-        let closes_early = SeatFacts { signup_closes_at: Some(at(18, 12)), ..facts() };
-        assert_eq!(availability(closes_early, at(19, 8), local), Availability::Closed);
+        assert_eq!(
+            availability(facts(), at(20, 16), local),
+            Availability::Closed
+        );
+        let closes_early = SeatFacts {
+            signup_closes_at: Some(at(18, 12)),
+            ..facts()
+        };
+        assert_eq!(
+            availability(closes_early, at(19, 8), local),
+            Availability::Closed
+        );
     }
 
     #[test]
     fn drop_in_and_cancelled() {
-        let drop_in = SeatFacts { drop_in: true, ..facts() };
+        let drop_in = SeatFacts {
+            drop_in: true,
+            ..facts()
+        };
         assert_eq!(availability(drop_in, at(5, 8), local), Availability::DropIn);
-        let no_capacity = SeatFacts { capacity: None, ..facts() };
-        assert_eq!(availability(no_capacity, at(5, 8), local), Availability::DropIn);
-        let cancelled = SeatFacts { cancelled: true, ..facts() };
-        assert_eq!(availability(cancelled, at(5, 8), local), Availability::Cancelled);
+        let no_capacity = SeatFacts {
+            capacity: None,
+            ..facts()
+        };
+        assert_eq!(
+            availability(no_capacity, at(5, 8), local),
+            Availability::DropIn
+        );
+        let cancelled = SeatFacts {
+            cancelled: true,
+            ..facts()
+        };
+        assert_eq!(
+            availability(cancelled, at(5, 8), local),
+            Availability::Cancelled
+        );
     }
 }

@@ -72,7 +72,9 @@ impl Mode {
     }
 
     fn parse(s: &str) -> Option<Self> {
-        [Mode::Online, Mode::Physical].into_iter().find(|m| m.slug() == s)
+        [Mode::Online, Mode::Physical]
+            .into_iter()
+            .find(|m| m.slug() == s)
     }
 }
 
@@ -161,7 +163,8 @@ impl CatalogueFilter {
             f.to = Some(from);
         }
         f.weekdays.sort_unstable();
-        f.times.sort_by_key(|t| TimeOfDay::ALL.iter().position(|x| x == t));
+        f.times
+            .sort_by_key(|t| TimeOfDay::ALL.iter().position(|x| x == t));
         f
     }
 
@@ -343,28 +346,53 @@ mod tests {
 
     #[test]
     fn query_round_trips() {
-        let f = parse(&[("q", "mad & budget"), ("dag", "fre"), ("tid", "formiddag"), ("ledige", "ja")]);
+        let f = parse(&[
+            ("q", "mad & budget"),
+            ("dag", "fre"),
+            ("tid", "formiddag"),
+            ("ledige", "ja"),
+        ]);
         let q = f.to_query();
         assert_eq!(q, "q=mad%20%26%20budget&dag=fre&tid=formiddag&ledige=ja");
         let back: Vec<(String, String)> = q
             .split('&')
             .filter_map(|p| p.split_once('='))
-            .map(|(k, v)| (k.to_string(), urlencoding::decode(v).map(|c| c.into_owned()).unwrap_or_default()))
+            .map(|(k, v)| {
+                (
+                    k.to_string(),
+                    urlencoding::decode(v)
+                        .map(|c| c.into_owned())
+                        .unwrap_or_default(),
+                )
+            })
             .collect();
-        assert_eq!(CatalogueFilter::from_pairs(back.iter().map(|(k, v)| (k.as_str(), v.as_str()))), f);
+        assert_eq!(
+            CatalogueFilter::from_pairs(back.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+            f
+        );
     }
 
     #[test]
     fn month_and_range_intersect() {
-        let f = parse(&[("maaned", "2027-02"), ("fra", "2027-02-10"), ("til", "2027-05-01")]);
+        let f = parse(&[
+            ("maaned", "2027-02"),
+            ("fra", "2027-02-10"),
+            ("til", "2027-05-01"),
+        ]);
         assert_eq!(
             f.date_range(),
-            (NaiveDate::from_ymd_opt(2027, 2, 10), NaiveDate::from_ymd_opt(2027, 2, 28))
+            (
+                NaiveDate::from_ymd_opt(2027, 2, 10),
+                NaiveDate::from_ymd_opt(2027, 2, 28)
+            )
         );
         let leap = parse(&[("maaned", "2028-02")]);
         assert_eq!(leap.date_range().1, NaiveDate::from_ymd_opt(2028, 2, 29));
         let december = parse(&[("maaned", "2026-12")]);
-        assert_eq!(december.date_range().1, NaiveDate::from_ymd_opt(2026, 12, 31));
+        assert_eq!(
+            december.date_range().1,
+            NaiveDate::from_ymd_opt(2026, 12, 31)
+        );
     }
 
     #[test]

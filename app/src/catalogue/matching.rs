@@ -38,7 +38,11 @@ pub struct RunFacts<'a> {
 /// True when the run has a session still to come that satisfies the date, weekday and time
 /// filters, and the run itself satisfies the rest.
 pub fn matches(filter: &CatalogueFilter, run: &RunFacts<'_>, now: DateTime<Utc>) -> bool {
-    if filter.school.as_deref().is_some_and(|s| s != run.school_slug) {
+    if filter
+        .school
+        .as_deref()
+        .is_some_and(|s| s != run.school_slug)
+    {
         return false;
     }
     if let Some(theme) = &filter.theme
@@ -101,7 +105,9 @@ mod tests {
     use chrono::TimeZone;
 
     fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).single().unwrap_or_default()
+        Utc.with_ymd_and_hms(y, mo, d, h, mi, 0)
+            .single()
+            .unwrap_or_default()
     }
 
     fn session(start: DateTime<Utc>) -> SessionFacts {
@@ -139,7 +145,11 @@ mod tests {
     fn date_range_uses_local_date_across_autumn_dst_change() {
         let s = [session(utc(2026, 10, 24, 22, 30))];
         let r = run(&s);
-        assert!(matches(&filter(&[("fra", "2026-10-25"), ("til", "2026-10-25")]), &r, LONG_AGO()));
+        assert!(matches(
+            &filter(&[("fra", "2026-10-25"), ("til", "2026-10-25")]),
+            &r,
+            LONG_AGO()
+        ));
         assert!(!matches(&filter(&[("til", "2026-10-24")]), &r, LONG_AGO()));
         assert!(matches(&filter(&[("dag", "soen")]), &r, LONG_AGO()));
         assert!(!matches(&filter(&[("dag", "loer")]), &r, LONG_AGO()));
@@ -150,10 +160,22 @@ mod tests {
     #[test]
     fn date_range_uses_local_date_across_spring_dst_change() {
         let late = [session(utc(2027, 3, 28, 23, 30))];
-        assert!(matches(&filter(&[("fra", "2027-03-29")]), &run(&late), LONG_AGO()));
+        assert!(matches(
+            &filter(&[("fra", "2027-03-29")]),
+            &run(&late),
+            LONG_AGO()
+        ));
         let before = [session(utc(2027, 3, 27, 22, 30))];
-        assert!(matches(&filter(&[("til", "2027-03-27")]), &run(&before), LONG_AGO()));
-        assert!(!matches(&filter(&[("fra", "2027-03-28")]), &run(&before), LONG_AGO()));
+        assert!(matches(
+            &filter(&[("til", "2027-03-27")]),
+            &run(&before),
+            LONG_AGO()
+        ));
+        assert!(!matches(
+            &filter(&[("fra", "2027-03-28")]),
+            &run(&before),
+            LONG_AGO()
+        ));
     }
 
     /// 16.00 UTC is 18.00 in summer and 17.00 in winter: evening both times. 15.30 UTC is 17.30
@@ -168,30 +190,59 @@ mod tests {
         assert!(!matches(&afternoon, &run(&summer), LONG_AGO()));
         assert!(matches(&afternoon, &run(&winter), LONG_AGO()));
         assert!(!matches(&evening, &run(&winter), LONG_AGO()));
-        assert_eq!(TimeOfDay::of_hour(to_local(utc(2027, 1, 12, 8, 0)).hour()), TimeOfDay::Morning);
+        assert_eq!(
+            TimeOfDay::of_hour(to_local(utc(2027, 1, 12, 8, 0)).hour()),
+            TimeOfDay::Morning
+        );
     }
 
     #[test]
     fn weekday_and_time_must_hold_for_the_same_session() {
         // Tuesday morning (09.00 local) and Thursday evening (18.00 local), January: UTC+1.
-        let s = [session(utc(2027, 1, 12, 8, 0)), session(utc(2027, 1, 14, 17, 0))];
+        let s = [
+            session(utc(2027, 1, 12, 8, 0)),
+            session(utc(2027, 1, 14, 17, 0)),
+        ];
         let r = run(&s);
-        assert!(matches(&filter(&[("dag", "tir"), ("tid", "formiddag")]), &r, LONG_AGO()));
-        assert!(matches(&filter(&[("dag", "tor"), ("tid", "aften")]), &r, LONG_AGO()));
-        assert!(!matches(&filter(&[("dag", "tir"), ("tid", "aften")]), &r, LONG_AGO()));
+        assert!(matches(
+            &filter(&[("dag", "tir"), ("tid", "formiddag")]),
+            &r,
+            LONG_AGO()
+        ));
+        assert!(matches(
+            &filter(&[("dag", "tor"), ("tid", "aften")]),
+            &r,
+            LONG_AGO()
+        ));
+        assert!(!matches(
+            &filter(&[("dag", "tir"), ("tid", "aften")]),
+            &r,
+            LONG_AGO()
+        ));
     }
 
     #[test]
     fn month_filter_is_local_month() {
         // 23.30 UTC on 31 January 2027 is 00.30 on 1 February in Copenhagen.
         let s = [session(utc(2027, 1, 31, 23, 30))];
-        assert!(matches(&filter(&[("maaned", "2027-02")]), &run(&s), LONG_AGO()));
-        assert!(!matches(&filter(&[("maaned", "2027-01")]), &run(&s), LONG_AGO()));
+        assert!(matches(
+            &filter(&[("maaned", "2027-02")]),
+            &run(&s),
+            LONG_AGO()
+        ));
+        assert!(!matches(
+            &filter(&[("maaned", "2027-01")]),
+            &run(&s),
+            LONG_AGO()
+        ));
     }
 
     #[test]
     fn past_and_cancelled_sessions_do_not_count() {
-        let mut s = [session(utc(2027, 1, 12, 8, 0)), session(utc(2027, 1, 19, 8, 0))];
+        let mut s = [
+            session(utc(2027, 1, 12, 8, 0)),
+            session(utc(2027, 1, 19, 8, 0)),
+        ];
         let now = utc(2027, 1, 15, 0, 0);
         assert!(matches(&filter(&[("maaned", "2027-01")]), &run(&s), now));
         assert!(!matches(&filter(&[("til", "2027-01-13")]), &run(&s), now));
@@ -213,7 +264,11 @@ mod tests {
         assert!(!matches(&filter(&[("format", "workshop")]), &r, LONG_AGO()));
         assert!(!matches(&filter(&[("for", "paarorende")]), &r, LONG_AGO()));
         let themes = vec!["soevn".to_string()];
-        let themed = RunFacts { theme_slugs: &themes, has_room: false, ..run(&s) };
+        let themed = RunFacts {
+            theme_slugs: &themes,
+            has_room: false,
+            ..run(&s)
+        };
         assert!(matches(&filter(&[("tema", "soevn")]), &themed, LONG_AGO()));
         assert!(!matches(&filter(&[("tema", "angst")]), &themed, LONG_AGO()));
         assert!(!matches(&filter(&[("ledige", "ja")]), &themed, LONG_AGO()));

@@ -58,7 +58,11 @@ pub fn PlaceLine(place: PlaceDto) -> impl IntoView {
             .into_any();
     }
     let city = place.city.clone().unwrap_or_default();
-    let access = if place.step_free { "place.step_free" } else { "place.not_step_free" };
+    let access = if place.step_free {
+        "place.step_free"
+    } else {
+        "place.not_step_free"
+    };
     view! {
         <span class="place">
             {place.name.clone()}

@@ -28,7 +28,12 @@ const KEYS: [&str; 12] = [
 pub fn filter_from_params(map: &ParamsMap) -> CatalogueFilter {
     let pairs: Vec<(&str, String)> = KEYS
         .iter()
-        .flat_map(|k| map.get_all(k).unwrap_or_default().into_iter().map(move |v| (*k, v)))
+        .flat_map(|k| {
+            map.get_all(k)
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |v| (*k, v))
+        })
         .collect();
     CatalogueFilter::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
 }
@@ -117,8 +122,11 @@ fn FilterForm(options: CatalogueOptions, filter: Memo<CatalogueFilter>) -> impl 
         Locale::En => en.to_string(),
     };
 
-    let schools: Vec<(String, String)> =
-        options.schools.iter().map(|s| (s.slug.clone(), s.name.clone())).collect();
+    let schools: Vec<(String, String)> = options
+        .schools
+        .iter()
+        .map(|s| (s.slug.clone(), s.name.clone()))
+        .collect();
     let themes: Vec<(String, String)> = options
         .themes
         .iter()
@@ -139,12 +147,18 @@ fn FilterForm(options: CatalogueOptions, filter: Memo<CatalogueFilter>) -> impl 
         .map(|m| (format::month_value(*m), format::month_label(l, *m)))
         .collect();
     let modes = vec![
-        (Mode::Physical.slug().to_string(), tr!(l, "catalogue.physical")),
+        (
+            Mode::Physical.slug().to_string(),
+            tr!(l, "catalogue.physical"),
+        ),
         (Mode::Online.slug().to_string(), tr!(l, "catalogue.online")),
     ];
     let any = tr!(l, "catalogue.any");
 
-    let date_value = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+    let date_value = |d: Option<chrono::NaiveDate>| {
+        d.map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default()
+    };
 
     view! {
         <Form method="get" action="/" attr:class="filters" attr:aria-labelledby="filtre">

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `make run`: installs what is missing, builds a release, and serves the app with demo data on a
+# SQLite file in data/. Set SKOLEBAENK_ADDR to use another address (default 127.0.0.1:3000).
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+"$ROOT/scripts/setup-build.sh"
+
+cd "$ROOT"
+say "Building (the first build takes several minutes)"
+cargo leptos build --release
+
+export SKOLEBAENK_SITE_ROOT="${SKOLEBAENK_SITE_ROOT:-$ROOT/target/site}"
+export SKOLEBAENK_DATABASE_URL="${SKOLEBAENK_DATABASE_URL:-sqlite://$ROOT/data/skolebaenk.db?mode=rwc}"
+say "Starting Skolebænk"
+exec "$CARGO_TARGET_DIR/release/server" serve

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what the tests need, skipping whatever is already there: Debian's Chromium and
+# PostgreSQL, and the Node packages of the browser tests (tests/package-lock.json).
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+packages=()
+command -v chromium >/dev/null || packages+=(chromium chromium-driver)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || packages+=(postgresql)
+if [ ${#packages[@]} -gt 0 ]; then
+  say "Installing ${packages[*]} with apt-get"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${packages[@]}"
+fi
+
+cd "$ROOT/tests"
+if [ ! -d node_modules ] || ! cmp -s package-lock.json node_modules/.package-lock.json; then
+  say "Installing the browser tests' Node packages"
+  npm ci --no-audit --no-fund --silent
+fi

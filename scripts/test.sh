@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# `make test`: installs what is missing, then runs formatting and lint checks, unit and
+# integration tests (SQLite and a private PostgreSQL cluster), and the browser tests (release
+# build, headless Chromium, axe) with JavaScript on and off. Ends with one summary line.
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+source "$ROOT/scripts/pg.sh"
+"$ROOT/scripts/setup-build.sh"
+"$ROOT/scripts/setup-test.sh"
+cd "$ROOT"
+
+WORK="$(mktemp -d /tmp/skolebaenk-test.XXXXXX)"
+chmod 755 "$WORK"
+SERVER_PID=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  pg_stop "$WORK/pg"
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+passed=0
+failed=0
+count_cargo() { # adds up "test result: … N passed; M failed" lines
+  local p f
+  p=$(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$1" | awk '{s+=$4} END {print s+0}')
+  f=$(grep -Eo '[0-9]+ failed;' "$1" | awk '{s+=$1} END {print s+0}')
+  passed=$((passed + p)); failed=$((failed + f))
+}
+
+say "Checking formatting and lints"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --features app/ssr -- -D warnings
+cargo clippy -p app --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+say "Starting a private PostgreSQL cluster"
+pg_start "$WORK/pg"
+
+say "Unit and integration tests (SQLite and PostgreSQL)"
+status=0
+cargo test --workspace --features app/ssr 2>&1 | tee "$WORK/cargo-test.log" || status=$?
+count_cargo "$WORK/cargo-test.log"
+[ "$status" -eq 0 ] || { echo "cargo test failed"; failed=$((failed > 0 ? failed : 1)); }
+
+say "Release build for the browser tests"
+cargo leptos build --release
+
+say "Browser tests (headless Chromium, axe; JavaScript on and off)"
+PORT="$(free_port)"
+SKOLEBAENK_ADDR="127.0.0.1:$PORT" \
+SKOLEBAENK_DATABASE_URL="sqlite://$WORK/browser.db?mode=rwc" \
+SKOLEBAENK_SITE_ROOT="$ROOT/target/site" \
+SKOLEBAENK_LOG=warn \
+  "$CARGO_TARGET_DIR/release/server" serve >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+status=0
+BASE_URL="http://127.0.0.1:$PORT" node --test --test-reporter=tap tests/browser/ 2>&1 | tee "$WORK/browser.log" || status=$?
+p=$(grep -E '^# pass ' "$WORK/browser.log" | awk '{print $3}' | tail -1)
+f=$(grep -E '^# fail ' "$WORK/browser.log" | awk '{print $3}' | tail -1)
+passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+if [ "$status" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then failed=$((failed + 1)); fi
+if [ "$status" -ne 0 ]; then echo "--- server log ---"; tail -50 "$WORK/server.log"; fi
+
+echo
+echo "summary: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

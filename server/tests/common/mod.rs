@@ -1,0 +1,197 @@
+//! `spawn_app()`: starts the real app in-process on port 0 with a fresh database, SQLite or
+//! PostgreSQL. PostgreSQL comes from `SKOLEBAENK_TEST_PG_URL` (a private cluster that
+//! `make test` starts); each test gets its own database, dropped afterwards.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use rand::Rng;
+use sea_orm::{ConnectionTrait, Database};
+use server::config::Config;
+use tokio::sync::oneshot;
+
+/// Which database a test runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running app and what a test needs to talk to it.
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db: sea_orm::DatabaseConnection,
+    pub database_url: String,
+    backend: Backend,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+    sqlite_file: Option<PathBuf>,
+    pg_name: Option<String>,
+}
+
+fn random_name(prefix: &str) -> String {
+    let n: u64 = rand::rng().random();
+    format!("{prefix}_{n:016x}")
+}
+
+/// The admin URL of the test PostgreSQL cluster. Without it, PostgreSQL tests fail loudly
+/// rather than pass without running.
+pub fn pg_admin_url() -> String {
+    std::env::var("SKOLEBAENK_TEST_PG_URL").unwrap_or_else(|_| {
+        panic!("SKOLEBAENK_TEST_PG_URL is not set: run the tests with `make test`, which starts a private PostgreSQL cluster")
+    })
+}
+
+/// Replaces the database name at the end of a PostgreSQL URL.
+fn with_database(url: &str, name: &str) -> String {
+    let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(url);
+    format!("{base}/{name}")
+}
+
+/// A fresh, empty database URL for `backend`.
+pub async fn fresh_database(backend: Backend) -> (String, Option<PathBuf>, Option<String>) {
+    match backend {
+        Backend::Sqlite => {
+            let path = std::env::temp_dir().join(format!("{}.db", random_name("skolebaenk_test")));
+            (
+                format!("sqlite://{}?mode=rwc", path.display()),
+                Some(path),
+                None,
+            )
+        }
+        Backend::Postgres => {
+            let admin_url = pg_admin_url();
+            let admin = Database::connect(&admin_url)
+                .await
+                .expect("connect to test PostgreSQL");
+            let name = random_name("skolebaenk_test");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create test database");
+            (with_database(&admin_url, &name), None, Some(name))
+        }
+    }
+}
+
+/// Starts the app with demo data loaded.
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, true).await
+}
+
+/// Starts the app; `demo_data` chooses whether the empty database gets the demo data.
+pub async fn spawn_app_with(backend: Backend, demo_data: bool) -> TestApp {
+    let (database_url, sqlite_file, pg_name) = fresh_database(backend).await;
+    let config = Config {
+        database_url: database_url.clone(),
+        addr: "127.0.0.1:0".parse().expect("address"),
+        site_root: PathBuf::from("target/site-not-built"),
+        demo_data,
+        max_db_connections: 5,
+    };
+    let state = server::startup::prepare(&config).await.expect("app starts");
+    let db = state.db.clone();
+    let listener = server::startup::bind(&config).await.expect("bind port 0");
+    let addr = listener.local_addr().expect("local address");
+    let (tx, rx) = oneshot::channel::<()>();
+    let app = server::startup::router(state);
+    let server = tokio::spawn(async move {
+        let _ = server::startup::serve(listener, app, async {
+            let _ = rx.await;
+        })
+        .await;
+    });
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client");
+    TestApp {
+        base: format!("http://{addr}"),
+        client,
+        db,
+        database_url,
+        backend,
+        shutdown: Some(tx),
+        server: Some(server),
+        sqlite_file,
+        pg_name,
+    }
+}
+
+impl TestApp {
+    /// GET a path; returns status and body.
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        self.get_with_cookie(path, None).await
+    }
+
+    /// GET a path with an optional `Cookie` header.
+    pub async fn get_with_cookie(&self, path: &str, cookie: Option<&str>) -> (u16, String) {
+        let mut request = self.client.get(format!("{}{}", self.base, path));
+        if let Some(c) = cookie {
+            request = request.header("cookie", c);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
+    /// Stops the server and removes the database.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+        let _ = self.db.clone().close().await;
+        if let Some(path) = self.sqlite_file.take() {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+        }
+        if let Some(name) = self.pg_name.take()
+            && let Ok(admin) = Database::connect(&pg_admin_url()).await
+        {
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+}
+
+/// Declares one async test per backend: `both_backends!(name, |app| { … });`, where `app` is a
+/// `&TestApp` started with demo data.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident, |$app:ident| $body:block) => {
+        mod $name {
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let owned = common::spawn_app(common::Backend::Sqlite).await;
+                {
+                    let $app: &TestApp = &owned;
+                    $body
+                }
+                owned.stop().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let owned = common::spawn_app(common::Backend::Postgres).await;
+                {
+                    let $app: &TestApp = &owned;
+                    $body
+                }
+                owned.stop().await;
+            }
+        }
+    };
+}

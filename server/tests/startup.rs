@@ -1,0 +1,58 @@
+//! Start-up: clear errors for an unreachable database and a port in use, and an empty database
+//! that stays empty when demo data is off.
+
+mod common;
+
+use std::path::PathBuf;
+
+use server::config::Config;
+
+fn config(database_url: &str, addr: &str) -> Config {
+    Config {
+        database_url: database_url.to_string(),
+        addr: addr.parse().expect("address"),
+        site_root: PathBuf::from("target/site-not-built"),
+        demo_data: false,
+        max_db_connections: 1,
+    }
+}
+
+#[tokio::test]
+async fn unreachable_database_is_a_clear_error() {
+    // Nothing listens on port 1.
+    let err = server::startup::prepare(&config("postgres://postgres@127.0.0.1:1/x", "127.0.0.1:0"))
+        .await
+        .expect_err("cannot connect");
+    let message = err.to_string();
+    assert!(
+        message.contains("could not connect to the database"),
+        "{message}"
+    );
+    assert!(message.contains("SKOLEBAENK_DATABASE_URL"), "{message}");
+}
+
+#[tokio::test]
+async fn port_in_use_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = taken.local_addr().expect("addr").to_string();
+    let err = server::startup::bind(&config("sqlite::memory:", &addr))
+        .await
+        .expect_err("port is taken");
+    let message = err.to_string();
+    assert!(message.contains("could not listen on"), "{message}");
+    assert!(message.contains("SKOLEBAENK_ADDR"), "{message}");
+}
+
+#[tokio::test]
+async fn migrations_apply_to_empty_databases_without_demo_data() {
+    for backend in [common::Backend::Sqlite, common::Backend::Postgres] {
+        let app = common::spawn_app_with(backend, false).await;
+        let (status, body) = app.get("/").await;
+        assert_eq!(status, 200, "{backend:?}");
+        assert!(
+            body.contains("0 hold fundet"),
+            "{backend:?}: empty catalogue"
+        );
+        app.stop().await;
+    }
+}
