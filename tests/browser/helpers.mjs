@@ -1,0 +1,62 @@
+// Shared helpers for the browser tests: one headless Debian Chromium per test file, a context
+// per JavaScript setting, console and hydration problems collected per page, and axe.
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import assert from 'node:assert/strict';
+
+export const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** A fresh page with JavaScript on or off that records console errors and hydration warnings. */
+export async function openPage(browser, { js }) {
+  const context = await browser.newContext({ javaScriptEnabled: js, locale: 'da-DK' });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (msg) => {
+    const text = msg.text();
+    if (msg.type() === 'error' || /hydrat/i.test(text)) problems.push(`${msg.type()}: ${text}`);
+  });
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  return { context, page, problems };
+}
+
+/** Loads a path and, with JavaScript on, waits until the WASM bundle has hydrated the page. */
+export async function visit(page, path, { js }) {
+  const response = await page.goto(BASE + path, { waitUntil: js ? 'networkidle' : 'load' });
+  return response;
+}
+
+/** Runs axe for WCAG 2.1 A and AA and fails with a readable list of violations. */
+export async function assertAccessible(page, label) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const summary = results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`,
+  );
+  assert.deepEqual(summary, [], `axe violations on ${label}`);
+}
+
+export function assertNoProblems(problems, label) {
+  assert.deepEqual(problems, [], `console errors or hydration warnings on ${label}`);
+}
+
+export const modes = [
+  { name: 'with JavaScript', js: true },
+  { name: 'without JavaScript', js: false },
+];
