@@ -2,7 +2,7 @@
 // every page; no console errors; no hydration warnings.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, visit, assertAccessible, assertNoProblems, modes, BASE } from './helpers.mjs';
+import { launch, openPage, visit, assertAccessible, assertNoProblems, modes, BASE, waitFor } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -58,11 +58,11 @@ for (const mode of modes) {
       const { context, page, problems } = await openPage(browser, mode);
       await visit(page, '/', mode);
       if (mode.js) await page.evaluate(() => { window.__noReload = true; });
-      await page.getByLabel('Skole').selectOption('viborg');
+      await page.getByLabel('Skole', { exact: true }).selectOption('viborg');
       await page.getByLabel('Aften').check();
       await page.getByRole('button', { name: 'Vis kurser' }).click();
       await page.waitForURL(/skole=viborg/);
-      await page.waitForFunction(() => document.querySelector('#resultater')?.textContent.includes('hold fundet')
+      await waitFor(page, () => document.querySelector('#resultater')?.textContent.includes('hold fundet')
         && document.querySelectorAll('.run-card').length < 19);
       const url = new URL(page.url());
       assert.equal(url.searchParams.get('skole'), 'viborg');
@@ -77,9 +77,9 @@ for (const mode of modes) {
       await assertAccessible(page, 'filtered list');
 
       await page.goBack();
-      await page.waitForFunction(() => document.querySelectorAll('.run-card').length === 19);
+      await waitFor(page, () => document.querySelectorAll('.run-card').length === 19);
       assert.equal(new URL(page.url()).search, '');
-      assert.equal(await page.getByLabel('Skole').inputValue(), '', 'the form follows the URL');
+      assert.equal(await page.getByLabel('Skole', { exact: true }).inputValue(), '', 'the form follows the URL');
       assert.equal(await page.getByLabel('Aften').isChecked(), false);
       assertNoProblems(problems, 'filter');
       await context.close();
@@ -89,7 +89,7 @@ for (const mode of modes) {
       const { context, page, problems } = await openPage(browser, mode);
       await visit(page, '/?format=drop-in', mode);
       assert.equal(await page.locator('.run-card').count(), 1);
-      assert.equal(await page.getByLabel('Form').inputValue(), 'drop-in');
+      assert.equal(await page.getByLabel('Form', { exact: true }).inputValue(), 'drop-in');
       assert.match(await page.locator('.run-card').innerText(), /Drop-in – ingen tilmelding/);
       assertNoProblems(problems, 'shared link');
       await context.close();
@@ -99,12 +99,12 @@ for (const mode of modes) {
       const { context, page, problems } = await openPage(browser, mode);
       await visit(page, '/kurser/soevn-og-hvile', mode);
       await page.getByRole('button', { name: 'English' }).click();
-      await page.waitForFunction(() => document.documentElement.lang === 'en');
+      await waitFor(page, () => document.documentElement.lang === 'en');
       assert.equal(new URL(page.url()).pathname, '/kurser/soevn-og-hvile');
       assert.match(await page.locator('main').innerText(), /What can you expect\?/);
       await assertAccessible(page, 'English course page');
       await page.getByRole('button', { name: 'Dansk' }).click();
-      await page.waitForFunction(() => document.documentElement.lang === 'da');
+      await waitFor(page, () => document.documentElement.lang === 'da');
       assert.match(await page.locator('main').innerText(), /Hvad kan du forvente\?/);
       assertNoProblems(problems, 'language');
       await context.close();

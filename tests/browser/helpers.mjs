@@ -32,6 +32,7 @@ export async function openPage(browser, { js }) {
     if (msg.type() === 'error' || /hydrat/i.test(text)) problems.push(`${msg.type()}: ${text}`);
   });
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.__jsOff = !js;
   return { context, page, problems };
 }
 
@@ -41,8 +42,30 @@ export async function visit(page, path, { js }) {
   return response;
 }
 
-/** Runs axe for WCAG 2.1 A and AA and fails with a readable list of violations. */
+/**
+ * Runs axe for WCAG 2.1 A and AA on the page as it is now and fails with a readable list of
+ * violations. axe needs JavaScript, so for a page in a JavaScript-free context it checks the same
+ * URL in a helper context where JavaScript runs but the app's own scripts and WASM are blocked:
+ * the DOM is then exactly what the server sent, as a browser without JavaScript shows it.
+ */
 export async function assertAccessible(page, label) {
+  const jsOff = page.context()._options?.javaScriptEnabled === false || page.__jsOff === true;
+  if (jsOff) {
+    const helper = await page.context().browser().newContext();
+    await helper.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
+    const copy = await helper.newPage();
+    await copy.goto(page.url(), { waitUntil: 'load' });
+    try {
+      await axeCheck(copy, `${label} (without JavaScript)`);
+    } finally {
+      await helper.close();
+    }
+    return;
+  }
+  await axeCheck(page, label);
+}
+
+async function axeCheck(page, label) {
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
     .analyze();
@@ -60,3 +83,17 @@ export const modes = [
   { name: 'with JavaScript', js: true },
   { name: 'without JavaScript', js: false },
 ];
+
+/** Polls `fn` in the page from Node until it returns true (works with JavaScript off too). */
+export async function waitFor(page, fn, arg, timeout = 10000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    try {
+      if (await page.evaluate(fn, arg)) return;
+    } catch {
+      // The page is navigating; try again.
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${fn}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -161,7 +161,7 @@ fn FilterForm(options: CatalogueOptions, filter: Memo<CatalogueFilter>) -> impl 
     };
 
     view! {
-        <Form method="get" action="/" attr:class="filters" attr:aria-labelledby="filtre">
+        <Form method="get" action="/" attr:class="filters" attr:aria-labelledby="filtre" attr:autocomplete="off">
             <h2 id="filtre" class="filters-heading">{tr!(l, "catalogue.filters")}</h2>
             <div class="field">
                 <label for="f-q">{tr!(l, "catalogue.search")}</label>
@@ -173,27 +173,27 @@ fn FilterForm(options: CatalogueOptions, filter: Memo<CatalogueFilter>) -> impl 
             </div>
             <div class="field">
                 <label for="f-skole">{tr!(l, "catalogue.school")}</label>
-                <select id="f-skole" name="skole">{select_options(schools, f.school.clone(), any.clone())}</select>
+                <select id="f-skole" name="skole" prop:value=move || filter.with(|f| f.school.clone().unwrap_or_default())>{select_options(schools, f.school.clone(), any.clone())}</select>
             </div>
             <div class="field">
                 <label for="f-tema">{tr!(l, "catalogue.theme")}</label>
-                <select id="f-tema" name="tema">{select_options(themes, f.theme.clone(), any.clone())}</select>
+                <select id="f-tema" name="tema" prop:value=move || filter.with(|f| f.theme.clone().unwrap_or_default())>{select_options(themes, f.theme.clone(), any.clone())}</select>
             </div>
             <div class="field">
                 <label for="f-format">{tr!(l, "catalogue.format")}</label>
-                <select id="f-format" name="format">
+                <select id="f-format" name="format" prop:value=move || filter.with(|f| f.format.map(|x| x.slug().to_string()).unwrap_or_default())>
                     {select_options(formats, f.format.map(|x| x.slug().to_string()), any.clone())}
                 </select>
             </div>
             <div class="field">
                 <label for="f-for">{tr!(l, "catalogue.audience")}</label>
-                <select id="f-for" name="for">
+                <select id="f-for" name="for" prop:value=move || filter.with(|f| f.audience.map(|x| x.slug().to_string()).unwrap_or_default())>
                     {select_options(audiences, f.audience.map(|x| x.slug().to_string()), any.clone())}
                 </select>
             </div>
             <div class="field">
                 <label for="f-maaned">{tr!(l, "catalogue.month")}</label>
-                <select id="f-maaned" name="maaned">
+                <select id="f-maaned" name="maaned" prop:value=move || filter.with(|f| f.month.map(format::month_value).unwrap_or_default())>
                     {select_options(months, f.month.map(format::month_value), any.clone())}
                 </select>
             </div>
@@ -238,7 +238,7 @@ fn FilterForm(options: CatalogueOptions, filter: Memo<CatalogueFilter>) -> impl 
             </fieldset>
             <div class="field">
                 <label for="f-sted">{tr!(l, "catalogue.place")}</label>
-                <select id="f-sted" name="sted">
+                <select id="f-sted" name="sted" prop:value=move || filter.with(|f| f.mode.map(|m| m.slug().to_string()).unwrap_or_default())>
                     {select_options(modes, f.mode.map(|m| m.slug().to_string()), any.clone())}
                 </select>
             </div>
