@@ -15,7 +15,9 @@ if [ ${#packages[@]} -gt 0 ]; then
 fi
 
 cd "$ROOT/tests"
-if [ ! -d node_modules ] || ! cmp -s package-lock.json node_modules/.package-lock.json; then
+# A copy of the lockfile marks what node_modules holds; install again when it changes.
+if ! cmp -s package-lock.json node_modules/.installed-lock.json 2>/dev/null; then
   say "Installing the browser tests' Node packages"
   npm ci --no-audit --no-fund --silent
+  cp package-lock.json node_modules/.installed-lock.json
 fi

@@ -1,6 +1,7 @@
 //! Building the app and running it until a shutdown signal.
 
 use std::future::Future;
+use std::sync::OnceLock;
 
 use app::{App, shell, state::AppState};
 use axum::{
@@ -64,7 +65,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
 /// The whole HTTP app: pages, server functions, static files and the extra routes, with request
 /// logging, compression and a few protective headers.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let shell_options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(routes::healthz))
@@ -92,6 +93,14 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), id)
         }))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// The app's routes, worked out once per process. Generating them runs the app with resource
+/// loading suppressed through a process-wide flag, so a page rendering at the same moment (another
+/// app instance in the same process, as in the tests) could wait forever (leptos issue 4773).
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<leptos_axum::AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Binds the configured address, with a clear error when it is taken.

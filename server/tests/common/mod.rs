@@ -105,6 +105,7 @@ pub async fn spawn_app_with(backend: Backend, demo_data: bool) -> TestApp {
     });
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(30))
         .build()
         .expect("http client");
     TestApp {
