@@ -73,6 +73,9 @@ for (const mode of modes) {
       assert.ok(titles.includes('Netværk og ensomhed'));
       if (mode.js) {
         assert.equal(await page.evaluate(() => window.__noReload), true, 'updated without a full reload');
+        await waitFor(page, () => /hold fundet/.test(document.querySelector('[role=status]')?.textContent ?? ''));
+        const heading = await page.locator('#resultater').innerText();
+        assert.equal(await page.getByRole('status').innerText(), heading, 'the new count is announced');
       }
       await assertAccessible(page, 'filtered list');
 

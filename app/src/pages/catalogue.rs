@@ -46,12 +46,28 @@ pub fn CataloguePage() -> impl IntoView {
     let options = Resource::new(|| (), |_| filter_choices());
     let runs = Resource::new(move || filter.get(), catalogue_runs);
 
+    // After a filter change in the browser, a status line tells screen readers the new count.
+    // Effects run only in the browser, and the first result (the page as loaded) is not
+    // announced, so server and browser render the same empty line.
+    let announcement = RwSignal::new(String::new());
+    let first = StoredValue::new(true);
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = runs.get() {
+            if first.get_value() {
+                first.set_value(false);
+            } else {
+                announcement.set(results_text(l, list.len()));
+            }
+        }
+    });
+
     view! {
         <Title text=tr!(l, "catalogue.title")/>
         <div class="page-intro">
             <h1>{tr!(l, "catalogue.title")}</h1>
             <p class="lead">{tr!(l, "catalogue.intro")}</p>
         </div>
+        <p class="to-results"><a href="#resultater">{tr!(l, "catalogue.to_results")}</a></p>
         <div class="catalogue">
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -62,18 +78,14 @@ pub fn CataloguePage() -> impl IntoView {
                 })}
             </Suspense>
             <section class="results" aria-labelledby="resultater">
+                <p class="visually-hidden" role="status">{move || announcement.get()}</p>
                 <Transition fallback=move || view! { <p>{tr!(l, "catalogue.loading")}</p> }>
                     {move || Suspend::new(async move {
                         match runs.await {
                             Ok(list) => {
                                 let n = list.len();
-                                let heading = if n == 1 {
-                                    tr!(l, "catalogue.results_one")
-                                } else {
-                                    tr!(l, "catalogue.results_many", count = n)
-                                };
                                 view! {
-                                    <h2 id="resultater" class="results-heading" aria-live="polite">{heading}</h2>
+                                    <h2 id="resultater" class="results-heading">{results_text(l, n)}</h2>
                                     {if n == 0 {
                                         view! { <p class="notice">{tr!(l, "catalogue.none")}</p> }.into_any()
                                     } else {
@@ -92,6 +104,15 @@ pub fn CataloguePage() -> impl IntoView {
                 </Transition>
             </section>
         </div>
+    }
+}
+
+/// "19 hold fundet" / "1 hold fundet".
+fn results_text(l: Locale, n: usize) -> String {
+    if n == 1 {
+        tr!(l, "catalogue.results_one")
+    } else {
+        tr!(l, "catalogue.results_many", count = n)
     }
 }
 
