@@ -3,9 +3,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::catalogue::school_list;
 use crate::i18n::use_locale;
-use crate::pages::{LoadError, school::SchoolContact};
+use crate::pages::school::SchoolGrid;
 use crate::tr;
 
 /// A page of headed paragraphs from the translation files: `section.title`, `section.intro`, then
@@ -45,29 +44,9 @@ pub fn AccessibilityPage() -> impl IntoView {
 #[component]
 pub fn ContactPage() -> impl IntoView {
     let l = use_locale();
-    let schools = Resource::new(|| (), |_| school_list());
     view! {
         {text_page("contact", &[])}
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match schools.await {
-                    Ok(list) => view! {
-                        <ul class="school-grid">
-                            {list.into_iter().map(|s| {
-                                let href = format!("/skoler/{}", s.slug);
-                                view! {
-                                    <li class="school-card">
-                                        <h2><a href=href>{s.name.clone()}</a></h2>
-                                        <SchoolContact school=s/>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <SchoolGrid/>
         <p class="hint">{tr!(l, "footer.about")}</p>
     }
 }

@@ -27,16 +27,11 @@ pub fn SchoolContact(school: SchoolDto) -> impl IntoView {
     }
 }
 
+/// Every school as a card with its contact details.
 #[component]
-pub fn SchoolsPage() -> impl IntoView {
-    let l = use_locale();
+pub fn SchoolGrid() -> impl IntoView {
     let schools = Resource::new(|| (), |_| school_list());
     view! {
-        <Title text=tr!(l, "school.all")/>
-        <div class="page-intro">
-            <h1>{tr!(l, "school.all")}</h1>
-            <p class="lead">{tr!(l, "school.all_intro")}</p>
-        </div>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match schools.await {
@@ -57,6 +52,19 @@ pub fn SchoolsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+#[component]
+pub fn SchoolsPage() -> impl IntoView {
+    let l = use_locale();
+    view! {
+        <Title text=tr!(l, "school.all")/>
+        <div class="page-intro">
+            <h1>{tr!(l, "school.all")}</h1>
+            <p class="lead">{tr!(l, "school.all_intro")}</p>
+        </div>
+        <SchoolGrid/>
     }
 }
 
