@@ -59,6 +59,8 @@ for (const mode of modes) {
       await visit(page, '/', mode);
       if (mode.js) await page.evaluate(() => { window.__noReload = true; });
       await page.getByLabel('Skole', { exact: true }).selectOption('viborg');
+      assert.equal(await page.getByLabel('Aften').isVisible(), false, 'less used choices are folded');
+      await page.getByText('Flere valg').click();
       await page.getByLabel('Aften').check();
       await page.getByRole('button', { name: 'Vis kurser' }).click();
       await page.waitForURL(/skole=viborg/);
@@ -93,6 +95,7 @@ for (const mode of modes) {
       await visit(page, '/?format=drop-in', mode);
       assert.equal(await page.locator('.run-card').count(), 1);
       assert.equal(await page.getByLabel('Form', { exact: true }).inputValue(), 'drop-in');
+      assert.equal(await page.getByLabel('Form', { exact: true }).isVisible(), true, 'folded choices open when in use');
       assert.match(await page.locator('.run-card').innerText(), /Drop-in – ingen tilmelding/);
       assertNoProblems(problems, 'shared link');
       await context.close();

@@ -176,6 +176,17 @@ fn FilterForm(options: CatalogueOptions, filter: Memo<CatalogueFilter>) -> impl 
     ];
     let any = tr!(l, "catalogue.any");
 
+    // The less used choices fold away, so a phone shows a short form; they stay open while any
+    // of them is in use.
+    let more_open = f.format.is_some()
+        || f.audience.is_some()
+        || f.month.is_some()
+        || f.from.is_some()
+        || f.to.is_some()
+        || !f.weekdays.is_empty()
+        || !f.times.is_empty()
+        || f.mode.is_some();
+
     let date_value = |d: Option<chrono::NaiveDate>| {
         d.map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_default()
@@ -200,74 +211,77 @@ fn FilterForm(options: CatalogueOptions, filter: Memo<CatalogueFilter>) -> impl 
                 <label for="f-tema">{tr!(l, "catalogue.theme")}</label>
                 <select id="f-tema" name="tema" prop:value=move || filter.with(|f| f.theme.clone().unwrap_or_default())>{select_options(themes, f.theme.clone(), any.clone())}</select>
             </div>
-            <div class="field">
-                <label for="f-format">{tr!(l, "catalogue.format")}</label>
-                <select id="f-format" name="format" prop:value=move || filter.with(|f| f.format.map(|x| x.slug().to_string()).unwrap_or_default())>
-                    {select_options(formats, f.format.map(|x| x.slug().to_string()), any.clone())}
-                </select>
-            </div>
-            <div class="field">
-                <label for="f-for">{tr!(l, "catalogue.audience")}</label>
-                <select id="f-for" name="for" prop:value=move || filter.with(|f| f.audience.map(|x| x.slug().to_string()).unwrap_or_default())>
-                    {select_options(audiences, f.audience.map(|x| x.slug().to_string()), any.clone())}
-                </select>
-            </div>
-            <div class="field">
-                <label for="f-maaned">{tr!(l, "catalogue.month")}</label>
-                <select id="f-maaned" name="maaned" prop:value=move || filter.with(|f| f.month.map(format::month_value).unwrap_or_default())>
-                    {select_options(months, f.month.map(format::month_value), any.clone())}
-                </select>
-            </div>
-            <div class="field-row">
-                <div class="field">
-                    <label for="f-fra">{tr!(l, "catalogue.from")}</label>
-                    <input id="f-fra" name="fra" type="date" value=date_value(f.from)
-                        prop:value=move || filter.with(|f| date_value(f.from))/>
-                </div>
-                <div class="field">
-                    <label for="f-til">{tr!(l, "catalogue.to")}</label>
-                    <input id="f-til" name="til" type="date" value=date_value(f.to)
-                        prop:value=move || filter.with(|f| date_value(f.to))/>
-                </div>
-            </div>
-            <fieldset class="field checks">
-                <legend>{tr!(l, "catalogue.weekday")}</legend>
-                {WEEKDAY_SLUGS.iter().enumerate().map(|(i, slug)| {
-                    let id = format!("f-dag-{slug}");
-                    let on = move || filter.with(|f| f.weekdays.contains(&(i as u8)));
-                    view! {
-                        <div class="check">
-                            <input id=id.clone() type="checkbox" name="dag" value=*slug checked=on() prop:checked=on/>
-                            <label for=id>{tr!(l, WEEKDAY_KEYS[i])}</label>
-                        </div>
-                    }
-                }).collect_view()}
-            </fieldset>
-            <fieldset class="field checks">
-                <legend>{tr!(l, "catalogue.time_of_day")}</legend>
-                {TimeOfDay::ALL.iter().map(|t| {
-                    let t = *t;
-                    let id = format!("f-tid-{}", t.slug());
-                    let on = move || filter.with(|f| f.times.contains(&t));
-                    view! {
-                        <div class="check">
-                            <input id=id.clone() type="checkbox" name="tid" value=t.slug() checked=on() prop:checked=on/>
-                            <label for=id>{tr!(l, t.label_key())}</label>
-                        </div>
-                    }
-                }).collect_view()}
-            </fieldset>
-            <div class="field">
-                <label for="f-sted">{tr!(l, "catalogue.place")}</label>
-                <select id="f-sted" name="sted" prop:value=move || filter.with(|f| f.mode.map(|m| m.slug().to_string()).unwrap_or_default())>
-                    {select_options(modes, f.mode.map(|m| m.slug().to_string()), any.clone())}
-                </select>
-            </div>
             <div class="check">
                 <input id="f-ledige" type="checkbox" name="ledige" value="ja"
                     checked=f.free_seats prop:checked=move || filter.with(|f| f.free_seats)/>
                 <label for="f-ledige">{tr!(l, "catalogue.free_seats")}</label>
             </div>
+            <details class="more-filters" open=more_open>
+                <summary>{tr!(l, "catalogue.more")}</summary>
+                <div class="field">
+                    <label for="f-format">{tr!(l, "catalogue.format")}</label>
+                    <select id="f-format" name="format" prop:value=move || filter.with(|f| f.format.map(|x| x.slug().to_string()).unwrap_or_default())>
+                        {select_options(formats, f.format.map(|x| x.slug().to_string()), any.clone())}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-for">{tr!(l, "catalogue.audience")}</label>
+                    <select id="f-for" name="for" prop:value=move || filter.with(|f| f.audience.map(|x| x.slug().to_string()).unwrap_or_default())>
+                        {select_options(audiences, f.audience.map(|x| x.slug().to_string()), any.clone())}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-maaned">{tr!(l, "catalogue.month")}</label>
+                    <select id="f-maaned" name="maaned" prop:value=move || filter.with(|f| f.month.map(format::month_value).unwrap_or_default())>
+                        {select_options(months, f.month.map(format::month_value), any.clone())}
+                    </select>
+                </div>
+                <div class="field-row">
+                    <div class="field">
+                        <label for="f-fra">{tr!(l, "catalogue.from")}</label>
+                        <input id="f-fra" name="fra" type="date" value=date_value(f.from)
+                            prop:value=move || filter.with(|f| date_value(f.from))/>
+                    </div>
+                    <div class="field">
+                        <label for="f-til">{tr!(l, "catalogue.to")}</label>
+                        <input id="f-til" name="til" type="date" value=date_value(f.to)
+                            prop:value=move || filter.with(|f| date_value(f.to))/>
+                    </div>
+                </div>
+                <fieldset class="field checks">
+                    <legend>{tr!(l, "catalogue.weekday")}</legend>
+                    {WEEKDAY_SLUGS.iter().enumerate().map(|(i, slug)| {
+                        let id = format!("f-dag-{slug}");
+                        let on = move || filter.with(|f| f.weekdays.contains(&(i as u8)));
+                        view! {
+                            <div class="check">
+                                <input id=id.clone() type="checkbox" name="dag" value=*slug checked=on() prop:checked=on/>
+                                <label for=id>{tr!(l, WEEKDAY_KEYS[i])}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <fieldset class="field checks">
+                    <legend>{tr!(l, "catalogue.time_of_day")}</legend>
+                    {TimeOfDay::ALL.iter().map(|t| {
+                        let t = *t;
+                        let id = format!("f-tid-{}", t.slug());
+                        let on = move || filter.with(|f| f.times.contains(&t));
+                        view! {
+                            <div class="check">
+                                <input id=id.clone() type="checkbox" name="tid" value=t.slug() checked=on() prop:checked=on/>
+                                <label for=id>{tr!(l, t.label_key())}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <div class="field">
+                    <label for="f-sted">{tr!(l, "catalogue.place")}</label>
+                    <select id="f-sted" name="sted" prop:value=move || filter.with(|f| f.mode.map(|m| m.slug().to_string()).unwrap_or_default())>
+                        {select_options(modes, f.mode.map(|m| m.slug().to_string()), any.clone())}
+                    </select>
+                </div>
+            </details>
             <div class="form-actions">
                 <button type="submit" class="button">{tr!(l, "catalogue.apply")}</button>
                 <a class="button-link" href="/">{tr!(l, "catalogue.reset")}</a>
