@@ -96,11 +96,13 @@ pub mod load {
         confirmed: HashMap<i32, i64>,
     }
 
-    async fn load(
+    /// The published runs of published courses that still have a session to come, with their
+    /// courses. The catalogue lists exactly these.
+    async fn listed_runs(
         db: &DatabaseConnection,
         scope: Scope,
         now: DateTime<Utc>,
-    ) -> Result<Loaded, DbErr> {
+    ) -> Result<(Vec<run::Model>, HashMap<i32, course::Model>), DbErr> {
         let upcoming_run_ids: BTreeSet<i32> = session::Entity::find()
             .select_only()
             .column(session::Column::RunId)
@@ -135,6 +137,15 @@ pub mod load {
             .into_iter()
             .filter(|r| courses.contains_key(&r.course_id))
             .collect();
+        Ok((runs, courses))
+    }
+
+    async fn load(
+        db: &DatabaseConnection,
+        scope: Scope,
+        now: DateTime<Utc>,
+    ) -> Result<Loaded, DbErr> {
+        let (runs, courses) = listed_runs(db, scope, now).await?;
         let run_ids: Vec<i32> = runs.iter().map(|r| r.id).collect();
 
         let mut sessions: HashMap<i32, Vec<session::Model>> = HashMap::new();
@@ -384,32 +395,45 @@ pub mod load {
         db: &DatabaseConnection,
         now: DateTime<Utc>,
     ) -> Result<CatalogueOptions, DbErr> {
-        let loaded = load(db, Scope::All, now).await?;
-        let mut schools: Vec<SchoolRef> = loaded
-            .schools
-            .values()
-            .map(|s| SchoolRef {
-                slug: s.slug.clone(),
-                name: s.name.clone(),
-            })
-            .collect();
-        schools.sort_by(|a, b| a.name.cmp(&b.name));
-        let used: HashSet<&String> = loaded.themes.values().flatten().collect();
-        let mut themes: Vec<ThemeDto> = theme::Entity::find()
+        // Only what the form offers: not the teachers, places and seat counts of `load`.
+        let (runs, courses) = listed_runs(db, Scope::All, now).await?;
+        let schools = school::Entity::find()
+            .order_by_asc(school::Column::Name)
             .all(db)
             .await?
             .into_iter()
-            .filter(|t| used.contains(&t.slug))
+            .map(|s| SchoolRef {
+                slug: s.slug,
+                name: s.name,
+            })
+            .collect();
+        let theme_ids: HashSet<i32> = course_theme::Entity::find()
+            .filter(course_theme::Column::CourseId.is_in(courses.keys().copied()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|l| l.theme_id)
+            .collect();
+        let mut themes: Vec<ThemeDto> = theme::Entity::find()
+            .filter(theme::Column::Id.is_in(theme_ids))
+            .all(db)
+            .await?
+            .into_iter()
             .map(ThemeDto::from)
             .collect();
         themes.sort_by(|a, b| a.name_da.cmp(&b.name_da));
-        let months: BTreeSet<NaiveDate> = loaded
-            .sessions
-            .values()
-            .flatten()
-            .filter(|s| !s.cancelled && s.ends_at > now)
-            .filter_map(|s| {
-                let d = to_local(s.starts_at).date();
+        let months: BTreeSet<NaiveDate> = session::Entity::find()
+            .select_only()
+            .column(session::Column::StartsAt)
+            .filter(session::Column::RunId.is_in(runs.iter().map(|r| r.id)))
+            .filter(session::Column::EndsAt.gt(now))
+            .filter(session::Column::Cancelled.eq(false))
+            .into_tuple::<DateTime<Utc>>()
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|starts_at| {
+                let d = to_local(starts_at).date();
                 NaiveDate::from_ymd_opt(d.year(), d.month(), 1)
             })
             .collect();
