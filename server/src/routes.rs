@@ -1,7 +1,7 @@
 //! HTTP routes outside Leptos' pages: health check, language switch, and the guard against
 //! oversized request lines.
 
-use app::i18n::{LANGUAGE_COOKIE, Locale};
+use app::i18n::{LANGUAGE_COOKIE, Locale, translate};
 use app::state::AppState;
 use axum::{
     Form,
@@ -84,13 +84,25 @@ pub async fn reject_long_uris(request: Request, next: Next) -> Response {
         .unwrap_or(0);
     if len > MAX_URI_BYTES {
         tracing::info!(len, "rejected over-long request line");
-        let body = "<!DOCTYPE html><html lang=\"da\"><head><meta charset=\"utf-8\">\
-            <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-            <title>Adressen er for lang – Skolebænk</title>\
-            <link rel=\"stylesheet\" href=\"/pkg/skolebaenk.css\"></head><body>\
-            <main id=\"indhold\" class=\"container main\"><h1>Adressen er for lang</h1>\
-            <p class=\"lead\">Linket er længere, end vi kan tage imod. Gå til \
-            <a href=\"/\">forsiden</a> og søg igen.</p></main></body></html>";
+        let locale = request
+            .headers()
+            .get(header::COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .map(Locale::from_cookie_header)
+            .unwrap_or_default();
+        let t = |key: &str| translate(locale, key);
+        let body = format!(
+            "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{title} – Skolebænk</title>\
+             <link rel=\"stylesheet\" href=\"/pkg/skolebaenk.css\"></head><body>\
+             <main id=\"indhold\" class=\"container main\"><h1>{title}</h1>\
+             <p class=\"lead\">{body}</p><p><a href=\"/\">{home}</a></p></main></body></html>",
+            lang = locale.code(),
+            title = t("too_long.title"),
+            body = t("too_long.body"),
+            home = t("too_long.home"),
+        );
         return (
             StatusCode::URI_TOO_LONG,
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],

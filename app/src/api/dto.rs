@@ -135,11 +135,6 @@ pub struct RunDto {
 }
 
 impl RunDto {
-    /// The first session that is not cancelled.
-    pub fn first_session(&self) -> Option<&SessionDto> {
-        self.sessions.iter().find(|s| !s.cancelled)
-    }
-
     /// Number of sessions that take place.
     pub fn active_sessions(&self) -> usize {
         self.sessions.iter().filter(|s| !s.cancelled).count()
