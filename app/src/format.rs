@@ -19,22 +19,7 @@ fn weekday_name(l: Locale, d: NaiveDate) -> String {
 
 /// "Tirsdag 8. december 2026" / "Tuesday 8 December 2026".
 pub fn date_long(l: Locale, d: NaiveDate) -> String {
-    match l {
-        Locale::Da => format!(
-            "{} {}. {} {}",
-            weekday_name(l, d),
-            d.day(),
-            month_name(l, d.month()),
-            d.year()
-        ),
-        Locale::En => format!(
-            "{} {} {} {}",
-            weekday_name(l, d),
-            d.day(),
-            month_name(l, d.month()),
-            d.year()
-        ),
-    }
+    format!("{} {}", weekday_name(l, d), date_plain(l, d))
 }
 
 /// "8. december 2026" / "8 December 2026".

@@ -116,6 +116,23 @@ fn results_text(l: Locale, n: usize) -> String {
     }
 }
 
+/// One checkbox of a repeated query parameter (`name=value`), checked while `on` holds: as an
+/// attribute in the server's HTML, as a property after client-side navigation.
+fn check_box(
+    name: &'static str,
+    value: &'static str,
+    label: String,
+    on: impl Fn() -> bool + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let id = format!("f-{name}-{value}");
+    view! {
+        <div class="check">
+            <input id=id.clone() type="checkbox" name=name value=value checked=on() prop:checked=on/>
+            <label for=id>{label}</label>
+        </div>
+    }
+}
+
 fn select_options(
     choices: Vec<(String, String)>,
     selected: Option<String>,
@@ -251,28 +268,16 @@ fn FilterForm(options: CatalogueOptions, filter: Memo<CatalogueFilter>) -> impl 
                 <fieldset class="field checks">
                     <legend>{tr!(l, "catalogue.weekday")}</legend>
                     {WEEKDAY_SLUGS.iter().enumerate().map(|(i, slug)| {
-                        let id = format!("f-dag-{slug}");
                         let on = move || filter.with(|f| f.weekdays.contains(&(i as u8)));
-                        view! {
-                            <div class="check">
-                                <input id=id.clone() type="checkbox" name="dag" value=*slug checked=on() prop:checked=on/>
-                                <label for=id>{tr!(l, WEEKDAY_KEYS[i])}</label>
-                            </div>
-                        }
+                        check_box("dag", slug, tr!(l, WEEKDAY_KEYS[i]), on)
                     }).collect_view()}
                 </fieldset>
                 <fieldset class="field checks">
                     <legend>{tr!(l, "catalogue.time_of_day")}</legend>
                     {TimeOfDay::ALL.iter().map(|t| {
                         let t = *t;
-                        let id = format!("f-tid-{}", t.slug());
                         let on = move || filter.with(|f| f.times.contains(&t));
-                        view! {
-                            <div class="check">
-                                <input id=id.clone() type="checkbox" name="tid" value=t.slug() checked=on() prop:checked=on/>
-                                <label for=id>{tr!(l, t.label_key())}</label>
-                            </div>
-                        }
+                        check_box("tid", t.slug(), tr!(l, t.label_key()), on)
                     }).collect_view()}
                 </fieldset>
                 <div class="field">
