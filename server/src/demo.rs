@@ -14,8 +14,8 @@ use entity::{
     location, run, run_teacher, school, session, teacher, theme,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -52,18 +52,21 @@ fn weekday_on_or_after(date: NaiveDate) -> NaiveDate {
 }
 
 /// True when the database holds no catalogue data at all.
-pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, DbErr> {
+pub async fn is_empty(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
     Ok(school::Entity::find().count(db).await? == 0
         && course::Entity::find().count(db).await? == 0
         && teacher::Entity::find().count(db).await? == 0)
 }
 
-/// Loads the demo data if the database is empty. Returns whether it did.
+/// Loads the demo data if the database is empty. Returns whether it did. The check and the
+/// inserts share one transaction: a second instance starting at the same moment fails on the
+/// unique slugs and rolls back, so nothing is ever loaded twice or half.
 pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<bool, DbErr> {
-    if !is_empty(db).await? {
+    let txn = db.begin().await?;
+    if !is_empty(&txn).await? {
+        txn.rollback().await?;
         return Ok(false);
     }
-    let txn = db.begin().await?;
     let now = Utc::now();
 
     let mut schools = HashMap::new();
