@@ -47,6 +47,16 @@ pub fn time_range(l: Locale, start: NaiveDateTime, end: NaiveDateTime) -> String
     }
 }
 
+/// "tirsdag 8. december 2026 kl. 17.00" / "Tuesday 8 December 2026 at 17:00": a moment, such
+/// as a deadline.
+pub fn date_time(l: Locale, t: NaiveDateTime) -> String {
+    let at = match l {
+        Locale::Da => "kl.",
+        Locale::En => "at",
+    };
+    format!("{} {at} {}", date_long(l, t.date()), time(l, t.time()))
+}
+
 /// "Tirsdag 8. december 2026, kl. 17.00–20.00".
 pub fn session_when(l: Locale, start: NaiveDateTime, end: NaiveDateTime) -> String {
     format!(

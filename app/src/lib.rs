@@ -11,11 +11,14 @@
 rust_i18n::i18n!("locales", fallback = "da");
 
 pub mod api;
+pub mod booking;
 pub mod catalogue;
 pub mod components;
 pub mod error;
 pub mod format;
 pub mod i18n;
+#[cfg(feature = "ssr")]
+pub mod outbox;
 pub mod pages;
 pub mod shell;
 #[cfg(feature = "ssr")]

@@ -3,8 +3,10 @@
 pub mod catalogue;
 pub mod course;
 pub mod info;
+pub mod mine;
 pub mod not_found;
 pub mod school;
+pub mod signup;
 
 use leptos::prelude::*;
 

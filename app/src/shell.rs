@@ -14,8 +14,10 @@ use crate::pages::{
     catalogue::CataloguePage,
     course::CoursePage,
     info::{AccessibilityPage, ContactPage, PrivacyPage},
+    mine::{MyBookingsPage, RequestLinkPage},
     not_found::NotFound,
     school::{SchoolPage, SchoolsPage},
+    signup::{AlreadyPage, ReceiptPage, ReceivedPage, SignupPage},
 };
 
 /// The whole HTML document, rendered on the server.
@@ -56,6 +58,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/kurser/:slug") view=CoursePage ssr=SsrMode::Async/>
                     <Route path=path!("/skoler") view=SchoolsPage ssr=SsrMode::Async/>
                     <Route path=path!("/skoler/:slug") view=SchoolPage ssr=SsrMode::Async/>
+                    <Route path=path!("/hold/:id/tilmelding") view=SignupPage ssr=SsrMode::Async/>
+                    <Route path=path!("/hold/:id/tilmelding/allerede") view=AlreadyPage/>
+                    <Route path=path!("/tilmelding/modtaget") view=ReceivedPage/>
+                    <Route path=path!("/tilmelding/:booking") view=ReceiptPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mine-tilmeldinger") view=RequestLinkPage/>
+                    <Route path=path!("/mine-tilmeldinger/:token") view=MyBookingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/kontakt") view=ContactPage ssr=SsrMode::Async/>
                     <Route path=path!("/privatliv") view=PrivacyPage/>
                     <Route path=path!("/tilgaengelighed") view=AccessibilityPage/>

@@ -1,14 +1,22 @@
 //! Shared server state: handed to axum handlers and, through context, to server functions.
 
+use std::sync::Arc;
+
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use sea_orm::DatabaseConnection;
+
+use crate::booking::limit::RateLimiter;
 
 /// Everything a request handler may need.
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub leptos_options: LeptosOptions,
+    /// Rate limits on sign-ups and link requests.
+    pub limiter: Arc<RateLimiter>,
+    /// Trust `X-Forwarded-For` for the client's address (behind a reverse proxy).
+    pub behind_proxy: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -97,6 +97,60 @@ pub enum BookingStatus {
     Confirmed,
     #[sea_orm(string_value = "waitlisted")]
     Waitlisted,
+    /// Next in line in a run with offer mode: the seat is held until the offer expires.
+    #[sea_orm(string_value = "offered")]
+    Offered,
+    /// Afbud, left the waiting list, or cancelled by staff.
     #[sea_orm(string_value = "cancelled")]
     Cancelled,
+    /// An offer that was not accepted in time; the seat passed on.
+    #[sea_orm(string_value = "expired")]
+    Expired,
+}
+
+impl BookingStatus {
+    /// Statuses that hold a place on the run or in its queue. One e-mail may have at most one
+    /// booking in these statuses per run (a partial unique index in the database).
+    pub const ACTIVE: [BookingStatus; 3] = [
+        BookingStatus::Confirmed,
+        BookingStatus::Waitlisted,
+        BookingStatus::Offered,
+    ];
+
+    pub fn is_active(self) -> bool {
+        Self::ACTIVE.contains(&self)
+    }
+}
+
+/// How a freed seat goes to the waiting list.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(10))")]
+pub enum WaitlistMode {
+    /// The next in line is confirmed at once.
+    #[sea_orm(string_value = "automatic")]
+    Automatic,
+    /// The next in line gets an offer to accept before a deadline.
+    #[sea_orm(string_value = "offer")]
+    Offer,
+}
+
+/// How a participant sees themself on the course ("Jeg deltager som ..."). Optional; only ever
+/// reported in aggregate.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+pub enum Perspective {
+    #[sea_orm(string_value = "own_experience")]
+    OwnExperience,
+    #[sea_orm(string_value = "relative")]
+    Relative,
+    #[sea_orm(string_value = "professional")]
+    Professional,
+    #[sea_orm(string_value = "other")]
+    Other,
+    #[sea_orm(string_value = "undisclosed")]
+    Undisclosed,
 }

@@ -5,16 +5,19 @@
 //! breaking the wire format. Hand-written behaviour lives in the enums and small helpers here,
 //! never in the generated-style `Model` structs.
 
+pub mod access_token;
 pub mod booking;
 pub mod course;
 pub mod course_teacher;
 pub mod course_theme;
 pub mod enums;
 pub mod location;
+pub mod outbox_message;
 pub mod run;
 pub mod run_teacher;
 pub mod school;
 pub mod session;
+pub mod session_absence;
 pub mod teacher;
 pub mod theme;
 

@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::RunStatus;
+use crate::{RunStatus, WaitlistMode};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "run")]
@@ -18,6 +18,14 @@ pub struct Model {
     pub waitlist_enabled: bool,
     pub signup_opens_at: Option<DateTimeUtc>,
     pub signup_closes_at: Option<DateTimeUtc>,
+    /// How a freed seat goes to the waiting list.
+    pub waitlist_mode: WaitlistMode,
+    /// Hours a waiting-list offer stays open (offer mode).
+    pub offer_hours: i32,
+    /// Participants may cancel themselves until this many hours before the first session.
+    pub cancel_deadline_hours: i32,
+    /// Bumped by every booking change; the guarded update on it is the run's booking lock.
+    pub booking_rev: i32,
     pub status: RunStatus,
     pub note: String,
     pub created_at: DateTimeUtc,

@@ -2,11 +2,13 @@
 //!
 //! Migrations are the source of truth for the schema; entities in `entity/` follow them. They run at
 //! server start-up (see `server::db`) and must apply cleanly to an empty SQLite file and an empty
-//! PostgreSQL database, so they only use portable column types and plain indexes.
+//! PostgreSQL database, so they only use portable column types and indexes (a partial index is written in the SQL both
+//! backends share).
 
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_catalogue;
+mod m20261123_120000_create_booking_engine;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -14,6 +16,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_create_catalogue::Migration)]
+        vec![
+            Box::new(m20261123_000001_create_catalogue::Migration),
+            Box::new(m20261123_120000_create_booking_engine::Migration),
+        ]
     }
 }

@@ -4,6 +4,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use app::booking::limit::Limits;
+
 /// Everything the server can be told from outside.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -17,6 +19,14 @@ pub struct Config {
     pub demo_data: bool,
     /// `SKOLEBAENK_MAX_DB_CONNECTIONS`: database pool size.
     pub max_db_connections: u32,
+    /// `SKOLEBAENK_PUBLIC_URL`: the address people reach the site at, for links in e-mails and
+    /// from the command line. Defaults to `http://` and the listening address.
+    pub public_url: String,
+    /// `SKOLEBAENK_BEHIND_PROXY`: trust `X-Forwarded-For` for the client's address.
+    pub behind_proxy: bool,
+    /// `SKOLEBAENK_RATE_LIMITS`: sign-ups per address, sign-ups per e-mail, link requests per
+    /// address, link requests per e-mail, each per hour, as four numbers separated by commas.
+    pub rate_limits: Limits,
 }
 
 /// A configuration value that could not be understood.
@@ -52,17 +62,27 @@ impl Config {
             value: addr_text.clone(),
             reason: "expected host:port, for example 127.0.0.1:3000",
         })?;
-        let demo_text = get(&["SKOLEBAENK_DEMO_DATA"]).unwrap_or_else(|| "true".into());
-        let demo_data = match demo_text.as_str() {
-            "true" | "1" | "yes" => true,
-            "false" | "0" | "no" => false,
-            _ => {
-                return Err(ConfigError {
-                    name: "SKOLEBAENK_DEMO_DATA",
-                    value: demo_text,
+        let flag = |name: &'static str, default: bool| match get(&[name]) {
+            None => Ok(default),
+            Some(text) => match text.as_str() {
+                "true" | "1" | "yes" => Ok(true),
+                "false" | "0" | "no" => Ok(false),
+                _ => Err(ConfigError {
+                    name,
+                    value: text,
                     reason: "expected true or false",
-                });
-            }
+                }),
+            },
+        };
+        let demo_data = flag("SKOLEBAENK_DEMO_DATA", true)?;
+        let behind_proxy = flag("SKOLEBAENK_BEHIND_PROXY", false)?;
+        let rate_limits = match get(&["SKOLEBAENK_RATE_LIMITS"]) {
+            None => Limits::default(),
+            Some(text) => parse_limits(&text).ok_or(ConfigError {
+                name: "SKOLEBAENK_RATE_LIMITS",
+                value: text,
+                reason: "expected four positive whole numbers separated by commas, for example 30,10,20,5",
+            })?,
         };
         let pool_text = get(&["SKOLEBAENK_MAX_DB_CONNECTIONS"]).unwrap_or_else(|| "10".into());
         let max_db_connections = pool_text
@@ -83,8 +103,30 @@ impl Config {
                 .into(),
             demo_data,
             max_db_connections,
+            public_url: get(&["SKOLEBAENK_PUBLIC_URL"])
+                .map(|u| u.trim_end_matches('/').to_string())
+                .unwrap_or_else(|| format!("http://{addr}")),
+            behind_proxy,
+            rate_limits,
         })
     }
+}
+
+fn parse_limits(text: &str) -> Option<Limits> {
+    let numbers: Vec<u32> = text
+        .split(',')
+        .map(|n| n.trim().parse().ok().filter(|n| *n > 0))
+        .collect::<Option<_>>()?;
+    let [signup_per_ip, signup_per_email, link_per_ip, link_per_email] = numbers[..] else {
+        return None;
+    };
+    Some(Limits {
+        signup_per_ip,
+        signup_per_email,
+        link_per_ip,
+        link_per_email,
+        ..Limits::default()
+    })
 }
 
 #[cfg(test)]
@@ -108,5 +150,19 @@ mod tests {
             Config::from_lookup(|n| (n == "SKOLEBAENK_DEMO_DATA").then(|| "maybe".to_string()))
                 .expect_err("bad flag");
         assert!(err.to_string().contains("true or false"));
+        let err =
+            Config::from_lookup(|n| (n == "SKOLEBAENK_RATE_LIMITS").then(|| "1,2".to_string()))
+                .expect_err("bad limits");
+        assert!(err.to_string().contains("four positive"));
+    }
+
+    #[test]
+    fn rate_limits_are_read_in_order() {
+        let c = Config::from_lookup(|n| {
+            (n == "SKOLEBAENK_RATE_LIMITS").then(|| "100, 9, 8, 7".to_string())
+        })
+        .expect("valid");
+        assert_eq!(c.rate_limits.signup_per_ip, 100);
+        assert_eq!(c.rate_limits.link_per_email, 7);
     }
 }

@@ -53,7 +53,14 @@ pub async fn connect_and_migrate(
         .max_connections(max_connections)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(10))
-        .sqlx_logging(false);
+        .sqlx_logging(false)
+        // Writers queue for SQLite's single write lock; a booking transaction takes
+        // milliseconds, so even a rush of sign-ups waits well within this.
+        .map_sqlx_sqlite_opts(|o| {
+            o.busy_timeout(Duration::from_secs(30))
+                .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+        });
     let db = Database::connect(options)
         .await
         .map_err(|source| DbStartError::Connect {

@@ -10,8 +10,8 @@ mod content;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Europe::Copenhagen;
 use entity::{
-    BookingStatus, CourseStatus, RunStatus, booking, course, course_teacher, course_theme,
-    location, run, run_teacher, school, session, teacher, theme,
+    BookingStatus, CourseStatus, RunStatus, WaitlistMode, booking, course, course_teacher,
+    course_theme, location, run, run_teacher, school, session, teacher, theme,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -174,7 +174,8 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
     }
 
     let mut participant = 0usize;
-    for r in RUNS {
+    let last_waitlisted = RUNS.iter().rposition(|r| r.waitlist && r.waitlisted > 0);
+    for (index, r) in RUNS.iter().enumerate() {
         let (course_id, c) = courses[r.course];
         let first_day = weekday_on_or_after(today + Duration::days(r.start_offset_days));
         let start_time = NaiveTime::from_hms_opt(r.start.0, r.start.1, 0).unwrap_or(NaiveTime::MIN);
@@ -194,6 +195,16 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
             waitlist_enabled: Set(r.waitlist),
             signup_opens_at: Set(r.capacity.map(|_| opens)),
             signup_closes_at: Set(None),
+            // The last full run with a waiting list shows the offer mode; the rest promote
+            // automatically.
+            waitlist_mode: Set(if Some(index) == last_waitlisted {
+                WaitlistMode::Offer
+            } else {
+                WaitlistMode::Automatic
+            }),
+            offer_hours: Set(24),
+            cancel_deadline_hours: Set(24),
+            booking_rev: Set(0),
             status: Set(RunStatus::Published),
             note: Set(String::new()),
             created_at: Set(now),
@@ -232,15 +243,37 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
         let bookings = (0..r.confirmed)
             .map(|_| BookingStatus::Confirmed)
             .chain((0..r.waitlisted).map(|_| BookingStatus::Waitlisted));
+        let mut queue_no = 0;
         for (i, status) in bookings.enumerate() {
             participant += 1;
             let name = PARTICIPANT_NAMES[participant % PARTICIPANT_NAMES.len()];
+            let email = format!("deltager{participant}@example.org");
+            let created_at = opens + Duration::hours(i as i64 + 1);
+            if status == BookingStatus::Waitlisted {
+                queue_no += 1;
+            }
             booking::ActiveModel {
                 run_id: Set(m.id),
                 name: Set(name.into()),
-                email: Set(format!("deltager{participant}@example.org")),
+                email_key: Set(email.clone()),
+                email: Set(email),
+                phone: Set(None),
+                perspective: Set(None),
+                municipality: Set(None),
+                needs: Set(String::new()),
                 status: Set(status),
-                created_at: Set(opens + Duration::hours(i as i64 + 1)),
+                queue_no: Set((status == BookingStatus::Waitlisted).then_some(queue_no)),
+                offer_expires_at: Set(None),
+                consent_version: Set(app::booking::form::PRIVACY_NOTICE_VERSION.into()),
+                consent_at: Set(Some(created_at)),
+                booked_by_name: Set(None),
+                booked_by_email: Set(None),
+                source: Set("demo".into()),
+                locale: Set("da".into()),
+                receipt_hash: Set(None),
+                created_at: Set(created_at),
+                updated_at: Set(None),
+                cancelled_at: Set(None),
                 ..Default::default()
             }
             .insert(&txn)

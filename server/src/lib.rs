@@ -5,5 +5,6 @@
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod jobs;
 pub mod routes;
 pub mod startup;

@@ -4,6 +4,8 @@
 //! server            serve the app (migrates, and loads demo data into an empty database)
 //! server migrate    bring the database schema up to date and exit
 //! server seed       load demo data into an empty database and exit
+//! server link EMAIL print a fresh "Mine tilmeldinger" link for a participant's e-mail
+//! server outbox     list the e-mails waiting in the outbox
 //! ```
 
 use std::process::ExitCode;
@@ -34,12 +36,14 @@ async fn main() -> ExitCode {
         "serve" => serve(config).await,
         "migrate" => migrate(config).await,
         "seed" => seed(config).await,
+        "link" => link(config, std::env::args().nth(2)).await,
+        "outbox" => outbox(config).await,
         "help" | "--help" | "-h" => {
-            println!("usage: server [serve|migrate|seed]");
+            println!("usage: server [serve|migrate|seed|link EMAIL|outbox]");
             Ok(())
         }
         other => Err(format!(
-            "unknown command {other:?}; use serve, migrate or seed"
+            "unknown command {other:?}; use serve, migrate, seed, link or outbox"
         )),
     };
     match result {
@@ -56,12 +60,14 @@ async fn serve(config: Config) -> Result<(), String> {
     tracing::info!(database = %db::redact(&config.database_url), "starting");
     let state = startup::prepare(&config).await.map_err(|e| e.to_string())?;
     let listener = startup::bind(&config).await.map_err(|e| e.to_string())?;
+    let jobs = server::jobs::spawn(state.db.clone());
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!("Skolebænk is running at http://{addr}/");
     println!("Skolebænk is running at http://{addr}/  (stop with Ctrl-C)");
     startup::serve(listener, startup::router(state), startup::shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;
+    jobs.abort();
     tracing::info!("stopped");
     Ok(())
 }
@@ -87,4 +93,47 @@ async fn seed(config: Config) -> Result<(), String> {
     } else {
         Err("the database already has data; demo data is only loaded into an empty database".into())
     }
+}
+
+/// Prints a fresh "Mine tilmeldinger" link, for staff helping a participant who lost theirs.
+async fn link(config: Config, email: Option<String>) -> Result<(), String> {
+    let email = email.ok_or("usage: server link EMAIL")?;
+    let key = app::booking::form::email_key(&email);
+    if !app::booking::form::email_is_valid(&key) {
+        return Err(format!("{email:?} is not an e-mail address"));
+    }
+    let conn = db::connect_and_migrate(&config.database_url, 1)
+        .await
+        .map_err(|e| e.to_string())?;
+    let token = app::booking::token::issue_manage_token(&conn, &key, chrono::Utc::now())
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("{}/mine-tilmeldinger/{token}", config.public_url);
+    Ok(())
+}
+
+/// Lists the outbox: one line per message, oldest first.
+async fn outbox(config: Config) -> Result<(), String> {
+    use sea_orm::{EntityTrait, QueryOrder};
+    let conn = db::connect_and_migrate(&config.database_url, 1)
+        .await
+        .map_err(|e| e.to_string())?;
+    let messages = entity::outbox_message::Entity::find()
+        .order_by_asc(entity::outbox_message::Column::Id)
+        .all(&conn)
+        .await
+        .map_err(|e| e.to_string())?;
+    for m in &messages {
+        println!(
+            "{}\t{}\t{}\t{}\t{}\t{}",
+            m.id,
+            m.created_at.format("%Y-%m-%d %H:%M:%S"),
+            m.status,
+            m.kind,
+            m.recipient,
+            m.payload
+        );
+    }
+    println!("{} message(s)", messages.len());
+    Ok(())
 }

@@ -129,3 +129,28 @@ mod tests {
         assert_eq!(safe_return_path(""), "/");
     }
 }
+
+/// The request path as it may be logged: the token in a "Mine tilmeldinger" link is a key to a
+/// person's bookings, so it is cut out.
+pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    const PRIVATE: &str = "/mine-tilmeldinger/";
+    match path.strip_prefix(PRIVATE) {
+        Some(rest) if !rest.is_empty() => format!("{PRIVATE}[link]").into(),
+        _ => path.into(),
+    }
+}
+
+#[cfg(test)]
+mod log_tests {
+    use super::loggable_path;
+
+    #[test]
+    fn link_tokens_stay_out_of_the_log() {
+        assert_eq!(
+            loggable_path("/mine-tilmeldinger/abcDEF123"),
+            "/mine-tilmeldinger/[link]"
+        );
+        assert_eq!(loggable_path("/mine-tilmeldinger"), "/mine-tilmeldinger");
+        assert_eq!(loggable_path("/kurser/søvn"), "/kurser/søvn");
+    }
+}

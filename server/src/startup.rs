@@ -3,6 +3,7 @@
 use std::future::Future;
 use std::sync::OnceLock;
 
+use app::booking::limit::RateLimiter;
 use app::{App, shell, state::AppState};
 use axum::{
     Router,
@@ -59,7 +60,12 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
         .build();
-    Ok(AppState { db, leptos_options })
+    Ok(AppState {
+        db,
+        leptos_options,
+        limiter: std::sync::Arc::new(RateLimiter::new(config.rate_limits)),
+        behind_proxy: config.behind_proxy,
+    })
 }
 
 /// The whole HTTP app: pages, server functions, static files and the extra routes, with request
@@ -84,14 +90,17 @@ pub fn router(state: AppState) -> Router {
             http::HeaderValue::from_static("same-origin"),
         ))
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &http::Request<_>| {
-            let id = request
-                .headers()
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default();
-            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), id)
-        }))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &http::Request<_>| {
+                let id = request
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default();
+                let path = routes::loggable_path(request.uri().path());
+                tracing::info_span!("request", method = %request.method(), path = %path, id)
+            }),
+        )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 
@@ -119,10 +128,14 @@ pub async fn serve(
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(StartError::Serve)
+    // The client's address feeds the rate limits.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .map_err(StartError::Serve)
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

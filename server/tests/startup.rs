@@ -14,6 +14,9 @@ fn config(database_url: &str, addr: &str) -> Config {
         site_root: PathBuf::from("target/site-not-built"),
         demo_data: false,
         max_db_connections: 1,
+        public_url: "http://127.0.0.1".into(),
+        behind_proxy: false,
+        rate_limits: app::booking::limit::Limits::default(),
     }
 }
 

@@ -78,10 +78,14 @@ pub mod load {
 
     /// Which runs to load.
     #[derive(Clone, Copy)]
-    enum Scope {
+    enum Scope<'a> {
         All,
         Course(i32),
         School(i32),
+        /// One run, if it is listed.
+        Run(i32),
+        /// These runs, whatever their status or dates (a person's own bookings).
+        Runs(&'a [i32]),
     }
 
     /// Everything needed to build run DTOs and filter facts, loaded in a fixed number of queries.
@@ -93,16 +97,31 @@ pub mod load {
         locations: HashMap<i32, location::Model>,
         teachers: HashMap<i32, Vec<teacher::Model>>,
         themes: HashMap<i32, Vec<String>>,
-        confirmed: HashMap<i32, i64>,
+        /// Per run: seats held (confirmed and offered) and people waiting.
+        seats: HashMap<i32, (i32, i32)>,
     }
 
     /// The published runs of published courses that still have a session to come, with their
     /// courses. The catalogue lists exactly these.
     async fn listed_runs(
         db: &DatabaseConnection,
-        scope: Scope,
+        scope: Scope<'_>,
         now: DateTime<Utc>,
     ) -> Result<(Vec<run::Model>, HashMap<i32, course::Model>), DbErr> {
+        if let Scope::Runs(ids) = scope {
+            let runs = run::Entity::find()
+                .filter(run::Column::Id.is_in(ids.iter().copied()))
+                .all(db)
+                .await?;
+            let courses = course::Entity::find()
+                .filter(course::Column::Id.is_in(runs.iter().map(|r| r.course_id)))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|c| (c.id, c))
+                .collect();
+            return Ok((runs, courses));
+        }
         let upcoming_run_ids: BTreeSet<i32> = session::Entity::find()
             .select_only()
             .column(session::Column::RunId)
@@ -121,6 +140,9 @@ pub mod load {
             Scope::All => runs_query,
             Scope::Course(id) => runs_query.filter(run::Column::CourseId.eq(id)),
             Scope::School(id) => runs_query.filter(run::Column::SchoolId.eq(id)),
+            Scope::Run(id) => runs_query.filter(run::Column::Id.eq(id)),
+            // Answered above, before the listing filters.
+            Scope::Runs(_) => return Ok((Vec::new(), HashMap::new())),
         };
         let runs_found = runs_query.all(db).await?;
 
@@ -142,7 +164,7 @@ pub mod load {
 
     async fn load(
         db: &DatabaseConnection,
-        scope: Scope,
+        scope: Scope<'_>,
         now: DateTime<Utc>,
     ) -> Result<Loaded, DbErr> {
         let (runs, courses) = listed_runs(db, scope, now).await?;
@@ -216,18 +238,27 @@ pub mod load {
             }
         }
 
-        let confirmed = booking::Entity::find()
+        let mut seats: HashMap<i32, (i32, i32)> = HashMap::new();
+        for (run_id, status, n) in booking::Entity::find()
             .select_only()
             .column(booking::Column::RunId)
+            .column(booking::Column::Status)
             .column_as(booking::Column::Id.count(), "n")
             .filter(booking::Column::RunId.is_in(run_ids.iter().copied()))
-            .filter(booking::Column::Status.eq(BookingStatus::Confirmed))
+            .filter(booking::Column::Status.is_in(BookingStatus::ACTIVE))
             .group_by(booking::Column::RunId)
-            .into_tuple::<(i32, i64)>()
+            .group_by(booking::Column::Status)
+            .into_tuple::<(i32, BookingStatus, i64)>()
             .all(db)
             .await?
-            .into_iter()
-            .collect();
+        {
+            let n = i32::try_from(n).unwrap_or(i32::MAX);
+            let entry = seats.entry(run_id).or_default();
+            match status {
+                BookingStatus::Waitlisted => entry.1 += n,
+                _ => entry.0 += n,
+            }
+        }
 
         Ok(Loaded {
             runs,
@@ -237,7 +268,7 @@ pub mod load {
             locations,
             teachers,
             themes,
-            confirmed,
+            seats,
         })
     }
 
@@ -280,17 +311,13 @@ pub mod load {
                 .map(Vec::as_slice)
                 .unwrap_or_default();
             let first_start = sessions.iter().find(|s| !s.cancelled).map(|s| s.starts_at);
+            let seats = self.seats.get(&run.id).copied().unwrap_or_default();
             let facts = SeatFacts {
                 cancelled: run.status == RunStatus::Cancelled,
                 drop_in: course.format == entity::CourseFormat::DropIn,
                 capacity: run.capacity,
-                confirmed: self
-                    .confirmed
-                    .get(&run.id)
-                    .copied()
-                    .unwrap_or(0)
-                    .try_into()
-                    .unwrap_or(i32::MAX),
+                held: seats.0,
+                waiting: seats.1,
                 waitlist_enabled: run.waitlist_enabled,
                 signup_opens_at: run.signup_opens_at,
                 signup_closes_at: run.signup_closes_at,
@@ -381,6 +408,32 @@ pub mod load {
             });
             out
         }
+    }
+
+    /// The DTOs of the given runs, whatever their status or dates, by id.
+    pub async fn runs_by_id(
+        db: &DatabaseConnection,
+        ids: &[i32],
+        now: DateTime<Utc>,
+    ) -> Result<HashMap<i32, RunDto>, DbErr> {
+        let loaded = load(db, Scope::Runs(ids), now).await?;
+        Ok(loaded
+            .runs
+            .iter()
+            .filter_map(|r| loaded.run_dto(r, now))
+            .map(|dto| (dto.id, dto))
+            .collect())
+    }
+
+    /// A run that is listed in the catalogue now (published, of a published course, with a
+    /// session to come), or `None`.
+    pub async fn listed_run(
+        db: &DatabaseConnection,
+        id: i32,
+        now: DateTime<Utc>,
+    ) -> Result<Option<RunDto>, DbErr> {
+        let loaded = load(db, Scope::Run(id), now).await?;
+        Ok(loaded.runs.first().and_then(|r| loaded.run_dto(r, now)))
     }
 
     pub async fn matching_runs(

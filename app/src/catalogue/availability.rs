@@ -35,7 +35,10 @@ pub struct SeatFacts {
     pub cancelled: bool,
     pub drop_in: bool,
     pub capacity: Option<i32>,
-    pub confirmed: i32,
+    /// Seats held: confirmed bookings and open waiting-list offers.
+    pub held: i32,
+    /// People waiting in line.
+    pub waiting: i32,
     pub waitlist_enabled: bool,
     pub signup_opens_at: Option<DateTime<Utc>>,
     pub signup_closes_at: Option<DateTime<Utc>>,
@@ -66,8 +69,9 @@ pub fn availability(
     if closes.is_some_and(|c| now >= c) {
         return Availability::Closed;
     }
-    let left = capacity - facts.confirmed;
-    if left > 0 {
+    let left = capacity - facts.held;
+    // A free seat with people still in line belongs to them, not to a newcomer.
+    if left > 0 && facts.waiting == 0 {
         Availability::Open { left }
     } else if facts.waitlist_enabled {
         Availability::Waitlist
@@ -92,7 +96,8 @@ mod tests {
             cancelled: false,
             drop_in: false,
             capacity: Some(10),
-            confirmed: 4,
+            held: 4,
+            waiting: 0,
             waitlist_enabled: true,
             signup_opens_at: Some(at(1, 8)),
             signup_closes_at: None,
@@ -115,7 +120,8 @@ mod tests {
     #[test]
     fn full_run_offers_waitlist_or_not() {
         let full = SeatFacts {
-            confirmed: 10,
+            held: 10,
+            waiting: 0,
             ..facts()
         };
         assert_eq!(availability(full, at(5, 8), local), Availability::Waitlist);
@@ -125,10 +131,24 @@ mod tests {
         };
         assert_eq!(availability(no_list, at(5, 8), local), Availability::Full);
         let over = SeatFacts {
-            confirmed: 12,
+            held: 12,
+            waiting: 0,
             ..facts()
         };
         assert_eq!(availability(over, at(5, 8), local), Availability::Waitlist);
+    }
+
+    #[test]
+    fn a_free_seat_with_people_in_line_is_theirs() {
+        let queued = SeatFacts {
+            held: 9,
+            waiting: 2,
+            ..facts()
+        };
+        assert_eq!(
+            availability(queued, at(5, 8), local),
+            Availability::Waitlist
+        );
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <ul>
                         <li><a href="/" aria-current=move || current("/")>{tr!(l, "nav.courses")}</a></li>
                         <li><a href="/skoler" aria-current=move || current("/skoler")>{tr!(l, "nav.schools")}</a></li>
+                        <li><a href="/mine-tilmeldinger" aria-current=move || current("/mine-tilmeldinger")>{tr!(l, "nav.mine")}</a></li>
                         <li><a href="/kontakt" aria-current=move || current("/kontakt")>{tr!(l, "nav.contact")}</a></li>
                     </ul>
                 </nav>

@@ -141,6 +141,17 @@ fn session_item(l: Locale, s: SessionDto) -> impl IntoView {
     }
 }
 
+/// A run's sessions in order; cancelled ones struck through and marked.
+#[component]
+pub fn SessionList(sessions: Vec<SessionDto>) -> impl IntoView {
+    let l = use_locale();
+    view! {
+        <ol class="session-list">
+            {sessions.into_iter().map(|s| session_item(l, s)).collect_view()}
+        </ol>
+    }
+}
+
 /// A place in full: address, room, access and directions.
 #[component]
 pub fn PlaceDetails(place: PlaceDto) -> impl IntoView {
@@ -191,6 +202,23 @@ pub fn TeacherCard(teacher: TeacherDto) -> impl IntoView {
     }
 }
 
+/// The way to sign up for a run, or why there is none.
+fn signup_link(l: Locale, run_id: i32, availability: Availability) -> impl IntoView {
+    let href = format!("/hold/{run_id}/tilmelding");
+    match availability {
+        Availability::Open { .. } => Some(
+            view! { <p class="run-action"><a class="button" href=href>{tr!(l, "course.signup")}</a></p> }
+                .into_any(),
+        ),
+        Availability::Waitlist => Some(
+            view! { <p class="run-action"><a class="button" href=href>{tr!(l, "course.signup_waitlist")}</a></p> }
+                .into_any(),
+        ),
+        Availability::DropIn => Some(view! { <p class="note">{tr!(l, "course.drop_in_note")}</p> }.into_any()),
+        _ => None,
+    }
+}
+
 /// A run in full, as on the course page.
 #[component]
 pub fn RunDetails(run: RunDto) -> impl IntoView {
@@ -218,9 +246,7 @@ pub fn RunDetails(run: RunDto) -> impl IntoView {
             <div class="run-details-grid">
                 <section>
                     <h4>{tr!(l, "course.sessions")}" ("{count}")"</h4>
-                    <ol class="session-list">
-                        {run.sessions.into_iter().map(|s| session_item(l, s)).collect_view()}
-                    </ol>
+                    <SessionList sessions=run.sessions.clone()/>
                 </section>
                 {run.place.map(|p| view! {
                     <section>
@@ -237,9 +263,7 @@ pub fn RunDetails(run: RunDto) -> impl IntoView {
                     </p>
                 </section>
             })}
-            {(!matches!(run.availability, Availability::DropIn | Availability::Cancelled | Availability::Closed)).then(|| view! {
-                <p class="note">{tr!(l, "course.signup_soon")}</p>
-            })}
+            {signup_link(l, run.id, run.availability)}
         </article>
     }
 }

@@ -83,14 +83,27 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 
 /// Starts the app; `demo_data` chooses whether the empty database gets the demo data.
 pub async fn spawn_app_with(backend: Backend, demo_data: bool) -> TestApp {
+    spawn_app_configured(backend, demo_data, |_| {}).await
+}
+
+/// Starts the app with the test configuration changed by `tweak` (rate limits, pool size).
+pub async fn spawn_app_configured(
+    backend: Backend,
+    demo_data: bool,
+    tweak: impl FnOnce(&mut Config),
+) -> TestApp {
     let (database_url, sqlite_file, pg_name) = fresh_database(backend).await;
-    let config = Config {
+    let mut config = Config {
         database_url: database_url.clone(),
         addr: "127.0.0.1:0".parse().expect("address"),
         site_root: PathBuf::from("target/site-not-built"),
         demo_data,
         max_db_connections: 5,
+        public_url: "http://127.0.0.1".into(),
+        behind_proxy: false,
+        rate_limits: app::booking::limit::Limits::default(),
     };
+    tweak(&mut config);
     let state = server::startup::prepare(&config).await.expect("app starts");
     let db = state.db.clone();
     let listener = server::startup::bind(&config).await.expect("bind port 0");

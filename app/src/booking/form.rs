@@ -1,0 +1,536 @@
+//! The sign-up form as posted, and its validation. Shared by the page (to show what was typed and
+//! the messages next to the fields) and the server (to decide).
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the privacy notice (/privatliv) that sign-ups accept. Raise it when the notice
+/// changes; each booking stores the version its person accepted.
+pub const PRIVACY_NOTICE_VERSION: &str = "2026-11-23";
+
+pub const NAME_MAX: usize = 80;
+pub const EMAIL_MAX: usize = 254;
+pub const PHONE_MAX: usize = 20;
+pub const NEEDS_MAX: usize = 300;
+
+/// The fields exactly as posted. Every field is a string with a default, so a tampered or
+/// partial post still reaches validation and gets a message instead of a decoding error.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SignupForm {
+    pub run: String,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub perspective: String,
+    pub municipality: String,
+    pub needs: String,
+    /// `ja` when the consent box is ticked.
+    pub consent: String,
+    /// Someone signing another person up: their own name and e-mail, and that they have the
+    /// person's consent.
+    pub booker_name: String,
+    pub booker_email: String,
+    pub booker_consent: String,
+    /// Honeypot: hidden from people, filled in by robots.
+    pub website: String,
+    /// Random key the form was rendered with; makes a resubmit find the same booking.
+    pub key: String,
+}
+
+/// A form field, for placing a message next to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Field {
+    Name,
+    Email,
+    Phone,
+    Perspective,
+    Municipality,
+    Needs,
+    Consent,
+    BookerName,
+    BookerEmail,
+    BookerConsent,
+}
+
+impl Field {
+    /// The `id` of the field's input in the form.
+    pub fn input_id(self) -> &'static str {
+        match self {
+            Field::Name => "felt-navn",
+            Field::Email => "felt-email",
+            Field::Phone => "felt-telefon",
+            Field::Perspective => "felt-perspektiv",
+            Field::Municipality => "felt-kommune",
+            Field::Needs => "felt-behov",
+            Field::Consent => "felt-samtykke",
+            Field::BookerName => "felt-tilmelder-navn",
+            Field::BookerEmail => "felt-tilmelder-email",
+            Field::BookerConsent => "felt-tilmelder-samtykke",
+        }
+    }
+}
+
+/// A message about one field: the field and a translation key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: Field,
+    pub key: String,
+}
+
+/// What a perspective answer may be; the values match `entity::Perspective`.
+pub const PERSPECTIVES: [&str; 5] = [
+    "own_experience",
+    "relative",
+    "professional",
+    "other",
+    "undisclosed",
+];
+
+/// Denmark's 98 municipalities, for the optional "home municipality" used in statistics.
+pub const MUNICIPALITIES: [&str; 98] = [
+    "Albertslund",
+    "Allerød",
+    "Assens",
+    "Ballerup",
+    "Billund",
+    "Bornholm",
+    "Brøndby",
+    "Brønderslev",
+    "Dragør",
+    "Egedal",
+    "Esbjerg",
+    "Fanø",
+    "Favrskov",
+    "Faxe",
+    "Fredensborg",
+    "Fredericia",
+    "Frederiksberg",
+    "Frederikshavn",
+    "Frederikssund",
+    "Furesø",
+    "Faaborg-Midtfyn",
+    "Gentofte",
+    "Gladsaxe",
+    "Glostrup",
+    "Greve",
+    "Gribskov",
+    "Guldborgsund",
+    "Haderslev",
+    "Halsnæs",
+    "Hedensted",
+    "Helsingør",
+    "Herlev",
+    "Herning",
+    "Hillerød",
+    "Hjørring",
+    "Holbæk",
+    "Holstebro",
+    "Horsens",
+    "Hvidovre",
+    "Høje-Taastrup",
+    "Hørsholm",
+    "Ikast-Brande",
+    "Ishøj",
+    "Jammerbugt",
+    "Kalundborg",
+    "Kerteminde",
+    "Kolding",
+    "København",
+    "Køge",
+    "Langeland",
+    "Lejre",
+    "Lemvig",
+    "Lolland",
+    "Lyngby-Taarbæk",
+    "Læsø",
+    "Mariagerfjord",
+    "Middelfart",
+    "Morsø",
+    "Norddjurs",
+    "Nordfyns",
+    "Nyborg",
+    "Næstved",
+    "Odder",
+    "Odense",
+    "Odsherred",
+    "Randers",
+    "Rebild",
+    "Ringkøbing-Skjern",
+    "Ringsted",
+    "Roskilde",
+    "Rudersdal",
+    "Rødovre",
+    "Samsø",
+    "Silkeborg",
+    "Skanderborg",
+    "Skive",
+    "Slagelse",
+    "Solrød",
+    "Sorø",
+    "Stevns",
+    "Struer",
+    "Svendborg",
+    "Syddjurs",
+    "Sønderborg",
+    "Thisted",
+    "Tønder",
+    "Tårnby",
+    "Vallensbæk",
+    "Varde",
+    "Vejen",
+    "Vejle",
+    "Vesthimmerland",
+    "Viborg",
+    "Vordingborg",
+    "Ærø",
+    "Aabenraa",
+    "Aalborg",
+    "Aarhus",
+];
+
+/// A sign-up that passed validation, trimmed and normalised.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidSignup {
+    pub run_id: i32,
+    pub name: String,
+    pub email: String,
+    /// Trimmed, lower-cased e-mail.
+    pub email_key: String,
+    pub phone: Option<String>,
+    pub perspective: Option<String>,
+    pub municipality: Option<String>,
+    pub needs: String,
+    /// Name and e-mail of whoever signed the person up for them.
+    pub booked_by: Option<(String, String)>,
+}
+
+fn err(field: Field, key: &str) -> FieldError {
+    FieldError {
+        field,
+        key: key.to_string(),
+    }
+}
+
+/// True for a character that has no place in a name or a one-line field.
+fn is_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn check_name(value: &str, field: Field, errors: &mut Vec<FieldError>) -> String {
+    let name = value.trim();
+    if name.is_empty() {
+        errors.push(err(field, "signup.err.name_missing"));
+    } else if name.chars().count() > NAME_MAX {
+        errors.push(err(field, "signup.err.name_long"));
+    } else if name.chars().any(is_control) || !name.chars().any(char::is_alphanumeric) {
+        errors.push(err(field, "signup.err.name_invalid"));
+    }
+    name.to_string()
+}
+
+/// A plain check of an e-mail address's shape: one `@`, a local part, and a domain with a dot
+/// and no empty labels. Whether the address exists is for the confirmation e-mail to find out.
+pub fn email_is_valid(email: &str) -> bool {
+    if email.len() > EMAIL_MAX || email.chars().any(|c| c.is_whitespace() || is_control(c)) {
+        return false;
+    }
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    if local.is_empty()
+        || local.len() > 64
+        || local.starts_with('.')
+        || local.ends_with('.')
+        || local.contains("..")
+        || domain.contains('@')
+        || local.contains(['<', '>', '(', ')', '[', ']', ',', ';', ':', '\\', '"'])
+    {
+        return false;
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+        && labels.last().is_some_and(|tld| tld.chars().count() >= 2)
+}
+
+/// The key bookings and links are found by: trimmed and lower-cased.
+pub fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+fn check_email(value: &str, field: Field, errors: &mut Vec<FieldError>) -> String {
+    let email = value.trim();
+    if email.is_empty() {
+        errors.push(err(field, "signup.err.email_missing"));
+    } else if !email_is_valid(email) {
+        errors.push(err(field, "signup.err.email_invalid"));
+    }
+    email.to_string()
+}
+
+/// Checks a posted form. On success the values are trimmed and ready to store; on failure every
+/// problem is reported at once, each next to its field.
+pub fn validate(form: &SignupForm) -> Result<ValidSignup, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let name = check_name(&form.name, Field::Name, &mut errors);
+    let email = check_email(&form.email, Field::Email, &mut errors);
+
+    let phone = form.phone.trim();
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    if !phone.is_empty()
+        && (phone.chars().count() > PHONE_MAX
+            || !phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')'))
+            || !(8..=15).contains(&digits))
+    {
+        errors.push(err(Field::Phone, "signup.err.phone_invalid"));
+    }
+
+    let perspective = form.perspective.trim();
+    if !perspective.is_empty() && !PERSPECTIVES.contains(&perspective) {
+        errors.push(err(Field::Perspective, "signup.err.choice_invalid"));
+    }
+    let municipality = form.municipality.trim();
+    if !municipality.is_empty() && !MUNICIPALITIES.contains(&municipality) {
+        errors.push(err(Field::Municipality, "signup.err.choice_invalid"));
+    }
+    let needs = form.needs.trim();
+    if needs.chars().count() > NEEDS_MAX {
+        errors.push(err(Field::Needs, "signup.err.needs_long"));
+    }
+    if form.consent != "ja" {
+        errors.push(err(Field::Consent, "signup.err.consent_missing"));
+    }
+
+    let on_behalf = !form.booker_name.trim().is_empty()
+        || !form.booker_email.trim().is_empty()
+        || !form.booker_consent.is_empty();
+    let booked_by = if on_behalf {
+        let booker_name = check_name(&form.booker_name, Field::BookerName, &mut errors);
+        let booker_email = check_email(&form.booker_email, Field::BookerEmail, &mut errors);
+        if form.booker_consent != "ja" {
+            errors.push(err(
+                Field::BookerConsent,
+                "signup.err.booker_consent_missing",
+            ));
+        }
+        Some((booker_name, booker_email))
+    } else {
+        None
+    };
+
+    let run_id = form.run.trim().parse::<i32>().ok().filter(|id| *id > 0);
+    match run_id {
+        Some(run_id) if errors.is_empty() => Ok(ValidSignup {
+            run_id,
+            email_key: email_key(&email),
+            name,
+            email,
+            phone: (!phone.is_empty()).then(|| phone.to_string()),
+            perspective: (!perspective.is_empty()).then(|| perspective.to_string()),
+            municipality: (!municipality.is_empty()).then(|| municipality.to_string()),
+            needs: needs.to_string(),
+            booked_by,
+        }),
+        // A missing run id is not the person's mistake; the page reports it as an unknown run.
+        _ => Err(errors),
+    }
+}
+
+/// Cuts every field to a length that fits in the short-lived cookie that carries a rejected form
+/// back to the page, so what was typed is shown again without the cookie growing unbounded.
+pub fn trimmed_for_redisplay(form: &SignupForm) -> SignupForm {
+    fn cut(s: &str, n: usize) -> String {
+        s.chars().take(n).collect()
+    }
+    SignupForm {
+        run: cut(&form.run, 12),
+        name: cut(&form.name, NAME_MAX + 10),
+        email: cut(&form.email, EMAIL_MAX),
+        phone: cut(&form.phone, PHONE_MAX + 10),
+        perspective: cut(&form.perspective, 20),
+        municipality: cut(&form.municipality, 40),
+        needs: cut(&form.needs, NEEDS_MAX + 10),
+        consent: cut(&form.consent, 3),
+        booker_name: cut(&form.booker_name, NAME_MAX + 10),
+        booker_email: cut(&form.booker_email, EMAIL_MAX),
+        booker_consent: cut(&form.booker_consent, 3),
+        website: String::new(),
+        key: cut(&form.key, 64),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn good() -> SignupForm {
+        SignupForm {
+            run: "7".into(),
+            name: "Åse".into(),
+            email: " Aase@Example.DK ".into(),
+            consent: "ja".into(),
+            ..Default::default()
+        }
+    }
+
+    fn fields(form: &SignupForm) -> Vec<Field> {
+        validate(form)
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| e.field)
+            .collect()
+    }
+
+    #[test]
+    fn a_name_and_an_email_are_enough() {
+        let v = validate(&good()).expect("valid");
+        assert_eq!(v.run_id, 7);
+        assert_eq!(v.email, "Aase@Example.DK");
+        assert_eq!(v.email_key, "aase@example.dk");
+        assert_eq!(v.phone, None);
+        assert_eq!(v.booked_by, None);
+    }
+
+    #[test]
+    fn unicode_names_are_welcome() {
+        for name in ["Åse", "Zoë", "李", "Jens-Ole Ø. Ærø"] {
+            let form = SignupForm {
+                name: name.into(),
+                ..good()
+            };
+            assert_eq!(validate(&form).expect("valid").name, name);
+        }
+    }
+
+    #[test]
+    fn every_problem_is_reported_next_to_its_field() {
+        let form = SignupForm {
+            name: "  ".into(),
+            email: "ikke-en-mail".into(),
+            phone: "12".into(),
+            needs: "x".repeat(NEEDS_MAX + 1),
+            consent: String::new(),
+            perspective: "hacker".into(),
+            municipality: "Atlantis".into(),
+            ..good()
+        };
+        assert_eq!(
+            fields(&form),
+            vec![
+                Field::Name,
+                Field::Email,
+                Field::Phone,
+                Field::Perspective,
+                Field::Municipality,
+                Field::Needs,
+                Field::Consent
+            ]
+        );
+    }
+
+    #[test]
+    fn malformed_emails_are_refused() {
+        for bad in [
+            "a@b",
+            "@example.dk",
+            "a@@example.dk",
+            "a b@example.dk",
+            "a@example..dk",
+            "a@-example.dk",
+            "<script>@example.dk",
+            "a@example.d",
+            "a.@example.dk",
+        ] {
+            assert!(!email_is_valid(bad), "{bad}");
+        }
+        for ok in [
+            "a@example.dk",
+            "ole.olsen+kursus@post.example.org",
+            "åse@ærø.dk",
+        ] {
+            assert!(email_is_valid(ok), "{ok}");
+        }
+    }
+
+    #[test]
+    fn oversized_and_control_characters_are_refused() {
+        let long = SignupForm {
+            name: "a".repeat(NAME_MAX + 1),
+            ..good()
+        };
+        assert_eq!(fields(&long), vec![Field::Name]);
+        let hidden = SignupForm {
+            name: "Ole\u{202e}".into(),
+            ..good()
+        };
+        assert_eq!(fields(&hidden), vec![Field::Name]);
+    }
+
+    #[test]
+    fn markup_is_just_text() {
+        // Markup in a name is stored as typed and escaped when shown; it is not an error.
+        let form = SignupForm {
+            name: "<b>Ole</b>".into(),
+            needs: "<script>alert(1)</script>".into(),
+            ..good()
+        };
+        let v = validate(&form).expect("valid");
+        assert_eq!(v.name, "<b>Ole</b>");
+    }
+
+    #[test]
+    fn phone_is_optional_but_must_look_like_one() {
+        let ok = SignupForm {
+            phone: "+45 12 34 56 78".into(),
+            ..good()
+        };
+        assert_eq!(
+            validate(&ok).expect("valid").phone.as_deref(),
+            Some("+45 12 34 56 78")
+        );
+        let bad = SignupForm {
+            phone: "ring efter kl 10".into(),
+            ..good()
+        };
+        assert_eq!(fields(&bad), vec![Field::Phone]);
+    }
+
+    #[test]
+    fn signing_up_someone_else_needs_the_bookers_details_and_consent() {
+        let partial = SignupForm {
+            booker_name: "Mor".into(),
+            ..good()
+        };
+        assert_eq!(
+            fields(&partial),
+            vec![Field::BookerEmail, Field::BookerConsent]
+        );
+        let full = SignupForm {
+            booker_name: "Mor".into(),
+            booker_email: "mor@example.dk".into(),
+            booker_consent: "ja".into(),
+            ..good()
+        };
+        assert_eq!(
+            validate(&full).expect("valid").booked_by,
+            Some(("Mor".into(), "mor@example.dk".into()))
+        );
+    }
+
+    #[test]
+    fn the_municipality_list_is_complete_and_unique() {
+        let mut names = MUNICIPALITIES.to_vec();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), 98);
+    }
+}

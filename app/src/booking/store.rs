@@ -1,0 +1,708 @@
+//! The booking transactions. Each one takes the run's lock, loads the run's active bookings, asks
+//! [`rules`](super::rules) what should happen, and writes the result together with the messages
+//! it causes, in one transaction.
+//!
+//! The lock is a guarded update of the run row (`booking_rev = booking_rev + 1`) as the first
+//! statement of the transaction:
+//! - on PostgreSQL the update takes the row's lock, so transactions on the same run queue behind
+//!   each other while other runs go on in parallel; under READ COMMITTED every later statement
+//!   sees what the previous holder committed;
+//! - on SQLite the transaction is begun IMMEDIATE, so it holds the database's write lock from the
+//!   start and no read can go stale before the write.
+//!
+//! Seats are therefore decided by a count taken under the lock: no check-then-insert race. A busy
+//! SQLite database is waited for (busy timeout) and retried, never reported to a person.
+
+use std::future::Future;
+
+use chrono::{DateTime, Duration, Utc};
+use entity::{
+    BookingStatus, CourseFormat, CourseStatus, Perspective, RunStatus, WaitlistMode, booking,
+    course, run, session, session_absence,
+};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
+use serde_json::json;
+
+use super::form::{PRIVACY_NOTICE_VERSION, ValidSignup};
+use super::rules::{self, Change, Decision, Entry, Mode, Place, Rules};
+use crate::outbox::{self, Kind, Message};
+
+/// Why a booking action did not happen. Each has a plain message on the page.
+#[derive(Debug, thiserror::Error)]
+pub enum BookingError {
+    #[error("the run does not exist or is not published")]
+    NoSuchRun,
+    #[error("the run is cancelled")]
+    RunCancelled,
+    #[error("the run is drop-in and takes no sign-ups")]
+    DropIn,
+    #[error("sign-up has not opened yet")]
+    NotYetOpen,
+    #[error("sign-up has closed")]
+    Closed,
+    #[error("the run is full and keeps no waiting list")]
+    Full,
+    #[error("no such booking for this person")]
+    NoSuchBooking,
+    #[error("the self-cancellation deadline has passed")]
+    TooLate,
+    #[error("the waiting-list offer has expired")]
+    OfferExpired,
+    #[error("afbud for that session is not possible")]
+    SessionNotPossible,
+    #[error("capacity may not go below the seats already held")]
+    CapacityTooLow,
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// A new sign-up to store.
+pub struct NewBooking<'a> {
+    pub signup: &'a ValidSignup,
+    /// Language of the page the person used.
+    pub locale: &'a str,
+    /// `web`, `staff` or `api`.
+    pub source: &'a str,
+    /// Hash of the browser's receipt key, stored on the booking.
+    pub receipt_hash: Option<String>,
+    /// Receipt hashes this browser can prove (the form's key and the receipt cookie), to
+    /// recognise a resubmit from the same browser.
+    pub known_receipts: Vec<String>,
+}
+
+/// What a sign-up led to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignupOutcome {
+    /// A new booking: a seat, or a place in the queue.
+    Created {
+        booking_id: i32,
+        status: BookingStatus,
+        position: Option<u32>,
+    },
+    /// The e-mail already has an active booking on the run. `same_browser` when the request
+    /// proves it comes from the browser that made it (a resubmit, the back button, another tab).
+    Existing { booking_id: i32, same_browser: bool },
+}
+
+/// What a cancellation did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CancelOutcome {
+    Cancelled {
+        was: BookingStatus,
+    },
+    /// It was already cancelled (a second click).
+    AlreadyGone,
+}
+
+/// Who is acting on a booking.
+#[derive(Clone, Debug)]
+pub enum Actor {
+    /// The participant, through their "Mine tilmeldinger" link for this e-mail key.
+    Participant { email_key: String },
+    /// A staff member (authorised by the caller); deadlines do not apply.
+    Staff,
+}
+
+impl Actor {
+    fn owns(&self, b: &booking::Model) -> bool {
+        match self {
+            Actor::Participant { email_key } => &b.email_key == email_key,
+            Actor::Staff => true,
+        }
+    }
+}
+
+/// How many times a transaction is retried when SQLite reports a busy database after its busy
+/// timeout.
+const BUSY_RETRIES: u32 = 8;
+
+fn is_busy(e: &DbErr) -> bool {
+    let text = e.to_string();
+    text.contains("database is locked")
+        || text.contains("database table is locked")
+        || text.contains("SQLITE_BUSY")
+}
+
+async fn retry_busy<T, F, Fut>(mut attempt: F) -> Result<T, BookingError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, BookingError>>,
+{
+    let mut tries = 0;
+    loop {
+        match attempt().await {
+            Err(BookingError::Db(e)) if is_busy(&e) && tries < BUSY_RETRIES => {
+                tries += 1;
+                tracing::warn!(tries, "database busy; retrying the booking transaction");
+                tokio::time::sleep(std::time::Duration::from_millis(20 * u64::from(tries))).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Begins a write transaction: IMMEDIATE on SQLite; the option is ignored on PostgreSQL.
+async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
+/// Takes the run's booking lock and returns the run, or `None` if it does not exist.
+async fn lock_run(txn: &DatabaseTransaction, run_id: i32) -> Result<Option<run::Model>, DbErr> {
+    use sea_orm::sea_query::ExprTrait;
+    let locked = run::Entity::update_many()
+        .col_expr(
+            run::Column::BookingRev,
+            Expr::col(run::Column::BookingRev).add(1),
+        )
+        .filter(run::Column::Id.eq(run_id))
+        .exec(txn)
+        .await?;
+    if locked.rows_affected == 0 {
+        return Ok(None);
+    }
+    run::Entity::find_by_id(run_id).one(txn).await
+}
+
+async fn active_bookings(
+    db: &impl ConnectionTrait,
+    run_id: i32,
+) -> Result<Vec<booking::Model>, DbErr> {
+    booking::Entity::find()
+        .filter(booking::Column::RunId.eq(run_id))
+        .filter(booking::Column::Status.is_in(BookingStatus::ACTIVE))
+        .order_by_asc(booking::Column::Id)
+        .all(db)
+        .await
+}
+
+/// The seat rules of a run.
+pub fn rules_of(run: &run::Model) -> Rules {
+    Rules {
+        capacity: run.capacity.unwrap_or(0).max(0) as u32,
+        waitlist: run.waitlist_enabled,
+        mode: match run.waitlist_mode {
+            WaitlistMode::Automatic => Mode::Automatic,
+            WaitlistMode::Offer => Mode::Offer {
+                window: Duration::hours(i64::from(run.offer_hours.max(1))),
+            },
+        },
+    }
+}
+
+/// A booking as the rules see it.
+pub fn entry(b: &booking::Model) -> Entry {
+    Entry {
+        id: b.id,
+        queue_no: b.queue_no,
+        place: match b.status {
+            BookingStatus::Confirmed => Place::Confirmed,
+            BookingStatus::Offered => Place::Offered {
+                until: b.offer_expires_at.unwrap_or(b.created_at),
+            },
+            _ => Place::Waiting,
+        },
+    }
+}
+
+/// Start of the run's first session that takes place.
+pub async fn first_start(
+    db: &impl ConnectionTrait,
+    run_id: i32,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    Ok(session::Entity::find()
+        .filter(session::Column::RunId.eq(run_id))
+        .filter(session::Column::Cancelled.eq(false))
+        .order_by_asc(session::Column::StartsAt)
+        .one(db)
+        .await?
+        .map(|s| s.starts_at))
+}
+
+/// Applies the rules' changes to a locked run and queues the messages they cause. `bookings` is
+/// the run's active bookings and is kept up to date.
+async fn settle_locked(
+    txn: &DatabaseTransaction,
+    run: &run::Model,
+    bookings: &mut Vec<booking::Model>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let entries: Vec<Entry> = bookings.iter().map(entry).collect();
+    for change in rules::settle(&rules_of(run), &entries, now) {
+        let (id, status, offer_until, kind) = match change {
+            Change::Expire { id } => (id, BookingStatus::Expired, None, Kind::OfferExpired),
+            Change::Confirm { id } => (id, BookingStatus::Confirmed, None, Kind::WaitlistPromoted),
+            Change::Offer { id, until } => {
+                (id, BookingStatus::Offered, Some(until), Kind::WaitlistOffer)
+            }
+        };
+        let Some(b) = bookings.iter_mut().find(|b| b.id == id) else {
+            continue;
+        };
+        let mut change: booking::ActiveModel = b.clone().into();
+        change.status = Set(status);
+        change.offer_expires_at = Set(offer_until);
+        change.updated_at = Set(Some(now));
+        let updated = change.update(txn).await?;
+        outbox::enqueue(
+            txn,
+            Message {
+                kind,
+                recipient: &updated.email,
+                locale: &updated.locale,
+                booking_id: Some(updated.id),
+                payload: json!({ "run_id": run.id, "offer_until": offer_until }),
+            },
+            now,
+        )
+        .await?;
+        *b = updated;
+    }
+    bookings.retain(|b| b.status.is_active());
+    Ok(())
+}
+
+/// Checks that the run takes sign-ups at `now`.
+async fn check_open(
+    txn: &DatabaseTransaction,
+    run: &run::Model,
+    now: DateTime<Utc>,
+) -> Result<(), BookingError> {
+    match run.status {
+        RunStatus::Published => {}
+        RunStatus::Cancelled => return Err(BookingError::RunCancelled),
+        RunStatus::Draft => return Err(BookingError::NoSuchRun),
+    }
+    let course = course::Entity::find_by_id(run.course_id)
+        .one(txn)
+        .await?
+        .filter(|c| c.status == CourseStatus::Published)
+        .ok_or(BookingError::NoSuchRun)?;
+    if course.format == CourseFormat::DropIn || run.capacity.is_none() {
+        return Err(BookingError::DropIn);
+    }
+    if run.signup_opens_at.is_some_and(|opens| now < opens) {
+        return Err(BookingError::NotYetOpen);
+    }
+    let closes = match run.signup_closes_at {
+        Some(c) => Some(c),
+        None => first_start(txn, run.id).await?,
+    };
+    if closes.is_none_or(|c| now >= c) {
+        return Err(BookingError::Closed);
+    }
+    Ok(())
+}
+
+/// Signs a person up: a seat while there is one, otherwise a place in the queue. A second
+/// sign-up with the same e-mail finds the first.
+pub async fn sign_up(
+    db: &DatabaseConnection,
+    request: &NewBooking<'_>,
+    now: DateTime<Utc>,
+) -> Result<SignupOutcome, BookingError> {
+    retry_busy(|| sign_up_once(db, request, now)).await
+}
+
+async fn sign_up_once(
+    db: &DatabaseConnection,
+    request: &NewBooking<'_>,
+    now: DateTime<Utc>,
+) -> Result<SignupOutcome, BookingError> {
+    let s = request.signup;
+    let txn = begin_write(db).await?;
+    let run = lock_run(&txn, s.run_id)
+        .await?
+        .ok_or(BookingError::NoSuchRun)?;
+    let mut bookings = active_bookings(&txn, run.id).await?;
+
+    if let Some(existing) = bookings.iter().find(|b| b.email_key == s.email_key) {
+        let same_browser = existing
+            .receipt_hash
+            .as_ref()
+            .is_some_and(|h| request.known_receipts.contains(h));
+        if !same_browser {
+            // Tell the address's owner, with a way to their bookings; the person at the form
+            // learns no more than that the address is already signed up.
+            outbox::enqueue(
+                &txn,
+                Message {
+                    kind: Kind::AlreadyBooked,
+                    recipient: &existing.email,
+                    locale: &existing.locale,
+                    booking_id: Some(existing.id),
+                    payload: json!({ "run_id": run.id }),
+                },
+                now,
+            )
+            .await?;
+        }
+        let outcome = SignupOutcome::Existing {
+            booking_id: existing.id,
+            same_browser,
+        };
+        txn.commit().await?;
+        return Ok(outcome);
+    }
+
+    check_open(&txn, &run, now).await?;
+    settle_locked(&txn, &run, &mut bookings, now).await?;
+
+    let highest_queue_no: Option<i32> = booking::Entity::find()
+        .select_only()
+        .column_as(booking::Column::QueueNo.max(), "highest")
+        .filter(booking::Column::RunId.eq(run.id))
+        .into_tuple::<Option<i32>>()
+        .one(&txn)
+        .await?
+        .flatten();
+    let entries: Vec<Entry> = bookings.iter().map(entry).collect();
+    let (status, queue_no, position) =
+        match rules::decide(&rules_of(&run), &entries, highest_queue_no.unwrap_or(0) + 1) {
+            Decision::Confirm => (BookingStatus::Confirmed, None, None),
+            Decision::Wait { queue_no, position } => {
+                (BookingStatus::Waitlisted, Some(queue_no), Some(position))
+            }
+            Decision::Full => {
+                // Keep what settling did (an expired offer passing on) even though this
+                // person gets nothing.
+                txn.commit().await?;
+                return Err(BookingError::Full);
+            }
+        };
+
+    let perspective = s.perspective.as_deref().and_then(perspective_from_slug);
+    let created = booking::ActiveModel {
+        run_id: Set(run.id),
+        name: Set(s.name.clone()),
+        email: Set(s.email.clone()),
+        email_key: Set(s.email_key.clone()),
+        phone: Set(s.phone.clone()),
+        perspective: Set(perspective),
+        municipality: Set(s.municipality.clone()),
+        needs: Set(s.needs.clone()),
+        status: Set(status),
+        queue_no: Set(queue_no),
+        offer_expires_at: Set(None),
+        consent_version: Set(PRIVACY_NOTICE_VERSION.into()),
+        consent_at: Set(Some(now)),
+        booked_by_name: Set(s.booked_by.as_ref().map(|(n, _)| n.clone())),
+        booked_by_email: Set(s.booked_by.as_ref().map(|(_, e)| e.clone())),
+        source: Set(request.source.into()),
+        locale: Set(request.locale.into()),
+        receipt_hash: Set(request.receipt_hash.clone()),
+        created_at: Set(now),
+        updated_at: Set(None),
+        cancelled_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+
+    outbox::enqueue(
+        &txn,
+        Message {
+            kind: if status == BookingStatus::Confirmed {
+                Kind::BookingConfirmed
+            } else {
+                Kind::BookingWaitlisted
+            },
+            recipient: &created.email,
+            locale: &created.locale,
+            booking_id: Some(created.id),
+            payload: json!({
+                "run_id": run.id,
+                "position": position,
+                "on_behalf": s.booked_by.is_some(),
+            }),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(SignupOutcome::Created {
+        booking_id: created.id,
+        status,
+        position,
+    })
+}
+
+fn perspective_from_slug(slug: &str) -> Option<Perspective> {
+    Some(match slug {
+        "own_experience" => Perspective::OwnExperience,
+        "relative" => Perspective::Relative,
+        "professional" => Perspective::Professional,
+        "other" => Perspective::Other,
+        "undisclosed" => Perspective::Undisclosed,
+        _ => return None,
+    })
+}
+
+/// Loads a booking the actor may act on.
+async fn owned_booking(
+    db: &DatabaseConnection,
+    booking_id: i32,
+    actor: &Actor,
+) -> Result<booking::Model, BookingError> {
+    booking::Entity::find_by_id(booking_id)
+        .one(db)
+        .await?
+        .filter(|b| actor.owns(b))
+        .ok_or(BookingError::NoSuchBooking)
+}
+
+/// Cancels a booking: afbud for a seat, leaving the waiting list, or turning down an offer. The
+/// freed seat goes to the next in line in the same transaction.
+pub async fn cancel(
+    db: &DatabaseConnection,
+    booking_id: i32,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<CancelOutcome, BookingError> {
+    let found = owned_booking(db, booking_id, actor).await?;
+    retry_busy(|| async {
+        let txn = begin_write(db).await?;
+        let run = lock_run(&txn, found.run_id)
+            .await?
+            .ok_or(BookingError::NoSuchRun)?;
+        let mut bookings = active_bookings(&txn, run.id).await?;
+        let Some(b) = bookings.iter().find(|b| b.id == booking_id).cloned() else {
+            txn.commit().await?;
+            return Ok(CancelOutcome::AlreadyGone);
+        };
+        if matches!(actor, Actor::Participant { .. }) {
+            let first = first_start(&txn, run.id).await?;
+            if !rules::may_self_cancel(entry(&b).place, first, run.cancel_deadline_hours, now) {
+                return Err(BookingError::TooLate);
+            }
+        }
+        let was = b.status;
+        let mut change: booking::ActiveModel = b.clone().into();
+        change.status = Set(BookingStatus::Cancelled);
+        change.offer_expires_at = Set(None);
+        change.cancelled_at = Set(Some(now));
+        change.updated_at = Set(Some(now));
+        change.update(&txn).await?;
+        outbox::enqueue(
+            &txn,
+            Message {
+                kind: Kind::BookingCancelled,
+                recipient: &b.email,
+                locale: &b.locale,
+                booking_id: Some(b.id),
+                payload: json!({ "run_id": run.id, "was": status_slug(was) }),
+            },
+            now,
+        )
+        .await?;
+        bookings.retain(|x| x.id != booking_id);
+        settle_locked(&txn, &run, &mut bookings, now).await?;
+        txn.commit().await?;
+        Ok(CancelOutcome::Cancelled { was })
+    })
+    .await
+}
+
+fn status_slug(status: BookingStatus) -> &'static str {
+    match status {
+        BookingStatus::Confirmed => "confirmed",
+        BookingStatus::Waitlisted => "waitlisted",
+        BookingStatus::Offered => "offered",
+        BookingStatus::Cancelled => "cancelled",
+        BookingStatus::Expired => "expired",
+    }
+}
+
+/// Accepts a waiting-list offer before its deadline.
+pub async fn accept_offer(
+    db: &DatabaseConnection,
+    booking_id: i32,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(), BookingError> {
+    let found = owned_booking(db, booking_id, actor).await?;
+    retry_busy(|| async {
+        let txn = begin_write(db).await?;
+        let run = lock_run(&txn, found.run_id)
+            .await?
+            .ok_or(BookingError::NoSuchRun)?;
+        let mut bookings = active_bookings(&txn, run.id).await?;
+        // Expired offers end first, so a late acceptance finds its offer gone.
+        settle_locked(&txn, &run, &mut bookings, now).await?;
+        let Some(b) = bookings.iter().find(|b| b.id == booking_id).cloned() else {
+            txn.commit().await?;
+            return Err(BookingError::OfferExpired);
+        };
+        match b.status {
+            BookingStatus::Confirmed => {
+                txn.commit().await?;
+                return Ok(());
+            }
+            BookingStatus::Offered => {}
+            _ => {
+                txn.commit().await?;
+                return Err(BookingError::OfferExpired);
+            }
+        }
+        let mut change: booking::ActiveModel = b.clone().into();
+        change.status = Set(BookingStatus::Confirmed);
+        change.offer_expires_at = Set(None);
+        change.updated_at = Set(Some(now));
+        change.update(&txn).await?;
+        outbox::enqueue(
+            &txn,
+            Message {
+                kind: Kind::BookingConfirmed,
+                recipient: &b.email,
+                locale: &b.locale,
+                booking_id: Some(b.id),
+                payload: json!({ "run_id": run.id, "from_offer": true }),
+            },
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Afbud for one session of a run the person keeps their seat on. Allowed until the session
+/// starts; giving it twice is harmless.
+pub async fn session_afbud(
+    db: &DatabaseConnection,
+    booking_id: i32,
+    session_id: i32,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(), BookingError> {
+    let b = owned_booking(db, booking_id, actor).await?;
+    if b.status != BookingStatus::Confirmed {
+        return Err(BookingError::SessionNotPossible);
+    }
+    let session = session::Entity::find_by_id(session_id)
+        .one(db)
+        .await?
+        .filter(|s| s.run_id == b.run_id && !s.cancelled && s.starts_at > now)
+        .ok_or(BookingError::SessionNotPossible)?;
+    retry_busy(|| async {
+        let txn = begin_write(db).await?;
+        let already = session_absence::Entity::find()
+            .filter(session_absence::Column::BookingId.eq(b.id))
+            .filter(session_absence::Column::SessionId.eq(session.id))
+            .one(&txn)
+            .await?;
+        if already.is_none() {
+            session_absence::ActiveModel {
+                booking_id: Set(b.id),
+                session_id: Set(session.id),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            outbox::enqueue(
+                &txn,
+                Message {
+                    kind: Kind::SessionAfbud,
+                    recipient: &b.email,
+                    locale: &b.locale,
+                    booking_id: Some(b.id),
+                    payload: json!({ "run_id": b.run_id, "session_id": session.id }),
+                },
+                now,
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Takes back an afbud for one session ("I can come after all"), while the session is ahead.
+pub async fn withdraw_session_afbud(
+    db: &DatabaseConnection,
+    booking_id: i32,
+    session_id: i32,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(), BookingError> {
+    let b = owned_booking(db, booking_id, actor).await?;
+    let session = session::Entity::find_by_id(session_id)
+        .one(db)
+        .await?
+        .filter(|s| s.run_id == b.run_id && s.starts_at > now)
+        .ok_or(BookingError::SessionNotPossible)?;
+    session_absence::Entity::delete_many()
+        .filter(session_absence::Column::BookingId.eq(b.id))
+        .filter(session_absence::Column::SessionId.eq(session.id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Changes a run's capacity; a raise fills seats from the queue at once. Callers authorise.
+pub async fn set_capacity(
+    db: &DatabaseConnection,
+    run_id: i32,
+    capacity: i32,
+    now: DateTime<Utc>,
+) -> Result<(), BookingError> {
+    retry_busy(|| async {
+        let txn = begin_write(db).await?;
+        let run = lock_run(&txn, run_id)
+            .await?
+            .ok_or(BookingError::NoSuchRun)?;
+        let mut bookings = active_bookings(&txn, run.id).await?;
+        let entries: Vec<Entry> = bookings.iter().map(entry).collect();
+        if capacity < 0 || !rules::may_set_capacity(&entries, capacity as u32) {
+            return Err(BookingError::CapacityTooLow);
+        }
+        let mut change: run::ActiveModel = run.clone().into();
+        change.capacity = Set(Some(capacity));
+        let run = change.update(&txn).await?;
+        settle_locked(&txn, &run, &mut bookings, now).await?;
+        txn.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Ends waiting-list offers whose deadline has passed and passes their seats on. Run by a
+/// background task; every booking action on a run does the same for that run.
+pub async fn expire_offers(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> Result<u32, BookingError> {
+    let run_ids: Vec<i32> = booking::Entity::find()
+        .select_only()
+        .column(booking::Column::RunId)
+        .distinct()
+        .filter(booking::Column::Status.eq(BookingStatus::Offered))
+        .filter(booking::Column::OfferExpiresAt.lte(now))
+        .into_tuple::<i32>()
+        .all(db)
+        .await?;
+    for run_id in &run_ids {
+        retry_busy(|| async {
+            let txn = begin_write(db).await?;
+            if let Some(run) = lock_run(&txn, *run_id).await? {
+                let mut bookings = active_bookings(&txn, run.id).await?;
+                settle_locked(&txn, &run, &mut bookings, now).await?;
+            }
+            txn.commit().await?;
+            Ok(())
+        })
+        .await?;
+    }
+    Ok(run_ids.len() as u32)
+}

@@ -1,0 +1,112 @@
+//! Random tokens for links and receipts. A token is 32 random bytes in URL-safe base64; only its
+//! SHA-256 is stored, so a copy of the database opens nothing.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Duration, Utc};
+use entity::access_token;
+use rand::RngCore;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+};
+use sha2::{Digest, Sha256};
+
+/// How long a "Mine tilmeldinger" link works.
+pub const MANAGE_LINK_DAYS: i64 = 30;
+/// How long the confirmation page can be shown again to the browser that signed up.
+pub const RECEIPT_HOURS: i64 = 12;
+
+const PURPOSE_MANAGE: &str = "manage";
+
+/// A fresh random token.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// True if `s` has the shape of a token (43 URL-safe characters); anything else is refused
+/// before it reaches the database.
+pub fn looks_like_token(s: &str) -> bool {
+    s.len() == 43
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// SHA-256 of a token, as lower-case hex.
+pub fn hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Creates a "Mine tilmeldinger" link token for an e-mail key and returns the token.
+pub async fn issue_manage_token(
+    db: &impl ConnectionTrait,
+    email_key: &str,
+    now: DateTime<Utc>,
+) -> Result<String, DbErr> {
+    let token = new_token();
+    access_token::ActiveModel {
+        purpose: Set(PURPOSE_MANAGE.into()),
+        email_key: Set(email_key.into()),
+        token_hash: Set(hash(&token)),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::days(MANAGE_LINK_DAYS)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// The e-mail key a "Mine tilmeldinger" token opens, if it is known and has not expired.
+pub async fn resolve_manage_token(
+    db: &impl ConnectionTrait,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, DbErr> {
+    if !looks_like_token(token) {
+        return Ok(None);
+    }
+    Ok(access_token::Entity::find()
+        .filter(access_token::Column::TokenHash.eq(hash(token)))
+        .filter(access_token::Column::Purpose.eq(PURPOSE_MANAGE))
+        .filter(access_token::Column::ExpiresAt.gt(now))
+        .one(db)
+        .await?
+        .map(|t| t.email_key))
+}
+
+/// Removes expired link tokens.
+pub async fn delete_expired(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    Ok(access_token::Entity::delete_many()
+        .filter(access_token::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_and_well_formed() {
+        let a = new_token();
+        let b = new_token();
+        assert_ne!(a, b);
+        assert!(looks_like_token(&a));
+        assert!(!looks_like_token("../../etc/passwd"));
+        assert!(!looks_like_token(&format!("{a}x")));
+    }
+
+    #[test]
+    fn hash_is_sha256_hex() {
+        assert_eq!(
+            hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

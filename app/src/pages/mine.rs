@@ -1,0 +1,270 @@
+//! "Mine tilmeldinger": asking for a link, and the page the link opens, where a person sees their
+//! bookings and places in the queue and can give afbud, accept an offer or leave a waiting list.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::booking::{
+    BookingState, ManageAction, ManageBooking, MyBookingDto, MyBookingsDto, RequestLink,
+    my_bookings,
+};
+use crate::components::run::PlaceLine;
+use crate::format;
+use crate::i18n::{Locale, use_locale};
+use crate::pages::LoadError;
+use crate::pages::signup::SchoolContactLine;
+use crate::tr;
+
+/// The page where anyone can ask for a link by e-mail.
+#[component]
+pub fn RequestLinkPage() -> impl IntoView {
+    let l = use_locale();
+    let query = use_query_map();
+    let sent = move || query.with(|q| q.get("sendt").is_some());
+    let problem = move || query.with(|q| q.get("fejl"));
+    let expired = move || query.with(|q| q.get("udloebet").is_some());
+    view! {
+        <Title text=tr!(l, "mine.title")/>
+        <div class="page-intro">
+            <h1>{tr!(l, "mine.title")}</h1>
+            <p class="lead">{tr!(l, "mine.request_intro")}</p>
+        </div>
+        <div class="narrow">
+            {move || expired().then(|| view! { <p class="notice" role="status">{tr!(l, "mine.link_expired")}</p> })}
+            {move || sent().then(|| view! { <p class="notice notice-ok" role="status">{tr!(l, "mine.sent")}</p> })}
+            {move || problem().map(|p| {
+                let key = if p == "mange" { "mine.err_rate" } else { "signup.err.email_invalid" };
+                view! { <p class="notice notice-error" role="alert" id="mine-fejl">{tr!(l, key)}</p> }
+            })}
+            <form method="post" action=RequestLink::url() class="signup-form" novalidate>
+                <div class="field" class:field-invalid=move || problem().is_some()>
+                    <label for="mine-email">{tr!(l, "signup.email")}</label>
+                    <input type="email" id="mine-email" name="email" autocomplete="email"
+                        aria-invalid=move || problem().is_some().then_some("true")
+                        aria-describedby=move || problem().map(|_| "mine-fejl")/>
+                </div>
+                <button type="submit" class="button">{tr!(l, "mine.send")}</button>
+            </form>
+            <p class="hint">{tr!(l, "mine.privacy_hint")}</p>
+        </div>
+    }
+}
+
+/// The page a link opens.
+#[component]
+pub fn MyBookingsPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.with(|p| p.get("token").unwrap_or_default());
+    let data = Resource::new(token, my_bookings);
+    view! {
+        <Meta name="robots" content="noindex"/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(MyBookingsDto::Valid { bookings }) => {
+                        view! { <MyBookingsView bookings token=token()/> }.into_any()
+                    }
+                    Ok(MyBookingsDto::Invalid) => view! { <LinkInvalid/> }.into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn LinkInvalid() -> impl IntoView {
+    crate::pages::not_found::set_status(404);
+    let l = use_locale();
+    view! {
+        <Title text=tr!(l, "mine.invalid_title")/>
+        <div class="page-intro">
+            <h1>{tr!(l, "mine.invalid_title")}</h1>
+            <p class="lead">{tr!(l, "mine.invalid_body")}</p>
+        </div>
+        <p><a href="/mine-tilmeldinger" class="button">{tr!(l, "mine.new_link")}</a></p>
+    }
+}
+
+fn message_text(l: Locale, code: &str) -> Option<(String, bool)> {
+    let (key, ok) = match code {
+        "afbud" => ("mine.msg_afbud", true),
+        "venteliste_forladt" => ("mine.msg_left", true),
+        "tilbud_afslaaet" => ("mine.msg_declined", true),
+        "tilbud_accepteret" => ("mine.msg_accepted", true),
+        "gang_afbud" => ("mine.msg_session_afbud", true),
+        "gang_fortrudt" => ("mine.msg_session_undo", true),
+        "allerede" => ("mine.msg_already", true),
+        "for_sent" => ("mine.msg_too_late", false),
+        "tilbud_udloebet" => ("mine.msg_offer_expired", false),
+        "ikke_muligt" => ("mine.msg_not_possible", false),
+        _ => return None,
+    };
+    Some((tr!(l, key), ok))
+}
+
+#[component]
+fn MyBookingsView(bookings: Vec<MyBookingDto>, token: String) -> impl IntoView {
+    let l = use_locale();
+    let query = use_query_map();
+    let message = query
+        .with_untracked(|q| q.get("besked"))
+        .and_then(|c| message_text(l, &c));
+    let about = query
+        .with_untracked(|q| q.get("booking"))
+        .and_then(|b| b.parse::<i32>().ok());
+    let too_late_school = about
+        .and_then(|id| bookings.iter().find(|b| b.id == id))
+        .map(|b| b.school.clone())
+        .filter(|_| message.as_ref().is_some_and(|(_, ok)| !ok));
+    let empty = bookings.is_empty();
+    view! {
+        <Title text=tr!(l, "mine.title")/>
+        <div class="page-intro">
+            <h1>{tr!(l, "mine.title")}</h1>
+            <p class="lead">{tr!(l, "mine.intro")}</p>
+        </div>
+        {message.map(|(text, ok)| view! {
+            <div class=if ok { "notice notice-ok" } else { "notice notice-error" } id="besked" role="status" tabindex="-1">
+                <p>{text}</p>
+                {too_late_school.map(|s| view! { <SchoolContactLine school=s/> })}
+            </div>
+        })}
+        {if empty {
+            view! { <p class="notice">{tr!(l, "mine.none")}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="my-bookings plain-list">
+                    {bookings.into_iter().map(|b| view! { <li><BookingCard booking=b token=token.clone()/></li> }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        <p><a href="/">{tr!(l, "mine.find_more")}</a></p>
+    }
+}
+
+/// One button that posts an action about a booking.
+fn action_form(
+    token: &str,
+    booking: i32,
+    action: ManageAction,
+    session: Option<i32>,
+    label: String,
+    class: &'static str,
+) -> impl IntoView {
+    let action_value = match action {
+        ManageAction::Cancel => "cancel",
+        ManageAction::Accept => "accept",
+        ManageAction::SessionAfbud => "session_afbud",
+        ManageAction::SessionUndo => "session_undo",
+    };
+    view! {
+        <form method="post" action=ManageBooking::url() class="inline-form">
+            <input type="hidden" name="token" value=token.to_string()/>
+            <input type="hidden" name="booking" value=booking.to_string()/>
+            <input type="hidden" name="action" value=action_value/>
+            {session.map(|s| view! { <input type="hidden" name="session" value=s.to_string()/> })}
+            <button type="submit" class=class>{label}</button>
+        </form>
+    }
+}
+
+#[component]
+fn BookingCard(booking: MyBookingDto, token: String) -> impl IntoView {
+    let l = use_locale();
+    let b = booking;
+    let heading_id = format!("tilmelding-{}", b.id);
+    let labelled_by = heading_id.clone();
+    let (status_text, status_class) = match &b.state {
+        BookingState::Confirmed => (tr!(l, "mine.state_confirmed"), "badge badge-open"),
+        BookingState::Waiting { position } => (
+            tr!(l, "mine.state_waiting", position = position),
+            "badge badge-waitlist",
+        ),
+        BookingState::Offered { .. } => (tr!(l, "mine.state_offered"), "badge badge-few"),
+        BookingState::Cancelled => (tr!(l, "mine.state_cancelled"), "badge badge-closed"),
+        BookingState::Expired => (tr!(l, "mine.state_expired"), "badge badge-closed"),
+    };
+    let confirmed = b.state == BookingState::Confirmed;
+    let run_cancelled = matches!(
+        b.run.availability,
+        crate::catalogue::availability::Availability::Cancelled
+    );
+    let course_href = format!("/kurser/{}", b.run.course_slug);
+    let sessions = b.run.sessions.clone();
+    let now_local = b.run.next_session.as_ref().map(|s| s.starts);
+    view! {
+        <article class="booking-card" aria-labelledby=labelled_by>
+            <header class="run-details-head">
+                <h2 id=heading_id><a href=course_href>{b.run.course_title.clone()}</a></h2>
+                <span class=status_class>{status_text}</span>
+            </header>
+            <p>{tr!(l, "course.held_at")}" "{b.run.school.name.clone()}
+                {b.run.place.clone().map(|p| view! { " · "<PlaceLine place=p/> })}
+            </p>
+            {run_cancelled.then(|| view! { <p class="notice notice-error">{tr!(l, "mine.run_cancelled")}</p> })}
+            {b.on_behalf.then(|| view! { <p class="hint">{tr!(l, "mine.on_behalf")}</p> })}
+            {match &b.state {
+                BookingState::Offered { until } => Some(view! {
+                    <div class="offer">
+                        <p>{tr!(l, "mine.offer_text", until = format::date_time(l, *until).as_str())}</p>
+                        <div class="action-row">
+                            {action_form(&token, b.id, ManageAction::Accept, None, tr!(l, "mine.accept"), "button")}
+                            {action_form(&token, b.id, ManageAction::Cancel, None, tr!(l, "mine.decline"), "button button-secondary")}
+                        </div>
+                    </div>
+                }.into_any()),
+                BookingState::Waiting { .. } => Some(view! {
+                    <div>
+                        <p>{tr!(l, "mine.waiting_text")}</p>
+                        {action_form(&token, b.id, ManageAction::Cancel, None, tr!(l, "mine.leave"), "button button-secondary")}
+                    </div>
+                }.into_any()),
+                _ => None,
+            }}
+            {confirmed.then(|| view! {
+                <h3>{tr!(l, "course.sessions")}</h3>
+                <ol class="session-list my-sessions">
+                    {sessions.iter().map(|s| {
+                        let absent = b.absent_sessions.contains(&s.id);
+                        let ahead = now_local.is_some_and(|first| s.starts >= first);
+                        let when = format::session_when(l, s.starts, s.ends);
+                        view! {
+                            <li>
+                                {if s.cancelled {
+                                    view! { <del>{when.clone()}</del>" "<span class="badge badge-closed">{tr!(l, "course.cancelled_session")}</span> }.into_any()
+                                } else {
+                                    view! { <span>{when.clone()}</span> }.into_any()
+                                }}
+                                {absent.then(|| view! { " "<span class="badge badge-waitlist">{tr!(l, "mine.absent")}</span> })}
+                                {(!s.cancelled && ahead).then(|| if absent {
+                                    action_form(&token, b.id, ManageAction::SessionUndo, Some(s.id), tr!(l, "mine.session_undo"), "button-small").into_any()
+                                } else {
+                                    action_form(&token, b.id, ManageAction::SessionAfbud, Some(s.id), tr!(l, "mine.session_afbud"), "button-small").into_any()
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+                <h3>{tr!(l, "mine.cancel_title")}</h3>
+                {if b.can_cancel {
+                    view! {
+                        <div>
+                            {b.cancel_until.map(|t| view! { <p>{tr!(l, "receipt.cancel_until", until = format::date_time(l, t).as_str())}</p> })}
+                            {action_form(&token, b.id, ManageAction::Cancel, None, tr!(l, "mine.cancel"), "button button-secondary")}
+                        </div>
+                    }.into_any()
+                } else {
+                    view! {
+                        <div>
+                            <p>{tr!(l, "mine.cancel_closed")}</p>
+                            <SchoolContactLine school=b.school.clone()/>
+                        </div>
+                    }.into_any()
+                }}
+            })}
+        </article>
+    }
+}
