@@ -209,3 +209,150 @@ macro_rules! both_backends {
         }
     };
 }
+
+/// A run made for a test: its id and its sessions' ids.
+pub struct TestRun {
+    pub id: i32,
+    pub sessions: Vec<i32>,
+}
+
+/// Options for [`make_run`].
+#[derive(Clone, Copy)]
+pub struct RunSpec {
+    pub capacity: i32,
+    pub waitlist: bool,
+    pub offer_mode: bool,
+    /// Hours from now to the first session.
+    pub starts_in_hours: i64,
+    pub sessions: u32,
+    pub cancel_deadline_hours: i32,
+}
+
+impl Default for RunSpec {
+    fn default() -> Self {
+        RunSpec {
+            capacity: 3,
+            waitlist: true,
+            offer_mode: false,
+            starts_in_hours: 24 * 10,
+            sessions: 1,
+            cancel_deadline_hours: 24,
+        }
+    }
+}
+
+/// Adds a published run of the first demo course, open for sign-up now.
+pub async fn make_run(db: &sea_orm::DatabaseConnection, spec: RunSpec) -> TestRun {
+    use chrono::{Duration, Utc};
+    use entity::{RunStatus, WaitlistMode, course, run, session};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+    let course = course::Entity::find()
+        .filter(course::Column::Format.eq(entity::CourseFormat::Course))
+        .order_by_asc(course::Column::Id)
+        .one(db)
+        .await
+        .expect("query")
+        .expect("a demo course");
+    let now = Utc::now();
+    let created = run::ActiveModel {
+        course_id: Set(course.id),
+        school_id: Set(course.school_id),
+        location_id: Set(None),
+        capacity: Set(Some(spec.capacity)),
+        waitlist_enabled: Set(spec.waitlist),
+        signup_opens_at: Set(Some(now - Duration::days(1))),
+        signup_closes_at: Set(None),
+        waitlist_mode: Set(if spec.offer_mode {
+            WaitlistMode::Offer
+        } else {
+            WaitlistMode::Automatic
+        }),
+        offer_hours: Set(24),
+        cancel_deadline_hours: Set(spec.cancel_deadline_hours),
+        booking_rev: Set(0),
+        status: Set(RunStatus::Published),
+        note: Set(String::new()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("insert run");
+    let mut sessions = Vec::new();
+    for week in 0..spec.sessions {
+        let starts = now + Duration::hours(spec.starts_in_hours) + Duration::weeks(i64::from(week));
+        let s = session::ActiveModel {
+            run_id: Set(created.id),
+            starts_at: Set(starts),
+            ends_at: Set(starts + Duration::hours(3)),
+            location_id: Set(None),
+            online_url: Set(None),
+            cancelled: Set(false),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .expect("insert session");
+        sessions.push(s.id);
+    }
+    TestRun {
+        id: created.id,
+        sessions,
+    }
+}
+
+/// The answer to a form post: status, `Location`, and the cookies set (name=value).
+pub struct Posted {
+    pub status: u16,
+    pub location: String,
+    pub cookies: Vec<String>,
+}
+
+impl Posted {
+    /// The value of a cookie the response set.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies
+            .iter()
+            .find_map(|c| c.strip_prefix(&format!("{name}=")).map(str::to_string))
+    }
+}
+
+impl TestApp {
+    /// Posts a form as a browser without JavaScript does, with an optional `Cookie` header.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> Posted {
+        let mut request = self
+            .client
+            .post(format!("{}{}", self.base, path))
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("referer", format!("{}/", self.base))
+            .form(fields);
+        if let Some(c) = cookie {
+            request = request.header("cookie", c);
+        }
+        let response = request.send().await.expect("post");
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let cookies = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(|v| v.split(';').next().unwrap_or_default().to_string())
+            .collect();
+        Posted {
+            status: response.status().as_u16(),
+            location,
+            cookies,
+        }
+    }
+}
