@@ -41,6 +41,13 @@ cargo test --workspace --features app/ssr 2>&1 | tee "$WORK/cargo-test.log" || s
 count_cargo "$WORK/cargo-test.log"
 [ "$status" -eq 0 ] || { echo "cargo test failed"; failed=$((failed > 0 ? failed : 1)); }
 
+say "The sign-up rush: 500 concurrent sign-ups for 20 seats, SQLite and PostgreSQL"
+status=0
+cargo test -p server --test race -- --ignored --nocapture --test-threads 1 2>&1 | tee "$WORK/race.log" || status=$?
+count_cargo "$WORK/race.log"
+grep -Eo 'race [A-Za-z]+: .*' "$WORK/race.log" || true
+[ "$status" -eq 0 ] || { echo "race test failed"; failed=$((failed > 0 ? failed : 1)); }
+
 say "Release build for the browser tests"
 cargo leptos build --release
 
@@ -50,6 +57,7 @@ SKOLEBAENK_ADDR="127.0.0.1:$PORT" \
 SKOLEBAENK_DATABASE_URL="sqlite://$WORK/browser.db?mode=rwc" \
 SKOLEBAENK_SITE_ROOT="$ROOT/target/site" \
 SKOLEBAENK_LOG=warn \
+SKOLEBAENK_RATE_LIMITS=1000,100,1000,100 \
   "$CARGO_TARGET_DIR/release/server" serve >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
@@ -57,7 +65,10 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 status=0
-BASE_URL="http://127.0.0.1:$PORT" node --test --test-reporter=tap tests/browser/ 2>&1 | tee "$WORK/browser.log" || status=$?
+BASE_URL="http://127.0.0.1:$PORT" \
+SERVER_BIN="$CARGO_TARGET_DIR/release/server" \
+SKOLEBAENK_DATABASE_URL="sqlite://$WORK/browser.db?mode=rwc" \
+  node --test --test-reporter=tap tests/browser/ 2>&1 | tee "$WORK/browser.log" || status=$?
 p=$(grep -E '^# pass ' "$WORK/browser.log" | awk '{print $3}' | tail -1)
 f=$(grep -E '^# fail ' "$WORK/browser.log" | awk '{print $3}' | tail -1)
 passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))

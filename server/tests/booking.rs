@@ -85,7 +85,11 @@ both_backends!(sign_up_confirms_and_shows_the_receipt, |app| {
 
     let run_text = run.id.to_string();
     let posted = app
-        .post_form("/api/tilmeld", &form(&run_text, "Åse", "Aase@Example.DK", KEY_A), None)
+        .post_form(
+            "/api/tilmeld",
+            &form(&run_text, "Åse", "Aase@Example.DK", KEY_A),
+            None,
+        )
         .await;
     assert_eq!(posted.status, 302);
     let booking_id: i32 = posted.location["/tilmelding/".len()..].parse().expect("id");
@@ -98,15 +102,23 @@ both_backends!(sign_up_confirms_and_shows_the_receipt, |app| {
         .expect("stored");
     assert_eq!(stored.status, BookingStatus::Confirmed);
     assert_eq!(stored.email_key, "aase@example.dk");
-    assert_eq!(stored.consent_version, app::booking::form::PRIVACY_NOTICE_VERSION);
+    assert_eq!(
+        stored.consent_version,
+        app::booking::form::PRIVACY_NOTICE_VERSION
+    );
     assert!(stored.consent_at.is_some());
-    assert_ne!(stored.receipt_hash.as_deref(), Some(KEY_A), "only the hash is stored");
-    assert_eq!(outbox_kinds(app, booking_id).await, vec!["booking_confirmed"]);
+    assert_ne!(
+        stored.receipt_hash.as_deref(),
+        Some(KEY_A),
+        "only the hash is stored"
+    );
+    assert_eq!(
+        outbox_kinds(app, booking_id).await,
+        vec!["booking_confirmed"]
+    );
 
     let cookie = format!("sb_kvittering={KEY_A}");
-    let (status, receipt) = app
-        .get_with_cookie(&posted.location, Some(&cookie))
-        .await;
+    let (status, receipt) = app.get_with_cookie(&posted.location, Some(&cookie)).await;
     assert_eq!(status, 200);
     assert!(receipt.contains("Du er tilmeldt"));
     assert!(receipt.contains("Tak, Åse."));
@@ -121,13 +133,26 @@ both_backends!(sign_up_confirms_and_shows_the_receipt, |app| {
 });
 
 both_backends!(full_run_puts_people_in_line_with_their_position, |app| {
-    let run = make_run(&app.db, RunSpec { capacity: 1, ..RunSpec::default() }).await;
+    let run = make_run(
+        &app.db,
+        RunSpec {
+            capacity: 1,
+            ..RunSpec::default()
+        },
+    )
+    .await;
     sign_up(app, run.id, "Første", "a@example.dk", KEY_A).await;
     let (_, page) = app.get(&format!("/hold/{}/tilmelding", run.id)).await;
-    assert!(page.contains("Skriv mig på ventelisten"), "the form says it is a waiting list");
+    assert!(
+        page.contains("Skriv mig på ventelisten"),
+        "the form says it is a waiting list"
+    );
     let second = sign_up(app, run.id, "Anden", "b@example.dk", KEY_B).await;
     let (_, receipt) = app
-        .get_with_cookie(&format!("/tilmelding/{second}"), Some(&format!("sb_kvittering={KEY_B}")))
+        .get_with_cookie(
+            &format!("/tilmelding/{second}"),
+            Some(&format!("sb_kvittering={KEY_B}")),
+        )
         .await;
     assert!(receipt.contains("Du er på ventelisten"));
     assert!(receipt.contains("Du er nummer 1 på ventelisten."));
@@ -152,9 +177,16 @@ both_backends!(a_resubmit_finds_the_same_booking, |app| {
     assert_eq!(tab.location, format!("/tilmelding/{first}"));
     // Someone else typing the same address learns only that it is signed up; the owner is told.
     let stranger = app
-        .post_form("/api/tilmeld", &form(&run_text, "X", "ole@example.dk", KEY_B), None)
+        .post_form(
+            "/api/tilmeld",
+            &form(&run_text, "X", "ole@example.dk", KEY_B),
+            None,
+        )
         .await;
-    assert_eq!(stranger.location, format!("/hold/{}/tilmelding/allerede", run.id));
+    assert_eq!(
+        stranger.location,
+        format!("/hold/{}/tilmelding/allerede", run.id)
+    );
     let (_, already) = app.get(&stranger.location).await;
     assert!(already.contains("Du er allerede tilmeldt"));
     assert_eq!(bookings_of(app, run.id).await.len(), 1, "no duplicate");
@@ -183,7 +215,10 @@ both_backends!(mistakes_come_back_with_messages_and_what_was_typed, |app| {
         )
         .await;
     assert_eq!(posted.status, 302);
-    assert_eq!(posted.location, format!("/hold/{}/tilmelding#tilmeld-fejl", run.id));
+    assert_eq!(
+        posted.location,
+        format!("/hold/{}/tilmelding#tilmeld-fejl", run.id)
+    );
     let draft = posted.cookie("sb_udkast").expect("the form comes back");
     let (status, page) = app
         .get_with_cookie(
@@ -211,12 +246,23 @@ both_backends!(mistakes_come_back_with_messages_and_what_was_typed, |app| {
 });
 
 both_backends!(names_in_any_script_are_welcome, |app| {
-    let run = make_run(&app.db, RunSpec { capacity: 5, ..RunSpec::default() }).await;
+    let run = make_run(
+        &app.db,
+        RunSpec {
+            capacity: 5,
+            ..RunSpec::default()
+        },
+    )
+    .await;
     for (i, name) in ["Åse", "Zoë", "李"].iter().enumerate() {
         let email = format!("navn{i}@example.dk");
         sign_up(app, run.id, name, &email, KEY_A).await;
     }
-    let names: Vec<String> = bookings_of(app, run.id).await.into_iter().map(|b| b.name).collect();
+    let names: Vec<String> = bookings_of(app, run.id)
+        .await
+        .into_iter()
+        .map(|b| b.name)
+        .collect();
     assert_eq!(names, vec!["Åse", "Zoë", "李"]);
 });
 
@@ -226,11 +272,19 @@ both_backends!(runs_that_cannot_be_booked_say_why, |app| {
     assert_eq!(status, 404);
     assert!(page.contains("Holdet kan ikke findes"));
     let posted = app
-        .post_form("/api/tilmeld", &form("999999", "Ole", "ole@example.dk", KEY_A), None)
+        .post_form(
+            "/api/tilmeld",
+            &form("999999", "Ole", "ole@example.dk", KEY_A),
+            None,
+        )
         .await;
     assert_eq!(posted.location, "/hold/999999/tilmelding");
     let posted = app
-        .post_form("/api/tilmeld", &form("abc", "Ole", "ole@example.dk", KEY_A), None)
+        .post_form(
+            "/api/tilmeld",
+            &form("abc", "Ole", "ole@example.dk", KEY_A),
+            None,
+        )
         .await;
     assert_eq!(posted.location, "/hold/0/tilmelding");
 
@@ -246,22 +300,44 @@ both_backends!(runs_that_cannot_be_booked_say_why, |app| {
     cancel.update(&app.db).await.expect("cancel");
     let run_text = run.id.to_string();
     let posted = app
-        .post_form("/api/tilmeld", &form(&run_text, "Ole", "ole@example.dk", KEY_A), None)
+        .post_form(
+            "/api/tilmeld",
+            &form(&run_text, "Ole", "ole@example.dk", KEY_A),
+            None,
+        )
         .await;
-    assert_eq!(posted.location, format!("/hold/{}/tilmelding#tilmeld-fejl", run.id));
+    assert_eq!(
+        posted.location,
+        format!("/hold/{}/tilmelding#tilmeld-fejl", run.id)
+    );
     assert!(bookings_of(app, run.id).await.is_empty());
 
     // Full with no waiting list: a clear message, nothing stored.
-    let full = make_run(&app.db, RunSpec { capacity: 1, waitlist: false, ..RunSpec::default() }).await;
+    let full = make_run(
+        &app.db,
+        RunSpec {
+            capacity: 1,
+            waitlist: false,
+            ..RunSpec::default()
+        },
+    )
+    .await;
     sign_up(app, full.id, "Første", "a@example.dk", KEY_A).await;
     let full_text = full.id.to_string();
     let posted = app
-        .post_form("/api/tilmeld", &form(&full_text, "Anden", "b@example.dk", KEY_B), None)
+        .post_form(
+            "/api/tilmeld",
+            &form(&full_text, "Anden", "b@example.dk", KEY_B),
+            None,
+        )
         .await;
     let draft = posted.cookie("sb_udkast").expect("message comes back");
     // The page now shows the run as full (no form) — the message is on the draft.
     let (_, page) = app
-        .get_with_cookie(&format!("/hold/{}/tilmelding", full.id), Some(&format!("sb_udkast={draft}")))
+        .get_with_cookie(
+            &format!("/hold/{}/tilmelding", full.id),
+            Some(&format!("sb_udkast={draft}")),
+        )
         .await;
     assert!(page.contains("Holdet er blevet fuldt"), "full message");
     assert_eq!(bookings_of(app, full.id).await.len(), 1);
@@ -282,16 +358,31 @@ both_backends!(drop_in_runs_take_no_sign_ups, |app| {
         .expect("the demo café");
     let text = drop_in.id.to_string();
     let posted = app
-        .post_form("/api/tilmeld", &form(&text, "Ole", "ole@example.dk", KEY_A), None)
+        .post_form(
+            "/api/tilmeld",
+            &form(&text, "Ole", "ole@example.dk", KEY_A),
+            None,
+        )
         .await;
-    assert!(posted.location.starts_with(&format!("/hold/{}/tilmelding", drop_in.id)));
+    assert!(
+        posted
+            .location
+            .starts_with(&format!("/hold/{}/tilmelding", drop_in.id))
+    );
     assert!(bookings_of(app, drop_in.id).await.is_empty());
     let (_, page) = app.get(&format!("/hold/{}/tilmelding", drop_in.id)).await;
     assert!(page.contains("Du kan ikke tilmelde dig dette hold lige nu."));
 });
 
 both_backends!(afbud_gives_the_seat_to_the_first_in_line, |app| {
-    let run = make_run(&app.db, RunSpec { capacity: 1, ..RunSpec::default() }).await;
+    let run = make_run(
+        &app.db,
+        RunSpec {
+            capacity: 1,
+            ..RunSpec::default()
+        },
+    )
+    .await;
     let first = sign_up(app, run.id, "Første", "first@example.dk", KEY_A).await;
     let second = sign_up(app, run.id, "Anden", "second@example.dk", KEY_A).await;
     let third = sign_up(app, run.id, "Tredje", "third@example.dk", KEY_A).await;
@@ -307,7 +398,11 @@ both_backends!(afbud_gives_the_seat_to_the_first_in_line, |app| {
     let posted = app
         .post_form(
             "/api/mine_tilmeldinger_handling",
-            &[("token", token.as_str()), ("action", "cancel"), ("booking", first_text.as_str())],
+            &[
+                ("token", token.as_str()),
+                ("action", "cancel"),
+                ("booking", first_text.as_str()),
+            ],
             None,
         )
         .await;
@@ -318,24 +413,45 @@ both_backends!(afbud_gives_the_seat_to_the_first_in_line, |app| {
     let (_, after) = app.get(&posted.location).await;
     assert!(after.contains("Dit afbud er modtaget."));
 
-    let statuses: Vec<BookingStatus> = bookings_of(app, run.id).await.into_iter().map(|b| b.status).collect();
+    let statuses: Vec<BookingStatus> = bookings_of(app, run.id)
+        .await
+        .into_iter()
+        .map(|b| b.status)
+        .collect();
     assert_eq!(
         statuses,
-        vec![BookingStatus::Cancelled, BookingStatus::Confirmed, BookingStatus::Waitlisted]
+        vec![
+            BookingStatus::Cancelled,
+            BookingStatus::Confirmed,
+            BookingStatus::Waitlisted
+        ]
     );
-    assert_eq!(outbox_kinds(app, first).await, vec!["booking_confirmed", "booking_cancelled"]);
-    assert_eq!(outbox_kinds(app, second).await, vec!["booking_waitlisted", "waitlist_promoted"]);
+    assert_eq!(
+        outbox_kinds(app, first).await,
+        vec!["booking_confirmed", "booking_cancelled"]
+    );
+    assert_eq!(
+        outbox_kinds(app, second).await,
+        vec!["booking_waitlisted", "waitlist_promoted"]
+    );
 
     // The third is now first in line.
     let token3 = manage_token(app, "third@example.dk").await;
     let (_, third_page) = app.get(&format!("/mine-tilmeldinger/{token3}")).await;
-    assert!(third_page.contains("Venteliste, nr. 1"), "position moves up");
+    assert!(
+        third_page.contains("Venteliste, nr. 1"),
+        "position moves up"
+    );
 
     // A second click on the same afbud is harmless.
     let again = app
         .post_form(
             "/api/mine_tilmeldinger_handling",
-            &[("token", token.as_str()), ("action", "cancel"), ("booking", first_text.as_str())],
+            &[
+                ("token", token.as_str()),
+                ("action", "cancel"),
+                ("booking", first_text.as_str()),
+            ],
             None,
         )
         .await;
@@ -346,16 +462,28 @@ both_backends!(afbud_gives_the_seat_to_the_first_in_line, |app| {
 both_backends!(offers_must_be_accepted_in_time, |app| {
     let run = make_run(
         &app.db,
-        RunSpec { capacity: 1, offer_mode: true, ..RunSpec::default() },
+        RunSpec {
+            capacity: 1,
+            offer_mode: true,
+            ..RunSpec::default()
+        },
     )
     .await;
     let first = sign_up(app, run.id, "Første", "first@example.dk", KEY_A).await;
     let second = sign_up(app, run.id, "Anden", "second@example.dk", KEY_A).await;
     let third = sign_up(app, run.id, "Tredje", "third@example.dk", KEY_A).await;
 
-    let owner = app::booking::store::Actor::Participant { email_key: "first@example.dk".into() };
-    app::booking::store::cancel(&app.db, first, &owner, Utc::now()).await.expect("afbud");
-    let offered = booking::Entity::find_by_id(second).one(&app.db).await.expect("q").expect("b");
+    let owner = app::booking::store::Actor::Participant {
+        email_key: "first@example.dk".into(),
+    };
+    app::booking::store::cancel(&app.db, first, &owner, Utc::now())
+        .await
+        .expect("afbud");
+    let offered = booking::Entity::find_by_id(second)
+        .one(&app.db)
+        .await
+        .expect("q")
+        .expect("b");
     assert_eq!(offered.status, BookingStatus::Offered);
     assert!(offered.offer_expires_at.is_some());
 
@@ -366,81 +494,161 @@ both_backends!(offers_must_be_accepted_in_time, |app| {
 
     // The offer runs out: it passes to the third.
     let later = Utc::now() + Duration::hours(25);
-    assert_eq!(app::booking::store::expire_offers(&app.db, later).await.expect("expire"), 1);
-    let statuses: Vec<BookingStatus> = bookings_of(app, run.id).await.into_iter().map(|b| b.status).collect();
+    assert_eq!(
+        app::booking::store::expire_offers(&app.db, later)
+            .await
+            .expect("expire"),
+        1
+    );
+    let statuses: Vec<BookingStatus> = bookings_of(app, run.id)
+        .await
+        .into_iter()
+        .map(|b| b.status)
+        .collect();
     assert_eq!(
         statuses,
-        vec![BookingStatus::Cancelled, BookingStatus::Expired, BookingStatus::Offered]
+        vec![
+            BookingStatus::Cancelled,
+            BookingStatus::Expired,
+            BookingStatus::Offered
+        ]
     );
-    assert_eq!(outbox_kinds(app, second).await, vec!["booking_waitlisted", "waitlist_offer", "offer_expired"]);
+    assert_eq!(
+        outbox_kinds(app, second).await,
+        vec!["booking_waitlisted", "waitlist_offer", "offer_expired"]
+    );
 
     // The second can no longer accept; the third can.
     let second_text = second.to_string();
     let late = app
         .post_form(
             "/api/mine_tilmeldinger_handling",
-            &[("token", token2.as_str()), ("action", "accept"), ("booking", second_text.as_str())],
+            &[
+                ("token", token2.as_str()),
+                ("action", "accept"),
+                ("booking", second_text.as_str()),
+            ],
             None,
         )
         .await;
-    assert!(late.location.contains("besked=ikke_muligt") || late.location.contains("besked=tilbud_udloebet"));
+    assert!(
+        late.location.contains("besked=ikke_muligt")
+            || late.location.contains("besked=tilbud_udloebet")
+    );
     let token3 = manage_token(app, "third@example.dk").await;
     let third_text = third.to_string();
     let accepted = app
         .post_form(
             "/api/mine_tilmeldinger_handling",
-            &[("token", token3.as_str()), ("action", "accept"), ("booking", third_text.as_str())],
+            &[
+                ("token", token3.as_str()),
+                ("action", "accept"),
+                ("booking", third_text.as_str()),
+            ],
             None,
         )
         .await;
-    assert!(accepted.location.contains("besked=tilbud_accepteret"), "{}", accepted.location);
-    let confirmed = booking::Entity::find_by_id(third).one(&app.db).await.expect("q").expect("b");
+    assert!(
+        accepted.location.contains("besked=tilbud_accepteret"),
+        "{}",
+        accepted.location
+    );
+    let confirmed = booking::Entity::find_by_id(third)
+        .one(&app.db)
+        .await
+        .expect("q")
+        .expect("b");
     assert_eq!(confirmed.status, BookingStatus::Confirmed);
 });
 
 both_backends!(raising_capacity_fills_from_the_queue, |app| {
-    let run = make_run(&app.db, RunSpec { capacity: 1, ..RunSpec::default() }).await;
-    for (i, email) in ["a@example.dk", "b@example.dk", "c@example.dk"].iter().enumerate() {
-        sign_up(app, run.id, &format!("P{i}"), email, KEY_A).await;
-    }
-    app::booking::store::set_capacity(&app.db, run.id, 2, Utc::now()).await.expect("raise");
-    let statuses: Vec<BookingStatus> = bookings_of(app, run.id).await.into_iter().map(|b| b.status).collect();
-    assert_eq!(
-        statuses,
-        vec![BookingStatus::Confirmed, BookingStatus::Confirmed, BookingStatus::Waitlisted]
-    );
-    let lower = app::booking::store::set_capacity(&app.db, run.id, 1, Utc::now()).await;
-    assert!(matches!(lower, Err(app::booking::store::BookingError::CapacityTooLow)));
-});
-
-both_backends!(afbud_after_the_deadline_is_refused_with_the_schools_contact, |app| {
     let run = make_run(
         &app.db,
-        RunSpec { starts_in_hours: 10, cancel_deadline_hours: 24, ..RunSpec::default() },
+        RunSpec {
+            capacity: 1,
+            ..RunSpec::default()
+        },
     )
     .await;
-    let id = sign_up(app, run.id, "Ole", "ole@example.dk", KEY_A).await;
-    let token = manage_token(app, "ole@example.dk").await;
-    let (_, page) = app.get(&format!("/mine-tilmeldinger/{token}")).await;
-    assert!(page.contains("Fristen for selv at melde afbud er overskredet"));
-    let text = id.to_string();
-    let posted = app
-        .post_form(
-            "/api/mine_tilmeldinger_handling",
-            &[("token", token.as_str()), ("action", "cancel"), ("booking", text.as_str())],
-            None,
-        )
-        .await;
-    assert!(posted.location.contains("besked=for_sent"));
-    let (_, after) = app.get(&posted.location).await;
-    assert!(after.contains("Kontakt skolen, så finder I ud af det sammen."));
-    assert!(after.contains("mailto:"), "the school's contact");
-    let still = booking::Entity::find_by_id(id).one(&app.db).await.expect("q").expect("b");
-    assert_eq!(still.status, BookingStatus::Confirmed);
+    for (i, email) in ["a@example.dk", "b@example.dk", "c@example.dk"]
+        .iter()
+        .enumerate()
+    {
+        sign_up(app, run.id, &format!("P{i}"), email, KEY_A).await;
+    }
+    app::booking::store::set_capacity(&app.db, run.id, 2, Utc::now())
+        .await
+        .expect("raise");
+    let statuses: Vec<BookingStatus> = bookings_of(app, run.id)
+        .await
+        .into_iter()
+        .map(|b| b.status)
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![
+            BookingStatus::Confirmed,
+            BookingStatus::Confirmed,
+            BookingStatus::Waitlisted
+        ]
+    );
+    let lower = app::booking::store::set_capacity(&app.db, run.id, 1, Utc::now()).await;
+    assert!(matches!(
+        lower,
+        Err(app::booking::store::BookingError::CapacityTooLow)
+    ));
 });
 
+both_backends!(
+    afbud_after_the_deadline_is_refused_with_the_schools_contact,
+    |app| {
+        let run = make_run(
+            &app.db,
+            RunSpec {
+                starts_in_hours: 10,
+                cancel_deadline_hours: 24,
+                ..RunSpec::default()
+            },
+        )
+        .await;
+        let id = sign_up(app, run.id, "Ole", "ole@example.dk", KEY_A).await;
+        let token = manage_token(app, "ole@example.dk").await;
+        let (_, page) = app.get(&format!("/mine-tilmeldinger/{token}")).await;
+        assert!(page.contains("Fristen for selv at melde afbud er overskredet"));
+        let text = id.to_string();
+        let posted = app
+            .post_form(
+                "/api/mine_tilmeldinger_handling",
+                &[
+                    ("token", token.as_str()),
+                    ("action", "cancel"),
+                    ("booking", text.as_str()),
+                ],
+                None,
+            )
+            .await;
+        assert!(posted.location.contains("besked=for_sent"));
+        let (_, after) = app.get(&posted.location).await;
+        assert!(after.contains("Kontakt skolen, så finder I ud af det sammen."));
+        assert!(after.contains("mailto:"), "the school's contact");
+        let still = booking::Entity::find_by_id(id)
+            .one(&app.db)
+            .await
+            .expect("q")
+            .expect("b");
+        assert_eq!(still.status, BookingStatus::Confirmed);
+    }
+);
+
 both_backends!(afbud_for_one_session_keeps_the_seat, |app| {
-    let run = make_run(&app.db, RunSpec { sessions: 3, ..RunSpec::default() }).await;
+    let run = make_run(
+        &app.db,
+        RunSpec {
+            sessions: 3,
+            ..RunSpec::default()
+        },
+    )
+    .await;
     let id = sign_up(app, run.id, "Ole", "ole@example.dk", KEY_A).await;
     let token = manage_token(app, "ole@example.dk").await;
     let (id_text, session_text) = (id.to_string(), run.sessions[1].to_string());
@@ -450,10 +658,17 @@ both_backends!(afbud_for_one_session_keeps_the_seat, |app| {
         ("booking", id_text.as_str()),
         ("session", session_text.as_str()),
     ];
-    let posted = app.post_form("/api/mine_tilmeldinger_handling", &pairs, None).await;
-    assert!(posted.location.contains("besked=gang_afbud"), "{}", posted.location);
+    let posted = app
+        .post_form("/api/mine_tilmeldinger_handling", &pairs, None)
+        .await;
+    assert!(
+        posted.location.contains("besked=gang_afbud"),
+        "{}",
+        posted.location
+    );
     // Twice is harmless.
-    app.post_form("/api/mine_tilmeldinger_handling", &pairs, None).await;
+    app.post_form("/api/mine_tilmeldinger_handling", &pairs, None)
+        .await;
     let absences = session_absence::Entity::find()
         .filter(session_absence::Column::BookingId.eq(id))
         .count(&app.db)
@@ -462,9 +677,17 @@ both_backends!(afbud_for_one_session_keeps_the_seat, |app| {
     assert_eq!(absences, 1);
     let (_, page) = app.get(&format!("/mine-tilmeldinger/{token}")).await;
     assert!(page.contains("Jeg kommer alligevel"));
-    let still = booking::Entity::find_by_id(id).one(&app.db).await.expect("q").expect("b");
+    let still = booking::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .expect("q")
+        .expect("b");
     assert_eq!(still.status, BookingStatus::Confirmed);
-    assert!(outbox_kinds(app, id).await.contains(&"session_afbud".to_string()));
+    assert!(
+        outbox_kinds(app, id)
+            .await
+            .contains(&"session_afbud".to_string())
+    );
 });
 
 both_backends!(links_are_private_and_expire, |app| {
@@ -473,7 +696,9 @@ both_backends!(links_are_private_and_expire, |app| {
     sign_up(app, run.id, "Eva", "eva@example.dk", KEY_A).await;
 
     // A forged token.
-    let (status, page) = app.get("/mine-tilmeldinger/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").await;
+    let (status, page) = app
+        .get("/mine-tilmeldinger/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+        .await;
     assert_eq!(status, 404);
     assert!(page.contains("Linket virker ikke"));
     let (status, _) = app.get("/mine-tilmeldinger/..%2F..%2Fetc").await;
@@ -498,7 +723,11 @@ both_backends!(links_are_private_and_expire, |app| {
     let posted = app
         .post_form(
             "/api/mine_tilmeldinger_handling",
-            &[("token", token.as_str()), ("action", "cancel"), ("booking", mine_text.as_str())],
+            &[
+                ("token", token.as_str()),
+                ("action", "cancel"),
+                ("booking", mine_text.as_str()),
+            ],
             None,
         )
         .await;
@@ -511,27 +740,53 @@ both_backends!(links_are_private_and_expire, |app| {
     let posted = app
         .post_form(
             "/api/mine_tilmeldinger_handling",
-            &[("token", eva.as_str()), ("action", "cancel"), ("booking", mine_text.as_str())],
+            &[
+                ("token", eva.as_str()),
+                ("action", "cancel"),
+                ("booking", mine_text.as_str()),
+            ],
             None,
         )
         .await;
     assert!(posted.location.contains("besked=ikke_muligt"));
-    let ole = booking::Entity::find_by_id(mine).one(&app.db).await.expect("q").expect("b");
+    let ole = booking::Entity::find_by_id(mine)
+        .one(&app.db)
+        .await
+        .expect("q")
+        .expect("b");
     assert_eq!(ole.status, BookingStatus::Confirmed);
     // Only hashes are stored.
-    let stored = access_token::Entity::find().all(&app.db).await.expect("tokens");
-    assert!(stored.iter().all(|t| t.token_hash != eva && t.token_hash.len() == 64));
+    let stored = access_token::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("tokens");
+    assert!(
+        stored
+            .iter()
+            .all(|t| t.token_hash != eva && t.token_hash.len() == 64)
+    );
 });
 
 both_backends!(asking_for_a_link_never_reveals_the_address, |app| {
     let run = make_run(&app.db, RunSpec::default()).await;
     sign_up(app, run.id, "Ole", "ole@example.dk", KEY_A).await;
-    let before = outbox_message::Entity::find().count(&app.db).await.expect("count");
+    let before = outbox_message::Entity::find()
+        .count(&app.db)
+        .await
+        .expect("count");
     let known = app
-        .post_form("/api/mine_tilmeldinger_link", &[("email", "OLE@example.dk")], None)
+        .post_form(
+            "/api/mine_tilmeldinger_link",
+            &[("email", "OLE@example.dk")],
+            None,
+        )
         .await;
     let unknown = app
-        .post_form("/api/mine_tilmeldinger_link", &[("email", "nobody@example.dk")], None)
+        .post_form(
+            "/api/mine_tilmeldinger_link",
+            &[("email", "nobody@example.dk")],
+            None,
+        )
         .await;
     assert_eq!(known.location, "/mine-tilmeldinger?sendt=1");
     assert_eq!(unknown.location, known.location, "same answer");
@@ -544,11 +799,18 @@ both_backends!(asking_for_a_link_never_reveals_the_address, |app| {
     assert_eq!(links[0].recipient, "ole@example.dk");
     assert!(!links[0].payload.contains("token"), "no token at rest");
     assert_eq!(
-        outbox_message::Entity::find().count(&app.db).await.expect("count"),
+        outbox_message::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
         before + 1
     );
     let bad = app
-        .post_form("/api/mine_tilmeldinger_link", &[("email", "<script>")], None)
+        .post_form(
+            "/api/mine_tilmeldinger_link",
+            &[("email", "<script>")],
+            None,
+        )
         .await;
     assert_eq!(bad.location, "/mine-tilmeldinger?fejl=email");
     let (_, page) = app.get(&bad.location).await;
@@ -565,7 +827,11 @@ both_backends!(signing_up_someone_else_records_who_did, |app| {
         ("booker_consent", "ja"),
     ]);
     let posted = app.post_form("/api/tilmeld", &fields, None).await;
-    assert!(posted.location.starts_with("/tilmelding/"), "{}", posted.location);
+    assert!(
+        posted.location.starts_with("/tilmelding/"),
+        "{}",
+        posted.location
+    );
     let b = &bookings_of(app, run.id).await[0];
     assert_eq!(b.email, "bo@example.dk");
     assert_eq!(b.booked_by_name.as_deref(), Some("Mor"));
@@ -576,7 +842,10 @@ both_backends!(signing_up_someone_else_records_who_did, |app| {
         .await
         .expect("q")
         .expect("message");
-    assert_eq!(message.recipient, "bo@example.dk", "the confirmation goes to the person");
+    assert_eq!(
+        message.recipient, "bo@example.dk",
+        "the confirmation goes to the person"
+    );
     let (_, receipt) = app
         .get_with_cookie(&posted.location, Some(&format!("sb_kvittering={KEY_A}")))
         .await;
@@ -596,24 +865,50 @@ async fn rate_limits_answer_kindly() {
         c.rate_limits.link_per_email = 1;
     })
     .await;
-    let run = make_run(&app.db, RunSpec { capacity: 10, ..RunSpec::default() }).await;
+    let run = make_run(
+        &app.db,
+        RunSpec {
+            capacity: 10,
+            ..RunSpec::default()
+        },
+    )
+    .await;
     sign_up(&app, run.id, "A", "a@example.dk", KEY_A).await;
     sign_up(&app, run.id, "B", "b@example.dk", KEY_A).await;
     let run_text = run.id.to_string();
     let third = app
-        .post_form("/api/tilmeld", &form(&run_text, "C", "c@example.dk", KEY_A), None)
+        .post_form(
+            "/api/tilmeld",
+            &form(&run_text, "C", "c@example.dk", KEY_A),
+            None,
+        )
         .await;
     let draft = third.cookie("sb_udkast").expect("comes back");
     let (_, page) = app
-        .get_with_cookie(&format!("/hold/{}/tilmelding", run.id), Some(&format!("sb_udkast={draft}")))
+        .get_with_cookie(
+            &format!("/hold/{}/tilmelding", run.id),
+            Some(&format!("sb_udkast={draft}")),
+        )
         .await;
     assert!(page.contains("Der er sendt mange tilmeldinger herfra på kort tid."));
-    assert!(page.contains("value=\"c@example.dk\""), "what was typed is kept");
+    assert!(
+        page.contains("value=\"c@example.dk\""),
+        "what was typed is kept"
+    );
     assert_eq!(bookings_of(&app, run.id).await.len(), 2);
 
-    app.post_form("/api/mine_tilmeldinger_link", &[("email", "a@example.dk")], None).await;
+    app.post_form(
+        "/api/mine_tilmeldinger_link",
+        &[("email", "a@example.dk")],
+        None,
+    )
+    .await;
     let second = app
-        .post_form("/api/mine_tilmeldinger_link", &[("email", "a@example.dk")], None)
+        .post_form(
+            "/api/mine_tilmeldinger_link",
+            &[("email", "a@example.dk")],
+            None,
+        )
         .await;
     assert_eq!(second.location, "/mine-tilmeldinger?fejl=mange");
     app.stop().await;

@@ -3,6 +3,7 @@
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 
 export const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -51,10 +52,17 @@ export async function visit(page, path, { js }) {
 export async function assertAccessible(page, label) {
   const jsOff = page.context()._options?.javaScriptEnabled === false || page.__jsOff === true;
   if (jsOff) {
+    // The page as the browser shows it (it may depend on cookies or a one-time message), served
+    // again at the same address so styles load and contrast is checked as seen.
+    const html = await page.content();
+    const url = page.url();
     const helper = await page.context().browser().newContext();
     await helper.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
+    await helper.route(url, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }),
+    );
     const copy = await helper.newPage();
-    await copy.goto(page.url(), { waitUntil: 'load' });
+    await copy.goto(url, { waitUntil: 'load' });
     try {
       await axeCheck(copy, `${label} (without JavaScript)`);
     } finally {
@@ -96,4 +104,24 @@ export async function waitFor(page, fn, arg, timeout = 10000) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${fn}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A fresh "Mine tilmeldinger" path for an e-mail, made by the server's own command line. */
+export function manageLinkPath(email) {
+  const bin = process.env.SERVER_BIN;
+  assert.ok(bin, 'SERVER_BIN is set by make test');
+  const out = execFileSync(bin, ['link', email], { env: process.env, encoding: 'utf8' });
+  const url = out.trim().split('\n').pop();
+  return new URL(url).pathname;
+}
+
+/** Signs up through the form endpoint as a browser without JavaScript would; returns the redirect. */
+export async function postSignup(runId, name, email) {
+  const response = await fetch(`${BASE}/api/tilmeld`, {
+    method: 'POST',
+    headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ run: String(runId), name, email, consent: 'ja' }),
+    redirect: 'manual',
+  });
+  return response.headers.get('location');
 }

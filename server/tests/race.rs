@@ -1,0 +1,141 @@
+//! The rush: 500 people sign up for a run with 20 seats at the same moment, over HTTP, on SQLite
+//! and on PostgreSQL. Exactly 20 get a seat, 480 wait in line with distinct consecutive places,
+//! nobody sees an error, and every booking has its one message in the outbox.
+//!
+//! Ignored by a plain `cargo test` because it measures: `make test` runs it with
+//! `cargo test -p server --test race -- --ignored --nocapture` and prints sign-ups per second.
+
+mod common;
+
+use std::time::Instant;
+
+use common::{Backend, RunSpec, make_run};
+use entity::{BookingStatus, booking, outbox_message};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+const PEOPLE: usize = 500;
+const SEATS: i32 = 20;
+
+async fn rush(backend: Backend) {
+    let app = common::spawn_app_configured(backend, true, |c| {
+        c.max_db_connections = 20;
+        c.rate_limits.signup_per_ip = 100_000;
+    })
+    .await;
+    let run = make_run(
+        &app.db,
+        RunSpec {
+            capacity: SEATS,
+            ..RunSpec::default()
+        },
+    )
+    .await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(PEOPLE)
+        .timeout(std::time::Duration::from_secs(120))
+        .build()
+        .expect("client");
+
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..PEOPLE)
+        .map(|i| {
+            let client = client.clone();
+            let url = format!("{}/api/tilmeld", app.base);
+            let run_id = run.id.to_string();
+            tokio::spawn(async move {
+                let email = format!("person{i}@example.dk");
+                let response = client
+                    .post(url)
+                    .header("accept", "text/html")
+                    .form(&[
+                        ("run", run_id.as_str()),
+                        ("name", "Deltager"),
+                        ("email", email.as_str()),
+                        ("consent", "ja"),
+                    ])
+                    .send()
+                    .await
+                    .expect("response");
+                let status = response.status().as_u16();
+                let location = response
+                    .headers()
+                    .get("location")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_string();
+                let body = response.text().await.unwrap_or_default();
+                (status, location, body)
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.expect("task"));
+    }
+    let elapsed = started.elapsed();
+
+    let server_errors = answers.iter().filter(|(s, _, _)| *s >= 500).count();
+    let locked = answers
+        .iter()
+        .filter(|(_, _, body)| body.contains("locked"))
+        .count();
+    let to_receipt = answers
+        .iter()
+        .filter(|(s, l, _)| *s == 302 && l.starts_with("/tilmelding/"))
+        .count();
+    assert_eq!(server_errors, 0, "no 5xx");
+    assert_eq!(locked, 0, "no 'database is locked' reaches a person");
+    assert_eq!(to_receipt, PEOPLE, "everyone lands on their confirmation");
+
+    let bookings = booking::Entity::find()
+        .filter(booking::Column::RunId.eq(run.id))
+        .all(&app.db)
+        .await
+        .expect("bookings");
+    assert_eq!(bookings.len(), PEOPLE);
+    let confirmed = bookings
+        .iter()
+        .filter(|b| b.status == BookingStatus::Confirmed)
+        .count();
+    assert_eq!(confirmed, SEATS as usize, "exactly the seats");
+    let mut queue: Vec<i32> = bookings
+        .iter()
+        .filter(|b| b.status == BookingStatus::Waitlisted)
+        .map(|b| b.queue_no.expect("queue number"))
+        .collect();
+    queue.sort_unstable();
+    let expected: Vec<i32> = (1..=(PEOPLE as i32 - SEATS)).collect();
+    assert_eq!(queue, expected, "distinct, consecutive places in line");
+
+    let messages = outbox_message::Entity::find()
+        .filter(outbox_message::Column::BookingId.is_in(bookings.iter().map(|b| b.id)))
+        .all(&app.db)
+        .await
+        .expect("outbox");
+    assert_eq!(messages.len(), PEOPLE, "one message per booking");
+    let mut per_booking: Vec<i32> = messages.iter().filter_map(|m| m.booking_id).collect();
+    per_booking.sort_unstable();
+    per_booking.dedup();
+    assert_eq!(per_booking.len(), PEOPLE);
+
+    let rate = PEOPLE as f64 / elapsed.as_secs_f64();
+    println!(
+        "race {backend:?}: {PEOPLE} concurrent sign-ups for {SEATS} seats in {:.2} s = {rate:.0} sign-ups/s; {confirmed} confirmed, {} waitlisted, 0 errors",
+        elapsed.as_secs_f64(),
+        queue.len()
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 8)]
+#[ignore = "measures; run by `make test` with --ignored"]
+async fn rush_on_sqlite() {
+    rush(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 8)]
+#[ignore = "measures; run by `make test` with --ignored"]
+async fn rush_on_postgres() {
+    rush(Backend::Postgres).await;
+}
