@@ -22,6 +22,8 @@ async fn main() -> ExitCode {
                 .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
         )
         .with_target(false)
+        // Logs go to stderr; stdout is for what a command prints (a link, the outbox).
+        .with_writer(std::io::stderr)
         .init();
 
     let command = std::env::args().nth(1).unwrap_or_else(|| "serve".into());

@@ -138,3 +138,42 @@ fn bad_configuration_is_named() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("SKOLEBAENK_ADDR"));
 }
+
+#[test]
+fn link_prints_a_working_link_and_refuses_nonsense() {
+    let (url, path) = temp_db();
+    let out = server()
+        .args(["link", "Ole@Example.DK"])
+        .env("SKOLEBAENK_DATABASE_URL", &url)
+        .env("SKOLEBAENK_PUBLIC_URL", "https://skolebaenk.example/")
+        .output()
+        .expect("run link");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8_lossy(&out.stdout);
+    let token = printed
+        .trim()
+        .strip_prefix("https://skolebaenk.example/mine-tilmeldinger/")
+        .unwrap_or_else(|| panic!("a link, got {printed:?}"));
+    assert!(app::booking::token::looks_like_token(token));
+
+    let out = server()
+        .args(["link", "not-an-address"])
+        .env("SKOLEBAENK_DATABASE_URL", &url)
+        .output()
+        .expect("run link");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not an e-mail address"));
+
+    let out = server()
+        .arg("outbox")
+        .env("SKOLEBAENK_DATABASE_URL", &url)
+        .output()
+        .expect("run outbox");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 message(s)"));
+    remove_db(&path);
+}
