@@ -60,6 +60,22 @@ async fn sign_up(app: &TestApp, run_id: i32, name: &str, email: &str, key: &str)
         .unwrap_or_else(|| panic!("confirmation redirect, got {:?}", posted.location))
 }
 
+/// Posts an action from "Mine tilmeldinger" and returns where it leads.
+async fn manage(app: &TestApp, token: &str, action: &str, booking: i32) -> String {
+    let booking = booking.to_string();
+    app.post_form(
+        "/api/mine_tilmeldinger_handling",
+        &[
+            ("token", token),
+            ("action", action),
+            ("booking", booking.as_str()),
+        ],
+        None,
+    )
+    .await
+    .location
+}
+
 async fn manage_token(app: &TestApp, email: &str) -> String {
     app::booking::token::issue_manage_token(&app.db, &email.to_lowercase(), Utc::now())
         .await
@@ -394,23 +410,12 @@ both_backends!(afbud_gives_the_seat_to_the_first_in_line, |app| {
     assert!(page.contains("Tilmeldt"));
     assert!(page.contains("Meld afbud til hele holdet"));
 
-    let first_text = first.to_string();
-    let posted = app
-        .post_form(
-            "/api/mine_tilmeldinger_handling",
-            &[
-                ("token", token.as_str()),
-                ("action", "cancel"),
-                ("booking", first_text.as_str()),
-            ],
-            None,
-        )
-        .await;
+    let posted = manage(app, &token, "cancel", first).await;
     assert_eq!(
-        posted.location,
+        posted,
         format!("/mine-tilmeldinger/{token}?besked=afbud&booking={first}#besked")
     );
-    let (_, after) = app.get(&posted.location).await;
+    let (_, after) = app.get(&posted).await;
     assert!(after.contains("Dit afbud er modtaget."));
 
     let statuses: Vec<BookingStatus> = bookings_of(app, run.id)
@@ -444,18 +449,8 @@ both_backends!(afbud_gives_the_seat_to_the_first_in_line, |app| {
     );
 
     // A second click on the same afbud is harmless.
-    let again = app
-        .post_form(
-            "/api/mine_tilmeldinger_handling",
-            &[
-                ("token", token.as_str()),
-                ("action", "cancel"),
-                ("booking", first_text.as_str()),
-            ],
-            None,
-        )
-        .await;
-    assert!(again.location.contains("besked=allerede"));
+    let again = manage(app, &token, "cancel", first).await;
+    assert!(again.contains("besked=allerede"));
     let _ = third;
 });
 
@@ -519,39 +514,14 @@ both_backends!(offers_must_be_accepted_in_time, |app| {
     );
 
     // The second can no longer accept; the third can.
-    let second_text = second.to_string();
-    let late = app
-        .post_form(
-            "/api/mine_tilmeldinger_handling",
-            &[
-                ("token", token2.as_str()),
-                ("action", "accept"),
-                ("booking", second_text.as_str()),
-            ],
-            None,
-        )
-        .await;
-    assert!(
-        late.location.contains("besked=ikke_muligt")
-            || late.location.contains("besked=tilbud_udloebet")
-    );
+    let late = manage(app, &token2, "accept", second).await;
+    assert!(late.contains("besked=ikke_muligt") || late.contains("besked=tilbud_udloebet"));
     let token3 = manage_token(app, "third@example.dk").await;
-    let third_text = third.to_string();
-    let accepted = app
-        .post_form(
-            "/api/mine_tilmeldinger_handling",
-            &[
-                ("token", token3.as_str()),
-                ("action", "accept"),
-                ("booking", third_text.as_str()),
-            ],
-            None,
-        )
-        .await;
+    let accepted = manage(app, &token3, "accept", third).await;
     assert!(
-        accepted.location.contains("besked=tilbud_accepteret"),
+        accepted.contains("besked=tilbud_accepteret"),
         "{}",
-        accepted.location
+        accepted
     );
     let confirmed = booking::Entity::find_by_id(third)
         .one(&app.db)
@@ -615,20 +585,9 @@ both_backends!(
         let token = manage_token(app, "ole@example.dk").await;
         let (_, page) = app.get(&format!("/mine-tilmeldinger/{token}")).await;
         assert!(page.contains("Fristen for selv at melde afbud er overskredet"));
-        let text = id.to_string();
-        let posted = app
-            .post_form(
-                "/api/mine_tilmeldinger_handling",
-                &[
-                    ("token", token.as_str()),
-                    ("action", "cancel"),
-                    ("booking", text.as_str()),
-                ],
-                None,
-            )
-            .await;
-        assert!(posted.location.contains("besked=for_sent"));
-        let (_, after) = app.get(&posted.location).await;
+        let posted = manage(app, &token, "cancel", id).await;
+        assert!(posted.contains("besked=for_sent"));
+        let (_, after) = app.get(&posted).await;
         assert!(after.contains("Kontakt skolen, så finder I ud af det sammen."));
         assert!(after.contains("mailto:"), "the school's contact");
         let still = booking::Entity::find_by_id(id)
@@ -719,36 +678,15 @@ both_backends!(links_are_private_and_expire, |app| {
     .expect("insert");
     let (status, _) = app.get(&format!("/mine-tilmeldinger/{token}")).await;
     assert_eq!(status, 404);
-    let mine_text = mine.to_string();
-    let posted = app
-        .post_form(
-            "/api/mine_tilmeldinger_handling",
-            &[
-                ("token", token.as_str()),
-                ("action", "cancel"),
-                ("booking", mine_text.as_str()),
-            ],
-            None,
-        )
-        .await;
-    assert_eq!(posted.location, "/mine-tilmeldinger?udloebet=1");
+    let posted = manage(app, &token, "cancel", mine).await;
+    assert_eq!(posted, "/mine-tilmeldinger?udloebet=1");
 
     // Eva's link cannot touch Ole's booking, and her page does not show it.
     let eva = manage_token(app, "eva@example.dk").await;
     let (_, page) = app.get(&format!("/mine-tilmeldinger/{eva}")).await;
     assert!(!page.contains(&format!("value=\"{mine}\"")));
-    let posted = app
-        .post_form(
-            "/api/mine_tilmeldinger_handling",
-            &[
-                ("token", eva.as_str()),
-                ("action", "cancel"),
-                ("booking", mine_text.as_str()),
-            ],
-            None,
-        )
-        .await;
-    assert!(posted.location.contains("besked=ikke_muligt"));
+    let posted = manage(app, &eva, "cancel", mine).await;
+    assert!(posted.contains("besked=ikke_muligt"));
     let ole = booking::Entity::find_by_id(mine)
         .one(&app.db)
         .await

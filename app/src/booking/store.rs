@@ -252,15 +252,11 @@ async fn settle_locked(
         change.offer_expires_at = Set(offer_until);
         change.updated_at = Set(Some(now));
         let updated = change.update(txn).await?;
-        outbox::enqueue(
+        notify(
             txn,
-            Message {
-                kind,
-                recipient: &updated.email,
-                locale: &updated.locale,
-                booking_id: Some(updated.id),
-                payload: json!({ "run_id": run.id, "offer_until": offer_until }),
-            },
+            kind,
+            &updated,
+            json!({ "run_id": run.id, "offer_until": offer_until }),
             now,
         )
         .await?;
@@ -268,6 +264,42 @@ async fn settle_locked(
     }
     bookings.retain(|b| b.status.is_active());
     Ok(())
+}
+
+/// Queues a message to a booking's person, in their language.
+async fn notify(
+    txn: &DatabaseTransaction,
+    kind: Kind,
+    b: &booking::Model,
+    payload: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    outbox::enqueue(
+        txn,
+        Message {
+            kind,
+            recipient: &b.email,
+            locale: &b.locale,
+            booking_id: Some(b.id),
+            payload,
+        },
+        now,
+    )
+    .await
+}
+
+/// A session of the booking's run that has not started yet.
+async fn session_ahead(
+    db: &DatabaseConnection,
+    b: &booking::Model,
+    session_id: i32,
+    now: DateTime<Utc>,
+) -> Result<session::Model, BookingError> {
+    session::Entity::find_by_id(session_id)
+        .one(db)
+        .await?
+        .filter(|s| s.run_id == b.run_id && s.starts_at > now)
+        .ok_or(BookingError::SessionNotPossible)
 }
 
 /// Checks that the run takes sign-ups at `now`.
@@ -332,15 +364,11 @@ async fn sign_up_once(
         if !same_browser {
             // Tell the address's owner, with a way to their bookings; the person at the form
             // learns no more than that the address is already signed up.
-            outbox::enqueue(
+            notify(
                 &txn,
-                Message {
-                    kind: Kind::AlreadyBooked,
-                    recipient: &existing.email,
-                    locale: &existing.locale,
-                    booking_id: Some(existing.id),
-                    payload: json!({ "run_id": run.id }),
-                },
+                Kind::AlreadyBooked,
+                &existing,
+                json!({ "run_id": run.id }),
                 now,
             )
             .await?;
@@ -407,23 +435,19 @@ async fn sign_up_once(
     .insert(&txn)
     .await?;
 
-    outbox::enqueue(
+    notify(
         &txn,
-        Message {
-            kind: if status == BookingStatus::Confirmed {
-                Kind::BookingConfirmed
-            } else {
-                Kind::BookingWaitlisted
-            },
-            recipient: &created.email,
-            locale: &created.locale,
-            booking_id: Some(created.id),
-            payload: json!({
-                "run_id": run.id,
-                "position": position,
-                "on_behalf": s.booked_by.is_some(),
-            }),
+        if status == BookingStatus::Confirmed {
+            Kind::BookingConfirmed
+        } else {
+            Kind::BookingWaitlisted
         },
+        &created,
+        json!({
+            "run_id": run.id,
+            "position": position,
+            "on_behalf": s.booked_by.is_some(),
+        }),
         now,
     )
     .await?;
@@ -491,15 +515,11 @@ pub async fn cancel(
         change.cancelled_at = Set(Some(now));
         change.updated_at = Set(Some(now));
         change.update(&txn).await?;
-        outbox::enqueue(
+        notify(
             &txn,
-            Message {
-                kind: Kind::BookingCancelled,
-                recipient: &b.email,
-                locale: &b.locale,
-                booking_id: Some(b.id),
-                payload: json!({ "run_id": run.id, "was": status_slug(was) }),
-            },
+            Kind::BookingCancelled,
+            &b,
+            json!({ "run_id": run.id, "was": status_slug(was) }),
             now,
         )
         .await?;
@@ -557,15 +577,11 @@ pub async fn accept_offer(
         change.offer_expires_at = Set(None);
         change.updated_at = Set(Some(now));
         change.update(&txn).await?;
-        outbox::enqueue(
+        notify(
             &txn,
-            Message {
-                kind: Kind::BookingConfirmed,
-                recipient: &b.email,
-                locale: &b.locale,
-                booking_id: Some(b.id),
-                payload: json!({ "run_id": run.id, "from_offer": true }),
-            },
+            Kind::BookingConfirmed,
+            &b,
+            json!({ "run_id": run.id, "from_offer": true }),
             now,
         )
         .await?;
@@ -588,11 +604,10 @@ pub async fn session_afbud(
     if b.status != BookingStatus::Confirmed {
         return Err(BookingError::SessionNotPossible);
     }
-    let session = session::Entity::find_by_id(session_id)
-        .one(db)
-        .await?
-        .filter(|s| s.run_id == b.run_id && !s.cancelled && s.starts_at > now)
-        .ok_or(BookingError::SessionNotPossible)?;
+    let session = session_ahead(db, &b, session_id, now).await?;
+    if session.cancelled {
+        return Err(BookingError::SessionNotPossible);
+    }
     retry_busy(|| async {
         let txn = begin_write(db).await?;
         let already = session_absence::Entity::find()
@@ -609,15 +624,11 @@ pub async fn session_afbud(
             }
             .insert(&txn)
             .await?;
-            outbox::enqueue(
+            notify(
                 &txn,
-                Message {
-                    kind: Kind::SessionAfbud,
-                    recipient: &b.email,
-                    locale: &b.locale,
-                    booking_id: Some(b.id),
-                    payload: json!({ "run_id": b.run_id, "session_id": session.id }),
-                },
+                Kind::SessionAfbud,
+                &b,
+                json!({ "run_id": b.run_id, "session_id": session.id }),
                 now,
             )
             .await?;
@@ -637,11 +648,7 @@ pub async fn withdraw_session_afbud(
     now: DateTime<Utc>,
 ) -> Result<(), BookingError> {
     let b = owned_booking(db, booking_id, actor).await?;
-    let session = session::Entity::find_by_id(session_id)
-        .one(db)
-        .await?
-        .filter(|s| s.run_id == b.run_id && s.starts_at > now)
-        .ok_or(BookingError::SessionNotPossible)?;
+    let session = session_ahead(db, &b, session_id, now).await?;
     session_absence::Entity::delete_many()
         .filter(session_absence::Column::BookingId.eq(b.id))
         .filter(session_absence::Column::SessionId.eq(session.id))
