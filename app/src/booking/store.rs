@@ -367,7 +367,7 @@ async fn sign_up_once(
             notify(
                 &txn,
                 Kind::AlreadyBooked,
-                &existing,
+                existing,
                 json!({ "run_id": run.id }),
                 now,
             )
