@@ -52,7 +52,7 @@ pub async fn connect_and_migrate(
     options
         .max_connections(max_connections)
         .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(30))
         .sqlx_logging(false)
         // Writers queue for SQLite's single write lock; a booking transaction takes
         // milliseconds, so even a rush of sign-ups waits well within this.

@@ -1,12 +1,12 @@
-//! HTTP routes outside Leptos' pages: health check, language switch, and the guard against
-//! oversized request lines.
+//! HTTP routes outside Leptos' pages: health check, language switch, a person's data export,
+//! and the guard against oversized request lines.
 
 use app::i18n::{LANGUAGE_COOKIE, Locale, translate};
 use app::state::AppState;
 use axum::{
     Form,
     body::Body,
-    extract::{Request, State},
+    extract::{Path, Request, State},
     http::{HeaderValue, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
@@ -34,6 +34,39 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
                 r#"{"status":"error","database":"unavailable"}"#,
             )
                 .into_response()
+        }
+    }
+}
+
+/// `GET /mine-tilmeldinger/{token}/data`: everything stored about the person the link belongs
+/// to, as a JSON file to keep. 404 for an unknown or expired link; never cached.
+pub async fn my_data(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    let now = chrono::Utc::now();
+    let key = match app::booking::token::resolve_manage_token(&state.db, &token, now).await {
+        Ok(Some(key)) => key,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "data export: could not read the link");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    match app::booking::store::export(&state.db, &key).await {
+        Ok(data) => (
+            StatusCode::OK,
+            [
+                (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"mine-oplysninger.json\"",
+                ),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            data.to_string(),
+        )
+            .into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "data export failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
 }

@@ -851,3 +851,108 @@ async fn rate_limits_answer_kindly() {
     assert_eq!(second.location, "/mine-tilmeldinger?fejl=mange");
     app.stop().await;
 }
+
+both_backends!(people_can_download_and_delete_their_data, |app| {
+    let run = make_run(
+        &app.db,
+        RunSpec {
+            capacity: 1,
+            ..RunSpec::default()
+        },
+    )
+    .await;
+    let run_text = run.id.to_string();
+    let mut fields = form(&run_text, "Ole", "ole@example.dk", KEY_A);
+    fields.extend([
+        ("phone", "12345678"),
+        ("municipality", "Aarhus"),
+        ("perspective", "relative"),
+    ]);
+    let posted = app.post_form("/api/tilmeld", &fields, None).await;
+    let ole: i32 = posted.location["/tilmelding/".len()..].parse().expect("id");
+    let next = sign_up(app, run.id, "Eva", "eva@example.dk", KEY_B).await;
+    let token = manage_token(app, "ole@example.dk").await;
+
+    let (status, data) = app.get(&format!("/mine-tilmeldinger/{token}/data")).await;
+    assert_eq!(status, 200);
+    let json: serde_json::Value = serde_json::from_str(&data).expect("json");
+    assert_eq!(json["bookings"][0]["name"], "Ole");
+    assert_eq!(json["bookings"][0]["phone"], "12345678");
+    assert_eq!(json["bookings"][0]["municipality"], "Aarhus");
+    let (status, _) = app
+        .get("/mine-tilmeldinger/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/data")
+        .await;
+    assert_eq!(status, 404);
+
+    // Without the tick nothing happens.
+    let unconfirmed = app
+        .post_form(
+            "/api/mine_tilmeldinger_slet",
+            &[("token", token.as_str())],
+            None,
+        )
+        .await;
+    assert!(unconfirmed.location.contains("besked=slet_bekraeft"));
+    assert_eq!(
+        booking::Entity::find_by_id(ole)
+            .one(&app.db)
+            .await
+            .expect("q")
+            .expect("b")
+            .name,
+        "Ole"
+    );
+
+    let deleted = app
+        .post_form(
+            "/api/mine_tilmeldinger_slet",
+            &[("token", token.as_str()), ("confirm", "ja")],
+            None,
+        )
+        .await;
+    assert_eq!(deleted.location, "/mine-tilmeldinger?slettet=1");
+    let cleared = booking::Entity::find_by_id(ole)
+        .one(&app.db)
+        .await
+        .expect("q")
+        .expect("b");
+    assert_eq!(cleared.status, BookingStatus::Cancelled);
+    assert_eq!((cleared.name.as_str(), cleared.email.as_str()), ("", ""));
+    assert_eq!(cleared.phone, None);
+    // The seat went on, and the figures keep the municipality without a person.
+    let promoted = booking::Entity::find_by_id(next)
+        .one(&app.db)
+        .await
+        .expect("q")
+        .expect("b");
+    assert_eq!(promoted.status, BookingStatus::Confirmed);
+    assert_eq!(cleared.municipality.as_deref(), Some("Aarhus"));
+    // No queued mail to the person and no working link remain.
+    let queued = outbox_message::Entity::find()
+        .filter(outbox_message::Column::Recipient.eq("ole@example.dk"))
+        .count(&app.db)
+        .await
+        .expect("count");
+    assert_eq!(queued, 0);
+    let (status, _) = app.get(&format!("/mine-tilmeldinger/{token}")).await;
+    assert_eq!(status, 404);
+});
+
+both_backends!(the_course_page_leads_to_the_form, |app| {
+    let run = make_run(&app.db, RunSpec::default()).await;
+    let course = entity::course::Entity::find_by_id(
+        entity::run::Entity::find_by_id(run.id)
+            .one(&app.db)
+            .await
+            .expect("q")
+            .expect("run")
+            .course_id,
+    )
+    .one(&app.db)
+    .await
+    .expect("q")
+    .expect("course");
+    let (_, page) = app.get(&format!("/kurser/{}", course.slug)).await;
+    assert!(page.contains(&format!("href=\"/hold/{}/tilmelding\"", run.id)));
+    assert!(page.contains("Tilmeld dig"));
+});

@@ -189,7 +189,11 @@ pub async fn sign_up(#[server(flatten)] form: SignupForm) -> Result<(), AppError
             same_browser: false,
             ..
         }) => leptos_axum::redirect(&format!("{form_url}/allerede")),
-        Err(BookingError::Db(e)) => return Err(e.into()),
+        Err(BookingError::Db(e)) => {
+            // Logged; the person keeps what they typed and can simply try again.
+            tracing::error!(error = %e, "sign-up failed");
+            back_with(Vec::new(), Some("signup.err.try_again"));
+        }
         Err(BookingError::NoSuchRun) => leptos_axum::redirect(&form_url),
         Err(e) => back_with(Vec::new(), Some(web::booking_error_key(&e))),
     }
@@ -369,7 +373,10 @@ pub async fn manage_booking(
     };
     let message = match result {
         Ok(code) => code,
-        Err(BookingError::Db(e)) => return Err(e.into()),
+        Err(BookingError::Db(e)) => {
+            tracing::error!(error = %e, "booking action failed");
+            "proev_igen"
+        }
         Err(BookingError::TooLate) => "for_sent",
         Err(BookingError::OfferExpired) => "tilbud_udloebet",
         Err(_) => "ikke_muligt",
@@ -377,6 +384,38 @@ pub async fn manage_booking(
     leptos_axum::redirect(&format!(
         "/mine-tilmeldinger/{token}?besked={message}&booking={booking}#besked"
     ));
+    Ok(())
+}
+
+/// Deletes what is stored about the person a "Mine tilmeldinger" link belongs to, once they
+/// have ticked that they mean it.
+#[server(endpoint = "mine_tilmeldinger_slet")]
+pub async fn forget_me(token: String, #[server(default)] confirm: String) -> Result<(), AppError> {
+    use crate::booking::store::{self, BookingError};
+
+    let state = web::state()?;
+    let now = chrono::Utc::now();
+    let Some(email_key) =
+        crate::booking::token::resolve_manage_token(&state.db, &token, now).await?
+    else {
+        leptos_axum::redirect("/mine-tilmeldinger?udloebet=1");
+        return Ok(());
+    };
+    if confirm != "ja" {
+        leptos_axum::redirect(&format!(
+            "/mine-tilmeldinger/{token}?besked=slet_bekraeft#besked"
+        ));
+        return Ok(());
+    }
+    match store::forget(&state.db, &email_key, now).await {
+        Ok(_) => {}
+        Err(BookingError::Db(e)) => return Err(e.into()),
+        Err(e) => {
+            tracing::error!(error = %e, "could not delete a person's data");
+            return Err(AppError::Internal);
+        }
+    }
+    leptos_axum::redirect("/mine-tilmeldinger?slettet=1");
     Ok(())
 }
 

@@ -22,6 +22,22 @@ pub struct Rules {
     pub capacity: u32,
     pub waitlist: bool,
     pub mode: Mode,
+    /// Offers end by this moment (the run's first session), so nobody is offered a seat in a
+    /// class that has begun; an offer still lasts at least [`MIN_OFFER_HOURS`].
+    pub offers_end: Option<DateTime<Utc>>,
+}
+
+/// The shortest time an offer stays open, even close to the start.
+pub const MIN_OFFER_HOURS: i64 = 2;
+
+/// When an offer made at `now` ends.
+pub fn offer_deadline(rules: &Rules, window: Duration, now: DateTime<Utc>) -> DateTime<Utc> {
+    let shortest = now + Duration::hours(MIN_OFFER_HOURS);
+    let full = now + window;
+    match rules.offers_end {
+        Some(end) => full.min(end.max(shortest)),
+        None => full,
+    }
 }
 
 /// Where an active booking stands.
@@ -105,7 +121,7 @@ pub fn settle(rules: &Rules, entries: &[Entry], now: DateTime<Utc>) -> Vec<Chang
             Mode::Automatic => Change::Confirm { id: e.id },
             Mode::Offer { window } => Change::Offer {
                 id: e.id,
-                until: now + window,
+                until: offer_deadline(rules, window, now),
             },
         });
     }
@@ -191,6 +207,7 @@ mod tests {
             capacity,
             waitlist: true,
             mode,
+            offers_end: None,
         }
     }
 
@@ -304,6 +321,26 @@ mod tests {
     }
 
     #[test]
+    fn offers_end_by_the_first_session_but_last_at_least_two_hours() {
+        let window = Duration::hours(24);
+        let start = now() + Duration::hours(5);
+        let r = Rules {
+            offers_end: Some(start),
+            ..rules(1, Mode::Offer { window })
+        };
+        assert_eq!(offer_deadline(&r, window, now()), start);
+        assert_eq!(
+            offer_deadline(&r, window, now() + Duration::hours(4)),
+            now() + Duration::hours(6)
+        );
+        let far = Rules {
+            offers_end: Some(now() + Duration::days(10)),
+            ..r
+        };
+        assert_eq!(offer_deadline(&far, window, now()), now() + window);
+    }
+
+    #[test]
     fn raised_capacity_fills_from_the_queue() {
         let r = rules(3, Mode::Automatic);
         let entries = [
@@ -387,7 +424,7 @@ mod tests {
                 ops in prop::collection::vec(op(), 1..120),
             ) {
                 let mode = if offer { Mode::Offer { window: Duration::hours(24) } } else { Mode::Automatic };
-                let mut rules = Rules { capacity, waitlist: true, mode };
+                let mut rules = Rules { capacity, waitlist: true, mode, offers_end: None };
                 let mut entries: Vec<Entry> = Vec::new();
                 let mut clock = now();
                 let mut next_id = 1;

@@ -8,7 +8,8 @@
 //!   each other while other runs go on in parallel; under READ COMMITTED every later statement
 //!   sees what the previous holder committed;
 //! - on SQLite the transaction is begun IMMEDIATE, so it holds the database's write lock from the
-//!   start and no read can go stale before the write.
+//!   start and no read can go stale before the write; writers of one process also queue for
+//!   SQLite's single write lock in a fair in-process queue rather than in the connection pool.
 //!
 //! Seats are therefore decided by a count taken under the lock: no check-then-insert race. A busy
 //! SQLite database is waited for (busy timeout) and retried, never reported to a person.
@@ -128,11 +129,25 @@ fn is_busy(e: &DbErr) -> bool {
         || text.contains("SQLITE_BUSY")
 }
 
-async fn retry_busy<T, F, Fut>(mut attempt: F) -> Result<T, BookingError>
+/// SQLite has one writer at a time. Writers of this process queue here, in order, instead of
+/// each holding a pooled connection while SQLite makes it wait: a rush of sign-ups then never
+/// runs the pool dry, and the busy timeout only covers other processes (the command line).
+fn sqlite_write_gate() -> &'static tokio::sync::Mutex<()> {
+    static GATE: std::sync::OnceLock<tokio::sync::Mutex<()>> = std::sync::OnceLock::new();
+    GATE.get_or_init(|| tokio::sync::Mutex::new(()))
+}
+
+/// Runs a write transaction: one at a time per process on SQLite, retried when the database
+/// reports it is busy.
+async fn retry_busy<T, F, Fut>(db: &DatabaseConnection, mut attempt: F) -> Result<T, BookingError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, BookingError>>,
 {
+    let _gate = match db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => Some(sqlite_write_gate().lock().await),
+        _ => None,
+    };
     let mut tries = 0;
     loop {
         match attempt().await {
@@ -184,9 +199,10 @@ async fn active_bookings(
         .await
 }
 
-/// The seat rules of a run.
-pub fn rules_of(run: &run::Model) -> Rules {
+/// The seat rules of a run whose first session starts at `first_start`.
+pub fn rules_of(run: &run::Model, first_start: Option<DateTime<Utc>>) -> Rules {
     Rules {
+        offers_end: first_start,
         capacity: run.capacity.unwrap_or(0).max(0) as u32,
         waitlist: run.waitlist_enabled,
         mode: match run.waitlist_mode {
@@ -236,7 +252,8 @@ async fn settle_locked(
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let entries: Vec<Entry> = bookings.iter().map(entry).collect();
-    for change in rules::settle(&rules_of(run), &entries, now) {
+    let first = first_start(txn, run.id).await?;
+    for change in rules::settle(&rules_of(run, first), &entries, now) {
         let (id, status, offer_until, kind) = match change {
             Change::Expire { id } => (id, BookingStatus::Expired, None, Kind::OfferExpired),
             Change::Confirm { id } => (id, BookingStatus::Confirmed, None, Kind::WaitlistPromoted),
@@ -341,7 +358,7 @@ pub async fn sign_up(
     request: &NewBooking<'_>,
     now: DateTime<Utc>,
 ) -> Result<SignupOutcome, BookingError> {
-    retry_busy(|| sign_up_once(db, request, now)).await
+    retry_busy(db, || sign_up_once(db, request, now)).await
 }
 
 async fn sign_up_once(
@@ -393,19 +410,22 @@ async fn sign_up_once(
         .await?
         .flatten();
     let entries: Vec<Entry> = bookings.iter().map(entry).collect();
-    let (status, queue_no, position) =
-        match rules::decide(&rules_of(&run), &entries, highest_queue_no.unwrap_or(0) + 1) {
-            Decision::Confirm => (BookingStatus::Confirmed, None, None),
-            Decision::Wait { queue_no, position } => {
-                (BookingStatus::Waitlisted, Some(queue_no), Some(position))
-            }
-            Decision::Full => {
-                // Keep what settling did (an expired offer passing on) even though this
-                // person gets nothing.
-                txn.commit().await?;
-                return Err(BookingError::Full);
-            }
-        };
+    let (status, queue_no, position) = match rules::decide(
+        &rules_of(&run, None),
+        &entries,
+        highest_queue_no.unwrap_or(0) + 1,
+    ) {
+        Decision::Confirm => (BookingStatus::Confirmed, None, None),
+        Decision::Wait { queue_no, position } => {
+            (BookingStatus::Waitlisted, Some(queue_no), Some(position))
+        }
+        Decision::Full => {
+            // Keep what settling did (an expired offer passing on) even though this
+            // person gets nothing.
+            txn.commit().await?;
+            return Err(BookingError::Full);
+        }
+    };
 
     let perspective = s.perspective.as_deref().and_then(perspective_from_slug);
     let created = booking::ActiveModel {
@@ -492,7 +512,7 @@ pub async fn cancel(
     now: DateTime<Utc>,
 ) -> Result<CancelOutcome, BookingError> {
     let found = owned_booking(db, booking_id, actor).await?;
-    retry_busy(|| async {
+    retry_busy(db, || async {
         let txn = begin_write(db).await?;
         let run = lock_run(&txn, found.run_id)
             .await?
@@ -549,7 +569,7 @@ pub async fn accept_offer(
     now: DateTime<Utc>,
 ) -> Result<(), BookingError> {
     let found = owned_booking(db, booking_id, actor).await?;
-    retry_busy(|| async {
+    retry_busy(db, || async {
         let txn = begin_write(db).await?;
         let run = lock_run(&txn, found.run_id)
             .await?
@@ -608,7 +628,7 @@ pub async fn session_afbud(
     if session.cancelled {
         return Err(BookingError::SessionNotPossible);
     }
-    retry_busy(|| async {
+    retry_busy(db, || async {
         let txn = begin_write(db).await?;
         let already = session_absence::Entity::find()
             .filter(session_absence::Column::BookingId.eq(b.id))
@@ -664,7 +684,7 @@ pub async fn set_capacity(
     capacity: i32,
     now: DateTime<Utc>,
 ) -> Result<(), BookingError> {
-    retry_busy(|| async {
+    retry_busy(db, || async {
         let txn = begin_write(db).await?;
         let run = lock_run(&txn, run_id)
             .await?
@@ -700,7 +720,7 @@ pub async fn expire_offers(
         .all(db)
         .await?;
     for run_id in &run_ids {
-        retry_busy(|| async {
+        retry_busy(db, || async {
             let txn = begin_write(db).await?;
             if let Some(run) = lock_run(&txn, *run_id).await? {
                 let mut bookings = active_bookings(&txn, run.id).await?;
@@ -712,4 +732,128 @@ pub async fn expire_offers(
         .await?;
     }
     Ok(run_ids.len() as u32)
+}
+
+/// Everything stored about the person behind an e-mail key, as JSON for them to keep: each
+/// booking with its run, status and the details they gave, and their afbud for single sessions.
+pub async fn export(db: &DatabaseConnection, email_key: &str) -> Result<serde_json::Value, DbErr> {
+    let bookings = booking::Entity::find()
+        .filter(booking::Column::EmailKey.eq(email_key))
+        .order_by_asc(booking::Column::Id)
+        .all(db)
+        .await?;
+    let courses: std::collections::HashMap<i32, String> = course::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.title))
+        .collect();
+    let runs: std::collections::HashMap<i32, run::Model> = run::Entity::find()
+        .filter(run::Column::Id.is_in(bookings.iter().map(|b| b.run_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let absences = session_absence::Entity::find()
+        .filter(session_absence::Column::BookingId.is_in(bookings.iter().map(|b| b.id)))
+        .all(db)
+        .await?;
+    let items: Vec<serde_json::Value> = bookings
+        .iter()
+        .map(|b| {
+            let course = runs
+                .get(&b.run_id)
+                .and_then(|r| courses.get(&r.course_id))
+                .cloned();
+            json!({
+                "booking": b.id,
+                "course": course,
+                "run": b.run_id,
+                "status": status_slug(b.status),
+                "name": b.name,
+                "email": b.email,
+                "phone": b.phone,
+                "perspective": b.perspective,
+                "municipality": b.municipality,
+                "practical_needs": b.needs,
+                "signed_up_at": b.created_at,
+                "signed_up_by": b.booked_by_name.as_ref().map(|n| json!({ "name": n, "email": b.booked_by_email })),
+                "privacy_notice_version": b.consent_version,
+                "privacy_notice_accepted_at": b.consent_at,
+                "cancelled_at": b.cancelled_at,
+                "afbud_for_sessions": absences
+                    .iter()
+                    .filter(|a| a.booking_id == b.id)
+                    .map(|a| a.session_id)
+                    .collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    Ok(json!({ "email": email_key, "bookings": items }))
+}
+
+/// Deletes what is stored about the person behind an e-mail key, at their request. Active
+/// bookings are cancelled first, so their seats go to the next in line; then every booking of
+/// theirs loses name, e-mail, phone, practical needs and who signed them up, their queued
+/// e-mails and link tokens are deleted, and only what the school's figures need stays, with
+/// nothing that points to the person. Returns how many bookings were cleared.
+pub async fn forget(
+    db: &DatabaseConnection,
+    email_key: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, BookingError> {
+    let bookings = booking::Entity::find()
+        .filter(booking::Column::EmailKey.eq(email_key))
+        .all(db)
+        .await?;
+    for b in bookings.iter().filter(|b| b.status.is_active()) {
+        cancel(db, b.id, &Actor::Staff, now).await?;
+    }
+    let ids: Vec<i32> = bookings.iter().map(|b| b.id).collect();
+    let addresses: Vec<String> = bookings.iter().map(|b| b.email.clone()).collect();
+    retry_busy(db, || async {
+        let txn = begin_write(db).await?;
+        entity::outbox_message::Entity::delete_many()
+            .filter(entity::outbox_message::Column::Status.eq("pending"))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(entity::outbox_message::Column::BookingId.is_in(ids.iter().copied()))
+                    .add(
+                        entity::outbox_message::Column::Recipient.is_in(addresses.iter().cloned()),
+                    ),
+            )
+            .exec(&txn)
+            .await?;
+        entity::access_token::Entity::delete_many()
+            .filter(entity::access_token::Column::EmailKey.eq(email_key))
+            .exec(&txn)
+            .await?;
+        let cleared = booking::Entity::update_many()
+            .col_expr(booking::Column::Name, Expr::value(""))
+            .col_expr(booking::Column::Email, Expr::value(""))
+            .col_expr(booking::Column::EmailKey, Expr::value(""))
+            .col_expr(booking::Column::Phone, Expr::value(Option::<String>::None))
+            .col_expr(booking::Column::Needs, Expr::value(""))
+            .col_expr(
+                booking::Column::BookedByName,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(
+                booking::Column::BookedByEmail,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(
+                booking::Column::ReceiptHash,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(booking::Column::UpdatedAt, Expr::value(now))
+            .filter(booking::Column::Id.is_in(ids.iter().copied()))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        txn.commit().await?;
+        Ok(cleared)
+    })
+    .await
 }

@@ -7,7 +7,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::booking::{
-    BookingState, ManageAction, ManageBooking, MyBookingDto, MyBookingsDto, RequestLink,
+    BookingState, ForgetMe, ManageAction, ManageBooking, MyBookingDto, MyBookingsDto, RequestLink,
     my_bookings,
 };
 use crate::components::run::PlaceLine;
@@ -25,6 +25,7 @@ pub fn RequestLinkPage() -> impl IntoView {
     let sent = move || query.with(|q| q.get("sendt").is_some());
     let problem = move || query.with(|q| q.get("fejl"));
     let expired = move || query.with(|q| q.get("udloebet").is_some());
+    let deleted = move || query.with(|q| q.get("slettet").is_some());
     view! {
         <Title text=tr!(l, "mine.title")/>
         <div class="page-intro">
@@ -33,6 +34,7 @@ pub fn RequestLinkPage() -> impl IntoView {
         </div>
         <div class="narrow">
             {move || expired().then(|| view! { <p class="notice" role="status">{tr!(l, "mine.link_expired")}</p> })}
+            {move || deleted().then(|| view! { <p class="notice notice-ok" role="status">{tr!(l, "mine.deleted")}</p> })}
             {move || sent().then(|| view! { <p class="notice notice-ok" role="status">{tr!(l, "mine.sent")}</p> })}
             {move || problem().map(|p| {
                 let key = if p == "mange" { "mine.err_rate" } else { "signup.err.email_invalid" };
@@ -100,6 +102,8 @@ fn message_text(l: Locale, code: &str) -> Option<(String, bool)> {
         "for_sent" => ("mine.msg_too_late", false),
         "tilbud_udloebet" => ("mine.msg_offer_expired", false),
         "ikke_muligt" => ("mine.msg_not_possible", false),
+        "slet_bekraeft" => ("mine.msg_confirm_delete", false),
+        "proev_igen" => ("mine.msg_try_again", false),
         _ => return None,
     };
     Some((tr!(l, key), ok))
@@ -120,6 +124,7 @@ fn MyBookingsView(bookings: Vec<MyBookingDto>, token: String) -> impl IntoView {
         .map(|b| b.school.clone())
         .filter(|_| message.as_ref().is_some_and(|(_, ok)| !ok));
     let empty = bookings.is_empty();
+    let token_for_data = token.clone();
     view! {
         <Title text=tr!(l, "mine.title")/>
         <div class="page-intro">
@@ -142,6 +147,32 @@ fn MyBookingsView(bookings: Vec<MyBookingDto>, token: String) -> impl IntoView {
             }.into_any()
         }}
         <p><a href="/">{tr!(l, "mine.find_more")}</a></p>
+        <MyData token=token_for_data/>
+    }
+}
+
+/// See, download and delete what is stored: the person's rights, on their own page.
+#[component]
+fn MyData(token: String) -> impl IntoView {
+    let l = use_locale();
+    let download = format!("/mine-tilmeldinger/{token}/data");
+    view! {
+        <section class="my-data" aria-labelledby="mine-data">
+            <h2 id="mine-data">{tr!(l, "mine.data_title")}</h2>
+            <p>{tr!(l, "mine.data_intro")}</p>
+            <p><a href=download download="mine-oplysninger.json">{tr!(l, "mine.data_download")}</a></p>
+            <form method="post" action=ForgetMe::url() class="signup-form">
+                <input type="hidden" name="token" value=token/>
+                <p>{tr!(l, "mine.delete_intro")}</p>
+                <div class="field">
+                    <label class="check check-top" for="slet-bekraeft">
+                        <input type="checkbox" id="slet-bekraeft" name="confirm" value="ja"/>
+                        <span>{tr!(l, "mine.delete_confirm")}</span>
+                    </label>
+                </div>
+                <button type="submit" class="button button-secondary">{tr!(l, "mine.delete")}</button>
+            </form>
+        </section>
     }
 }
 
