@@ -61,8 +61,13 @@ pub async fn connect_and_migrate(
                 .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
         });
-    let db = Database::connect(options)
-        .await
+    // Requests may wait long for a pooled connection in a rush, but start-up should say quickly
+    // that the database cannot be reached.
+    let db =
+        match tokio::time::timeout(Duration::from_secs(10), Database::connect(options)).await {
+            Ok(connected) => connected,
+            Err(_) => Err(DbErr::Custom("no answer within 10 seconds".into())),
+        }
         .map_err(|source| DbStartError::Connect {
             url: redact(url),
             source,
