@@ -27,7 +27,33 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        #[cfg(feature = "ssr")]
+        if matches!(
+            value,
+            ServerFnErrorErr::Args(_)
+                | ServerFnErrorErr::MissingArg(_)
+                | ServerFnErrorErr::Deserialization(_)
+        ) {
+            bad_request();
+        }
         AppError::Request(value.to_string())
+    }
+}
+
+/// Input that could not be decoded is the caller's mistake: answer 400, not 500. A browser's
+/// plain form post is still sent back to its page, as Leptos does for errors.
+#[cfg(feature = "ssr")]
+fn bad_request() {
+    use leptos::prelude::use_context;
+    let accepts_html = use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    });
+    if !accepts_html && let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::BAD_REQUEST);
     }
 }
 

@@ -956,3 +956,35 @@ both_backends!(the_course_page_leads_to_the_form, |app| {
     assert!(page.contains(&format!("href=\"/hold/{}/tilmelding\"", run.id)));
     assert!(page.contains("Tilmeld dig"));
 });
+
+both_backends!(
+    undecodable_posts_are_bad_requests_not_server_errors,
+    |app| {
+        let huge = "a".repeat(100_000);
+        for (path, body) in [
+            ("/api/tilmeld", "run=1&run=2"),
+            ("/api/tilmeld", "name[a]=1"),
+            (
+                "/api/mine_tilmeldinger_handling",
+                "token=x&action=explode&booking=abc",
+            ),
+            ("/api/mine_tilmeldinger_handling", ""),
+            ("/api/tilmeld", huge.as_str()),
+        ] {
+            let response = app
+                .client
+                .post(format!("{}{path}", app.base))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body.to_string())
+                .send()
+                .await
+                .expect("post");
+            let status = response.status().as_u16();
+            assert!(
+                status < 500,
+                "{path} with {:?} answered {status}",
+                &body[..body.len().min(40)]
+            );
+        }
+    }
+);
