@@ -232,6 +232,9 @@ fn BookingCard(booking: MyBookingDto, token: String) -> impl IntoView {
                 <h2 id=heading_id><a href=course_href>{b.run.course_title.clone()}</a></h2>
                 <span class=status_class>{status_text}</span>
             </header>
+            {b.run.next_session.clone().map(|s| view! {
+                <p class="when">{format::session_when(l, s.starts, s.ends)}</p>
+            })}
             <p>{tr!(l, "course.held_at")}" "{b.run.school.name.clone()}
                 {b.run.place.clone().map(|p| view! { " · "<PlaceLine place=p/> })}
             </p>
