@@ -335,10 +335,7 @@ pub async fn manage_booking(
 
     let state = web::state()?;
     let now = chrono::Utc::now();
-    let Some(email_key) =
-        crate::booking::token::resolve_manage_token(&state.db, &token, now).await?
-    else {
-        leptos_axum::redirect("/mine-tilmeldinger?udloebet=1");
+    let Some(email_key) = web::link_owner(&state, &token, now).await? else {
         return Ok(());
     };
     let actor = Actor::Participant { email_key };
@@ -395,10 +392,7 @@ pub async fn forget_me(token: String, #[server(default)] confirm: String) -> Res
 
     let state = web::state()?;
     let now = chrono::Utc::now();
-    let Some(email_key) =
-        crate::booking::token::resolve_manage_token(&state.db, &token, now).await?
-    else {
-        leptos_axum::redirect("/mine-tilmeldinger?udloebet=1");
+    let Some(email_key) = web::link_owner(&state, &token, now).await? else {
         return Ok(());
     };
     if confirm != "ja" {
@@ -529,6 +523,20 @@ pub mod web {
             .await
             .map(|info| info.0.ip().to_string())
             .unwrap_or_else(|_| "unknown".into())
+    }
+
+    /// The e-mail key a "Mine tilmeldinger" link opens. For an unknown or expired link the
+    /// browser is sent to ask for a new one, and the answer is `None`.
+    pub async fn link_owner(
+        state: &AppState,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, AppError> {
+        let owner = crate::booking::token::resolve_manage_token(&state.db, token, now).await?;
+        if owner.is_none() {
+            leptos_axum::redirect("/mine-tilmeldinger?udloebet=1");
+        }
+        Ok(owner)
     }
 
     /// Translation key of the message for a booking error shown on the form.
