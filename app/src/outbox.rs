@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use entity::outbox_message;
 use rand::RngCore;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// The kinds of message the booking engine queues.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,15 +56,11 @@ pub async fn enqueue(
     let mut id = [0u8; 16];
     rand::rng().fill_bytes(&mut id);
     let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
-    let mut payload = message.payload;
-    if let (Some(map), Some(booking_id)) = (payload.as_object_mut(), message.booking_id) {
-        map.entry("booking_id").or_insert(json!(booking_id));
-    }
     outbox_message::ActiveModel {
         kind: Set(message.kind.as_str().into()),
         recipient: Set(message.recipient.into()),
         locale: Set(message.locale.into()),
-        payload: Set(payload.to_string()),
+        payload: Set(message.payload.to_string()),
         booking_id: Set(message.booking_id),
         message_id: Set(format!("<{hex}@skolebaenk>")),
         status: Set("pending".into()),

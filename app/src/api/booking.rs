@@ -148,8 +148,7 @@ pub async fn sign_up(#[server(flatten)] form: SignupForm) -> Result<(), AppError
 
     let signup = match validate(&form) {
         Ok(signup) => signup,
-        Err(errors) if run_id <= 0 => {
-            let _ = errors;
+        Err(_) if run_id <= 0 => {
             leptos_axum::redirect("/hold/0/tilmelding");
             return Ok(());
         }
@@ -423,7 +422,7 @@ pub mod web {
     use base64::Engine;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use chrono::{DateTime, Duration, Utc};
-    use entity::{BookingStatus, booking, run, school, session_absence};
+    use entity::{BookingStatus, booking, run, school, session, session_absence};
     use http::HeaderValue;
     use http::header::{CACHE_CONTROL, COOKIE, SET_COOKIE};
     use leptos::prelude::use_context;
@@ -588,6 +587,19 @@ pub mod web {
             .filter(session_absence::Column::BookingId.is_in(bookings.iter().map(|b| b.id)))
             .all(db)
             .await?;
+        // First session of each run (for deadlines), in one query.
+        let mut firsts: HashMap<i32, DateTime<Utc>> = HashMap::new();
+        for s in session::Entity::find()
+            .filter(session::Column::RunId.is_in(run_ids.iter().copied()))
+            .filter(session::Column::Cancelled.eq(false))
+            .all(db)
+            .await?
+        {
+            firsts
+                .entry(s.run_id)
+                .and_modify(|t| *t = (*t).min(s.starts_at))
+                .or_insert(s.starts_at);
+        }
         // Queue positions need every active booking of the runs involved.
         let active = booking::Entity::find()
             .filter(booking::Column::RunId.is_in(run_ids.iter().copied()))
@@ -619,7 +631,7 @@ pub mod web {
                 BookingStatus::Cancelled => BookingState::Cancelled,
                 BookingStatus::Expired => BookingState::Expired,
             };
-            let first = store::first_start(db, b.run_id).await?;
+            let first = firsts.get(&b.run_id).copied();
             let cancel_until = first
                 .map(|s| s - Duration::hours(i64::from(model.cancel_deadline_hours)))
                 .filter(|_| b.status == BookingStatus::Confirmed);

@@ -31,6 +31,8 @@ use serde_json::json;
 
 use super::form::{PRIVACY_NOTICE_VERSION, ValidSignup};
 use super::rules::{self, Change, Decision, Entry, Mode, Place, Rules};
+use crate::catalogue::availability::{Availability, SeatFacts, availability};
+use crate::catalogue::matching::to_local;
 use crate::outbox::{self, Kind, Message};
 
 /// Why a booking action did not happen. Each has a plain message on the page.
@@ -139,7 +141,10 @@ fn sqlite_write_gate() -> &'static tokio::sync::Mutex<()> {
 
 /// Runs a write transaction: one at a time per process on SQLite, retried when the database
 /// reports it is busy.
-async fn retry_busy<T, F, Fut>(db: &DatabaseConnection, mut attempt: F) -> Result<T, BookingError>
+async fn write_transaction<T, F, Fut>(
+    db: &DatabaseConnection,
+    mut attempt: F,
+) -> Result<T, BookingError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, BookingError>>,
@@ -230,7 +235,7 @@ pub fn entry(b: &booking::Model) -> Entry {
 }
 
 /// Start of the run's first session that takes place.
-pub async fn first_start(
+async fn first_start(
     db: &impl ConnectionTrait,
     run_id: i32,
 ) -> Result<Option<DateTime<Utc>>, DbErr> {
@@ -248,11 +253,11 @@ pub async fn first_start(
 async fn settle_locked(
     txn: &DatabaseTransaction,
     run: &run::Model,
+    first: Option<DateTime<Utc>>,
     bookings: &mut Vec<booking::Model>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let entries: Vec<Entry> = bookings.iter().map(entry).collect();
-    let first = first_start(txn, run.id).await?;
     for change in rules::settle(&rules_of(run, first), &entries, now) {
         let (id, status, offer_until, kind) = match change {
             Change::Expire { id } => (id, BookingStatus::Expired, None, Kind::OfferExpired),
@@ -319,36 +324,45 @@ async fn session_ahead(
         .ok_or(BookingError::SessionNotPossible)
 }
 
-/// Checks that the run takes sign-ups at `now`.
+/// Checks that the run takes sign-ups at `now`, by the same rules the catalogue shows: status,
+/// drop-in, and the sign-up window (closing at the first session unless set earlier).
 async fn check_open(
     txn: &DatabaseTransaction,
     run: &run::Model,
+    first: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<(), BookingError> {
-    match run.status {
-        RunStatus::Published => {}
-        RunStatus::Cancelled => return Err(BookingError::RunCancelled),
-        RunStatus::Draft => return Err(BookingError::NoSuchRun),
+    if run.status == RunStatus::Draft {
+        return Err(BookingError::NoSuchRun);
     }
     let course = course::Entity::find_by_id(run.course_id)
         .one(txn)
         .await?
         .filter(|c| c.status == CourseStatus::Published)
         .ok_or(BookingError::NoSuchRun)?;
-    if course.format == CourseFormat::DropIn || run.capacity.is_none() {
-        return Err(BookingError::DropIn);
-    }
-    if run.signup_opens_at.is_some_and(|opens| now < opens) {
-        return Err(BookingError::NotYetOpen);
-    }
-    let closes = match run.signup_closes_at {
-        Some(c) => Some(c),
-        None => first_start(txn, run.id).await?,
-    };
-    if closes.is_none_or(|c| now >= c) {
+    if first.is_none() && run.signup_closes_at.is_none() {
+        // A run with no session to come has nothing to sign up for.
         return Err(BookingError::Closed);
     }
-    Ok(())
+    let facts = SeatFacts {
+        cancelled: run.status == RunStatus::Cancelled,
+        drop_in: course.format == CourseFormat::DropIn,
+        capacity: run.capacity,
+        // Seats are decided under the lock by the rules, not here.
+        held: 0,
+        waiting: 0,
+        waitlist_enabled: run.waitlist_enabled,
+        signup_opens_at: run.signup_opens_at,
+        signup_closes_at: run.signup_closes_at,
+        first_start: first,
+    };
+    match availability(facts, now, to_local) {
+        Availability::Cancelled => Err(BookingError::RunCancelled),
+        Availability::DropIn => Err(BookingError::DropIn),
+        Availability::NotYetOpen { .. } => Err(BookingError::NotYetOpen),
+        Availability::Closed => Err(BookingError::Closed),
+        Availability::Open { .. } | Availability::Waitlist | Availability::Full => Ok(()),
+    }
 }
 
 /// Signs a person up: a seat while there is one, otherwise a place in the queue. A second
@@ -358,7 +372,7 @@ pub async fn sign_up(
     request: &NewBooking<'_>,
     now: DateTime<Utc>,
 ) -> Result<SignupOutcome, BookingError> {
-    retry_busy(db, || sign_up_once(db, request, now)).await
+    write_transaction(db, || sign_up_once(db, request, now)).await
 }
 
 async fn sign_up_once(
@@ -398,8 +412,9 @@ async fn sign_up_once(
         return Ok(outcome);
     }
 
-    check_open(&txn, &run, now).await?;
-    settle_locked(&txn, &run, &mut bookings, now).await?;
+    let first = first_start(&txn, run.id).await?;
+    check_open(&txn, &run, first, now).await?;
+    settle_locked(&txn, &run, first, &mut bookings, now).await?;
 
     let highest_queue_no: Option<i32> = booking::Entity::find()
         .select_only()
@@ -512,7 +527,7 @@ pub async fn cancel(
     now: DateTime<Utc>,
 ) -> Result<CancelOutcome, BookingError> {
     let found = owned_booking(db, booking_id, actor).await?;
-    retry_busy(db, || async {
+    write_transaction(db, || async {
         let txn = begin_write(db).await?;
         let run = lock_run(&txn, found.run_id)
             .await?
@@ -522,11 +537,11 @@ pub async fn cancel(
             txn.commit().await?;
             return Ok(CancelOutcome::AlreadyGone);
         };
-        if matches!(actor, Actor::Participant { .. }) {
-            let first = first_start(&txn, run.id).await?;
-            if !rules::may_self_cancel(entry(&b).place, first, run.cancel_deadline_hours, now) {
-                return Err(BookingError::TooLate);
-            }
+        let first = first_start(&txn, run.id).await?;
+        if matches!(actor, Actor::Participant { .. })
+            && !rules::may_self_cancel(entry(&b).place, first, run.cancel_deadline_hours, now)
+        {
+            return Err(BookingError::TooLate);
         }
         let was = b.status;
         let mut change: booking::ActiveModel = b.clone().into();
@@ -544,7 +559,7 @@ pub async fn cancel(
         )
         .await?;
         bookings.retain(|x| x.id != booking_id);
-        settle_locked(&txn, &run, &mut bookings, now).await?;
+        settle_locked(&txn, &run, first, &mut bookings, now).await?;
         txn.commit().await?;
         Ok(CancelOutcome::Cancelled { was })
     })
@@ -569,14 +584,21 @@ pub async fn accept_offer(
     now: DateTime<Utc>,
 ) -> Result<(), BookingError> {
     let found = owned_booking(db, booking_id, actor).await?;
-    retry_busy(db, || async {
+    write_transaction(db, || async {
         let txn = begin_write(db).await?;
         let run = lock_run(&txn, found.run_id)
             .await?
             .ok_or(BookingError::NoSuchRun)?;
         let mut bookings = active_bookings(&txn, run.id).await?;
         // Expired offers end first, so a late acceptance finds its offer gone.
-        settle_locked(&txn, &run, &mut bookings, now).await?;
+        settle_locked(
+            &txn,
+            &run,
+            first_start(&txn, run.id).await?,
+            &mut bookings,
+            now,
+        )
+        .await?;
         let Some(b) = bookings.iter().find(|b| b.id == booking_id).cloned() else {
             txn.commit().await?;
             return Err(BookingError::OfferExpired);
@@ -628,7 +650,7 @@ pub async fn session_afbud(
     if session.cancelled {
         return Err(BookingError::SessionNotPossible);
     }
-    retry_busy(db, || async {
+    write_transaction(db, || async {
         let txn = begin_write(db).await?;
         let already = session_absence::Entity::find()
             .filter(session_absence::Column::BookingId.eq(b.id))
@@ -684,7 +706,7 @@ pub async fn set_capacity(
     capacity: i32,
     now: DateTime<Utc>,
 ) -> Result<(), BookingError> {
-    retry_busy(db, || async {
+    write_transaction(db, || async {
         let txn = begin_write(db).await?;
         let run = lock_run(&txn, run_id)
             .await?
@@ -697,7 +719,14 @@ pub async fn set_capacity(
         let mut change: run::ActiveModel = run.clone().into();
         change.capacity = Set(Some(capacity));
         let run = change.update(&txn).await?;
-        settle_locked(&txn, &run, &mut bookings, now).await?;
+        settle_locked(
+            &txn,
+            &run,
+            first_start(&txn, run.id).await?,
+            &mut bookings,
+            now,
+        )
+        .await?;
         txn.commit().await?;
         Ok(())
     })
@@ -720,11 +749,18 @@ pub async fn expire_offers(
         .all(db)
         .await?;
     for run_id in &run_ids {
-        retry_busy(db, || async {
+        write_transaction(db, || async {
             let txn = begin_write(db).await?;
             if let Some(run) = lock_run(&txn, *run_id).await? {
                 let mut bookings = active_bookings(&txn, run.id).await?;
-                settle_locked(&txn, &run, &mut bookings, now).await?;
+                settle_locked(
+                    &txn,
+                    &run,
+                    first_start(&txn, run.id).await?,
+                    &mut bookings,
+                    now,
+                )
+                .await?;
             }
             txn.commit().await?;
             Ok(())
@@ -812,7 +848,7 @@ pub async fn forget(
     }
     let ids: Vec<i32> = bookings.iter().map(|b| b.id).collect();
     let addresses: Vec<String> = bookings.iter().map(|b| b.email.clone()).collect();
-    retry_busy(db, || async {
+    write_transaction(db, || async {
         let txn = begin_write(db).await?;
         entity::outbox_message::Entity::delete_many()
             .filter(entity::outbox_message::Column::Status.eq("pending"))

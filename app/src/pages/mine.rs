@@ -225,7 +225,7 @@ fn BookingCard(booking: MyBookingDto, token: String) -> impl IntoView {
     );
     let course_href = format!("/kurser/{}", b.run.course_slug);
     let sessions = b.run.sessions.clone();
-    let now_local = b.run.next_session.as_ref().map(|s| s.starts);
+    let next_start = b.run.next_session.as_ref().map(|s| s.starts);
     view! {
         <article class="booking-card" aria-labelledby=labelled_by>
             <header class="run-details-head">
@@ -263,7 +263,7 @@ fn BookingCard(booking: MyBookingDto, token: String) -> impl IntoView {
                 <ol class="session-list my-sessions">
                     {sessions.iter().map(|s| {
                         let absent = b.absent_sessions.contains(&s.id);
-                        let ahead = now_local.is_some_and(|first| s.starts >= first);
+                        let ahead = next_start.is_some_and(|next| s.starts >= next);
                         let when = format::session_when(l, s.starts, s.ends);
                         view! {
                             <li>
