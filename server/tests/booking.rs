@@ -60,6 +60,29 @@ async fn sign_up(app: &TestApp, run_id: i32, name: &str, email: &str, key: &str)
         .unwrap_or_else(|| panic!("confirmation redirect, got {:?}", posted.location))
 }
 
+/// The form page as it looks after a rejected post: the post's one-time cookie carries the
+/// messages and what was typed back to the page.
+async fn page_after_rejection(
+    app: &TestApp,
+    run_id: i32,
+    posted: &common::Posted,
+) -> (u16, String) {
+    let draft = posted.cookie("sb_udkast").expect("the form comes back");
+    app.get_with_cookie(
+        &format!("/hold/{run_id}/tilmelding"),
+        Some(&format!("sb_udkast={draft}")),
+    )
+    .await
+}
+
+async fn booking_by_id(app: &TestApp, id: i32) -> booking::Model {
+    booking::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("booking")
+}
+
 /// Posts an action from "Mine tilmeldinger" and returns where it leads.
 async fn manage(app: &TestApp, token: &str, action: &str, booking: i32) -> String {
     let booking = booking.to_string();
@@ -111,11 +134,7 @@ both_backends!(sign_up_confirms_and_shows_the_receipt, |app| {
     let booking_id: i32 = posted.location["/tilmelding/".len()..].parse().expect("id");
     assert_eq!(posted.cookie("sb_kvittering").as_deref(), Some(KEY_A));
 
-    let stored = booking::Entity::find_by_id(booking_id)
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("stored");
+    let stored = booking_by_id(app, booking_id).await;
     assert_eq!(stored.status, BookingStatus::Confirmed);
     assert_eq!(stored.email_key, "aase@example.dk");
     assert_eq!(
@@ -235,13 +254,7 @@ both_backends!(mistakes_come_back_with_messages_and_what_was_typed, |app| {
         posted.location,
         format!("/hold/{}/tilmelding#tilmeld-fejl", run.id)
     );
-    let draft = posted.cookie("sb_udkast").expect("the form comes back");
-    let (status, page) = app
-        .get_with_cookie(
-            &format!("/hold/{}/tilmelding", run.id),
-            Some(&format!("sb_udkast={draft}")),
-        )
-        .await;
+    let (status, page) = page_after_rejection(app, run.id, &posted).await;
     assert_eq!(status, 200);
     for message in [
         "Der er noget, der skal rettes",
@@ -347,14 +360,8 @@ both_backends!(runs_that_cannot_be_booked_say_why, |app| {
             None,
         )
         .await;
-    let draft = posted.cookie("sb_udkast").expect("message comes back");
     // The page now shows the run as full (no form) — the message is on the draft.
-    let (_, page) = app
-        .get_with_cookie(
-            &format!("/hold/{}/tilmelding", full.id),
-            Some(&format!("sb_udkast={draft}")),
-        )
-        .await;
+    let (_, page) = page_after_rejection(app, full.id, &posted).await;
     assert!(page.contains("Holdet er blevet fuldt"), "full message");
     assert_eq!(bookings_of(app, full.id).await.len(), 1);
 
@@ -474,11 +481,7 @@ both_backends!(offers_must_be_accepted_in_time, |app| {
     app::booking::store::cancel(&app.db, first, &owner, Utc::now())
         .await
         .expect("afbud");
-    let offered = booking::Entity::find_by_id(second)
-        .one(&app.db)
-        .await
-        .expect("q")
-        .expect("b");
+    let offered = booking_by_id(app, second).await;
     assert_eq!(offered.status, BookingStatus::Offered);
     assert!(offered.offer_expires_at.is_some());
 
@@ -523,11 +526,7 @@ both_backends!(offers_must_be_accepted_in_time, |app| {
         "{}",
         accepted
     );
-    let confirmed = booking::Entity::find_by_id(third)
-        .one(&app.db)
-        .await
-        .expect("q")
-        .expect("b");
+    let confirmed = booking_by_id(app, third).await;
     assert_eq!(confirmed.status, BookingStatus::Confirmed);
 });
 
@@ -590,11 +589,7 @@ both_backends!(
         let (_, after) = app.get(&posted).await;
         assert!(after.contains("Kontakt skolen, så finder I ud af det sammen."));
         assert!(after.contains("mailto:"), "the school's contact");
-        let still = booking::Entity::find_by_id(id)
-            .one(&app.db)
-            .await
-            .expect("q")
-            .expect("b");
+        let still = booking_by_id(app, id).await;
         assert_eq!(still.status, BookingStatus::Confirmed);
     }
 );
@@ -636,11 +631,7 @@ both_backends!(afbud_for_one_session_keeps_the_seat, |app| {
     assert_eq!(absences, 1);
     let (_, page) = app.get(&format!("/mine-tilmeldinger/{token}")).await;
     assert!(page.contains("Jeg kommer alligevel"));
-    let still = booking::Entity::find_by_id(id)
-        .one(&app.db)
-        .await
-        .expect("q")
-        .expect("b");
+    let still = booking_by_id(app, id).await;
     assert_eq!(still.status, BookingStatus::Confirmed);
     assert!(
         outbox_kinds(app, id)
@@ -687,11 +678,7 @@ both_backends!(links_are_private_and_expire, |app| {
     assert!(!page.contains(&format!("value=\"{mine}\"")));
     let posted = manage(app, &eva, "cancel", mine).await;
     assert!(posted.contains("besked=ikke_muligt"));
-    let ole = booking::Entity::find_by_id(mine)
-        .one(&app.db)
-        .await
-        .expect("q")
-        .expect("b");
+    let ole = booking_by_id(app, mine).await;
     assert_eq!(ole.status, BookingStatus::Confirmed);
     // Only hashes are stored.
     let stored = access_token::Entity::find()
@@ -821,13 +808,7 @@ async fn rate_limits_answer_kindly() {
             None,
         )
         .await;
-    let draft = third.cookie("sb_udkast").expect("comes back");
-    let (_, page) = app
-        .get_with_cookie(
-            &format!("/hold/{}/tilmelding", run.id),
-            Some(&format!("sb_udkast={draft}")),
-        )
-        .await;
+    let (_, page) = page_after_rejection(&app, run.id, &third).await;
     assert!(page.contains("Der er sendt mange tilmeldinger herfra på kort tid."));
     assert!(
         page.contains("value=\"c@example.dk\""),
@@ -893,15 +874,7 @@ both_backends!(people_can_download_and_delete_their_data, |app| {
         )
         .await;
     assert!(unconfirmed.location.contains("besked=slet_bekraeft"));
-    assert_eq!(
-        booking::Entity::find_by_id(ole)
-            .one(&app.db)
-            .await
-            .expect("q")
-            .expect("b")
-            .name,
-        "Ole"
-    );
+    assert_eq!(booking_by_id(app, ole).await.name, "Ole");
 
     let deleted = app
         .post_form(
@@ -911,20 +884,12 @@ both_backends!(people_can_download_and_delete_their_data, |app| {
         )
         .await;
     assert_eq!(deleted.location, "/mine-tilmeldinger?slettet=1");
-    let cleared = booking::Entity::find_by_id(ole)
-        .one(&app.db)
-        .await
-        .expect("q")
-        .expect("b");
+    let cleared = booking_by_id(app, ole).await;
     assert_eq!(cleared.status, BookingStatus::Cancelled);
     assert_eq!((cleared.name.as_str(), cleared.email.as_str()), ("", ""));
     assert_eq!(cleared.phone, None);
     // The seat went on, and the figures keep the municipality without a person.
-    let promoted = booking::Entity::find_by_id(next)
-        .one(&app.db)
-        .await
-        .expect("q")
-        .expect("b");
+    let promoted = booking_by_id(app, next).await;
     assert_eq!(promoted.status, BookingStatus::Confirmed);
     assert_eq!(cleared.municipality.as_deref(), Some("Aarhus"));
     // No queued mail to the person and no working link remain.
