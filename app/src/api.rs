@@ -6,3 +6,5 @@
 pub mod booking;
 pub mod catalogue;
 pub mod dto;
+pub mod outbox;
+pub mod reply;

@@ -18,6 +18,8 @@ pub mod error;
 pub mod format;
 pub mod i18n;
 #[cfg(feature = "ssr")]
+pub mod mail;
+#[cfg(feature = "ssr")]
 pub mod outbox;
 pub mod pages;
 pub mod shell;

@@ -5,6 +5,8 @@ pub mod course;
 pub mod info;
 pub mod mine;
 pub mod not_found;
+pub mod outbox;
+pub mod reply;
 pub mod school;
 pub mod signup;
 

@@ -16,6 +16,8 @@ use crate::pages::{
     info::{AccessibilityPage, ContactPage, PrivacyPage},
     mine::{MyBookingsPage, RequestLinkPage},
     not_found::NotFound,
+    outbox::OutboxPage,
+    reply::{EvaluationPage, ReplyPage},
     school::{SchoolPage, SchoolsPage},
     signup::{AlreadyPage, ReceiptPage, ReceivedPage, SignupPage},
 };
@@ -64,6 +66,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tilmelding/:booking") view=ReceiptPage ssr=SsrMode::Async/>
                     <Route path=path!("/mine-tilmeldinger") view=RequestLinkPage/>
                     <Route path=path!("/mine-tilmeldinger/:token") view=MyBookingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/kommer/:token") view=ReplyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/evaluering/:token") view=EvaluationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/udbakke") view=OutboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/kontakt") view=ContactPage ssr=SsrMode::Async/>
                     <Route path=path!("/privatliv") view=PrivacyPage/>
                     <Route path=path!("/tilgaengelighed") view=AccessibilityPage/>

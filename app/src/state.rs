@@ -17,6 +17,11 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     /// Trust `X-Forwarded-For` for the client's address (behind a reverse proxy).
     pub behind_proxy: bool,
+    /// Where people reach the site, for links in feeds and e-mails (no trailing slash).
+    pub public_url: String,
+    /// The folder the file mail backend writes to; `/udbakke` lists it to visitors on this
+    /// machine. `None` when mail goes out by SMTP.
+    pub mail_dir: Option<std::path::PathBuf>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -44,6 +44,16 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: Option<DateTimeUtc>,
     pub cancelled_at: Option<DateTimeUtc>,
+    /// Raised on every change of the person's calendar entries for this booking; a calendar
+    /// event's `SEQUENCE` is the session's number plus this one.
+    pub calendar_seq: i32,
+    /// Start of the first session the last reminder was about.
+    pub reminder_for: Option<DateTimeUtc>,
+    /// `coming` once the person answered "Ja, jeg kommer" to the reminder.
+    pub rsvp: Option<String>,
+    pub rsvp_at: Option<DateTimeUtc>,
+    pub evaluation_invited_at: Option<DateTimeUtc>,
+    pub evaluation_reminded_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

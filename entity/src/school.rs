@@ -17,6 +17,8 @@ pub struct Model {
     pub phone: String,
     pub intro: String,
     pub opening_hours: String,
+    /// Hours before a run's first session that the reminder goes out.
+    pub reminder_lead_hours: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

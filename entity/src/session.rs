@@ -15,6 +15,8 @@ pub struct Model {
     pub location_id: Option<i32>,
     pub online_url: Option<String>,
     pub cancelled: bool,
+    /// Revision of the session for calendars (iCalendar `SEQUENCE`); raised on every change.
+    pub sequence: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_catalogue;
 mod m20261123_120000_create_booking_engine;
+mod m20261123_180000_create_mail_calendar;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_create_catalogue::Migration),
             Box::new(m20261123_120000_create_booking_engine::Migration),
+            Box::new(m20261123_180000_create_mail_calendar::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use app::booking::limit::Limits;
+use app::outbox::Backoff;
 
 /// Everything the server can be told from outside.
 #[derive(Debug, Clone)]
@@ -27,6 +28,77 @@ pub struct Config {
     /// `SKOLEBAENK_RATE_LIMITS`: sign-ups per address, sign-ups per e-mail, link requests per
     /// address, link requests per e-mail, each per hour, as four numbers separated by commas.
     pub rate_limits: Limits,
+    /// How e-mail is sent; see [`MailConfig`].
+    pub mail: MailConfig,
+    /// `SKOLEBAENK_JOBS_INTERVAL_SECS`: how often the background jobs (offers running out,
+    /// reminders, evaluation invitations, clean-up) run. Default 60.
+    pub jobs_interval: std::time::Duration,
+}
+
+/// Where e-mail goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailBackend {
+    /// `SKOLEBAENK_MAIL_BACKEND=file` (the default): each message becomes an `.eml` file in
+    /// `SKOLEBAENK_MAIL_DIR` (default `data/mail`), and `/udbakke` lists them on this machine.
+    File { dir: PathBuf },
+    /// `SKOLEBAENK_MAIL_BACKEND=smtp`: sent through an SMTP server.
+    Smtp(SmtpConfig),
+}
+
+/// `SKOLEBAENK_SMTP_*`: the SMTP server.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SmtpConfig {
+    /// `SKOLEBAENK_SMTP_HOST`.
+    pub host: String,
+    /// `SKOLEBAENK_SMTP_PORT`: default 587 for `starttls`, 465 for `tls`, 25 for `none`.
+    pub port: u16,
+    /// `SKOLEBAENK_SMTP_TLS`: `starttls` (default), `tls` or `none` (only for a server on the
+    /// same machine or in tests).
+    pub tls: SmtpTls,
+    /// `SKOLEBAENK_SMTP_USER` and `SKOLEBAENK_SMTP_PASSWORD`, when the server wants them.
+    pub credentials: Option<(String, String)>,
+    /// `SKOLEBAENK_SMTP_TIMEOUT_SECS`: per SMTP command; default 30.
+    pub timeout: std::time::Duration,
+}
+
+impl std::fmt::Debug for SmtpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("user", &self.credentials.as_ref().map(|(u, _)| u))
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+/// How the connection to the SMTP server is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    StartTls,
+    Tls,
+    None,
+}
+
+/// Sending e-mail.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    pub backend: MailBackend,
+    /// `SKOLEBAENK_MAIL_FROM`: the sender address; the sender's name is the school's.
+    pub from: String,
+    /// `SKOLEBAENK_MAIL_RETRY`: pauses in seconds after each failed attempt, the last one
+    /// repeating (default `10,30,60,300,900,3600`), and `SKOLEBAENK_MAIL_GIVE_UP_HOURS`
+    /// (default 24).
+    pub backoff: Backoff,
+    /// `SKOLEBAENK_MAIL_LEASE_SECS`: how long a worker may take over one message before another
+    /// worker takes it over (default 300).
+    pub lease: std::time::Duration,
+    /// `SKOLEBAENK_MAIL_POLL_MS`: how often the worker looks for due messages (default 500).
+    pub poll: std::time::Duration,
+    /// `SKOLEBAENK_MAIL_RETENTION_DAYS`: sent messages are deleted after this many days
+    /// (default 30); failed ones after three times as long.
+    pub retention_days: i64,
 }
 
 /// A configuration value that could not be understood.
@@ -94,6 +166,117 @@ impl Config {
                 value: pool_text,
                 reason: "expected a positive whole number",
             })?;
+        let number = |name: &'static str, default: u64, reason: &'static str| match get(&[name]) {
+            None => Ok(default),
+            Some(text) => text
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or(ConfigError {
+                    name,
+                    value: text,
+                    reason,
+                }),
+        };
+        let positive = "expected a positive whole number";
+        let backend = match get(&["SKOLEBAENK_MAIL_BACKEND"]).as_deref() {
+            None | Some("file") => MailBackend::File {
+                dir: get(&["SKOLEBAENK_MAIL_DIR"])
+                    .unwrap_or_else(|| "data/mail".into())
+                    .into(),
+            },
+            Some("smtp") => {
+                let tls = match get(&["SKOLEBAENK_SMTP_TLS"]).as_deref() {
+                    None | Some("starttls") => SmtpTls::StartTls,
+                    Some("tls") => SmtpTls::Tls,
+                    Some("none") => SmtpTls::None,
+                    Some(other) => {
+                        return Err(ConfigError {
+                            name: "SKOLEBAENK_SMTP_TLS",
+                            value: other.into(),
+                            reason: "expected starttls, tls or none",
+                        });
+                    }
+                };
+                let default_port = match tls {
+                    SmtpTls::StartTls => 587,
+                    SmtpTls::Tls => 465,
+                    SmtpTls::None => 25,
+                };
+                let port = number(
+                    "SKOLEBAENK_SMTP_PORT",
+                    default_port,
+                    "expected a port number",
+                )?;
+                MailBackend::Smtp(SmtpConfig {
+                    host: get(&["SKOLEBAENK_SMTP_HOST"]).ok_or(ConfigError {
+                        name: "SKOLEBAENK_SMTP_HOST",
+                        value: String::new(),
+                        reason: "must be set when SKOLEBAENK_MAIL_BACKEND=smtp",
+                    })?,
+                    port: u16::try_from(port).map_err(|_| ConfigError {
+                        name: "SKOLEBAENK_SMTP_PORT",
+                        value: port.to_string(),
+                        reason: "expected a port number",
+                    })?,
+                    tls,
+                    credentials: get(&["SKOLEBAENK_SMTP_USER"])
+                        .map(|u| (u, get(&["SKOLEBAENK_SMTP_PASSWORD"]).unwrap_or_default())),
+                    timeout: std::time::Duration::from_secs(number(
+                        "SKOLEBAENK_SMTP_TIMEOUT_SECS",
+                        30,
+                        positive,
+                    )?),
+                })
+            }
+            Some(other) => {
+                return Err(ConfigError {
+                    name: "SKOLEBAENK_MAIL_BACKEND",
+                    value: other.into(),
+                    reason: "expected file or smtp",
+                });
+            }
+        };
+        let steps = match get(&["SKOLEBAENK_MAIL_RETRY"]) {
+            None => Backoff::default().steps,
+            Some(text) => text
+                .split(',')
+                .map(|n| n.trim().parse::<i64>().ok().filter(|n| *n > 0))
+                .collect::<Option<Vec<_>>>()
+                .filter(|v| !v.is_empty())
+                .ok_or(ConfigError {
+                    name: "SKOLEBAENK_MAIL_RETRY",
+                    value: text,
+                    reason: "expected seconds separated by commas, for example 10,30,60",
+                })?
+                .into_iter()
+                .map(chrono::Duration::seconds)
+                .collect(),
+        };
+        let give_up = number("SKOLEBAENK_MAIL_GIVE_UP_HOURS", 24, positive)?;
+        let mail = MailConfig {
+            backend,
+            from: get(&["SKOLEBAENK_MAIL_FROM"]).unwrap_or_else(|| "skolebaenk@localhost".into()),
+            backoff: Backoff {
+                steps,
+                give_up_after: chrono::Duration::hours(i64::try_from(give_up).unwrap_or(24)),
+            },
+            lease: std::time::Duration::from_secs(number(
+                "SKOLEBAENK_MAIL_LEASE_SECS",
+                300,
+                positive,
+            )?),
+            poll: std::time::Duration::from_millis(number(
+                "SKOLEBAENK_MAIL_POLL_MS",
+                500,
+                positive,
+            )?),
+            retention_days: i64::try_from(number("SKOLEBAENK_MAIL_RETENTION_DAYS", 30, positive)?)
+                .unwrap_or(30),
+        };
+        let jobs_interval =
+            std::time::Duration::from_secs(number("SKOLEBAENK_JOBS_INTERVAL_SECS", 60, positive)?);
         Ok(Config {
             database_url: get(&["SKOLEBAENK_DATABASE_URL"])
                 .unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
@@ -108,6 +291,8 @@ impl Config {
                 .unwrap_or_else(|| format!("http://{addr}")),
             behind_proxy,
             rate_limits,
+            mail,
+            jobs_interval,
         })
     }
 }
@@ -154,6 +339,36 @@ mod tests {
             Config::from_lookup(|n| (n == "SKOLEBAENK_RATE_LIMITS").then(|| "1,2".to_string()))
                 .expect_err("bad limits");
         assert!(err.to_string().contains("four positive"));
+    }
+
+    #[test]
+    fn mail_defaults_to_files_and_smtp_is_checked() {
+        let c = Config::from_lookup(|_| None).expect("defaults are valid");
+        assert_eq!(
+            c.mail.backend,
+            MailBackend::File {
+                dir: "data/mail".into()
+            }
+        );
+        let err = Config::from_lookup(|n| (n == "SKOLEBAENK_MAIL_BACKEND").then(|| "smtp".into()))
+            .expect_err("smtp needs a host");
+        assert!(err.to_string().contains("SKOLEBAENK_SMTP_HOST"));
+        let c = Config::from_lookup(|n| match n {
+            "SKOLEBAENK_MAIL_BACKEND" => Some("smtp".into()),
+            "SKOLEBAENK_SMTP_HOST" => Some("mail.example.org".into()),
+            "SKOLEBAENK_SMTP_TLS" => Some("tls".into()),
+            "SKOLEBAENK_MAIL_RETRY" => Some("1, 2".into()),
+            _ => None,
+        })
+        .expect("valid");
+        let MailBackend::Smtp(smtp) = c.mail.backend else {
+            panic!("smtp expected")
+        };
+        assert_eq!(smtp.port, 465);
+        assert_eq!(c.mail.backoff.steps.len(), 2);
+        let err = Config::from_lookup(|n| (n == "SKOLEBAENK_MAIL_RETRY").then(|| "soon".into()))
+            .expect_err("bad retry");
+        assert!(err.to_string().contains("SKOLEBAENK_MAIL_RETRY"));
     }
 
     #[test]

@@ -1,17 +1,32 @@
 //! Background work that runs while the server runs: waiting-list offers that run out pass their
-//! seat on, and expired link tokens are removed. Safe to run in several server instances at once:
-//! each step takes the same locks as the requests do.
+//! seat on, reminders and evaluation invitations are queued when they are due, sent mail is
+//! deleted after the retention period, and expired link tokens are removed. Safe to run in
+//! several server instances at once: each step takes the same locks as the requests do, or marks
+//! what it did with a guarded update.
 
 use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 
-/// How often the jobs run.
-pub const INTERVAL: Duration = Duration::from_secs(60);
-
-/// One round of the jobs.
-pub async fn run_once(db: &DatabaseConnection) {
+/// One round of the jobs. `retention_days`: how long sent mail is kept.
+pub async fn run_once(db: &DatabaseConnection, retention_days: i64) {
     let now = chrono::Utc::now();
+    match app::mail::schedule::queue_reminders(db, now).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(reminders = n, "reminders queued"),
+        Err(err) => tracing::error!(error = %err, "could not queue reminders"),
+    }
+    match app::mail::schedule::queue_evaluations(db, now).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(messages = n, "evaluation invitations queued"),
+        Err(err) => tracing::error!(error = %err, "could not queue evaluation invitations"),
+    }
+    let kept = chrono::Duration::days(retention_days);
+    match app::outbox::purge(db, now - kept, now - kept * 3).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(messages = n, "old mail deleted from the outbox"),
+        Err(err) => tracing::error!(error = %err, "could not delete old mail"),
+    }
     match app::booking::store::expire_offers(db, now).await {
         Ok(0) => {}
         Ok(runs) => tracing::info!(runs, "expired waiting-list offers passed on"),
@@ -22,13 +37,18 @@ pub async fn run_once(db: &DatabaseConnection) {
     }
 }
 
-/// Starts the jobs on the runtime; they stop when the handle is aborted or the runtime ends.
-pub fn spawn(db: DatabaseConnection) -> tokio::task::JoinHandle<()> {
+/// Starts the jobs on the runtime, every `interval`; they stop when the handle is aborted or the
+/// runtime ends.
+pub fn spawn(
+    db: DatabaseConnection,
+    interval: Duration,
+    retention_days: i64,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(INTERVAL);
+        let mut ticks = tokio::time::interval(interval);
         loop {
             ticks.tick().await;
-            run_once(&db).await;
+            run_once(&db, retention_days).await;
         }
     })
 }

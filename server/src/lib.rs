@@ -6,5 +6,6 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod jobs;
+pub mod mail;
 pub mod routes;
 pub mod startup;

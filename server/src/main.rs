@@ -5,7 +5,8 @@
 //! server migrate    bring the database schema up to date and exit
 //! server seed       load demo data into an empty database and exit
 //! server link EMAIL print a fresh "Mine tilmeldinger" link for a participant's e-mail
-//! server outbox     list the e-mails waiting in the outbox
+//! server outbox     list the e-mails in the outbox with their state
+//! server jobs       run the timed jobs once (offers, reminders, evaluation invitations)
 //! ```
 
 use std::process::ExitCode;
@@ -40,12 +41,13 @@ async fn main() -> ExitCode {
         "seed" => seed(config).await,
         "link" => link(config, std::env::args().nth(2)).await,
         "outbox" => outbox(config).await,
+        "jobs" => jobs(config).await,
         "help" | "--help" | "-h" => {
-            println!("usage: server [serve|migrate|seed|link EMAIL|outbox]");
+            println!("usage: server [serve|migrate|seed|link EMAIL|outbox|jobs]");
             Ok(())
         }
         other => Err(format!(
-            "unknown command {other:?}; use serve, migrate, seed, link or outbox"
+            "unknown command {other:?}; use serve, migrate, seed, link, outbox or jobs"
         )),
     };
     match result {
@@ -62,14 +64,16 @@ async fn serve(config: Config) -> Result<(), String> {
     tracing::info!(database = %db::redact(&config.database_url), "starting");
     let state = startup::prepare(&config).await.map_err(|e| e.to_string())?;
     let listener = startup::bind(&config).await.map_err(|e| e.to_string())?;
-    let jobs = server::jobs::spawn(state.db.clone());
+    let background = startup::spawn_background(&config, &state).map_err(|e| e.to_string())?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!("Skolebænk is running at http://{addr}/");
     println!("Skolebænk is running at http://{addr}/  (stop with Ctrl-C)");
     startup::serve(listener, startup::router(state), startup::shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;
-    jobs.abort();
+    for task in background {
+        task.abort();
+    }
     tracing::info!("stopped");
     Ok(())
 }
@@ -127,15 +131,27 @@ async fn outbox(config: Config) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     for m in &messages {
         println!(
-            "{}\t{}\t{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}",
             m.id,
             m.created_at.format("%Y-%m-%d %H:%M:%S"),
             m.status,
+            m.attempts,
             m.kind,
             m.recipient,
-            m.payload
+            m.last_error.as_deref().unwrap_or("")
         );
     }
     println!("{} message(s)", messages.len());
+    Ok(())
+}
+
+/// Runs the timed jobs once, for operators and tests: offers that ran out, reminders and
+/// evaluation invitations that are due, old mail and expired links.
+async fn jobs(config: Config) -> Result<(), String> {
+    let conn = db::connect_and_migrate(&config.database_url, 1)
+        .await
+        .map_err(|e| e.to_string())?;
+    server::jobs::run_once(&conn, config.mail.retention_days).await;
+    println!("Jobs done.");
     Ok(())
 }

@@ -166,11 +166,20 @@ mod tests {
 /// The request path as it may be logged: the token in a "Mine tilmeldinger" link is a key to a
 /// person's bookings, so it is cut out.
 pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
-    const PRIVATE: &str = "/mine-tilmeldinger/";
-    match path.strip_prefix(PRIVATE) {
-        Some(rest) if !rest.is_empty() => format!("{PRIVATE}[link]").into(),
-        _ => path.into(),
+    const PRIVATE: [&str; 4] = [
+        "/mine-tilmeldinger/",
+        "/kommer/",
+        "/evaluering/",
+        "/kalender/",
+    ];
+    for prefix in PRIVATE {
+        if let Some(rest) = path.strip_prefix(prefix)
+            && !rest.is_empty()
+        {
+            return format!("{prefix}[link]").into();
+        }
     }
+    path.into()
 }
 
 #[cfg(test)]
@@ -184,6 +193,66 @@ mod log_tests {
             "/mine-tilmeldinger/[link]"
         );
         assert_eq!(loggable_path("/mine-tilmeldinger"), "/mine-tilmeldinger");
+        assert_eq!(loggable_path("/kommer/abc"), "/kommer/[link]");
+        assert_eq!(loggable_path("/evaluering/abc"), "/evaluering/[link]");
+        assert_eq!(loggable_path("/kalender/abc.ics"), "/kalender/[link]");
         assert_eq!(loggable_path("/kurser/søvn"), "/kurser/søvn");
+    }
+}
+
+fn calendar_response(body: String, cache: &'static str, filename: &str) -> Response {
+    (
+        StatusCode::OK,
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/calendar; charset=utf-8"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&format!("inline; filename=\"{filename}\""))
+                    .unwrap_or(HeaderValue::from_static("inline")),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn mail_context(state: &AppState) -> app::mail::messages::MailContext {
+    app::mail::messages::MailContext {
+        public_url: state.public_url.clone(),
+    }
+}
+
+/// `GET /skoler/{slug}/kalender.ics`: the school's public calendar of classes, for subscribing.
+/// No attendee data. 404 for an unknown school.
+pub async fn school_calendar(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+    let now = chrono::Utc::now();
+    match app::mail::feeds::school_feed(&state.db, &slug, &mail_context(&state), now).await {
+        Ok(Some(ics)) => calendar_response(ics, "public, max-age=900", "kalender.ics"),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "school calendar feed failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// `GET /kalender/{token}.ics`: a person's private calendar of the sessions they have a seat
+/// on. 404 for an unknown or expired link; never stored by shared caches.
+pub async fn my_calendar(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let Some(token) = file.strip_suffix(".ics") else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let now = chrono::Utc::now();
+    match app::mail::feeds::personal_feed(&state.db, token, &mail_context(&state), now).await {
+        Ok(Some(ics)) => calendar_response(ics, "private, max-age=300", "mine-hold.ics"),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "personal calendar feed failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
     }
 }

@@ -39,6 +39,8 @@ pub enum StartError {
     },
     #[error("server error: {0}")]
     Serve(std::io::Error),
+    #[error("e-mail is not set up right: {0}")]
+    Mail(String),
 }
 
 /// Connects to the database, migrates, loads demo data if asked and the database is empty, and
@@ -65,7 +67,49 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         leptos_options,
         limiter: std::sync::Arc::new(RateLimiter::new(config.rate_limits)),
         behind_proxy: config.behind_proxy,
+        public_url: config.public_url.clone(),
+        mail_dir: match &config.mail.backend {
+            crate::config::MailBackend::File { dir } => Some(dir.clone()),
+            crate::config::MailBackend::Smtp(_) => None,
+        },
     })
+}
+
+/// The work that runs beside the web server: the mail worker and the timed jobs. Aborting the
+/// handles stops them.
+pub fn spawn_background(
+    config: &Config,
+    state: &AppState,
+) -> Result<Vec<tokio::task::JoinHandle<()>>, StartError> {
+    let mailer =
+        crate::mail::transport::Mailer::from_config(&config.mail).map_err(StartError::Mail)?;
+    Ok(vec![
+        worker(config, state, mailer).spawn(),
+        crate::jobs::spawn(
+            state.db.clone(),
+            config.jobs_interval,
+            config.mail.retention_days,
+        ),
+    ])
+}
+
+/// A mail worker for `state`'s database sending through `mailer`.
+pub fn worker(
+    config: &Config,
+    state: &AppState,
+    mailer: crate::mail::transport::Mailer,
+) -> crate::mail::worker::Worker {
+    crate::mail::worker::Worker {
+        db: state.db.clone(),
+        mailer: std::sync::Arc::new(mailer),
+        context: app::mail::messages::MailContext {
+            public_url: config.public_url.clone(),
+        },
+        from: config.mail.from.clone(),
+        backoff: config.mail.backoff.clone(),
+        lease: config.mail.lease,
+        poll: config.mail.poll,
+    }
 }
 
 /// The whole HTTP app: pages, server functions, static files and the extra routes, with request
@@ -77,6 +121,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(routes::healthz))
         .route("/sprog", post(routes::set_language))
         .route("/mine-tilmeldinger/{token}/data", get(routes::my_data))
+        .route("/skoler/{slug}/kalender.ics", get(routes::school_calendar))
+        .route("/kalender/{file}", get(routes::my_calendar))
         .leptos_routes(&state, routes, move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)

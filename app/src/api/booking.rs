@@ -82,6 +82,8 @@ pub enum MyBookingsDto {
     Invalid,
     Valid {
         bookings: Vec<MyBookingDto>,
+        /// A calendar feed link made just now, shown once.
+        calendar_feed: Option<String>,
     },
 }
 
@@ -307,7 +309,21 @@ pub async fn my_bookings(token: String) -> Result<MyBookingsDto, AppError> {
     // Runs that are over are not news; the school keeps their figures.
     views.retain(|v| v.run.next_session.is_some());
     views.sort_by_key(|v| v.run.next_session.as_ref().map(|s| s.starts));
-    Ok(MyBookingsDto::Valid { bookings: views })
+    // A feed link made a moment ago, if it belongs to this person.
+    let mut calendar_feed = None;
+    if let Some(feed) = web::cookie(web::FEED_COOKIE) {
+        use crate::booking::token::{Purpose, resolve};
+        if resolve(&state.db, Purpose::Feed, &feed, now)
+            .await?
+            .is_some_and(|t| t.email_key == email_key)
+        {
+            calendar_feed = Some(format!("{}/kalender/{feed}.ics", state.public_url));
+        }
+    }
+    Ok(MyBookingsDto::Valid {
+        bookings: views,
+        calendar_feed,
+    })
 }
 
 /// What the person asked for on "Mine tilmeldinger".
@@ -474,6 +490,16 @@ pub mod web {
         if let Some(response) = use_context::<ResponseOptions>() {
             response.insert_header(CACHE_CONTROL, HeaderValue::from_static("no-store"));
         }
+    }
+
+    /// Shows a new calendar feed link once on "Mine tilmeldinger".
+    pub const FEED_COOKIE: &str = "sb_kalender";
+
+    /// A short-lived cookie for the next page to show once.
+    pub fn set_flash(name: &str, value: &str, path: &str, seconds: u32) {
+        set_cookie(format!(
+            "{name}={value}; Path={path}; Max-Age={seconds}; HttpOnly; SameSite=Lax"
+        ));
     }
 
     pub fn set_receipt_cookie(key: &str) {

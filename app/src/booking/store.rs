@@ -109,6 +109,10 @@ pub enum Actor {
     Participant { email_key: String },
     /// A staff member (authorised by the caller); deadlines do not apply.
     Staff,
+    /// The reminder's "Jeg kan ikke alligevel" link for one booking: it may cancel that booking
+    /// until the first session starts, whatever the self-cancellation deadline, because the
+    /// reminder asks exactly that.
+    Reply { booking_id: i32 },
 }
 
 impl Actor {
@@ -116,6 +120,7 @@ impl Actor {
         match self {
             Actor::Participant { email_key } => &b.email_key == email_key,
             Actor::Staff => true,
+            Actor::Reply { booking_id } => b.id == *booking_id,
         }
     }
 }
@@ -141,7 +146,7 @@ fn sqlite_write_gate() -> &'static tokio::sync::Mutex<()> {
 
 /// Runs a write transaction: one at a time per process on SQLite, retried when the database
 /// reports it is busy.
-async fn write_transaction<T, F, Fut>(
+pub(crate) async fn write_transaction<T, F, Fut>(
     db: &DatabaseConnection,
     mut attempt: F,
 ) -> Result<T, BookingError>
@@ -156,6 +161,11 @@ where
     let mut tries = 0;
     loop {
         match attempt().await {
+            Ok(value) => {
+                // Mail queued by this transaction is committed now; wake the worker.
+                crate::outbox::nudge_if_queued();
+                return Ok(value);
+            }
             Err(BookingError::Db(e)) if is_busy(&e) && tries < BUSY_RETRIES => {
                 tries += 1;
                 tracing::warn!(tries, "database busy; retrying the booking transaction");
@@ -167,7 +177,7 @@ where
 }
 
 /// Begins a write transaction: IMMEDIATE on SQLite; the option is ignored on PostgreSQL.
-async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+pub(crate) async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
     db.begin_with_options(TransactionOptions {
         sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
         ..Default::default()
@@ -424,6 +434,16 @@ async fn sign_up_once(
         .one(&txn)
         .await?
         .flatten();
+    // A new booking after a cancelled one must outrank the old cancellation in calendars.
+    let earlier_seq: Option<i32> = booking::Entity::find()
+        .select_only()
+        .column_as(booking::Column::CalendarSeq.max(), "highest")
+        .filter(booking::Column::RunId.eq(run.id))
+        .filter(booking::Column::EmailKey.eq(&s.email_key))
+        .into_tuple::<Option<i32>>()
+        .one(&txn)
+        .await?
+        .flatten();
     let entries: Vec<Entry> = bookings.iter().map(entry).collect();
     let (status, queue_no, position) = match rules::decide(
         &rules_of(&run, None),
@@ -465,6 +485,7 @@ async fn sign_up_once(
         created_at: Set(now),
         updated_at: Set(None),
         cancelled_at: Set(None),
+        calendar_seq: Set(earlier_seq.map_or(0, |n| n + 1)),
         ..Default::default()
     }
     .insert(&txn)
@@ -538,9 +559,14 @@ pub async fn cancel(
             return Ok(CancelOutcome::AlreadyGone);
         };
         let first = first_start(&txn, run.id).await?;
-        if matches!(actor, Actor::Participant { .. })
-            && !rules::may_self_cancel(entry(&b).place, first, run.cancel_deadline_hours, now)
-        {
+        let allowed = match actor {
+            Actor::Participant { .. } => {
+                rules::may_self_cancel(entry(&b).place, first, run.cancel_deadline_hours, now)
+            }
+            Actor::Reply { .. } => first.is_some_and(|f| f > now),
+            Actor::Staff => true,
+        };
+        if !allowed {
             return Err(BookingError::TooLate);
         }
         let was = b.status;
@@ -549,11 +575,15 @@ pub async fn cancel(
         change.offer_expires_at = Set(None);
         change.cancelled_at = Set(Some(now));
         change.updated_at = Set(Some(now));
-        change.update(&txn).await?;
+        if was == BookingStatus::Confirmed {
+            // The cancellation's calendar entries must outrank the invitation's.
+            change.calendar_seq = Set(b.calendar_seq + 1);
+        }
+        let cancelled = change.update(&txn).await?;
         notify(
             &txn,
             Kind::BookingCancelled,
-            &b,
+            &cancelled,
             json!({ "run_id": run.id, "was": status_slug(was) }),
             now,
         )
@@ -666,6 +696,7 @@ pub async fn session_afbud(
             }
             .insert(&txn)
             .await?;
+            let b = bump_calendar(&txn, b.id).await?;
             notify(
                 &txn,
                 Kind::SessionAfbud,
@@ -691,12 +722,220 @@ pub async fn withdraw_session_afbud(
 ) -> Result<(), BookingError> {
     let b = owned_booking(db, booking_id, actor).await?;
     let session = session_ahead(db, &b, session_id, now).await?;
-    session_absence::Entity::delete_many()
-        .filter(session_absence::Column::BookingId.eq(b.id))
-        .filter(session_absence::Column::SessionId.eq(session.id))
-        .exec(db)
+    write_transaction(db, || async {
+        let txn = begin_write(db).await?;
+        let removed = session_absence::Entity::delete_many()
+            .filter(session_absence::Column::BookingId.eq(b.id))
+            .filter(session_absence::Column::SessionId.eq(session.id))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        if removed > 0 {
+            let b = bump_calendar(&txn, b.id).await?;
+            notify(
+                &txn,
+                Kind::SessionReturn,
+                &b,
+                json!({ "run_id": b.run_id, "session_id": session.id }),
+                now,
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Raises a booking's calendar revision and returns the booking as it now is.
+async fn bump_calendar(
+    txn: &DatabaseTransaction,
+    booking_id: i32,
+) -> Result<booking::Model, DbErr> {
+    use sea_orm::sea_query::ExprTrait;
+    booking::Entity::update_many()
+        .col_expr(
+            booking::Column::CalendarSeq,
+            Expr::col(booking::Column::CalendarSeq).add(1),
+        )
+        .filter(booking::Column::Id.eq(booking_id))
+        .exec(txn)
         .await?;
-    Ok(())
+    booking::Entity::find_by_id(booking_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("booking {booking_id}")))
+}
+
+/// The person answered the reminder with "Ja, jeg kommer". Saying it twice is harmless.
+pub async fn confirm_coming(
+    db: &DatabaseConnection,
+    booking_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), BookingError> {
+    let b = booking::Entity::find_by_id(booking_id)
+        .one(db)
+        .await?
+        .filter(|b| b.status == BookingStatus::Confirmed)
+        .ok_or(BookingError::NoSuchBooking)?;
+    if b.rsvp.is_some() {
+        return Ok(());
+    }
+    write_transaction(db, || async {
+        booking::Entity::update_many()
+            .col_expr(booking::Column::Rsvp, Expr::value("coming"))
+            .col_expr(booking::Column::RsvpAt, Expr::value(now))
+            .filter(booking::Column::Id.eq(b.id))
+            .exec(db)
+            .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Moves a session (new times and, if given, a new place) and tells everyone on the run, with an
+/// updated calendar entry for those with a seat. Callers authorise.
+pub async fn move_session(
+    db: &DatabaseConnection,
+    session_id: i32,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    location_id: Option<Option<i32>>,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<(), BookingError> {
+    if ends_at <= starts_at {
+        return Err(BookingError::SessionNotPossible);
+    }
+    let old = session::Entity::find_by_id(session_id)
+        .one(db)
+        .await?
+        .ok_or(BookingError::SessionNotPossible)?;
+    write_transaction(db, || async {
+        let txn = begin_write(db).await?;
+        let run = lock_run(&txn, old.run_id)
+            .await?
+            .ok_or(BookingError::NoSuchRun)?;
+        let current = session::Entity::find_by_id(session_id)
+            .one(&txn)
+            .await?
+            .ok_or(BookingError::SessionNotPossible)?;
+        let mut change: session::ActiveModel = current.clone().into();
+        change.starts_at = Set(starts_at);
+        change.ends_at = Set(ends_at);
+        if let Some(place) = location_id {
+            change.location_id = Set(place);
+        }
+        change.sequence = Set(current.sequence + 1);
+        change.update(&txn).await?;
+        for b in active_bookings(&txn, run.id).await? {
+            notify(
+                &txn,
+                Kind::SessionChanged,
+                &b,
+                json!({
+                    "run_id": run.id,
+                    "session_id": session_id,
+                    "old_start": current.starts_at,
+                    "old_end": current.ends_at,
+                    "note": note,
+                }),
+                now,
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Cancels one session of a run and tells everyone on it. Callers authorise.
+pub async fn cancel_session(
+    db: &DatabaseConnection,
+    session_id: i32,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<(), BookingError> {
+    let found = session::Entity::find_by_id(session_id)
+        .one(db)
+        .await?
+        .ok_or(BookingError::SessionNotPossible)?;
+    write_transaction(db, || async {
+        let txn = begin_write(db).await?;
+        let run = lock_run(&txn, found.run_id)
+            .await?
+            .ok_or(BookingError::NoSuchRun)?;
+        let current = session::Entity::find_by_id(session_id)
+            .one(&txn)
+            .await?
+            .ok_or(BookingError::SessionNotPossible)?;
+        if current.cancelled {
+            txn.commit().await?;
+            return Ok(());
+        }
+        let mut change: session::ActiveModel = current.clone().into();
+        change.cancelled = Set(true);
+        change.sequence = Set(current.sequence + 1);
+        change.update(&txn).await?;
+        for b in active_bookings(&txn, run.id).await? {
+            notify(
+                &txn,
+                Kind::SessionCancelled,
+                &b,
+                json!({ "run_id": run.id, "session_id": session_id, "note": note }),
+                now,
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Cancels a whole run: every active booking ends and its person is told, with a calendar
+/// cancellation for those who had a seat. Callers authorise.
+pub async fn cancel_run(
+    db: &DatabaseConnection,
+    run_id: i32,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<(), BookingError> {
+    write_transaction(db, || async {
+        let txn = begin_write(db).await?;
+        let run = lock_run(&txn, run_id)
+            .await?
+            .ok_or(BookingError::NoSuchRun)?;
+        if run.status == RunStatus::Cancelled {
+            txn.commit().await?;
+            return Ok(());
+        }
+        let mut change: run::ActiveModel = run.clone().into();
+        change.status = Set(RunStatus::Cancelled);
+        change.update(&txn).await?;
+        for b in active_bookings(&txn, run.id).await? {
+            let had_seat = b.status == BookingStatus::Confirmed;
+            let mut end: booking::ActiveModel = b.clone().into();
+            end.status = Set(BookingStatus::Cancelled);
+            end.offer_expires_at = Set(None);
+            end.cancelled_at = Set(Some(now));
+            end.updated_at = Set(Some(now));
+            end.calendar_seq = Set(b.calendar_seq + 1);
+            let ended = end.update(&txn).await?;
+            notify(
+                &txn,
+                Kind::RunCancelled,
+                &ended,
+                json!({ "run_id": run.id, "had_seat": had_seat, "note": note }),
+                now,
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    })
+    .await
 }
 
 /// Changes a run's capacity; a raise fills seats from the queue at once. Callers authorise.
@@ -850,8 +1089,8 @@ pub async fn forget(
     let addresses: Vec<String> = bookings.iter().map(|b| b.email.clone()).collect();
     write_transaction(db, || async {
         let txn = begin_write(db).await?;
+        // Every message to or about them goes, sent or not: the rows hold their address.
         entity::outbox_message::Entity::delete_many()
-            .filter(entity::outbox_message::Column::Status.eq("pending"))
             .filter(
                 sea_orm::Condition::any()
                     .add(entity::outbox_message::Column::BookingId.is_in(ids.iter().copied()))

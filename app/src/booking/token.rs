@@ -16,8 +16,6 @@ pub const MANAGE_LINK_DAYS: i64 = 30;
 /// How long the confirmation page can be shown again to the browser that signed up.
 pub const RECEIPT_HOURS: i64 = 12;
 
-const PURPOSE_MANAGE: &str = "manage";
-
 /// A fresh random token.
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
@@ -41,24 +39,117 @@ pub fn hash(token: &str) -> String {
         .collect()
 }
 
+/// What a link token opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// "Mine tilmeldinger" for an e-mail key.
+    Manage,
+    /// The reminder's "Kommer du?" answers for one booking.
+    Reply,
+    /// The evaluation of one booking's run; spent when used.
+    Evaluation,
+    /// The person's private calendar feed.
+    Feed,
+}
+
+impl Purpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Manage => "manage",
+            Purpose::Reply => "reply",
+            Purpose::Evaluation => "evaluation",
+            Purpose::Feed => "feed",
+        }
+    }
+
+    /// How long a token of this kind works.
+    pub fn lifetime(self) -> Duration {
+        match self {
+            Purpose::Manage => Duration::days(MANAGE_LINK_DAYS),
+            Purpose::Reply => Duration::days(REPLY_LINK_DAYS),
+            Purpose::Evaluation => Duration::days(EVALUATION_LINK_DAYS),
+            Purpose::Feed => Duration::days(FEED_LINK_DAYS),
+        }
+    }
+}
+
+/// How long the reminder's answer links work.
+pub const REPLY_LINK_DAYS: i64 = 30;
+/// How long an evaluation link works.
+pub const EVALUATION_LINK_DAYS: i64 = 30;
+/// How long a calendar feed link works before the person asks for a new one.
+pub const FEED_LINK_DAYS: i64 = 365;
+
+/// Creates a token of `purpose` for an e-mail key (and a booking, for the kinds bound to one)
+/// and returns the token; only its hash is stored.
+pub async fn issue(
+    db: &impl ConnectionTrait,
+    purpose: Purpose,
+    email_key: &str,
+    booking_id: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<String, DbErr> {
+    let token = new_token();
+    access_token::ActiveModel {
+        purpose: Set(purpose.as_str().into()),
+        email_key: Set(email_key.into()),
+        token_hash: Set(hash(&token)),
+        created_at: Set(now),
+        expires_at: Set(now + purpose.lifetime()),
+        booking_id: Set(booking_id),
+        used_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// The stored row of a token of `purpose`, if it is known, unexpired and unspent.
+pub async fn resolve(
+    db: &impl ConnectionTrait,
+    purpose: Purpose,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<access_token::Model>, DbErr> {
+    if !looks_like_token(token) {
+        return Ok(None);
+    }
+    access_token::Entity::find()
+        .filter(access_token::Column::TokenHash.eq(hash(token)))
+        .filter(access_token::Column::Purpose.eq(purpose.as_str()))
+        .filter(access_token::Column::ExpiresAt.gt(now))
+        .filter(access_token::Column::UsedAt.is_null())
+        .one(db)
+        .await
+}
+
+/// Spends a single-use token; `false` if it was spent already (a second submit).
+pub async fn spend(
+    db: &impl ConnectionTrait,
+    token_id: i32,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    Ok(access_token::Entity::update_many()
+        .col_expr(
+            access_token::Column::UsedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(access_token::Column::Id.eq(token_id))
+        .filter(access_token::Column::UsedAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
 /// Creates a "Mine tilmeldinger" link token for an e-mail key and returns the token.
 pub async fn issue_manage_token(
     db: &impl ConnectionTrait,
     email_key: &str,
     now: DateTime<Utc>,
 ) -> Result<String, DbErr> {
-    let token = new_token();
-    access_token::ActiveModel {
-        purpose: Set(PURPOSE_MANAGE.into()),
-        email_key: Set(email_key.into()),
-        token_hash: Set(hash(&token)),
-        created_at: Set(now),
-        expires_at: Set(now + Duration::days(MANAGE_LINK_DAYS)),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(token)
+    issue(db, Purpose::Manage, email_key, None, now).await
 }
 
 /// The e-mail key a "Mine tilmeldinger" token opens, if it is known and has not expired.
@@ -67,14 +158,7 @@ pub async fn resolve_manage_token(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<String>, DbErr> {
-    if !looks_like_token(token) {
-        return Ok(None);
-    }
-    Ok(access_token::Entity::find()
-        .filter(access_token::Column::TokenHash.eq(hash(token)))
-        .filter(access_token::Column::Purpose.eq(PURPOSE_MANAGE))
-        .filter(access_token::Column::ExpiresAt.gt(now))
-        .one(db)
+    Ok(resolve(db, Purpose::Manage, token, now)
         .await?
         .map(|t| t.email_key))
 }

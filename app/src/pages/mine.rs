@@ -10,6 +10,7 @@ use crate::api::booking::{
     BookingState, ForgetMe, ManageAction, ManageBooking, MyBookingDto, MyBookingsDto, RequestLink,
     my_bookings,
 };
+use crate::api::reply::MakeCalendarLink;
 use crate::components::run::PlaceLine;
 use crate::format;
 use crate::i18n::{Locale, use_locale};
@@ -65,8 +66,8 @@ pub fn MyBookingsPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(MyBookingsDto::Valid { bookings }) => {
-                        view! { <MyBookingsView bookings token=token()/> }.into_any()
+                    Ok(MyBookingsDto::Valid { bookings, calendar_feed }) => {
+                        view! { <MyBookingsView bookings calendar_feed token=token()/> }.into_any()
                     }
                     Ok(MyBookingsDto::Invalid) => view! { <LinkInvalid/> }.into_any(),
                     Err(error) => view! { <LoadError error/> }.into_any(),
@@ -110,7 +111,11 @@ fn message_text(l: Locale, code: &str) -> Option<(String, bool)> {
 }
 
 #[component]
-fn MyBookingsView(bookings: Vec<MyBookingDto>, token: String) -> impl IntoView {
+fn MyBookingsView(
+    bookings: Vec<MyBookingDto>,
+    calendar_feed: Option<String>,
+    token: String,
+) -> impl IntoView {
     let l = use_locale();
     let query = use_query_map();
     let message = query
@@ -125,6 +130,7 @@ fn MyBookingsView(bookings: Vec<MyBookingDto>, token: String) -> impl IntoView {
         .filter(|_| message.as_ref().is_some_and(|(_, ok)| !ok));
     let empty = bookings.is_empty();
     let token_for_data = token.clone();
+    let token_for_calendar = token.clone();
     view! {
         <Title text=tr!(l, "mine.title")/>
         <div class="page-intro">
@@ -147,7 +153,40 @@ fn MyBookingsView(bookings: Vec<MyBookingDto>, token: String) -> impl IntoView {
             }.into_any()
         }}
         <p><a href="/">{tr!(l, "mine.find_more")}</a></p>
+        <MyCalendar token=token_for_calendar feed=calendar_feed/>
         <MyData token=token_for_data/>
+    }
+}
+
+/// A private calendar feed of the person's classes: made on request, shown once.
+#[component]
+fn MyCalendar(token: String, feed: Option<String>) -> impl IntoView {
+    let l = use_locale();
+    view! {
+        <section class="my-data" id="kalender" aria-labelledby="mine-kalender">
+            <h2 id="mine-kalender">{tr!(l, "mine.calendar_title")}</h2>
+            <p>{tr!(l, "mine.calendar_intro")}</p>
+            {match feed {
+                Some(url) => {
+                    let webcal = url.replacen("https://", "webcal://", 1).replacen("http://", "webcal://", 1);
+                    view! {
+                        <div class="notice notice-ok" role="status">
+                            <p>{tr!(l, "mine.calendar_made")}</p>
+                            <p><label for="kalender-link">{tr!(l, "mine.calendar_copy")}</label></p>
+                            <input type="text" id="kalender-link" class="copy-field" readonly value=url.clone()/>
+                            <p><a href=webcal>{tr!(l, "mine.calendar_open")}</a></p>
+                        </div>
+                    }.into_any()
+                }
+                None => view! {
+                    <form method="post" action=MakeCalendarLink::url() class="inline-form">
+                        <input type="hidden" name="token" value=token/>
+                        <button type="submit" class="button button-secondary">{tr!(l, "mine.calendar_make")}</button>
+                    </form>
+                    <p class="hint">{tr!(l, "mine.calendar_private")}</p>
+                }.into_any(),
+            }}
+        </section>
     }
 }
 

@@ -111,6 +111,10 @@ fn SchoolView(detail: SchoolDetailDto) -> impl IntoView {
         <section aria-labelledby="skolens-hold">
             <h2 id="skolens-hold">{tr!(l, "school.courses")}</h2>
             <RunList runs=detail.runs.clone()/>
+            <p class="calendar-feed">
+                <a href=format!("/skoler/{}/kalender.ics", school.slug)>{tr!(l, "school.calendar_feed")}</a>
+                " "<span class="hint">{tr!(l, "school.calendar_feed_hint")}</span>
+            </p>
         </section>
     }
 }

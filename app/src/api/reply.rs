@@ -1,0 +1,168 @@
+//! Server functions behind links in e-mails: the reminder's "Kommer du?" answers, the evaluation
+//! link, and the private calendar feed link on "Mine tilmeldinger". Each token is checked here:
+//! the functions are public endpoints.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::api::booking::MyBookingDto;
+use crate::api::dto::SchoolDto;
+use crate::error::AppError;
+
+/// The page a reminder's link opens.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ReplyPageDto {
+    /// The link is unknown or has expired.
+    Invalid,
+    Valid {
+        booking: MyBookingDto,
+        /// The person has already said they are coming.
+        coming: bool,
+    },
+}
+
+/// The booking a reminder's link is about.
+#[server(endpoint = "svar_side")]
+pub async fn reply_page(token: String) -> Result<ReplyPageDto, AppError> {
+    use crate::api::booking::web;
+    use crate::booking::token::{self, Purpose};
+    use entity::booking;
+    use sea_orm::EntityTrait;
+
+    let state = web::state()?;
+    let now = chrono::Utc::now();
+    web::no_store();
+    let Some(t) = token::resolve(&state.db, Purpose::Reply, &token, now).await? else {
+        return Ok(ReplyPageDto::Invalid);
+    };
+    let Some(b) = booking::Entity::find_by_id(t.booking_id.unwrap_or_default())
+        .one(&state.db)
+        .await?
+        .filter(|b| b.email_key == t.email_key)
+    else {
+        return Ok(ReplyPageDto::Invalid);
+    };
+    let coming = b.rsvp.is_some();
+    let mut views = web::booking_views(&state.db, vec![b], now).await?;
+    Ok(match views.pop() {
+        Some(booking) => ReplyPageDto::Valid { booking, coming },
+        None => ReplyPageDto::Invalid,
+    })
+}
+
+/// Answers a reminder: `ja` ("Ja, jeg kommer") or `nej` ("Jeg kan ikke alligevel", which gives
+/// the seat to the next in line at once). Shows the page again with the outcome.
+#[server(endpoint = "svar")]
+pub async fn answer_reminder(
+    token: String,
+    #[server(default)] answer: String,
+) -> Result<(), AppError> {
+    use crate::api::booking::web;
+    use crate::booking::store::{self, Actor, BookingError};
+    use crate::booking::token::{self, Purpose};
+
+    let state = web::state()?;
+    let now = chrono::Utc::now();
+    let back = |outcome: &str| {
+        leptos_axum::redirect(&format!("/kommer/{token}?udfald={outcome}#udfald"));
+    };
+    let Some(booking_id) = token::resolve(&state.db, Purpose::Reply, &token, now)
+        .await?
+        .and_then(|t| t.booking_id)
+    else {
+        // The page itself explains that the link no longer works.
+        leptos_axum::redirect(&format!("/kommer/{token}"));
+        return Ok(());
+    };
+    let result = match answer.as_str() {
+        "ja" => store::confirm_coming(&state.db, booking_id, now)
+            .await
+            .map(|()| "kommer"),
+        "nej" => store::cancel(&state.db, booking_id, &Actor::Reply { booking_id }, now)
+            .await
+            .map(|_| "afbud"),
+        _ => Err(BookingError::SessionNotPossible),
+    };
+    match result {
+        Ok(outcome) => back(outcome),
+        Err(BookingError::TooLate) => back("for-sent"),
+        Err(BookingError::Db(e)) => {
+            tracing::error!(error = %e, "reminder answer failed");
+            back("fejl");
+        }
+        Err(_) => back("ikke-muligt"),
+    }
+    Ok(())
+}
+
+/// The page an evaluation link opens.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum EvaluationPageDto {
+    /// Unknown, expired or already used.
+    Invalid,
+    Valid {
+        course: String,
+        school: SchoolDto,
+    },
+}
+
+/// Checks an evaluation link without spending it.
+#[server(endpoint = "evaluering_side")]
+pub async fn evaluation_page(token: String) -> Result<EvaluationPageDto, AppError> {
+    use crate::api::booking::web;
+    use crate::booking::token::{self, Purpose};
+    use entity::{booking, course, run, school};
+    use sea_orm::EntityTrait;
+
+    let state = web::state()?;
+    let now = chrono::Utc::now();
+    web::no_store();
+    let Some(t) = token::resolve(&state.db, Purpose::Evaluation, &token, now).await? else {
+        return Ok(EvaluationPageDto::Invalid);
+    };
+    let db = &state.db;
+    let Some(b) = booking::Entity::find_by_id(t.booking_id.unwrap_or_default())
+        .one(db)
+        .await?
+    else {
+        return Ok(EvaluationPageDto::Invalid);
+    };
+    let Some(r) = run::Entity::find_by_id(b.run_id).one(db).await? else {
+        return Ok(EvaluationPageDto::Invalid);
+    };
+    let (Some(c), Some(s)) = (
+        course::Entity::find_by_id(r.course_id).one(db).await?,
+        school::Entity::find_by_id(r.school_id).one(db).await?,
+    ) else {
+        return Ok(EvaluationPageDto::Invalid);
+    };
+    Ok(EvaluationPageDto::Valid {
+        course: c.title,
+        school: SchoolDto::from(s),
+    })
+}
+
+/// Makes a private calendar feed link for the person a "Mine tilmeldinger" link belongs to,
+/// replacing any earlier one, and shows it once on their page.
+#[server(endpoint = "mine_tilmeldinger_kalender")]
+pub async fn make_calendar_link(token: String) -> Result<(), AppError> {
+    use crate::api::booking::web;
+    use crate::booking::token::{self, Purpose};
+    use entity::access_token;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let state = web::state()?;
+    let now = chrono::Utc::now();
+    let Some(email_key) = web::link_owner(&state, &token, now).await? else {
+        return Ok(());
+    };
+    access_token::Entity::delete_many()
+        .filter(access_token::Column::EmailKey.eq(email_key.as_str()))
+        .filter(access_token::Column::Purpose.eq(Purpose::Feed.as_str()))
+        .exec(&state.db)
+        .await?;
+    let feed = token::issue(&state.db, Purpose::Feed, &email_key, None, now).await?;
+    web::set_flash(web::FEED_COOKIE, &feed, "/mine-tilmeldinger", 600);
+    leptos_axum::redirect(&format!("/mine-tilmeldinger/{token}#kalender"));
+    Ok(())
+}

@@ -1,0 +1,280 @@
+//! Messages that are due because time has passed rather than because someone did something:
+//! the reminder before a run's first session, and the evaluation invitation (and one reminder)
+//! after its last. A background job calls these every minute; they are safe to run in several
+//! server instances at once, because each booking is marked in the same transaction that queues
+//! its message, with a guard so only one instance wins.
+
+use chrono::{DateTime, Duration, Utc};
+use entity::{BookingStatus, RunStatus, booking, run, school, session, session_absence};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect,
+};
+use serde_json::json;
+
+use crate::booking::store::{BookingError, begin_write, write_transaction};
+use crate::outbox::{self, Kind, Message};
+
+/// The longest reminder lead time a school may set, in hours; bounds the search.
+pub const MAX_LEAD_HOURS: i64 = 14 * 24;
+/// Evaluation invitations go out for runs that ended at most this long ago, so a fresh
+/// installation does not invite people to evaluate last year's courses.
+pub const EVALUATION_WINDOW_DAYS: i64 = 14;
+/// Days after the invitation that the one reminder goes, if the evaluation is not answered.
+pub const EVALUATION_REMINDER_DAYS: i64 = 4;
+
+fn to_db(e: BookingError) -> DbErr {
+    match e {
+        BookingError::Db(e) => e,
+        other => DbErr::Custom(other.to_string()),
+    }
+}
+
+/// Sessions (not cancelled) of runs that are not cancelled, grouped per run.
+async fn sessions_by_run(
+    db: &DatabaseConnection,
+    run_ids: Vec<i32>,
+) -> Result<std::collections::BTreeMap<i32, Vec<session::Model>>, DbErr> {
+    let mut by_run = std::collections::BTreeMap::<i32, Vec<session::Model>>::new();
+    for s in session::Entity::find()
+        .filter(session::Column::RunId.is_in(run_ids))
+        .filter(session::Column::Cancelled.eq(false))
+        .all(db)
+        .await?
+    {
+        by_run.entry(s.run_id).or_default().push(s);
+    }
+    Ok(by_run)
+}
+
+/// Queues the reminder for every booking with a seat on a run whose first session starts within
+/// its school's lead time. When the first session moves, the reminder follows it: the booking
+/// remembers which start it was reminded about. Returns how many reminders were queued.
+pub async fn queue_reminders(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u32, DbErr> {
+    let soon: Vec<i32> = session::Entity::find()
+        .select_only()
+        .column(session::Column::RunId)
+        .distinct()
+        .filter(session::Column::Cancelled.eq(false))
+        .filter(session::Column::StartsAt.gt(now))
+        .filter(session::Column::StartsAt.lte(now + Duration::hours(MAX_LEAD_HOURS)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    if soon.is_empty() {
+        return Ok(0);
+    }
+    let runs = run::Entity::find()
+        .filter(run::Column::Id.is_in(soon.clone()))
+        .filter(run::Column::Status.ne(RunStatus::Cancelled))
+        .all(db)
+        .await?;
+    let leads: std::collections::HashMap<i32, i32> = school::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.reminder_lead_hours))
+        .collect();
+    let sessions = sessions_by_run(db, soon).await?;
+    let mut queued = 0;
+    for r in runs {
+        // The run's first session, not merely its next: a reminder is about the start.
+        let Some(first) = sessions
+            .get(&r.id)
+            .and_then(|ss| ss.iter().map(|s| s.starts_at).min())
+        else {
+            continue;
+        };
+        let lead = Duration::hours(i64::from(
+            leads.get(&r.school_id).copied().unwrap_or(48).max(1),
+        ));
+        if first <= now || first > now + lead {
+            continue;
+        }
+        let due = booking::Entity::find()
+            .filter(booking::Column::RunId.eq(r.id))
+            .filter(booking::Column::Status.eq(BookingStatus::Confirmed))
+            .filter(
+                Condition::any()
+                    .add(booking::Column::ReminderFor.is_null())
+                    .add(booking::Column::ReminderFor.ne(first)),
+            )
+            .all(db)
+            .await?;
+        for b in due {
+            if mark_and_queue(db, &b, first, now).await? {
+                queued += 1;
+            }
+        }
+    }
+    Ok(queued)
+}
+
+/// Marks a booking as reminded about `first` and queues the reminder; `false` if another
+/// instance got there first.
+async fn mark_and_queue(
+    db: &DatabaseConnection,
+    b: &booking::Model,
+    first: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    write_transaction(db, || async {
+        let txn = begin_write(db).await?;
+        let guard = match b.reminder_for {
+            None => booking::Column::ReminderFor.is_null(),
+            Some(t) => booking::Column::ReminderFor.eq(t),
+        };
+        let marked = booking::Entity::update_many()
+            .col_expr(booking::Column::ReminderFor, Expr::value(first))
+            .filter(booking::Column::Id.eq(b.id))
+            .filter(booking::Column::Status.eq(BookingStatus::Confirmed))
+            .filter(guard)
+            .exec(&txn)
+            .await?
+            .rows_affected
+            == 1;
+        if marked {
+            outbox::enqueue(
+                &txn,
+                Message {
+                    kind: Kind::Reminder,
+                    recipient: &b.email,
+                    locale: &b.locale,
+                    booking_id: Some(b.id),
+                    payload: json!({ "run_id": b.run_id, "first_start": first }),
+                },
+                now,
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(marked)
+    })
+    .await
+    .map_err(to_db)
+}
+
+/// Queues evaluation invitations for runs whose last session has ended (within the window), to
+/// everyone with a seat who took part in at least one session, and one reminder a few days later
+/// to those who have not answered. Until attendance is recorded, taking part means having a
+/// seat and not having given afbud for every session. Returns how many messages were queued.
+pub async fn queue_evaluations(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u32, DbErr> {
+    let recent: Vec<i32> = session::Entity::find()
+        .select_only()
+        .column(session::Column::RunId)
+        .distinct()
+        .filter(session::Column::Cancelled.eq(false))
+        .filter(session::Column::EndsAt.lte(now))
+        .filter(session::Column::EndsAt.gt(now - Duration::days(EVALUATION_WINDOW_DAYS)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut queued = 0;
+    if !recent.is_empty() {
+        let runs: Vec<i32> = run::Entity::find()
+            .select_only()
+            .column(run::Column::Id)
+            .filter(run::Column::Id.is_in(recent.clone()))
+            .filter(run::Column::Status.ne(RunStatus::Cancelled))
+            .into_tuple()
+            .all(db)
+            .await?;
+        let sessions = sessions_by_run(db, runs.clone()).await?;
+        for run_id in runs {
+            let Some(ss) = sessions.get(&run_id) else {
+                continue;
+            };
+            // Only once the last session is over.
+            if ss.iter().any(|s| s.ends_at > now) {
+                continue;
+            }
+            let held: Vec<i32> = ss.iter().map(|s| s.id).collect();
+            let invitees = booking::Entity::find()
+                .filter(booking::Column::RunId.eq(run_id))
+                .filter(booking::Column::Status.eq(BookingStatus::Confirmed))
+                .filter(booking::Column::EvaluationInvitedAt.is_null())
+                .filter(booking::Column::Email.ne(""))
+                .all(db)
+                .await?;
+            for b in invitees {
+                let afbud = session_absence::Entity::find()
+                    .filter(session_absence::Column::BookingId.eq(b.id))
+                    .filter(session_absence::Column::SessionId.is_in(held.clone()))
+                    .count(db)
+                    .await?;
+                let took_part = (afbud as usize) < held.len();
+                if mark_evaluation(db, &b, Kind::EvaluationInvitation, took_part, now).await?
+                    && took_part
+                {
+                    queued += 1;
+                }
+            }
+        }
+    }
+    let reminders = booking::Entity::find()
+        .filter(booking::Column::Status.eq(BookingStatus::Confirmed))
+        .filter(
+            booking::Column::EvaluationInvitedAt
+                .lte(now - Duration::days(EVALUATION_REMINDER_DAYS)),
+        )
+        .filter(
+            booking::Column::EvaluationInvitedAt
+                .gt(now - Duration::days(EVALUATION_WINDOW_DAYS + EVALUATION_REMINDER_DAYS)),
+        )
+        .filter(booking::Column::EvaluationRemindedAt.is_null())
+        .filter(booking::Column::Email.ne(""))
+        .all(db)
+        .await?;
+    for b in reminders {
+        if mark_evaluation(db, &b, Kind::EvaluationReminder, true, now).await? {
+            queued += 1;
+        }
+    }
+    Ok(queued)
+}
+
+/// Marks a booking invited (or reminded) and, if `send`, queues the message; `false` if another
+/// instance got there first.
+async fn mark_evaluation(
+    db: &DatabaseConnection,
+    b: &booking::Model,
+    kind: Kind,
+    send: bool,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let column = if kind == Kind::EvaluationInvitation {
+        booking::Column::EvaluationInvitedAt
+    } else {
+        booking::Column::EvaluationRemindedAt
+    };
+    write_transaction(db, || async {
+        let txn = begin_write(db).await?;
+        let marked = booking::Entity::update_many()
+            .col_expr(column, Expr::value(now))
+            .filter(booking::Column::Id.eq(b.id))
+            .filter(column.is_null())
+            .exec(&txn)
+            .await?
+            .rows_affected
+            == 1;
+        if marked && send {
+            outbox::enqueue(
+                &txn,
+                Message {
+                    kind,
+                    recipient: &b.email,
+                    locale: &b.locale,
+                    booking_id: Some(b.id),
+                    payload: json!({ "run_id": b.run_id }),
+                },
+                now,
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(marked)
+    })
+    .await
+    .map_err(to_db)
+}
