@@ -177,7 +177,12 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
     let last_waitlisted = RUNS.iter().rposition(|r| r.waitlist && r.waitlisted > 0);
     for (index, r) in RUNS.iter().enumerate() {
         let (course_id, c) = courses[r.course];
-        let first_day = weekday_on_or_after(today + Duration::days(r.start_offset_days));
+        let day = today + Duration::days(r.start_offset_days);
+        let first_day = if r.keep_date {
+            day
+        } else {
+            weekday_on_or_after(day)
+        };
         let start_time = NaiveTime::from_hms_opt(r.start.0, r.start.1, 0).unwrap_or(NaiveTime::MIN);
         let first_start = local_to_utc(first_day, start_time);
         let opens = match r.signup_opens_in_days {

@@ -19,6 +19,8 @@ pub enum Block {
 #[derive(Clone, Debug, Default)]
 pub struct Body {
     pub lang: &'static str,
+    /// The HTML document's title: the subject.
+    pub title: String,
     pub greeting: String,
     pub blocks: Vec<Block>,
     /// Lines of the signature: "Venlig hilsen", the school's name, its contact.
@@ -81,7 +83,7 @@ impl Body {
              font-family:-apple-system,'Segoe UI',Roboto,Arial,sans-serif;font-size:16px;line-height:1.5\">\n\
              <div style=\"max-width:36em\">\n<p>{}</p>\n",
             self.lang,
-            escape(&self.greeting),
+            escape(&self.title),
             escape(&self.greeting)
         );
         for block in &self.blocks {

@@ -7,9 +7,8 @@
 //! person who asked to be forgotten.
 //!
 //! Subjects and sender never name the course: a subject says what happened and which school it
-//! is from; the course is named only inside the message, and not in its first line, which many
-//! phones show on the lock screen. Calendar events are titled with the school, not the course,
-//! and marked private, because calendars are often shared at work.
+//! is from; the course is named only inside the message. Calendar events are titled with the
+//! school, not the course, because calendars are often shared at work.
 
 use chrono::{DateTime, Utc};
 use entity::{BookingStatus, WaitlistMode, access_token, booking, course, location, run, school};
@@ -180,8 +179,24 @@ pub fn place_line(l: Locale, p: &location::Model) -> String {
     parts.join(", ")
 }
 
+/// "Tirsdag 8. december 2026, kl. 17.00–20.00", for a line of its own.
 fn when(l: Locale, s: &session::Model) -> String {
     format::session_when(l, to_local(s.starts_at), to_local(s.ends_at))
+}
+
+/// The same inside a sentence: Danish weekdays are written in lower case there.
+fn when_in_text(l: Locale, s: &session::Model) -> String {
+    let text = when(l, s);
+    match l {
+        Locale::Da => {
+            let mut chars = text.chars();
+            chars
+                .next()
+                .map(|c| c.to_lowercase().chain(chars).collect())
+                .unwrap_or_default()
+        }
+        Locale::En => text,
+    }
 }
 
 fn when_at(l: Locale, start: DateTime<Utc>, end: DateTime<Utc>) -> String {
@@ -235,8 +250,9 @@ pub async fn render(
                 "mail.body.link_valid",
                 days = token::MANAGE_LINK_DAYS
             ));
+        body.title = tr!(l, "mail.subject.manage_link");
         return Ok(Outcome::Send(Box::new(Rendered {
-            subject: tr!(l, "mail.subject.manage_link"),
+            subject: body.title.clone(),
             text: body.to_text(),
             html: body.to_html(),
             from_name: tr!(l, "site.name"),
@@ -462,7 +478,7 @@ async fn compose(
                 )
             };
             subject_key = key;
-            body.text(tr!(l, text, when = when(l, s), course = course))
+            body.text(tr!(l, text, when = when_in_text(l, s), course = course))
                 .button(tr!(l, "mail.manage_button"), &url);
             if b.status == BookingStatus::Confirmed {
                 calendar = Some((method, events(f, l, ctx, std::iter::once(s), &url)));
@@ -523,7 +539,7 @@ async fn compose(
             body.text(tr!(
                 l,
                 "mail.body.session_cancelled",
-                when = when(l, s),
+                when = when_in_text(l, s),
                 course = course
             ));
             if let Some(note) = payload
@@ -575,7 +591,7 @@ async fn compose(
                 l,
                 "mail.body.reminder",
                 course = course,
-                when = when(l, s)
+                when = when_in_text(l, s)
             ));
             if let Some(p) = f.place_of(s) {
                 body.text(tr!(l, "mail.place", place = place_line(l, p)));
@@ -636,8 +652,10 @@ async fn compose(
         let text = ics::calendar(method, None, &evs, Some(&organizer), Some(&attendee), now);
         (method, text)
     });
+    let subject = tr!(l, subject_key, school = school);
+    body.title = subject.clone();
     Ok(Outcome::Send(Box::new(Rendered {
-        subject: tr!(l, subject_key, school = school),
+        subject,
         text: body.to_text(),
         html: body.to_html(),
         from_name: f.school.name.clone(),

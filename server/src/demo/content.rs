@@ -71,6 +71,9 @@ pub struct RunSeed {
     pub signup_opens_in_days: Option<i64>,
     /// Index of a session the school has cancelled.
     pub cancelled_session: Option<u32>,
+    /// Keep the date even on a weekend: the evening talk tomorrow, so the demo always has a
+    /// class about to begin (and its reminders).
+    pub keep_date: bool,
     /// The run's team when it differs from the course's developers.
     pub team: &'static [&'static str],
 }
@@ -547,11 +550,27 @@ const fn run(
         waitlisted: 0,
         signup_opens_in_days: None,
         cancelled_session: None,
+        keep_date: false,
         team: &[],
     }
 }
 
 pub const RUNS: &[RunSeed] = &[
+    // Tomorrow evening, full, with the waiting list open: reminders go out on start-up, and an
+    // afbud through "Jeg kan ikke alligevel" gives the seat to the first in the queue.
+    RunSeed {
+        keep_date: true,
+        ..run(
+            "at-leve-med-stemmer",
+            "viborg",
+            "viborg-skolen",
+            1,
+            (19, 0),
+            1,
+            20,
+            20,
+        )
+    },
     RunSeed {
         waitlisted: 3,
         ..run(
