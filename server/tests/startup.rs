@@ -8,16 +8,14 @@ use std::path::PathBuf;
 use server::config::Config;
 
 fn config(database_url: &str, addr: &str) -> Config {
-    Config {
-        database_url: database_url.to_string(),
-        addr: addr.parse().expect("address"),
-        site_root: PathBuf::from("target/site-not-built"),
-        demo_data: false,
-        max_db_connections: 1,
-        public_url: "http://127.0.0.1".into(),
-        behind_proxy: false,
-        rate_limits: app::booking::limit::Limits::default(),
-    }
+    let mut c = Config::from_lookup(|_| None).expect("defaults");
+    c.database_url = database_url.to_string();
+    c.addr = addr.parse().expect("address");
+    c.site_root = PathBuf::from("target/site-not-built");
+    c.demo_data = false;
+    c.max_db_connections = 1;
+    c.public_url = "http://127.0.0.1".into();
+    c
 }
 
 #[tokio::test]

@@ -163,7 +163,39 @@ pub fn calendar(
         }
         cal.push(event.done());
     }
-    with_timezone(&cal.to_string())
+    fold(&with_timezone(&cal.to_string()))
+}
+
+/// Longest content line, in octets, not counting the line break (RFC 5545, 3.1).
+const LINE_OCTETS: usize = 75;
+
+/// Folds every content line to at most 75 octets, continuation lines included (their leading
+/// space counts), never inside a UTF-8 character. The calendar library folds continuation lines
+/// to 76 octets, so its folding is undone first.
+fn fold(text: &str) -> String {
+    let unfolded = text.replace("\r\n ", "");
+    let mut out = String::with_capacity(unfolded.len() + unfolded.len() / 40);
+    for line in unfolded.split_terminator("\r\n") {
+        let mut rest = line;
+        let mut limit = LINE_OCTETS;
+        loop {
+            if rest.len() <= limit {
+                out.push_str(rest);
+                out.push_str("\r\n");
+                break;
+            }
+            let mut cut = limit;
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            out.push_str(&rest[..cut]);
+            out.push_str("\r\n ");
+            rest = &rest[cut..];
+            // A continuation line starts with a space, which counts.
+            limit = LINE_OCTETS - 1;
+        }
+    }
+    out
 }
 
 /// A UTC instant as a Copenhagen wall-clock time referring to the `VTIMEZONE`.
@@ -234,6 +266,16 @@ mod tests {
         assert!(tz < ev);
         assert_eq!(text.matches("BEGIN:VTIMEZONE").count(), 1);
         assert!(text.ends_with("END:VCALENDAR\r\n"));
+    }
+
+    #[test]
+    fn long_lines_fold_at_75_octets_between_characters() {
+        let long = format!("DESCRIPTION:{}\r\n", "æøå ".repeat(40));
+        let folded = fold(&long);
+        for line in folded.split_terminator("\r\n") {
+            assert!(line.len() <= 75, "{} octets: {line:?}", line.len());
+        }
+        assert_eq!(folded.replace("\r\n ", ""), long);
     }
 
     #[test]

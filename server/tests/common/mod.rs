@@ -27,6 +27,9 @@ pub struct TestApp {
     backend: Backend,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
+    /// The mail worker, when the test sends mail through an SMTP sink.
+    worker: Option<tokio::task::JoinHandle<()>>,
+    pub config: Config,
     sqlite_file: Option<PathBuf>,
     pg_name: Option<String>,
 }
@@ -93,19 +96,25 @@ pub async fn spawn_app_configured(
     tweak: impl FnOnce(&mut Config),
 ) -> TestApp {
     let (database_url, sqlite_file, pg_name) = fresh_database(backend).await;
-    let mut config = Config {
-        database_url: database_url.clone(),
-        addr: "127.0.0.1:0".parse().expect("address"),
-        site_root: PathBuf::from("target/site-not-built"),
-        demo_data,
-        max_db_connections: 5,
-        public_url: "http://127.0.0.1".into(),
-        behind_proxy: false,
-        rate_limits: app::booking::limit::Limits::default(),
-    };
+    let mut config = Config::from_lookup(|_| None).expect("default configuration");
+    config.database_url = database_url.clone();
+    config.addr = "127.0.0.1:0".parse().expect("address");
+    config.site_root = PathBuf::from("target/site-not-built");
+    config.demo_data = demo_data;
+    config.max_db_connections = 5;
+    config.public_url = "http://127.0.0.1".into();
     tweak(&mut config);
     let state = server::startup::prepare(&config).await.expect("app starts");
     let db = state.db.clone();
+    // Mail goes out only in tests that point it at an SMTP sink.
+    let worker = match &config.mail.backend {
+        server::config::MailBackend::Smtp(_) => {
+            let mailer = server::mail::transport::Mailer::from_config(&config.mail)
+                .expect("mailer");
+            Some(server::startup::worker(&config, &state, mailer).spawn())
+        }
+        server::config::MailBackend::File { .. } => None,
+    };
     let listener = server::startup::bind(&config).await.expect("bind port 0");
     let addr = listener.local_addr().expect("local address");
     let (tx, rx) = oneshot::channel::<()>();
@@ -129,6 +138,8 @@ pub async fn spawn_app_configured(
         backend,
         shutdown: Some(tx),
         server: Some(server),
+        worker,
+        config,
         sqlite_file,
         pg_name,
     }
@@ -153,6 +164,10 @@ impl TestApp {
 
     /// Stops the server and removes the database.
     pub async fn stop(mut self) {
+        if let Some(worker) = self.worker.take() {
+            worker.abort();
+            let _ = worker.await;
+        }
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -210,6 +225,23 @@ macro_rules! both_backends {
     };
 }
 
+/// Sends the app's mail to an SMTP sink at `sink`, retrying after a second, and taking over
+/// a message whose worker vanished after three seconds.
+pub fn send_mail_to(sink: std::net::SocketAddr) -> impl FnOnce(&mut Config) {
+    move |config: &mut Config| {
+        config.mail.backend = server::config::MailBackend::Smtp(server::config::SmtpConfig {
+            host: sink.ip().to_string(),
+            port: sink.port(),
+            tls: server::config::SmtpTls::None,
+            credentials: None,
+            timeout: std::time::Duration::from_secs(5),
+        });
+        config.mail.backoff.steps = vec![chrono::Duration::seconds(1)];
+        config.mail.lease = std::time::Duration::from_secs(3);
+        config.mail.poll = std::time::Duration::from_millis(100);
+    }
+}
+
 /// A run made for a test: its id and its sessions' ids.
 pub struct TestRun {
     pub id: i32,
@@ -255,6 +287,9 @@ pub async fn make_run(db: &sea_orm::DatabaseConnection, spec: RunSpec) -> TestRu
         .expect("query")
         .expect("a demo course");
     let now = Utc::now();
+    // Sessions start on the minute, as real ones do.
+    let on_the_minute = now - Duration::seconds(now.timestamp() % 60)
+        - Duration::nanoseconds(i64::from(now.timestamp_subsec_nanos()));
     let created = run::ActiveModel {
         course_id: Set(course.id),
         school_id: Set(course.school_id),
@@ -281,7 +316,9 @@ pub async fn make_run(db: &sea_orm::DatabaseConnection, spec: RunSpec) -> TestRu
     .expect("insert run");
     let mut sessions = Vec::new();
     for week in 0..spec.sessions {
-        let starts = now + Duration::hours(spec.starts_in_hours) + Duration::weeks(i64::from(week));
+        let starts = on_the_minute
+            + Duration::hours(spec.starts_in_hours)
+            + Duration::weeks(i64::from(week));
         let s = session::ActiveModel {
             run_id: Set(created.id),
             starts_at: Set(starts),
@@ -354,5 +391,38 @@ impl TestApp {
             location,
             cookies,
         }
+    }
+}
+
+impl TestApp {
+    /// Signs up through the form endpoint, in `lang` (`da` or `en`), and returns the booking id.
+    pub async fn sign_up_in(&self, lang: &str, run_id: i32, name: &str, email: &str) -> i32 {
+        let run = run_id.to_string();
+        let key = app::booking::token::new_token();
+        let cookie = format!("sprog={lang}");
+        let posted = self
+            .post_form(
+                "/api/tilmeld",
+                &[
+                    ("run", run.as_str()),
+                    ("name", name),
+                    ("email", email),
+                    ("consent", "ja"),
+                    ("key", key.as_str()),
+                ],
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(posted.status, 302, "redirect after sign-up");
+        posted
+            .location
+            .strip_prefix("/tilmelding/")
+            .and_then(|id| id.parse().ok())
+            .unwrap_or_else(|| panic!("confirmation redirect, got {:?}", posted.location))
+    }
+
+    /// Signs up in Danish and returns the booking id.
+    pub async fn sign_up(&self, run_id: i32, name: &str, email: &str) -> i32 {
+        self.sign_up_in("da", run_id, name, email).await
     }
 }
