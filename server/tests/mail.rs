@@ -90,7 +90,11 @@ fn read(r: &Received) -> Mail {
 
 /// The messages that arrived for `to`, in order.
 fn mails_to(sink: &Sink, to: &str) -> Vec<Mail> {
-    sink.received().iter().map(read).filter(|m| m.to == to).collect()
+    sink.received()
+        .iter()
+        .map(read)
+        .filter(|m| m.to == to)
+        .collect()
 }
 
 /// Waits until `to` has received `count` messages.
@@ -185,7 +189,10 @@ fn check_rfc5545(text: &str) -> IcalCalendar {
             assert!(tzids.contains(&tzid), "{tzid} is defined in the calendar");
         }
         if method.is_some() {
-            assert!(prop(&e.properties, "ORGANIZER").is_some(), "iTIP needs ORGANIZER");
+            assert!(
+                prop(&e.properties, "ORGANIZER").is_some(),
+                "iTIP needs ORGANIZER"
+            );
             assert!(prop(&e.properties, "SEQUENCE").is_some());
         }
     }
@@ -215,8 +222,9 @@ fn utc_of(local: &str, tz: &IcalTimeZone) -> DateTime<Utc> {
                 .expect("BYMONTH")
                 .parse()
                 .expect("month");
-            let start = NaiveDateTime::parse_from_str(&value(&t.properties, "DTSTART"), "%Y%m%dT%H%M%S")
-                .expect("rule start");
+            let start =
+                NaiveDateTime::parse_from_str(&value(&t.properties, "DTSTART"), "%Y%m%dT%H%M%S")
+                    .expect("rule start");
             let next_month = if month == 12 {
                 NaiveDate::from_ymd_opt(local.year() + 1, 1, 1)
             } else {
@@ -377,7 +385,10 @@ async fn confirmation_arrives_with_invitation(backend: Backend) {
     let cal = check_rfc5545(&ics);
     assert_eq!(value(&cal.properties, "METHOD"), "REQUEST");
     assert_eq!(cal.timezones.len(), 1);
-    assert_eq!(value(&cal.timezones[0].properties, "TZID"), "Europe/Copenhagen");
+    assert_eq!(
+        value(&cal.timezones[0].properties, "TZID"),
+        "Europe/Copenhagen"
+    );
     assert_eq!(cal.events.len(), 2, "one event per session");
     let sessions = session::Entity::find()
         .filter(session::Column::RunId.eq(run.id))
@@ -400,7 +411,10 @@ async fn confirmation_arrives_with_invitation(backend: Backend) {
             organizer.value.as_deref(),
             Some(format!("mailto:{}", school.email).as_str())
         );
-        assert_eq!(param(organizer, "CN").as_deref(), Some(school.name.as_str()));
+        assert_eq!(
+            param(organizer, "CN").as_deref(),
+            Some(school.name.as_str())
+        );
         let attendee = prop(&event.properties, "ATTENDEE").expect("attendee");
         assert_eq!(attendee.value.as_deref(), Some("mailto:kim@example.dk"));
         // Shared calendars show the school, not the course.
@@ -431,7 +445,8 @@ async fn english_sign_up_gets_english_mail() {
     let app = mail_app(Backend::Sqlite, &sink).await;
     let run = make_run(&app.db, RunSpec::default()).await;
     let (school, _) = school_and_course(&app, run.id).await;
-    app.sign_up_in("en", run.id, "Alex", "alex@example.com").await;
+    app.sign_up_in("en", run.id, "Alex", "alex@example.com")
+        .await;
     let mail = wait_for_mail(&sink, "alex@example.com", 1).await.remove(0);
     assert_eq!(
         mail.subject,
@@ -509,13 +524,29 @@ async fn calendar_updates_keep_the_uid_and_raise_the_sequence_across_dst() {
 
     // The school moves the second session an hour later: same UID, higher SEQUENCE.
     let now = Utc::now();
-    store::move_session(&app.db, s2, utc(2027, 11, 4, 17), utc(2027, 11, 4, 19), None, "", now)
-        .await
-        .expect("move");
+    store::move_session(
+        &app.db,
+        s2,
+        utc(2027, 11, 4, 17),
+        utc(2027, 11, 4, 19),
+        None,
+        "",
+        now,
+    )
+    .await
+    .expect("move");
     let moved = wait_for_mail(&sink, to, 2).await.remove(1);
     assert!(moved.subject.starts_with("Ændring i dit hold"));
-    assert!(moved.text.contains("Før: Torsdag 4. november 2027, kl. 17.00–19.00"));
-    assert!(moved.text.contains("Nu: Torsdag 4. november 2027, kl. 18.00–20.00"));
+    assert!(
+        moved
+            .text
+            .contains("Før: Torsdag 4. november 2027, kl. 17.00–19.00")
+    );
+    assert!(
+        moved
+            .text
+            .contains("Nu: Torsdag 4. november 2027, kl. 18.00–20.00")
+    );
     let cal = check_rfc5545(&moved.calendar.expect("calendar").1);
     check_update(&cal, "REQUEST");
     let e = events_by_uid(&cal);
@@ -560,11 +591,18 @@ async fn a_mail_server_that_is_down_gets_the_mail_when_it_is_back() {
     let run = make_run(&app.db, RunSpec::default()).await;
     app.sign_up(run.id, "Ida", "ida@example.dk").await;
     let waiting = wait_for_row(&app, "booking_confirmed", |r| r.last_error.is_some()).await;
-    assert_eq!(waiting.status, "pending", "a refused connection is temporary");
+    assert_eq!(
+        waiting.status, "pending",
+        "a refused connection is temporary"
+    );
     sink.restart().await.expect("sink back");
     wait_for_mail(&sink, "ida@example.dk", 1).await;
     let row = wait_for_row(&app, "booking_confirmed", |r| r.status == "sent").await;
-    assert!(row.attempts >= 2, "sent on a later attempt: {}", row.attempts);
+    assert!(
+        row.attempts >= 2,
+        "sent on a later attempt: {}",
+        row.attempts
+    );
     app.stop().await;
 }
 
@@ -585,13 +623,27 @@ async fn a_451_is_retried_and_a_550_is_not() {
     let refused = app.sign_up(run.id, "Pia", "pia@example.dk").await;
     let row = wait_for_row(&app, "booking_confirmed", |r| r.status == "failed").await;
     assert_eq!(row.booking_id, Some(refused));
-    assert!(row.last_error.as_deref().unwrap_or_default().contains("550"));
+    assert!(
+        row.last_error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("550")
+    );
     // Longer than the retry pause: no second try.
     tokio::time::sleep(StdDuration::from_millis(2500)).await;
     assert_eq!(sink.attempts(), 3);
-    assert_eq!(outbox_rows(&app).await.iter().filter(|r| r.attempts > 1).count(), 1);
+    assert_eq!(
+        outbox_rows(&app)
+            .await
+            .iter()
+            .filter(|r| r.attempts > 1)
+            .count(),
+        1
+    );
     // Staff see the failure per participant.
-    let states = app::outbox::mail_state(&app.db, &[refused]).await.expect("state");
+    let states = app::outbox::mail_state(&app.db, &[refused])
+        .await
+        .expect("state");
     assert!(states[&refused].any_failed);
     app.stop().await;
 }
@@ -668,7 +720,9 @@ async fn reply_no_gives_the_seat_to_the_queue(backend: Backend) {
     )
     .await;
     // The demo data's own reminders first, so the counts below are this run's.
-    schedule::queue_reminders(&app.db, Utc::now()).await.expect("queue");
+    schedule::queue_reminders(&app.db, Utc::now())
+        .await
+        .expect("queue");
     let a = app.sign_up(run.id, "Asta", "asta@example.dk").await;
     let b = app.sign_up(run.id, "Bo", "bo@example.dk").await;
     assert_eq!(booking_of(&app, b).await.status, BookingStatus::Waitlisted);
@@ -676,8 +730,18 @@ async fn reply_no_gives_the_seat_to_the_queue(backend: Backend) {
 
     // Only the person with a seat gets the reminder, once.
     let now = Utc::now();
-    assert_eq!(schedule::queue_reminders(&app.db, now).await.expect("queue"), 1);
-    assert_eq!(schedule::queue_reminders(&app.db, now).await.expect("queue"), 0);
+    assert_eq!(
+        schedule::queue_reminders(&app.db, now)
+            .await
+            .expect("queue"),
+        1
+    );
+    assert_eq!(
+        schedule::queue_reminders(&app.db, now)
+            .await
+            .expect("queue"),
+        0
+    );
     let reminder = wait_for_mail(&sink, "asta@example.dk", 2).await.remove(1);
     assert!(reminder.subject.starts_with("Kommer du?"));
     assert!(reminder.text.contains("Ja, jeg kommer"));
@@ -702,7 +766,10 @@ async fn reply_no_gives_the_seat_to_the_queue(backend: Backend) {
         .post_form("/api/svar", &[("token", &token), ("answer", "nej")], None)
         .await;
     assert_eq!(posted.status, 302);
-    assert_eq!(posted.location, format!("/kommer/{token}?udfald=afbud#udfald"));
+    assert_eq!(
+        posted.location,
+        format!("/kommer/{token}?udfald=afbud#udfald")
+    );
     assert_eq!(booking_of(&app, a).await.status, BookingStatus::Cancelled);
     assert_eq!(booking_of(&app, b).await.status, BookingStatus::Confirmed);
     let promoted = wait_for_mail(&sink, "bo@example.dk", 2).await.remove(1);
@@ -713,7 +780,12 @@ async fn reply_no_gives_the_seat_to_the_queue(backend: Backend) {
     let (_, page) = app.get(&format!("/kommer/{token}?udfald=afbud")).await;
     assert!(page.contains("pladsen er givet videre"));
     // The new seat holder is reminded in turn.
-    assert_eq!(schedule::queue_reminders(&app.db, now).await.expect("queue"), 1);
+    assert_eq!(
+        schedule::queue_reminders(&app.db, now)
+            .await
+            .expect("queue"),
+        1
+    );
     app.stop().await;
 }
 
@@ -763,9 +835,16 @@ async fn reminders_are_checked_again_when_sent_and_follow_a_moved_session() {
     .await;
     let now = Utc::now();
     // The demo data's own reminders first, so the counts below are this run's.
-    schedule::queue_reminders(&app.db, now).await.expect("queue");
+    schedule::queue_reminders(&app.db, now)
+        .await
+        .expect("queue");
     let a = app.sign_up(run.id, "Asta", "asta@example.dk").await;
-    assert_eq!(schedule::queue_reminders(&app.db, now).await.expect("queue"), 1);
+    assert_eq!(
+        schedule::queue_reminders(&app.db, now)
+            .await
+            .expect("queue"),
+        1
+    );
     let reminder = row_for(&app, a, "reminder").await;
     // Cancelled before the worker got to it: not sent.
     store::cancel(&app.db, a, &Actor::Staff, now)
@@ -774,7 +853,12 @@ async fn reminders_are_checked_again_when_sent_and_follow_a_moved_session() {
     assert_eq!(rendered_text(&app, &reminder).await, None);
 
     let c = app.sign_up(run.id, "Carl", "carl@example.dk").await;
-    assert_eq!(schedule::queue_reminders(&app.db, now).await.expect("queue"), 1);
+    assert_eq!(
+        schedule::queue_reminders(&app.db, now)
+            .await
+            .expect("queue"),
+        1
+    );
     let stale = row_for(&app, c, "reminder").await;
     // The first session moves an hour: the queued reminder is stale, and a new one follows.
     let s = session::Entity::find_by_id(run.sessions[0])
@@ -794,7 +878,12 @@ async fn reminders_are_checked_again_when_sent_and_follow_a_moved_session() {
     .await
     .expect("move");
     assert_eq!(rendered_text(&app, &stale).await, None);
-    assert_eq!(schedule::queue_reminders(&app.db, now).await.expect("queue"), 1);
+    assert_eq!(
+        schedule::queue_reminders(&app.db, now)
+            .await
+            .expect("queue"),
+        1
+    );
     let fresh = row_for(&app, c, "reminder").await;
     let text = rendered_text(&app, &fresh).await.expect("sent");
     // Moved outside the lead time: no new reminder until it is near again.
@@ -809,7 +898,12 @@ async fn reminders_are_checked_again_when_sent_and_follow_a_moved_session() {
     )
     .await
     .expect("move");
-    assert_eq!(schedule::queue_reminders(&app.db, now).await.expect("queue"), 0);
+    assert_eq!(
+        schedule::queue_reminders(&app.db, now)
+            .await
+            .expect("queue"),
+        0
+    );
 
     // "Ja, jeg kommer" is recorded by the button, not by the link.
     let yes = link(&text, "svar=ja");
@@ -826,7 +920,10 @@ async fn reminders_are_checked_again_when_sent_and_follow_a_moved_session() {
     let posted = app
         .post_form("/api/svar", &[("token", &token), ("answer", "ja")], None)
         .await;
-    assert_eq!(posted.location, format!("/kommer/{token}?udfald=kommer#udfald"));
+    assert_eq!(
+        posted.location,
+        format!("/kommer/{token}?udfald=kommer#udfald")
+    );
     assert_eq!(booking_of(&app, c).await.rsvp.as_deref(), Some("coming"));
     // A made-up token opens nothing.
     let (status, _) = app.get(&format!("/kommer/{}", "x".repeat(43))).await;
@@ -854,12 +951,29 @@ async fn evaluation_links_go_to_those_who_took_part() {
     .expect("afbud");
     // The demo data's own invitations first, so the counts below are this run's; and none for
     // this run before its last session is over.
-    schedule::queue_evaluations(&app.db, now).await.expect("queue");
-    assert_eq!(schedule::queue_evaluations(&app.db, now).await.expect("queue"), 0);
+    schedule::queue_evaluations(&app.db, now)
+        .await
+        .expect("queue");
+    assert_eq!(
+        schedule::queue_evaluations(&app.db, now)
+            .await
+            .expect("queue"),
+        0
+    );
     set_times(&app, run.sessions[0], now - Duration::hours(30), 3).await;
     // Bo gave afbud for every session, so only Asta is asked; only once.
-    assert_eq!(schedule::queue_evaluations(&app.db, now).await.expect("queue"), 1);
-    assert_eq!(schedule::queue_evaluations(&app.db, now).await.expect("queue"), 0);
+    assert_eq!(
+        schedule::queue_evaluations(&app.db, now)
+            .await
+            .expect("queue"),
+        1
+    );
+    assert_eq!(
+        schedule::queue_evaluations(&app.db, now)
+            .await
+            .expect("queue"),
+        0
+    );
     let invitation = row_for(&app, a, "evaluation_invitation").await;
     let text = rendered_text(&app, &invitation).await.expect("sent");
     assert!(text.contains("anonyme"));
@@ -872,9 +986,19 @@ async fn evaluation_links_go_to_those_who_took_part() {
 
     // One reminder a few days later, with a link that replaces the first.
     let later = now + Duration::days(schedule::EVALUATION_REMINDER_DAYS + 1);
-    schedule::queue_evaluations(&app.db, later).await.expect("queue");
-    assert_eq!(row_for(&app, a, "evaluation_reminder").await.booking_id, Some(a));
-    assert_eq!(schedule::queue_evaluations(&app.db, later).await.expect("queue"), 0);
+    schedule::queue_evaluations(&app.db, later)
+        .await
+        .expect("queue");
+    assert_eq!(
+        row_for(&app, a, "evaluation_reminder").await.booking_id,
+        Some(a)
+    );
+    assert_eq!(
+        schedule::queue_evaluations(&app.db, later)
+            .await
+            .expect("queue"),
+        0
+    );
     let reminder = row_for(&app, a, "evaluation_reminder").await;
     let text = rendered_text(&app, &reminder).await.expect("sent");
     let second = path_of(&link(&text, "/evaluering/"));
@@ -892,8 +1016,16 @@ async fn evaluation_links_go_to_those_who_took_part() {
     .await
     .expect("query")
     .expect("token");
-    assert!(app::booking::token::spend(&app.db, stored.id, Utc::now()).await.expect("spend"));
-    assert!(!app::booking::token::spend(&app.db, stored.id, Utc::now()).await.expect("spend"));
+    assert!(
+        app::booking::token::spend(&app.db, stored.id, Utc::now())
+            .await
+            .expect("spend")
+    );
+    assert!(
+        !app::booking::token::spend(&app.db, stored.id, Utc::now())
+            .await
+            .expect("spend")
+    );
     assert_eq!(app.get(&second).await.0, 404, "a spent link opens nothing");
     assert_eq!(rendered_text(&app, &reminder).await, None);
     app.stop().await;
@@ -943,10 +1075,17 @@ async fn school_and_personal_calendar_feeds() {
         .await
         .expect("token");
     let posted = app
-        .post_form("/api/mine_tilmeldinger_kalender", &[("token", &manage)], None)
+        .post_form(
+            "/api/mine_tilmeldinger_kalender",
+            &[("token", &manage)],
+            None,
+        )
         .await;
     assert_eq!(posted.status, 302);
-    let cookie = format!("sb_kalender={}", posted.cookie("sb_kalender").expect("flash"));
+    let cookie = format!(
+        "sb_kalender={}",
+        posted.cookie("sb_kalender").expect("flash")
+    );
     let (_, page) = app
         .get_with_cookie(&format!("/mine-tilmeldinger/{manage}"), Some(&cookie))
         .await;
@@ -976,7 +1115,12 @@ async fn school_and_personal_calendar_feeds() {
     let uids = events_by_uid(&check_rfc5545(&ics));
     assert_eq!(uids.len(), 1);
     assert!(uids.contains_key(&format!("mine-session-{}@127.0.0.1", run.sessions[0])));
-    assert_eq!(app.get(&format!("/kalender/{}.ics", "z".repeat(43))).await.0, 404);
+    assert_eq!(
+        app.get(&format!("/kalender/{}.ics", "z".repeat(43)))
+            .await
+            .0,
+        404
+    );
     app.stop().await;
 }
 
@@ -1005,9 +1149,13 @@ async fn old_and_forgotten_mail_is_deleted() {
     assert!(rows.iter().all(|r| r.recipient != "asta@example.dk"));
     // After the retention period, sent mail goes.
     let later = now + Duration::days(31);
-    app::outbox::purge(&app.db, later - Duration::days(30), later - Duration::days(90))
-        .await
-        .expect("purge");
+    app::outbox::purge(
+        &app.db,
+        later - Duration::days(30),
+        later - Duration::days(90),
+    )
+    .await
+    .expect("purge");
     assert!(outbox_rows(&app).await.iter().all(|r| r.status != "sent"));
     app.stop().await;
 }

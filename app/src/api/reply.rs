@@ -15,7 +15,7 @@ pub enum ReplyPageDto {
     /// The link is unknown or has expired.
     Invalid,
     Valid {
-        booking: MyBookingDto,
+        booking: Box<MyBookingDto>,
         /// The person has already said they are coming.
         coming: bool,
     },
@@ -45,7 +45,10 @@ pub async fn reply_page(token: String) -> Result<ReplyPageDto, AppError> {
     let coming = b.rsvp.is_some();
     let mut views = web::booking_views(&state.db, vec![b], now).await?;
     Ok(match views.pop() {
-        Some(booking) => ReplyPageDto::Valid { booking, coming },
+        Some(booking) => ReplyPageDto::Valid {
+            booking: Box::new(booking),
+            coming,
+        },
         None => ReplyPageDto::Invalid,
     })
 }
@@ -102,7 +105,7 @@ pub enum EvaluationPageDto {
     Invalid,
     Valid {
         course: String,
-        school: SchoolDto,
+        school: Box<SchoolDto>,
     },
 }
 
@@ -138,7 +141,7 @@ pub async fn evaluation_page(token: String) -> Result<EvaluationPageDto, AppErro
     };
     Ok(EvaluationPageDto::Valid {
         course: c.title,
-        school: SchoolDto::from(s),
+        school: Box::new(SchoolDto::from(s)),
     })
 }
 

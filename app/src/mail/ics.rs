@@ -297,7 +297,8 @@ mod tests {
                 email: "kim@example.org".into(),
             }),
             start,
-        );
+        )
+        .replace("\r\n ", "");
         assert!(text.contains("METHOD:CANCEL"));
         assert!(text.contains("STATUS:CANCELLED"));
         assert!(text.contains("ORGANIZER;CN=Skolen:mailto:skole@example.org"));

@@ -352,10 +352,11 @@ async fn compose(
             .filter(|s| !s.cancelled)
             .map(|s| {
                 let mut line = when(l, s);
-                if s.location_id.is_some() && s.location_id != f.run_place.as_ref().map(|p| p.id) {
-                    if let Some(p) = f.place_of(s) {
-                        line.push_str(&format!(" · {}", place_line(l, p)));
-                    }
+                if s.location_id.is_some()
+                    && s.location_id != f.run_place.as_ref().map(|p| p.id)
+                    && let Some(p) = f.place_of(s)
+                {
+                    line.push_str(&format!(" · {}", place_line(l, p)));
                 }
                 line
             })

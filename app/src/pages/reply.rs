@@ -29,7 +29,7 @@ pub fn ReplyPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(ReplyPageDto::Valid { booking, coming }) => {
-                        view! { <ReplyView booking coming token=token()/> }.into_any()
+                        view! { <ReplyView booking=*booking coming token=token()/> }.into_any()
                     }
                     Ok(ReplyPageDto::Invalid) => view! { <LinkGone/> }.into_any(),
                     Err(error) => view! { <LoadError error/> }.into_any(),

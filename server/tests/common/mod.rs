@@ -109,8 +109,8 @@ pub async fn spawn_app_configured(
     // Mail goes out only in tests that point it at an SMTP sink.
     let worker = match &config.mail.backend {
         server::config::MailBackend::Smtp(_) => {
-            let mailer = server::mail::transport::Mailer::from_config(&config.mail)
-                .expect("mailer");
+            let mailer =
+                server::mail::transport::Mailer::from_config(&config.mail).expect("mailer");
             Some(server::startup::worker(&config, &state, mailer).spawn())
         }
         server::config::MailBackend::File { .. } => None,
@@ -288,7 +288,8 @@ pub async fn make_run(db: &sea_orm::DatabaseConnection, spec: RunSpec) -> TestRu
         .expect("a demo course");
     let now = Utc::now();
     // Sessions start on the minute, as real ones do.
-    let on_the_minute = now - Duration::seconds(now.timestamp() % 60)
+    let on_the_minute = now
+        - Duration::seconds(now.timestamp() % 60)
         - Duration::nanoseconds(i64::from(now.timestamp_subsec_nanos()));
     let created = run::ActiveModel {
         course_id: Set(course.id),
