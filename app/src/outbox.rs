@@ -270,7 +270,7 @@ pub async fn claim(
 /// person asked to be forgotten) stays deleted.
 async fn finish(
     db: &DatabaseConnection,
-    id: i32,
+    ids: &[i32],
     new_status: &str,
     error: Option<String>,
     next_attempt_at: Option<DateTime<Utc>>,
@@ -287,7 +287,7 @@ async fn finish(
     write_transaction(db, || async {
         update
             .clone()
-            .filter(C::Id.eq(id))
+            .filter(C::Id.is_in(ids.iter().copied()))
             .filter(C::Status.eq(status::SENDING))
             .exec(db)
             .await?;
@@ -297,14 +297,18 @@ async fn finish(
     .map_err(to_db)
 }
 
-/// The message went out.
-pub async fn mark_sent(db: &DatabaseConnection, id: i32, now: DateTime<Utc>) -> Result<(), DbErr> {
-    finish(db, id, status::SENT, None, None, Some(now)).await
+/// The messages went out.
+pub async fn mark_sent(
+    db: &DatabaseConnection,
+    ids: &[i32],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    finish(db, ids, status::SENT, None, None, Some(now)).await
 }
 
 /// The message is no longer wanted (what it was about has changed).
 pub async fn mark_skipped(db: &DatabaseConnection, id: i32, reason: &str) -> Result<(), DbErr> {
-    finish(db, id, status::SKIPPED, Some(reason.into()), None, None).await
+    finish(db, &[id], status::SKIPPED, Some(reason.into()), None, None).await
 }
 
 /// A temporary failure: try again at `at`.
@@ -314,12 +318,20 @@ pub async fn mark_retry(
     error: &str,
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    finish(db, id, status::PENDING, Some(error.into()), Some(at), None).await
+    finish(
+        db,
+        &[id],
+        status::PENDING,
+        Some(error.into()),
+        Some(at),
+        None,
+    )
+    .await
 }
 
 /// A permanent failure, or temporary ones for too long.
 pub async fn mark_failed(db: &DatabaseConnection, id: i32, error: &str) -> Result<(), DbErr> {
-    finish(db, id, status::FAILED, Some(error.into()), None, None).await
+    finish(db, &[id], status::FAILED, Some(error.into()), None, None).await
 }
 
 /// Deletes sent and skipped messages queued before `done_before`, and failed ones queued before

@@ -1,6 +1,7 @@
 //! The `server` binary as an operator meets it: it starts, answers, and stops cleanly on SIGTERM;
 //! it refuses a taken port with a clear message instead of a panic; `seed` refuses a database
-//! that already has data.
+//! that already has data; and killed with SIGKILL in the middle of sending mail, it loses none
+//! once it is started again.
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -26,7 +27,12 @@ fn remove_db(path: &std::path::Path) {
 
 fn server() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_server"));
+    let n: u64 = rand::random();
     cmd.env("SKOLEBAENK_SITE_ROOT", "target/site-not-built")
+        .env(
+            "SKOLEBAENK_MAIL_DIR",
+            std::env::temp_dir().join(format!("skolebaenk_bin_mail_{n:016x}")),
+        )
         .env("SKOLEBAENK_LOG", "info")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -175,5 +181,148 @@ fn link_prints_a_working_link_and_refuses_nonsense() {
         .expect("run outbox");
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("0 message(s)"));
+    remove_db(&path);
+}
+
+/// Waits until the server on `port` answers `/healthz`.
+async fn wait_healthy(port: u16) {
+    let client = reqwest::Client::new();
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(30) {
+        if let Ok(r) = client
+            .get(format!("http://127.0.0.1:{port}/healthz"))
+            .send()
+            .await
+            && r.status().is_success()
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the server on port {port} did not start");
+}
+
+fn mail_server(url: &str, port: u16, sink: std::net::SocketAddr) -> std::process::Child {
+    server()
+        .env("SKOLEBAENK_DATABASE_URL", url)
+        .env("SKOLEBAENK_ADDR", format!("127.0.0.1:{port}"))
+        .env("SKOLEBAENK_MAIL_BACKEND", "smtp")
+        .env("SKOLEBAENK_SMTP_HOST", sink.ip().to_string())
+        .env("SKOLEBAENK_SMTP_PORT", sink.port().to_string())
+        .env("SKOLEBAENK_SMTP_TLS", "none")
+        .env("SKOLEBAENK_MAIL_RETRY", "1")
+        .env("SKOLEBAENK_MAIL_LEASE_SECS", "2")
+        .env("SKOLEBAENK_MAIL_POLL_MS", "100")
+        .env("SKOLEBAENK_RATE_LIMITS", "1000,100,1000,100")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the binary")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_while_sending_loses_no_mail() {
+    use entity::{course, outbox_message, run};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    // A slow mail server, so the kill lands while messages are on their way.
+    let sink = smtp_sink::Sink::start().await.expect("sink");
+    sink.set_default(smtp_sink::Reply::AcceptAfter(Duration::from_millis(150)));
+    let (url, path) = temp_db();
+    let port = free_port();
+    let mut first = mail_server(&url, port, sink.addr());
+    wait_healthy(port).await;
+
+    // Thirty people join the waiting list of the demo's full class; each is told so by mail.
+    let db = sea_orm::Database::connect(&url).await.expect("database");
+    let stemmer = course::Entity::find()
+        .filter(course::Column::Slug.eq("at-leve-med-stemmer"))
+        .one(&db)
+        .await
+        .expect("query")
+        .expect("demo course");
+    let full = run::Entity::find()
+        .filter(run::Column::CourseId.eq(stemmer.id))
+        .one(&db)
+        .await
+        .expect("query")
+        .expect("demo run");
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    for i in 0..30 {
+        let response = client
+            .post(format!("http://127.0.0.1:{port}/api/tilmeld"))
+            .header("accept", "text/html")
+            .form(&[
+                ("run", full.id.to_string()),
+                ("name", format!("Person {i}")),
+                ("email", format!("person{i}@example.dk")),
+                ("consent", "ja".into()),
+            ])
+            .send()
+            .await
+            .expect("sign up");
+        assert_eq!(response.status().as_u16(), 302);
+    }
+
+    // Kill the server once a few messages have gone out.
+    sink.wait_for(5, Duration::from_secs(30)).await;
+    first.kill().expect("SIGKILL");
+    let _ = first.wait();
+    let before_restart = sink.received().len();
+
+    // Started again, it finishes the job, including what was in flight.
+    let second_port = free_port();
+    let mut second = mail_server(&url, second_port, sink.addr());
+    wait_healthy(second_port).await;
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let rows = loop {
+        let rows = outbox_message::Entity::find()
+            .all(&db)
+            .await
+            .expect("outbox");
+        if rows.iter().all(|r| r.status == "sent") || Instant::now() > deadline {
+            break rows;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    second.kill().expect("stop");
+    let _ = second.wait();
+    let received: std::collections::HashSet<String> = sink
+        .received()
+        .iter()
+        .filter_map(|r| {
+            let text = String::from_utf8_lossy(&r.data);
+            text.lines()
+                .find_map(|l| l.strip_prefix("Message-ID: "))
+                .map(str::to_string)
+        })
+        .collect();
+    let unsent: Vec<_> = rows.iter().filter(|r| r.status != "sent").collect();
+    assert!(unsent.is_empty(), "every message sent: {unsent:?}");
+    let missing: Vec<_> = rows
+        .iter()
+        .filter(|r| !received.contains(&r.message_id))
+        .map(|r| r.id)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "every message arrived: missing {missing:?}"
+    );
+    assert!(
+        rows.len() >= 30,
+        "the thirty messages and the demo's reminders"
+    );
+    assert!(before_restart < rows.len(), "the kill came mid-way");
+    println!(
+        "sigkill: {} messages, {} arrived before the kill, {} deliveries in all ({} repeated with the same Message-ID)",
+        rows.len(),
+        before_restart,
+        sink.received().len(),
+        sink.received().len() - received.len()
+    );
+    let _ = db.close().await;
     remove_db(&path);
 }

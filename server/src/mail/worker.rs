@@ -16,6 +16,9 @@ use super::transport::{Mailer, SendError, build};
 
 /// Messages claimed at a time.
 const BATCH: u64 = 20;
+/// Messages of a batch rendered and sent at the same time (each over its own pooled SMTP
+/// connection).
+const IN_PARALLEL: usize = 8;
 
 /// A worker and what it needs.
 #[derive(Clone)]
@@ -57,13 +60,31 @@ impl Worker {
                 return round;
             }
         };
-        for row in rows {
-            let result = self.handle(&row).await;
+        use futures::StreamExt;
+        let results: Vec<(entity::outbox_message::Model, Handled)> = futures::stream::iter(rows)
+            .map(|row| async move {
+                let handled = self.handle(&row).await;
+                (row, handled)
+            })
+            .buffer_unordered(IN_PARALLEL)
+            .collect()
+            .await;
+        // Sent messages are recorded together, in one write.
+        let sent: Vec<i32> = results
+            .iter()
+            .filter(|(_, h)| matches!(h, Handled::Sent))
+            .map(|(r, _)| r.id)
+            .collect();
+        if !sent.is_empty() {
+            round.sent += sent.len() as u32;
+            if let Err(e) = outbox::mark_sent(&self.db, &sent, Utc::now()).await {
+                // The leases run out and the messages are tried again: sent twice at worst.
+                tracing::error!(error = %e, "could not record sent messages");
+            }
+        }
+        for (row, result) in results {
             let recorded = match result {
-                Handled::Sent => {
-                    round.sent += 1;
-                    outbox::mark_sent(&self.db, row.id, Utc::now()).await
-                }
+                Handled::Sent => continue,
                 Handled::Skipped(reason) => {
                     round.skipped += 1;
                     tracing::info!(id = row.id, kind = %row.kind, reason, "message skipped");

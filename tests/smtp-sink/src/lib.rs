@@ -42,6 +42,8 @@ pub struct Received {
     pub to: Vec<String>,
     /// The message as sent, after dot-unstuffing, with CRLF line ends.
     pub data: Vec<u8>,
+    /// When the sink accepted it.
+    pub at: std::time::Instant,
 }
 
 #[derive(Default)]
@@ -194,6 +196,8 @@ async fn bind_retrying(addr: SocketAddr) -> std::io::Result<TcpListener> {
 }
 
 async fn converse(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
+    // Replies go out at once, as a real server's do (no waiting to fill a packet).
+    stream.set_nodelay(true)?;
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read);
     write.write_all(b"220 smtp-sink ESMTP ready\r\n").await?;
@@ -265,6 +269,7 @@ async fn converse(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
                         from: from.clone(),
                         to: to.clone(),
                         data,
+                        at: std::time::Instant::now(),
                     };
                     {
                         let mut state = shared.lock();
