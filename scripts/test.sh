@@ -11,8 +11,12 @@ cd "$ROOT"
 WORK="$(mktemp -d /tmp/skolebaenk-test.XXXXXX)"
 chmod 755 "$WORK"
 SERVER_PID=""
+OUTBOX_PID=""
+SINK_PID=""
 cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  [ -n "$OUTBOX_PID" ] && kill "$OUTBOX_PID" 2>/dev/null || true
+  [ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null || true
   pg_stop "$WORK/pg"
   rm -rf "$WORK"
 }
@@ -48,24 +52,55 @@ count_cargo "$WORK/race.log"
 grep -Eo 'race [A-Za-z]+: .*' "$WORK/race.log" || true
 [ "$status" -eq 0 ] || { echo "race test failed"; failed=$((failed > 0 ? failed : 1)); }
 
+say "Confirmation mail latency: 200 sign-ups, SQLite and PostgreSQL"
+status=0
+cargo test -p server --test latency -- --ignored --nocapture --test-threads 1 2>&1 | tee "$WORK/latency.log" || status=$?
+count_cargo "$WORK/latency.log"
+grep -Eo 'mail latency [A-Za-z]+: .*' "$WORK/latency.log" || true
+[ "$status" -eq 0 ] || { echo "latency measurement failed"; failed=$((failed > 0 ? failed : 1)); }
+
 say "Release build for the browser tests"
 cargo leptos build --release
+cargo build --release -p smtp-sink
 
 say "Browser tests (headless Chromium, axe; JavaScript on and off)"
+# Mail goes over SMTP to the test sink, which writes what it receives to $WORK/mail.
+SMTP_PORT="$(free_port)"
+"$CARGO_TARGET_DIR/release/smtp-sink" "127.0.0.1:$SMTP_PORT" "$WORK/mail" >"$WORK/sink.log" 2>&1 &
+SINK_PID=$!
 PORT="$(free_port)"
 SKOLEBAENK_ADDR="127.0.0.1:$PORT" \
 SKOLEBAENK_DATABASE_URL="sqlite://$WORK/browser.db?mode=rwc" \
 SKOLEBAENK_SITE_ROOT="$ROOT/target/site" \
 SKOLEBAENK_LOG=warn \
 SKOLEBAENK_RATE_LIMITS=1000,100,1000,100 \
+SKOLEBAENK_MAIL_BACKEND=smtp \
+SKOLEBAENK_SMTP_HOST=127.0.0.1 \
+SKOLEBAENK_SMTP_PORT="$SMTP_PORT" \
+SKOLEBAENK_SMTP_TLS=none \
+SKOLEBAENK_MAIL_RETRY=1 \
+SKOLEBAENK_JOBS_INTERVAL_SECS=1 \
   "$CARGO_TARGET_DIR/release/server" serve >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
-  sleep 0.2
+# A second server with its own database writes its mail to files, for the demo outbox page.
+OUTBOX_PORT="$(free_port)"
+SKOLEBAENK_ADDR="127.0.0.1:$OUTBOX_PORT" \
+SKOLEBAENK_DATABASE_URL="sqlite://$WORK/outbox.db?mode=rwc" \
+SKOLEBAENK_SITE_ROOT="$ROOT/target/site" \
+SKOLEBAENK_LOG=warn \
+SKOLEBAENK_MAIL_DIR="$WORK/files" \
+  "$CARGO_TARGET_DIR/release/server" serve >"$WORK/outbox-server.log" 2>&1 &
+OUTBOX_PID=$!
+for port in "$PORT" "$OUTBOX_PORT"; do
+  for _ in $(seq 1 100); do
+    curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
 done
 status=0
 BASE_URL="http://127.0.0.1:$PORT" \
+OUTBOX_BASE_URL="http://127.0.0.1:$OUTBOX_PORT" \
+MAIL_DIR="$WORK/mail" \
 SERVER_BIN="$CARGO_TARGET_DIR/release/server" \
 SKOLEBAENK_DATABASE_URL="sqlite://$WORK/browser.db?mode=rwc" \
   node --test --test-reporter=tap tests/browser/ 2>&1 | tee "$WORK/browser.log" || status=$?
