@@ -41,7 +41,7 @@ for (const mode of modes) {
       const { context, page, problems } = await openPage(browser, mode);
       await visit(page, '/', mode);
       const cards = page.locator('.run-card');
-      assert.equal(await cards.count(), 19);
+      assert.equal(await cards.count(), 20);
       await page.getByRole('link', { name: 'Madlavning på et budget' }).click();
       await page.waitForURL(/\/kurser\/madlavning-paa-et-budget/);
       await page.getByRole('heading', { level: 1, name: 'Madlavning på et budget' }).waitFor();
@@ -65,7 +65,7 @@ for (const mode of modes) {
       await page.getByRole('button', { name: 'Vis kurser' }).click();
       await page.waitForURL(/skole=viborg/);
       await waitFor(page, () => document.querySelector('#resultater')?.textContent.includes('hold fundet')
-        && document.querySelectorAll('.run-card').length < 19);
+        && document.querySelectorAll('.run-card').length < 20);
       const url = new URL(page.url());
       assert.equal(url.searchParams.get('skole'), 'viborg');
       assert.equal(url.searchParams.get('tid'), 'aften');
@@ -82,7 +82,7 @@ for (const mode of modes) {
       await assertAccessible(page, 'filtered list');
 
       await page.goBack();
-      await waitFor(page, () => document.querySelectorAll('.run-card').length === 19);
+      await waitFor(page, () => document.querySelectorAll('.run-card').length === 20);
       assert.equal(new URL(page.url()).search, '');
       assert.equal(await page.getByLabel('Skole', { exact: true }).inputValue(), '', 'the form follows the URL');
       assert.equal(await page.getByLabel('Aften').isChecked(), false);

@@ -135,11 +135,8 @@ for (const mode of modes) {
     });
 
     test('a private calendar link from Mine tilmeldinger', async () => {
-      const tag = mode.js ? 'js' : 'nojs';
-      const html = await (await fetch(`${BASE}/?ledige=1`)).text();
-      const runId = Number(html.match(/#hold-(\d+)/)?.[1]);
-      const email = `kalender-${tag}@example.dk`;
-      assert.match(await postSignup(runId, 'Kai', email), /^\/tilmelding\/\d+$/);
+      // A demo participant with a seat on a later class (the reminders above are for others).
+      const email = mode.js ? 'deltager25@example.org' : 'deltager26@example.org';
       const { context, page, problems } = await openPage(browser, mode);
       await visit(page, manageLinkPath(email), mode);
       await Promise.all([
@@ -156,6 +153,7 @@ for (const mode of modes) {
       const feedCalendar = new ICAL.Component(ICAL.parse(await response.text()));
       assert.equal(feedCalendar.name, 'vcalendar');
       assert.ok(feedCalendar.getFirstSubcomponent('vtimezone'));
+      assert.ok(feedCalendar.getAllSubcomponents('vevent').length >= 1, 'their sessions');
       assertNoProblems(problems, 'calendar link');
       await context.close();
     });
@@ -166,7 +164,11 @@ for (const mode of modes) {
       assert.equal(response.status(), 404);
       assert.equal(await page.textContent('h1'), 'Linket virker ikke længere');
       await assertAccessible(page, 'evaluation link gone');
-      assertNoProblems(problems, 'evaluation link');
+      // The browser reports the page's own 404; nothing else may go wrong.
+      assertNoProblems(
+        problems.filter((p) => !p.includes('status of 404')),
+        'evaluation link',
+      );
       await context.close();
     });
   });
