@@ -130,6 +130,16 @@ fn path_of(url: &str) -> String {
     rest.find('/').map_or("/".into(), |i| rest[i..].to_string())
 }
 
+/// The token in a reminder's answer link.
+fn reply_token(url: &str) -> String {
+    path_of(url)
+        .trim_start_matches("/kommer/")
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
 fn parse_ics(text: &str) -> IcalCalendar {
     ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()))
         .next()
@@ -756,12 +766,7 @@ async fn reply_no_gives_the_seat_to_the_queue(backend: Backend) {
     assert_eq!(booking_of(&app, a).await.status, BookingStatus::Confirmed);
 
     // The button cancels and gives the seat to the first in the queue at once.
-    let token = path_of(&no)
-        .trim_start_matches("/kommer/")
-        .split('?')
-        .next()
-        .unwrap_or_default()
-        .to_string();
+    let token = reply_token(&no);
     let posted = app
         .post_form("/api/svar", &[("token", &token), ("answer", "nej")], None)
         .await;
@@ -911,12 +916,7 @@ async fn reminders_are_checked_again_when_sent_and_follow_a_moved_session() {
     assert_eq!(status, 200);
     assert!(page.contains("Ja, jeg kommer"));
     assert_eq!(booking_of(&app, c).await.rsvp, None);
-    let token = path_of(&yes)
-        .trim_start_matches("/kommer/")
-        .split('?')
-        .next()
-        .unwrap_or_default()
-        .to_string();
+    let token = reply_token(&yes);
     let posted = app
         .post_form("/api/svar", &[("token", &token), ("answer", "ja")], None)
         .await;

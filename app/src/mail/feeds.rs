@@ -34,6 +34,20 @@ async fn places(db: &impl ConnectionTrait) -> Result<HashMap<i32, location::Mode
         .collect())
 }
 
+/// Where a session happens, on one line: its own place, or else the run's.
+fn place_of(
+    s: &session::Model,
+    r: &run::Model,
+    places: &HashMap<i32, location::Model>,
+    l: Locale,
+) -> String {
+    s.location_id
+        .or(r.location_id)
+        .and_then(|id| places.get(&id))
+        .map(|p| place_line(l, p))
+        .unwrap_or_default()
+}
+
 async fn sessions_from(
     db: &impl ConnectionTrait,
     run_ids: Vec<i32>,
@@ -45,6 +59,11 @@ async fn sessions_from(
         .order_by_asc(session::Column::StartsAt)
         .all(db)
         .await
+}
+
+/// A feed calendar: named, no method, no organiser or attendees.
+fn feed(name: &str, events: &[SessionEvent], now: DateTime<Utc>) -> String {
+    ics::calendar(Method::Feed, Some(name), events, None, None, now)
 }
 
 /// The school's public feed, or `None` for an unknown school.
@@ -92,12 +111,7 @@ pub async fn school_feed(
         .filter_map(|s| {
             let info = runs.get(&s.run_id)?;
             let cancelled = s.cancelled || info.run.status == RunStatus::Cancelled;
-            let place = s
-                .location_id
-                .or(info.run.location_id)
-                .and_then(|id| places.get(&id))
-                .map(|p| place_line(l, p))
-                .unwrap_or_default();
+            let place = place_of(s, &info.run, &places, l);
             let url = format!(
                 "{}/kurser/{}#hold-{}",
                 ctx.public_url, info.course.slug, info.run.id
@@ -116,14 +130,7 @@ pub async fn school_feed(
         })
         .collect();
     let name = format!("{} – {}", school.name, tr!(l, "site.name"));
-    Ok(Some(ics::calendar(
-        Method::Feed,
-        Some(&name),
-        &events,
-        None,
-        None,
-        now,
-    )))
+    Ok(Some(feed(&name, &events, now)))
 }
 
 /// A person's private feed for a feed token, or `None` for an unknown or expired token.
@@ -186,12 +193,7 @@ pub async fn personal_feed(
             let r = runs.get(&s.run_id)?;
             let c = courses.get(&r.course_id)?;
             let school = schools.get(&r.school_id)?;
-            let place = s
-                .location_id
-                .or(r.location_id)
-                .and_then(|id| places.get(&id))
-                .map(|p| place_line(l, p))
-                .unwrap_or_default();
+            let place = place_of(s, r, &places, l);
             Some(SessionEvent {
                 uid: ics::uid("mine", s.id, ctx.host()),
                 sequence: u32::try_from(s.sequence + b.calendar_seq).unwrap_or(0),
@@ -214,13 +216,5 @@ pub async fn personal_feed(
             })
         })
         .collect();
-    let name = tr!(l, "calendar.my_feed");
-    Ok(Some(ics::calendar(
-        Method::Feed,
-        Some(&name),
-        &events,
-        None,
-        None,
-        now,
-    )))
+    Ok(Some(feed(&tr!(l, "calendar.my_feed"), &events, now)))
 }

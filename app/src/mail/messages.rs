@@ -216,6 +216,17 @@ fn payload_i32(p: &Value, key: &str) -> Option<i32> {
         .and_then(|n| i32::try_from(n).ok())
 }
 
+/// Adds the school's own words about a change, when it gave any.
+fn school_note(body: &mut Body, l: Locale, payload: &Value) {
+    if let Some(note) = payload
+        .get("note")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty())
+    {
+        body.text(tr!(l, "mail.body.note", note = note));
+    }
+}
+
 /// Renders `m`. May mint link tokens, so call it once per send.
 pub async fn render(
     db: &DatabaseConnection,
@@ -518,13 +529,7 @@ async fn compose(
             }
             lines.push(tr!(l, "mail.body.now", when = now_line));
             body.list(lines);
-            if let Some(note) = payload
-                .get("note")
-                .and_then(Value::as_str)
-                .filter(|n| !n.is_empty())
-            {
-                body.text(tr!(l, "mail.body.note", note = note));
-            }
+            school_note(&mut body, l, payload);
             let url = manage(db).await?;
             body.button(tr!(l, "mail.manage_button"), &url);
             if b.status == BookingStatus::Confirmed && !f.afbud.contains(&s.id) && !s.cancelled {
@@ -543,13 +548,7 @@ async fn compose(
                 when = when_in_text(l, s),
                 course = course
             ));
-            if let Some(note) = payload
-                .get("note")
-                .and_then(Value::as_str)
-                .filter(|n| !n.is_empty())
-            {
-                body.text(tr!(l, "mail.body.note", note = note));
-            }
+            school_note(&mut body, l, payload);
             let url = manage(db).await?;
             body.button(tr!(l, "mail.manage_button"), &url);
             if b.status == BookingStatus::Confirmed {
@@ -560,13 +559,7 @@ async fn compose(
         Kind::RunCancelled => {
             subject_key = "mail.subject.run_cancelled";
             body.text(tr!(l, "mail.body.run_cancelled", course = course));
-            if let Some(note) = payload
-                .get("note")
-                .and_then(Value::as_str)
-                .filter(|n| !n.is_empty())
-            {
-                body.text(tr!(l, "mail.body.note", note = note));
-            }
+            school_note(&mut body, l, payload);
             if payload.get("had_seat").and_then(Value::as_bool) == Some(true) {
                 let url = manage(db).await?;
                 calendar = Some((Method::Cancel, events(f, l, ctx, f.sessions.iter(), &url)));

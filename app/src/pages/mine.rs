@@ -77,8 +77,9 @@ pub fn MyBookingsPage() -> impl IntoView {
     }
 }
 
+/// An unknown or expired link: says so and offers a new one. Answers 404.
 #[component]
-fn LinkInvalid() -> impl IntoView {
+pub fn LinkInvalid() -> impl IntoView {
     crate::pages::not_found::set_status(404);
     let l = use_locale();
     view! {

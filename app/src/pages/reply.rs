@@ -14,6 +14,7 @@ use crate::components::run::PlaceLine;
 use crate::format;
 use crate::i18n::use_locale;
 use crate::pages::LoadError;
+use crate::pages::mine::LinkInvalid;
 use crate::pages::signup::SchoolContactLine;
 use crate::tr;
 
@@ -31,26 +32,11 @@ pub fn ReplyPage() -> impl IntoView {
                     Ok(ReplyPageDto::Valid { booking, coming }) => {
                         view! { <ReplyView booking=*booking coming token=token()/> }.into_any()
                     }
-                    Ok(ReplyPageDto::Invalid) => view! { <LinkGone/> }.into_any(),
+                    Ok(ReplyPageDto::Invalid) => view! { <LinkInvalid/> }.into_any(),
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }
             })}
         </Suspense>
-    }
-}
-
-/// An unknown or expired link: says so and offers a new one.
-#[component]
-fn LinkGone() -> impl IntoView {
-    crate::pages::not_found::set_status(404);
-    let l = use_locale();
-    view! {
-        <Title text=tr!(l, "mine.invalid_title")/>
-        <div class="page-intro">
-            <h1>{tr!(l, "mine.invalid_title")}</h1>
-            <p class="lead">{tr!(l, "mine.invalid_body")}</p>
-        </div>
-        <p><a href="/mine-tilmeldinger" class="button">{tr!(l, "mine.new_link")}</a></p>
     }
 }
 
