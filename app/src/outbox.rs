@@ -20,7 +20,7 @@ use sea_orm::{
 };
 use serde_json::Value;
 
-use crate::booking::store::{BookingError, begin_write, write_transaction};
+use crate::booking::store::{begin_write, write_transaction};
 
 /// The states of a row.
 pub mod status {
@@ -108,6 +108,17 @@ pub struct Message<'a> {
     pub locale: &'a str,
     pub booking_id: Option<i32>,
     pub payload: Value,
+}
+
+/// The name (without extension) of the file a message is written to by the file backend:
+/// queued time, id and kind, so a folder listing reads in order.
+pub fn file_stem(m: &outbox_message::Model) -> String {
+    format!(
+        "{}-{:06}-{}",
+        m.created_at.format("%Y%m%dT%H%M%S"),
+        m.id,
+        m.kind
+    )
 }
 
 /// Queues a message on `db`, which should be the transaction making the change.
@@ -209,13 +220,6 @@ impl Backoff {
     }
 }
 
-fn to_db(e: BookingError) -> DbErr {
-    match e {
-        BookingError::Db(e) => e,
-        other => DbErr::Custom(other.to_string()),
-    }
-}
-
 /// Claims up to `limit` due messages for sending: each becomes `sending` with a lease ending at
 /// `now + lease`, and its attempt count goes up.
 pub async fn claim(
@@ -263,7 +267,7 @@ pub async fn claim(
             .collect())
     })
     .await
-    .map_err(to_db)
+    .map_err(DbErr::from)
 }
 
 /// Records the end of a send. Only a row still claimed changes: a row deleted meanwhile (the
@@ -294,7 +298,7 @@ async fn finish(
         Ok(())
     })
     .await
-    .map_err(to_db)
+    .map_err(DbErr::from)
 }
 
 /// The messages went out.
@@ -362,7 +366,7 @@ pub async fn purge(
             .rows_affected)
     })
     .await
-    .map_err(to_db)
+    .map_err(DbErr::from)
 }
 
 /// How a person's mail stands, for staff: the latest message per booking and whether any failed.

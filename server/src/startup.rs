@@ -84,7 +84,7 @@ pub fn spawn_background(
     let mailer =
         crate::mail::transport::Mailer::from_config(&config.mail).map_err(StartError::Mail)?;
     Ok(vec![
-        worker(config, state, mailer).spawn(),
+        worker(config, state.db.clone(), mailer).spawn(),
         crate::jobs::spawn(
             state.db.clone(),
             config.jobs_interval,
@@ -93,14 +93,14 @@ pub fn spawn_background(
     ])
 }
 
-/// A mail worker for `state`'s database sending through `mailer`.
+/// A mail worker for `db` sending through `mailer`.
 pub fn worker(
     config: &Config,
-    state: &AppState,
+    db: sea_orm::DatabaseConnection,
     mailer: crate::mail::transport::Mailer,
 ) -> crate::mail::worker::Worker {
     crate::mail::worker::Worker {
-        db: state.db.clone(),
+        db,
         mailer: std::sync::Arc::new(mailer),
         context: app::mail::messages::MailContext {
             public_url: config.public_url.clone(),

@@ -54,12 +54,7 @@ pub async fn demo_outbox() -> Result<Option<Vec<OutboxItemDto>>, AppError> {
     let items = rows
         .into_iter()
         .map(|m| {
-            let file = dir.join(format!(
-                "{}-{:06}-{}.eml",
-                m.created_at.format("%Y%m%dT%H%M%S"),
-                m.id,
-                m.kind
-            ));
+            let file = dir.join(format!("{}.eml", crate::outbox::file_stem(&m)));
             let parsed = std::fs::read(file).ok().and_then(|bytes| {
                 let message = mail_parser::MessageParser::default().parse(&bytes)?;
                 let calendar = message.parts.iter().any(|p| {

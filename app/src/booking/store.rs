@@ -64,6 +64,17 @@ pub enum BookingError {
     Db(#[from] DbErr),
 }
 
+impl From<BookingError> for DbErr {
+    /// For callers that only write through the booking transactions' machinery and can meet
+    /// nothing but database errors.
+    fn from(e: BookingError) -> Self {
+        match e {
+            BookingError::Db(e) => e,
+            other => DbErr::Custom(other.to_string()),
+        }
+    }
+}
+
 /// A new sign-up to store.
 pub struct NewBooking<'a> {
     pub signup: &'a ValidSignup,

@@ -70,6 +70,7 @@ pub enum Outcome {
 /// Everything a booking's messages talk about.
 struct Facts {
     booking: booking::Model,
+    run: run::Model,
     course: course::Model,
     school: school::Model,
     run_place: Option<location::Model>,
@@ -118,6 +119,7 @@ impl Facts {
             .collect();
         Ok(Some(Facts {
             booking,
+            run,
             course,
             school,
             run_place,
@@ -417,11 +419,7 @@ async fn compose(
                 Some(p) => tr!(l, "mail.body.waitlisted", course = course, position = p),
                 None => tr!(l, "mail.body.waitlisted_plain", course = course),
             });
-            let mode = run::Entity::find_by_id(b.run_id)
-                .one(db)
-                .await?
-                .map(|r| r.waitlist_mode);
-            body.text(if mode == Some(WaitlistMode::Offer) {
+            body.text(if f.run.waitlist_mode == WaitlistMode::Offer {
                 tr!(l, "mail.body.waitlist_offer")
             } else {
                 tr!(l, "mail.body.waitlist_auto")

@@ -13,7 +13,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use crate::booking::store::{BookingError, begin_write, write_transaction};
+use crate::booking::store::{begin_write, write_transaction};
 use crate::outbox::{self, Kind, Message};
 
 /// The longest reminder lead time a school may set, in hours; bounds the search.
@@ -23,13 +23,6 @@ pub const MAX_LEAD_HOURS: i64 = 14 * 24;
 pub const EVALUATION_WINDOW_DAYS: i64 = 14;
 /// Days after the invitation that the one reminder goes, if the evaluation is not answered.
 pub const EVALUATION_REMINDER_DAYS: i64 = 4;
-
-fn to_db(e: BookingError) -> DbErr {
-    match e {
-        BookingError::Db(e) => e,
-        other => DbErr::Custom(other.to_string()),
-    }
-}
 
 /// Sessions (not cancelled) of runs that are not cancelled, grouped per run.
 async fn sessions_by_run(
@@ -119,30 +112,46 @@ async fn mark_and_queue(
     first: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
+    let unchanged = match b.reminder_for {
+        None => booking::Column::ReminderFor.is_null(),
+        Some(t) => booking::Column::ReminderFor.eq(t),
+    };
+    let mark = booking::Entity::update_many()
+        .col_expr(booking::Column::ReminderFor, Expr::value(first))
+        .filter(booking::Column::Status.eq(BookingStatus::Confirmed))
+        .filter(unchanged);
+    let payload = json!({ "run_id": b.run_id, "first_start": first });
+    mark_once(db, b, mark, Some((Kind::Reminder, payload)), now).await
+}
+
+/// Applies `mark` to the booking and, if it changed the row, queues `message` in the same
+/// transaction. `mark` carries its own guard, so of several instances only one sees the row
+/// change and queues the message; `false` for the others.
+async fn mark_once(
+    db: &DatabaseConnection,
+    b: &booking::Model,
+    mark: sea_orm::UpdateMany<booking::Entity>,
+    message: Option<(Kind, serde_json::Value)>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
     write_transaction(db, || async {
         let txn = begin_write(db).await?;
-        let guard = match b.reminder_for {
-            None => booking::Column::ReminderFor.is_null(),
-            Some(t) => booking::Column::ReminderFor.eq(t),
-        };
-        let marked = booking::Entity::update_many()
-            .col_expr(booking::Column::ReminderFor, Expr::value(first))
+        let marked = mark
+            .clone()
             .filter(booking::Column::Id.eq(b.id))
-            .filter(booking::Column::Status.eq(BookingStatus::Confirmed))
-            .filter(guard)
             .exec(&txn)
             .await?
             .rows_affected
             == 1;
-        if marked {
+        if marked && let Some((kind, payload)) = message.clone() {
             outbox::enqueue(
                 &txn,
                 Message {
-                    kind: Kind::Reminder,
+                    kind,
                     recipient: &b.email,
                     locale: &b.locale,
                     booking_id: Some(b.id),
-                    payload: json!({ "run_id": b.run_id, "first_start": first }),
+                    payload,
                 },
                 now,
             )
@@ -152,7 +161,7 @@ async fn mark_and_queue(
         Ok(marked)
     })
     .await
-    .map_err(to_db)
+    .map_err(DbErr::from)
 }
 
 /// Queues evaluation invitations for runs whose last session has ended (within the window), to
@@ -248,33 +257,9 @@ async fn mark_evaluation(
     } else {
         booking::Column::EvaluationRemindedAt
     };
-    write_transaction(db, || async {
-        let txn = begin_write(db).await?;
-        let marked = booking::Entity::update_many()
-            .col_expr(column, Expr::value(now))
-            .filter(booking::Column::Id.eq(b.id))
-            .filter(column.is_null())
-            .exec(&txn)
-            .await?
-            .rows_affected
-            == 1;
-        if marked && send {
-            outbox::enqueue(
-                &txn,
-                Message {
-                    kind,
-                    recipient: &b.email,
-                    locale: &b.locale,
-                    booking_id: Some(b.id),
-                    payload: json!({ "run_id": b.run_id }),
-                },
-                now,
-            )
-            .await?;
-        }
-        txn.commit().await?;
-        Ok(marked)
-    })
-    .await
-    .map_err(to_db)
+    let mark = booking::Entity::update_many()
+        .col_expr(column, Expr::value(now))
+        .filter(column.is_null());
+    let message = send.then(|| (kind, json!({ "run_id": b.run_id })));
+    mark_once(db, b, mark, message, now).await
 }

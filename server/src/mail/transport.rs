@@ -1,12 +1,11 @@
-//! Mailer backends: SMTP (lettre), a folder of `.eml` files (the demo default, so the demo works
-//! with no mail server), and memory (tests that look at messages without SMTP).
+//! Mailer backends: SMTP (lettre) and a folder of `.eml` files (the demo default, so the demo
+//! works with no mail server). Tests use SMTP, to a sink on loopback.
 //!
 //! A failed send is either temporary (try again later: 4xx replies, refused connections,
 //! timeouts, a full disk) or permanent (5xx replies, an address that cannot be written): the
 //! worker retries the first kind with backoff and gives up on the second at once.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 
 use app::mail::ics::Method;
 use app::mail::messages::Rendered;
@@ -31,7 +30,6 @@ pub enum SendError {
 pub enum Mailer {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     File(PathBuf),
-    Memory(Arc<Mutex<Vec<Message>>>),
 }
 
 impl Mailer {
@@ -83,12 +81,6 @@ impl Mailer {
                 tokio::fs::rename(&tmp, &path)
                     .await
                     .map_err(|e| SendError::Temporary(format!("{}: {e}", path.display())))
-            }
-            Mailer::Memory(sent) => {
-                sent.lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(message.clone());
-                Ok(())
             }
         }
     }

@@ -131,13 +131,7 @@ impl Worker {
             Ok(m) => m,
             Err(e) => return Handled::Failed(e),
         };
-        let name = format!(
-            "{}-{:06}-{}",
-            row.created_at.format("%Y%m%dT%H%M%S"),
-            row.id,
-            row.kind
-        );
-        match self.mailer.send(&message, &name).await {
+        match self.mailer.send(&message, &outbox::file_stem(row)).await {
             Ok(()) => Handled::Sent,
             Err(e) => Handled::Failed(e),
         }

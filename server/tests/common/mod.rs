@@ -111,7 +111,7 @@ pub async fn spawn_app_configured(
         server::config::MailBackend::Smtp(_) => {
             let mailer =
                 server::mail::transport::Mailer::from_config(&config.mail).expect("mailer");
-            Some(server::startup::worker(&config, &state, mailer).spawn())
+            Some(server::startup::worker(&config, state.db.clone(), mailer).spawn())
         }
         server::config::MailBackend::File { .. } => None,
     };
