@@ -8,8 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use entity::{BookingStatus, RunStatus, booking, run, school, session, session_absence};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QuerySelect,
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
 };
 use serde_json::json;
 
@@ -206,13 +205,18 @@ pub async fn queue_evaluations(db: &DatabaseConnection, now: DateTime<Utc>) -> R
                 .filter(booking::Column::Email.ne(""))
                 .all(db)
                 .await?;
+            // Afbud per booking for the sessions held, in one query for the run.
+            let mut afbud = std::collections::HashMap::<i32, usize>::new();
+            for a in session_absence::Entity::find()
+                .filter(session_absence::Column::BookingId.is_in(invitees.iter().map(|b| b.id)))
+                .filter(session_absence::Column::SessionId.is_in(held.clone()))
+                .all(db)
+                .await?
+            {
+                *afbud.entry(a.booking_id).or_default() += 1;
+            }
             for b in invitees {
-                let afbud = session_absence::Entity::find()
-                    .filter(session_absence::Column::BookingId.eq(b.id))
-                    .filter(session_absence::Column::SessionId.is_in(held.clone()))
-                    .count(db)
-                    .await?;
-                let took_part = (afbud as usize) < held.len();
+                let took_part = afbud.get(&b.id).copied().unwrap_or(0) < held.len();
                 if mark_evaluation(db, &b, Kind::EvaluationInvitation, took_part, now).await?
                     && took_part
                 {
