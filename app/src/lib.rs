@@ -23,6 +23,7 @@ pub mod mail;
 pub mod outbox;
 pub mod pages;
 pub mod shell;
+pub mod staff;
 #[cfg(feature = "ssr")]
 pub mod state;
 

@@ -21,6 +21,9 @@ pub struct Model {
     pub format: CourseFormat,
     pub audience: Audience,
     pub status: CourseStatus,
+    /// The course's picture, if any; `image_alt` describes it and is required with it.
+    pub image_id: Option<i32>,
+    pub image_alt: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

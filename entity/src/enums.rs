@@ -154,3 +154,33 @@ pub enum Perspective {
     #[sea_orm(string_value = "undisclosed")]
     Undisclosed,
 }
+
+/// A staff role. Administrators act on the whole installation; the others at one school.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+pub enum StaffRoleKind {
+    #[sea_orm(string_value = "admin")]
+    Admin,
+    /// Koordinator / skoleleder: runs a school.
+    #[sea_orm(string_value = "coordinator")]
+    Coordinator,
+    /// Underviser: their own courses and runs.
+    #[sea_orm(string_value = "teacher")]
+    Teacher,
+    /// Ledelse: reads reports.
+    #[sea_orm(string_value = "management")]
+    Management,
+}

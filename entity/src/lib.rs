@@ -6,18 +6,26 @@
 //! never in the generated-style `Model` structs.
 
 pub mod access_token;
+pub mod audit_log;
 pub mod booking;
 pub mod course;
 pub mod course_teacher;
 pub mod course_theme;
 pub mod enums;
+pub mod image;
 pub mod location;
 pub mod outbox_message;
+pub mod recovery_code;
 pub mod run;
 pub mod run_teacher;
 pub mod school;
 pub mod session;
 pub mod session_absence;
+pub mod sign_in_failure;
+pub mod staff_account;
+pub mod staff_role;
+pub mod staff_session;
+pub mod staff_token;
 pub mod teacher;
 pub mod theme;
 

@@ -28,6 +28,8 @@ pub struct Model {
     pub booking_rev: i32,
     pub status: RunStatus,
     pub note: String,
+    /// Hours before the first session that the reminder goes out; `None` uses the school's.
+    pub reminder_lead_hours: Option<i32>,
     pub created_at: DateTimeUtc,
 }
 

@@ -14,6 +14,9 @@ pub struct Model {
     pub kind: TeacherKind,
     pub title: Option<String>,
     pub bio: String,
+    /// The staff account that may edit this profile and sees the teacher's runs.
+    pub account_id: Option<i32>,
+    pub image_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

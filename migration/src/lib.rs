@@ -10,6 +10,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_create_catalogue;
 mod m20261123_120000_create_booking_engine;
 mod m20261123_180000_create_mail_calendar;
+mod m20261123_200000_create_staff_workspace;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_create_catalogue::Migration),
             Box::new(m20261123_120000_create_booking_engine::Migration),
             Box::new(m20261123_180000_create_mail_calendar::Migration),
+            Box::new(m20261123_200000_create_staff_workspace::Migration),
         ]
     }
 }

@@ -1,0 +1,101 @@
+//! Passwords: argon2id hashes in PHC form, and the few rules a new password must meet.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+
+/// Shortest password accepted. Length matters more than mixing character classes.
+pub const MIN_LEN: usize = 12;
+/// Longest password accepted, so hashing stays quick.
+pub const MAX_LEN: usize = 200;
+
+fn argon2() -> Argon2<'static> {
+    // argon2id with the OWASP minimum: 19 MiB, 2 passes, 1 lane.
+    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a password with a fresh random salt.
+pub fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let salt_bytes: [u8; 16] = rand::random();
+    let salt = SaltString::encode_b64(&salt_bytes)?;
+    Ok(argon2()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
+}
+
+/// Whether `password` matches the stored hash. A malformed hash matches nothing.
+pub fn verify(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .map(|parsed| {
+            argon2()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Spends the time a real check takes, so an unknown e-mail cannot be told from a wrong
+/// password by the answer's speed.
+pub fn waste_time(password: &str) {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let phc = DUMMY.get_or_init(|| hash("skolebaenk-dummy-password").unwrap_or_default());
+    let _ = verify(password, phc);
+}
+
+/// Checks a new password; the error is a translation key.
+pub fn check_new(password: &str, repeated: &str, email: &str) -> Result<(), &'static str> {
+    let chars = password.chars().count();
+    if chars < MIN_LEN {
+        return Err("staff.password.too_short");
+    }
+    if chars > MAX_LEN {
+        return Err("staff.password.too_long");
+    }
+    if password != repeated {
+        return Err("staff.password.mismatch");
+    }
+    let lower = password.to_lowercase();
+    if lower == email.trim().to_lowercase()
+        || lower.contains("skolebaenk")
+        || lower.contains("skolebænk")
+    {
+        return Err("staff.password.too_guessable");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hash_verifies_its_password_only() {
+        let phc = hash("lang nok adgangskode").expect("hash");
+        assert!(phc.starts_with("$argon2id$v=19$"), "{phc}");
+        assert!(verify("lang nok adgangskode", &phc));
+        assert!(!verify("lang nok adgangskodE", &phc));
+        assert!(!verify("lang nok adgangskode", "not a hash"));
+        // Two hashes of one password differ by their salt.
+        assert_ne!(phc, hash("lang nok adgangskode").expect("hash"));
+    }
+
+    #[test]
+    fn new_passwords_are_checked() {
+        assert_eq!(
+            check_new("kort", "kort", "a@b.dk"),
+            Err("staff.password.too_short")
+        );
+        assert_eq!(
+            check_new("en god lang sætning", "en god lang saetning", "a@b.dk"),
+            Err("staff.password.mismatch")
+        );
+        assert_eq!(
+            check_new("ane@skole.dk", "ane@skole.dk", " Ane@Skole.dk"),
+            Err("staff.password.too_guessable")
+        );
+        assert_eq!(
+            check_new("en god lang sætning", "en god lang sætning", "a@b.dk"),
+            Ok(())
+        );
+    }
+}
