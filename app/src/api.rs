@@ -8,3 +8,4 @@ pub mod catalogue;
 pub mod dto;
 pub mod outbox;
 pub mod reply;
+pub mod staff;

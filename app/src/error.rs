@@ -14,12 +14,26 @@ pub enum AppError {
     /// The request itself was malformed (transport, encoding).
     #[error("request error: {0}")]
     Request(String),
+    /// A staff page or action without a live sign-in (401; pages redirect to sign-in).
+    #[error("sign-in required")]
+    SignInRequired,
+    /// Signed in, but not allowed to do this (403).
+    #[error("forbidden")]
+    Forbidden,
+    /// What was asked for does not exist (404).
+    #[error("not found")]
+    NotFound,
 }
 
 impl AppError {
     /// Translation key of the message shown to the person.
     pub fn message_key(&self) -> &'static str {
-        "error.generic"
+        match self {
+            AppError::SignInRequired => "staff.err.sign_in_required",
+            AppError::Forbidden => "staff.err.forbidden",
+            AppError::NotFound => "staff.err.not_found",
+            _ => "error.generic",
+        }
     }
 }
 

@@ -50,11 +50,17 @@ pub enum Kind {
     Reminder,
     EvaluationInvitation,
     EvaluationReminder,
+    /// An invitation to the staff workspace: a link to set a password.
+    StaffInvite,
+    /// A staff password reset link.
+    StaffReset,
+    /// A message from a run's staff to everyone on it.
+    RunMessage,
 }
 
 impl Kind {
     /// Every kind, for parsing and for tests.
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 19] = [
         Kind::BookingConfirmed,
         Kind::BookingWaitlisted,
         Kind::WaitlistOffer,
@@ -71,6 +77,9 @@ impl Kind {
         Kind::Reminder,
         Kind::EvaluationInvitation,
         Kind::EvaluationReminder,
+        Kind::StaffInvite,
+        Kind::StaffReset,
+        Kind::RunMessage,
     ];
 
     pub fn parse(s: &str) -> Option<Kind> {
@@ -97,6 +106,9 @@ impl Kind {
             Kind::Reminder => "reminder",
             Kind::EvaluationInvitation => "evaluation_invitation",
             Kind::EvaluationReminder => "evaluation_reminder",
+            Kind::StaffInvite => "staff_invite",
+            Kind::StaffReset => "staff_reset",
+            Kind::RunMessage => "run_message",
         }
     }
 }

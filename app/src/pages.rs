@@ -9,6 +9,7 @@ pub mod outbox;
 pub mod reply;
 pub mod school;
 pub mod signup;
+pub mod staff;
 
 use leptos::prelude::*;
 

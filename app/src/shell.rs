@@ -20,6 +20,12 @@ use crate::pages::{
     reply::{EvaluationPage, ReplyPage},
     school::{SchoolPage, SchoolsPage},
     signup::{AlreadyPage, ReceiptPage, ReceivedPage, SignupPage},
+    staff::{
+        account::{AccountPage, RecoveryCodesPage},
+        home::StaffHomePage,
+        people::{AuditLogPage, StaffListPage},
+        sign_in::{CodePage, ForgotPage, InvitationPage, ResetPage, SignInPage, TotpSetupPage},
+    },
 };
 
 /// The whole HTML document, rendered on the server.
@@ -72,6 +78,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/kontakt") view=ContactPage ssr=SsrMode::Async/>
                     <Route path=path!("/privatliv") view=PrivacyPage/>
                     <Route path=path!("/tilgaengelighed") view=AccessibilityPage/>
+                    <Route path=path!("/personale") view=StaffHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/log-ind") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/log-ind/kode") view=CodePage/>
+                    <Route path=path!("/personale/totp") view=TotpSetupPage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/glemt") view=ForgotPage/>
+                    <Route path=path!("/personale/invitation/:token") view=InvitationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/nulstil/:token") view=ResetPage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/konto") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/konto/koder") view=RecoveryCodesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/personale") view=StaffListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/log") view=AuditLogPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

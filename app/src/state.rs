@@ -19,6 +19,8 @@ pub struct AppState {
     pub behind_proxy: bool,
     /// Where people reach the site, for links in feeds and e-mails (no trailing slash).
     pub public_url: String,
+    /// Staff session lifetimes and cookie form.
+    pub staff_sessions: crate::staff::auth::SessionSettings,
     /// The folder the file mail backend writes to; `/udbakke` lists it to visitors on this
     /// machine. `None` when mail goes out by SMTP.
     pub mail_dir: Option<std::path::PathBuf>,

@@ -33,6 +33,11 @@ pub struct Config {
     /// `SKOLEBAENK_JOBS_INTERVAL_SECS`: how often the background jobs (offers running out,
     /// reminders, evaluation invitations, clean-up) run. Default 60.
     pub jobs_interval: std::time::Duration,
+    /// Staff sessions: `SKOLEBAENK_STAFF_IDLE_MINUTES` (default 60) without a request ends a
+    /// session, `SKOLEBAENK_STAFF_SESSION_HOURS` (default 12) after sign-in at the latest.
+    /// Cookies are `Secure` with the `__Host-` prefix when the public address is https, or
+    /// when `SKOLEBAENK_SECURE_COOKIES=true`.
+    pub staff_sessions: app::staff::auth::SessionSettings,
 }
 
 /// Where e-mail goes.
@@ -277,6 +282,22 @@ impl Config {
         };
         let jobs_interval =
             std::time::Duration::from_secs(number("SKOLEBAENK_JOBS_INTERVAL_SECS", 60, positive)?);
+        let public_url = get(&["SKOLEBAENK_PUBLIC_URL"])
+            .map(|u| u.trim_end_matches('/').to_string())
+            .unwrap_or_else(|| format!("http://{addr}"));
+        let staff_sessions = app::staff::auth::SessionSettings {
+            idle: chrono::Duration::minutes(
+                i64::try_from(number("SKOLEBAENK_STAFF_IDLE_MINUTES", 60, positive)?).unwrap_or(60),
+            ),
+            lifetime: chrono::Duration::hours(
+                i64::try_from(number("SKOLEBAENK_STAFF_SESSION_HOURS", 12, positive)?)
+                    .unwrap_or(12),
+            ),
+            secure: flag(
+                "SKOLEBAENK_SECURE_COOKIES",
+                public_url.starts_with("https://"),
+            )?,
+        };
         Ok(Config {
             database_url: get(&["SKOLEBAENK_DATABASE_URL"])
                 .unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
@@ -286,13 +307,12 @@ impl Config {
                 .into(),
             demo_data,
             max_db_connections,
-            public_url: get(&["SKOLEBAENK_PUBLIC_URL"])
-                .map(|u| u.trim_end_matches('/').to_string())
-                .unwrap_or_else(|| format!("http://{addr}")),
+            public_url,
             behind_proxy,
             rate_limits,
             mail,
             jobs_interval,
+            staff_sessions,
         })
     }
 }

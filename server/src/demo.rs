@@ -7,6 +7,7 @@
 
 mod content;
 
+use app::staff::access::Role;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Europe::Copenhagen;
 use entity::{
@@ -286,6 +287,7 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
         }
     }
 
+    staff_accounts(&txn, &schools, &teachers, now).await?;
     txn.commit().await?;
     Ok(true)
 }
@@ -365,4 +367,100 @@ mod tests {
                 .any(|r| r.capacity.is_some_and(|c| r.confirmed >= c) && r.waitlisted > 0)
         );
     }
+}
+
+/// A demo account: e-mail, name, password, roles (school slug or `None` for administrator),
+/// the teacher profile it is linked to, and whether it uses the demo authenticator key.
+struct DemoAccount {
+    email: &'static str,
+    name: &'static str,
+    password: &'static str,
+    roles: &'static [(Option<&'static str>, Role)],
+    teacher: Option<&'static str>,
+    totp: bool,
+}
+
+/// The demo authenticator key (base32) for the coordinator and administrator, printed in the
+/// README so anyone trying the demo can add it to an authenticator app. Demo only.
+pub const DEMO_TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+/// One account per role, with passwords printed in the README. Demo only.
+const DEMO_ACCOUNTS: [DemoAccount; 4] = [
+    DemoAccount {
+        email: "admin@recoveryskole.example",
+        name: "Ida Skov",
+        password: "demo-administrator",
+        roles: &[(None, Role::Admin)],
+        teacher: None,
+        totp: true,
+    },
+    DemoAccount {
+        email: "koordinator.randers@recoveryskole.example",
+        name: "Mette Holm",
+        password: "demo-koordinator",
+        roles: &[(Some("randers"), Role::Coordinator)],
+        teacher: None,
+        totp: true,
+    },
+    DemoAccount {
+        email: "lone.bech@recoveryskole.example",
+        name: "Lone Bech",
+        password: "demo-underviser",
+        roles: &[(Some("randers"), Role::Teacher)],
+        teacher: Some("lone"),
+        totp: false,
+    },
+    DemoAccount {
+        email: "ledelse@recoveryskole.example",
+        name: "Jens Kragh",
+        password: "demo-ledelse-2026",
+        roles: &[
+            (Some("randers"), Role::Management),
+            (Some("aarhus"), Role::Management),
+            (Some("viborg"), Role::Management),
+        ],
+        teacher: None,
+        totp: false,
+    },
+];
+
+async fn staff_accounts(
+    db: &impl ConnectionTrait,
+    schools: &HashMap<&str, i32>,
+    teachers: &HashMap<&str, i32>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    use app::staff::auth;
+    use entity::staff_account;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, QueryFilter};
+
+    for a in &DEMO_ACCOUNTS {
+        let roles: Vec<(Option<i32>, Role)> = a
+            .roles
+            .iter()
+            .map(|(slug, role)| (slug.and_then(|s| schools.get(s).copied()), *role))
+            .collect();
+        let id = auth::ensure_account(db, a.email, a.name, &roles, now).await?;
+        auth::set_password(db, id, a.password).await?;
+        if a.totp {
+            staff_account::Entity::update_many()
+                .col_expr(
+                    staff_account::Column::TotpSecret,
+                    Expr::value(DEMO_TOTP_SECRET),
+                )
+                .col_expr(staff_account::Column::TotpEnabled, Expr::value(true))
+                .filter(staff_account::Column::Id.eq(id))
+                .exec(db)
+                .await?;
+        }
+        if let Some(t) = a.teacher.and_then(|t| teachers.get(t)) {
+            teacher::Entity::update_many()
+                .col_expr(teacher::Column::AccountId, Expr::value(id))
+                .filter(teacher::Column::Id.eq(*t))
+                .exec(db)
+                .await?;
+        }
+    }
+    Ok(())
 }

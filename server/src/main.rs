@@ -7,6 +7,9 @@
 //! server link EMAIL print a fresh "Mine tilmeldinger" link for a participant's e-mail
 //! server outbox     list the e-mails in the outbox with their state
 //! server jobs       run the timed jobs once (offers, reminders, evaluation invitations)
+//! server create-admin EMAIL NAME
+//!                   create an administrator (or make an account one) and print a single-use
+//!                   link to choose a password
 //! ```
 
 use std::process::ExitCode;
@@ -42,12 +45,18 @@ async fn main() -> ExitCode {
         "link" => link(config, std::env::args().nth(2)).await,
         "outbox" => outbox(config).await,
         "jobs" => jobs(config).await,
+        "create-admin" => {
+            let args: Vec<String> = std::env::args().skip(2).collect();
+            create_admin(config, args).await
+        }
         "help" | "--help" | "-h" => {
-            println!("usage: server [serve|migrate|seed|link EMAIL|outbox|jobs]");
+            println!(
+                "usage: server [serve|migrate|seed|link EMAIL|outbox|jobs|create-admin EMAIL NAME]"
+            );
             Ok(())
         }
         other => Err(format!(
-            "unknown command {other:?}; use serve, migrate, seed, link, outbox or jobs"
+            "unknown command {other:?}; use serve, migrate, seed, link, outbox, jobs or create-admin"
         )),
     };
     match result {
@@ -153,5 +162,42 @@ async fn jobs(config: Config) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     server::jobs::run_once(&conn, config.mail.retention_days).await;
     println!("Jobs done.");
+    Ok(())
+}
+
+/// Creates the first administrator (or gives an existing account the role) and prints a
+/// single-use link, valid for 7 days, where they choose their password. The password never
+/// passes through the command line or its history. The administrator sets up an
+/// authenticator app at first sign-in.
+async fn create_admin(config: Config, args: Vec<String>) -> Result<(), String> {
+    use app::staff::access::Role;
+    use app::staff::auth::{self, LinkPurpose};
+    let (Some(email), name) = (args.first(), args[1.min(args.len())..].join(" ")) else {
+        return Err("usage: server create-admin EMAIL NAME".into());
+    };
+    let key = app::booking::form::email_key(email);
+    if !app::booking::form::email_is_valid(&key) {
+        return Err(format!("{email:?} is not an e-mail address"));
+    }
+    let name = if name.trim().is_empty() {
+        key.split('@').next().unwrap_or("Administrator").to_string()
+    } else {
+        name
+    };
+    let conn = db::connect_and_migrate(&config.database_url, 1)
+        .await
+        .map_err(|e| e.to_string())?;
+    let now = chrono::Utc::now();
+    let id = auth::ensure_account(&conn, &key, &name, &[(None, Role::Admin)], now)
+        .await
+        .map_err(|e| e.to_string())?;
+    let token = auth::issue_link(&conn, id, LinkPurpose::Invite, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "Administrator {key} is ready. Choose the password here (the link works once, for {} days):",
+        auth::INVITE_DAYS
+    );
+    println!("{}/personale/invitation/{token}", config.public_url);
     Ok(())
 }

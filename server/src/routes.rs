@@ -146,9 +146,84 @@ pub async fn reject_long_uris(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
+/// Refuses state-changing requests another site's page made the browser send (cross-site
+/// request forgery). Server functions have no protection of their own, so this covers every
+/// route: a request other than GET, HEAD or OPTIONS must come from this site by the browser's
+/// own word (`Sec-Fetch-Site: same-origin` or `none`), or, from browsers that do not send that,
+/// carry an `Origin` equal to this site's. Requests with neither header do not come from a
+/// browser page (scripts, the command line) and cannot carry a victim's cookies.
+pub async fn reject_cross_site(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    use axum::http::Method;
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let allowed = match (text("sec-fetch-site"), text("origin")) {
+        (Some(site), _) => matches!(site, "same-origin" | "none"),
+        (None, Some(origin)) => same_origin(origin, text("host"), &state.public_url),
+        (None, None) => true,
+    };
+    if allowed {
+        return next.run(request).await;
+    }
+    tracing::warn!(
+        path = %loggable_path(request.uri().path()),
+        "refused a cross-site request"
+    );
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "Forespørgslen kom fra en anden hjemmeside og blev afvist. Gå til siden og prøv igen derfra.",
+    )
+        .into_response()
+}
+
+/// Whether `origin` is this site: the public address, or the host the request was sent to.
+fn same_origin(origin: &str, host: Option<&str>, public_url: &str) -> bool {
+    let origin = origin.trim_end_matches('/');
+    if origin.eq_ignore_ascii_case(public_url.trim_end_matches('/')) {
+        return true;
+    }
+    let origin_host = origin.split_once("://").map(|(_, h)| h);
+    matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn origins_are_compared_with_this_site() {
+        assert!(same_origin(
+            "https://skolebaenk.dk",
+            None,
+            "https://skolebaenk.dk"
+        ));
+        assert!(same_origin(
+            "http://127.0.0.1:3000",
+            Some("127.0.0.1:3000"),
+            "https://x.dk"
+        ));
+        assert!(!same_origin(
+            "https://evil.example",
+            Some("127.0.0.1:3000"),
+            "https://x.dk"
+        ));
+        assert!(!same_origin("null", Some("127.0.0.1:3000"), "https://x.dk"));
+        assert!(!same_origin(
+            "https://skolebaenk.dk.evil.example",
+            None,
+            "https://skolebaenk.dk"
+        ));
+    }
 
     #[test]
     fn return_paths_stay_on_site() {
@@ -166,11 +241,13 @@ mod tests {
 /// The request path as it may be logged: the token in a "Mine tilmeldinger" link is a key to a
 /// person's bookings, so it is cut out.
 pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
-    const PRIVATE: [&str; 4] = [
+    const PRIVATE: [&str; 6] = [
         "/mine-tilmeldinger/",
         "/kommer/",
         "/evaluering/",
         "/kalender/",
+        "/personale/invitation/",
+        "/personale/nulstil/",
     ];
     for prefix in PRIVATE {
         if let Some(rest) = path.strip_prefix(prefix)

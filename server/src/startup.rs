@@ -68,6 +68,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         limiter: std::sync::Arc::new(RateLimiter::new(config.rate_limits)),
         behind_proxy: config.behind_proxy,
         public_url: config.public_url.clone(),
+        staff_sessions: config.staff_sessions,
         mail_dir: match &config.mail.backend {
             crate::config::MailBackend::File { dir } => Some(dir.clone()),
             crate::config::MailBackend::Smtp(_) => None,
@@ -117,6 +118,7 @@ pub fn worker(
 pub fn router(state: AppState) -> Router {
     let routes = route_list();
     let shell_options = state.leptos_options.clone();
+    let guard_state = state.clone();
     Router::new()
         .route("/healthz", get(routes::healthz))
         .route("/sprog", post(routes::set_language))
@@ -126,6 +128,10 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes(&state, routes, move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            guard_state,
+            routes::reject_cross_site,
+        ))
         .layer(axum::middleware::from_fn(routes::reject_long_uris))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(

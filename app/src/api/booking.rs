@@ -476,6 +476,11 @@ pub mod web {
             .map(|(_, v)| v.to_string())
     }
 
+    /// Adds a `Set-Cookie` header to the response.
+    pub fn set_cookie_header(value: &str) {
+        set_cookie(value.to_string());
+    }
+
     fn set_cookie(value: String) {
         if let (Some(response), Ok(header)) = (
             use_context::<ResponseOptions>(),

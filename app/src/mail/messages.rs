@@ -274,6 +274,10 @@ pub async fn render(
         })));
     }
 
+    if matches!(kind, Kind::StaffInvite | Kind::StaffReset) {
+        return staff_link(db, kind, l, &payload, ctx, now).await;
+    }
+
     let Some(booking_id) = m.booking_id else {
         return Ok(Outcome::Skip("no booking on the message"));
     };
@@ -287,6 +291,80 @@ pub async fn render(
         return Ok(Outcome::Skip("the run is gone"));
     };
     compose(db, kind, l, &payload, &f, ctx, now).await
+}
+
+/// A staff invitation or password reset: a single-use link minted now.
+async fn staff_link(
+    db: &DatabaseConnection,
+    kind: Kind,
+    l: Locale,
+    payload: &Value,
+    ctx: &MailContext,
+    now: DateTime<Utc>,
+) -> Result<Outcome, DbErr> {
+    use crate::staff::auth::{self, LinkPurpose};
+    let Some(account) = match payload_i32(payload, "account_id") {
+        Some(id) => {
+            entity::staff_account::Entity::find_by_id(id)
+                .one(db)
+                .await?
+        }
+        None => None,
+    }
+    .filter(|a| a.disabled_at.is_none()) else {
+        return Ok(Outcome::Skip("the account is gone"));
+    };
+    let (purpose, path, subject, text, button, valid) = if kind == Kind::StaffInvite {
+        (
+            LinkPurpose::Invite,
+            "invitation",
+            tr!(l, "staff.mail.invite_subject"),
+            tr!(
+                l,
+                "staff.mail.invite_body",
+                by = payload
+                    .get("by")
+                    .and_then(Value::as_str)
+                    .unwrap_or("Skolebænk")
+            ),
+            tr!(l, "staff.mail.invite_button"),
+            tr!(l, "staff.mail.invite_valid", days = auth::INVITE_DAYS),
+        )
+    } else {
+        (
+            LinkPurpose::Reset,
+            "nulstil",
+            tr!(l, "staff.mail.reset_subject"),
+            tr!(l, "staff.mail.reset_body"),
+            tr!(l, "staff.mail.reset_button"),
+            tr!(l, "staff.mail.reset_valid", hours = auth::RESET_HOURS),
+        )
+    };
+    let token = auth::issue_link(db, account.id, purpose, now).await?;
+    let mut body = Body {
+        lang: l.code(),
+        greeting: tr!(l, "mail.greeting", name = account.name.clone()),
+        signature: vec![tr!(l, "mail.regards"), tr!(l, "site.name")],
+        ..Body::default()
+    };
+    body.text(text)
+        .button(
+            button,
+            format!("{}/personale/{path}/{token}", ctx.public_url),
+        )
+        .small(valid);
+    if kind == Kind::StaffReset {
+        body.small(tr!(l, "staff.mail.reset_ignore"));
+    }
+    body.title = subject;
+    Ok(Outcome::Send(Box::new(Rendered {
+        subject: body.title.clone(),
+        text: body.to_text(),
+        html: body.to_html(),
+        from_name: tr!(l, "site.name"),
+        reply_to: None,
+        calendar: None,
+    })))
 }
 
 /// The calendar events of `sessions` for this booking.
@@ -635,7 +713,30 @@ async fn compose(
                     days = token::EVALUATION_LINK_DAYS
                 ));
         }
-        Kind::ManageLink => return Ok(Outcome::Skip("handled above")),
+        Kind::RunMessage => {
+            if !b.status.is_active() {
+                return Ok(Outcome::Skip("the booking is no longer active"));
+            }
+            subject_key = "staff.mail.run_message_subject";
+            let from = payload
+                .get("from")
+                .and_then(Value::as_str)
+                .unwrap_or(school);
+            body.text(tr!(
+                l,
+                "staff.mail.run_message_body",
+                from = from,
+                course = course
+            ));
+            let text = payload.get("text").and_then(Value::as_str).unwrap_or("");
+            for paragraph in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+                body.text(paragraph.to_string());
+            }
+            body.small(tr!(l, "staff.mail.run_message_reply"));
+        }
+        Kind::ManageLink | Kind::StaffInvite | Kind::StaffReset => {
+            return Ok(Outcome::Skip("handled above"));
+        }
     }
 
     let organizer = f.organizer();

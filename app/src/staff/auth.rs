@@ -203,17 +203,14 @@ pub async fn end_all_sessions(db: &impl ConnectionTrait, account_id: i32) -> Res
         .rows_affected)
 }
 
-/// Deletes sessions past their lifetime or idle timeout, and old failed sign-ins.
-pub async fn purge(
-    db: &impl ConnectionTrait,
-    now: DateTime<Utc>,
-    settings: &SessionSettings,
-) -> Result<u64, DbErr> {
+/// Deletes sessions past their lifetime or unused for a day (idle timeouts are shorter), old
+/// failed sign-ins, and spent or expired links.
+pub async fn purge(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
     let sessions = staff_session::Entity::delete_many()
         .filter(
             staff_session::Column::ExpiresAt
                 .lte(now)
-                .or(staff_session::Column::LastSeenAt.lte(now - settings.idle)),
+                .or(staff_session::Column::LastSeenAt.lte(now - Duration::days(1))),
         )
         .exec(db)
         .await?
@@ -231,7 +228,7 @@ pub async fn purge(
     Ok(sessions + failures + links)
 }
 
-fn role_of(kind: StaffRoleKind) -> Role {
+pub fn role_of(kind: StaffRoleKind) -> Role {
     match kind {
         StaffRoleKind::Admin => Role::Admin,
         StaffRoleKind::Coordinator => Role::Coordinator,

@@ -1,0 +1,191 @@
+//! Server functions of the staff workspace, one file per group. Every function starts with
+//! [`guard::signed_in`] (or, for the sign-in steps themselves, with the session stage it needs)
+//! and asks [`guard::allow`] before it reads or changes anything: these are public endpoints.
+
+pub mod account;
+pub mod home;
+pub mod people;
+pub mod sign_in;
+
+use serde::{Deserialize, Serialize};
+
+use crate::staff::access::{Grants, Role};
+
+/// Who is signed in, as pages need it (the header, what to show).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MeDto {
+    pub name: String,
+    pub email: String,
+    pub grants: Grants,
+    /// `(school id, school name)` of the schools the person holds roles at (all for an
+    /// administrator).
+    pub schools: Vec<(i32, String)>,
+    pub totp_enabled: bool,
+}
+
+impl MeDto {
+    /// The person's roles in words, e.g. "Koordinator, Randers".
+    pub fn role_lines(&self, l: crate::i18n::Locale) -> Vec<String> {
+        let mut lines = Vec::new();
+        if self.grants.admin {
+            lines.push(crate::tr!(l, Role::Admin.label_key()));
+        }
+        for (school, role) in &self.grants.roles {
+            let name = self
+                .schools
+                .iter()
+                .find(|(id, _)| id == school)
+                .map_or("", |(_, n)| n.as_str());
+            lines.push(format!("{}, {name}", crate::tr!(l, role.label_key())));
+        }
+        lines
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub mod guard {
+    //! The checks every staff server function makes.
+
+    use chrono::{DateTime, Utc};
+    use leptos::prelude::use_context;
+    use leptos_axum::ResponseOptions;
+
+    use crate::api::booking::web;
+    use crate::error::AppError;
+    use crate::staff::access::Action;
+    use crate::staff::audit;
+    use crate::staff::auth::{self, Signed, Stage};
+    use crate::state::AppState;
+
+    /// A signed-in staff member's request.
+    pub struct Ctx {
+        pub state: AppState,
+        pub me: Signed,
+        pub now: DateTime<Utc>,
+    }
+
+    pub fn set_status(code: http::StatusCode) {
+        if let Some(response) = use_context::<ResponseOptions>() {
+            response.set_status(code);
+        }
+    }
+
+    /// The session of this request at any stage, without redirecting.
+    pub async fn session(state: &AppState, now: DateTime<Utc>) -> Result<Option<Signed>, AppError> {
+        let Some(token) = web::cookie(state.staff_sessions.cookie_name()) else {
+            return Ok(None);
+        };
+        Ok(auth::session(&state.db, &token, now, &state.staff_sessions).await?)
+    }
+
+    /// Where to come back to after signing in: the page asked for, if it is a staff page.
+    fn return_path() -> String {
+        use_context::<http::request::Parts>()
+            .filter(|p| p.method == http::Method::GET)
+            .and_then(|p| p.uri.path_and_query().map(|pq| pq.as_str().to_string()))
+            .filter(|p| safe_staff_path(p))
+            .unwrap_or_default()
+    }
+
+    /// Only staff pages on this site are returned to after sign-in.
+    pub fn safe_staff_path(path: &str) -> bool {
+        path.starts_with("/personale")
+            && !path.starts_with("/personale/log-ind")
+            && !path.contains("//")
+            && !path.contains('\\')
+            && !path.chars().any(char::is_control)
+            && path.len() < 1000
+    }
+
+    /// The signed-in staff member. Without a full session the browser is sent to the step it
+    /// has reached (sign-in, the code, or setting up the app) and the answer is
+    /// `SignInRequired`.
+    pub async fn signed_in() -> Result<Ctx, AppError> {
+        let state = web::state()?;
+        let now = Utc::now();
+        web::no_store();
+        let me = session(&state, now).await?;
+        match me {
+            Some(me) if me.stage == Stage::Full => {
+                if !me.grants.may(Action::UseWorkspace) {
+                    set_status(http::StatusCode::FORBIDDEN);
+                    return Err(AppError::Forbidden);
+                }
+                Ok(Ctx { state, me, now })
+            }
+            Some(me) => {
+                leptos_axum::redirect(match me.stage {
+                    Stage::Setup => "/personale/totp",
+                    _ => "/personale/log-ind/kode",
+                });
+                Err(AppError::SignInRequired)
+            }
+            None => {
+                let back = return_path();
+                if back.is_empty() || back == "/personale" {
+                    leptos_axum::redirect("/personale/log-ind");
+                } else {
+                    leptos_axum::redirect(&format!(
+                        "/personale/log-ind?til={}",
+                        urlencoding::encode(&back)
+                    ));
+                }
+                Err(AppError::SignInRequired)
+            }
+        }
+    }
+
+    /// Refuses with 403 unless the person may do `action`.
+    pub fn allow(ctx: &Ctx, action: Action) -> Result<(), AppError> {
+        if ctx.me.grants.may(action) {
+            Ok(())
+        } else {
+            tracing::info!(
+                account = ctx.me.account.id,
+                ?action,
+                "refused a staff action"
+            );
+            set_status(http::StatusCode::FORBIDDEN);
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// 404 for something that does not exist.
+    pub fn not_found<T>() -> Result<T, AppError> {
+        set_status(http::StatusCode::NOT_FOUND);
+        Err(AppError::NotFound)
+    }
+
+    /// Records an action on people's data in the audit log.
+    pub async fn audit(
+        ctx: &Ctx,
+        school_id: Option<i32>,
+        action: &str,
+        subject: String,
+        detail: String,
+    ) -> Result<(), AppError> {
+        audit::record(
+            &ctx.state.db,
+            audit::Entry {
+                account_id: ctx.me.account.id,
+                actor: &ctx.me.account.name,
+                school_id,
+                action,
+                subject,
+                detail,
+            },
+            ctx.now,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Sets the session cookie.
+    pub fn set_session_cookie(state: &AppState, token: &str) {
+        web::set_cookie_header(&state.staff_sessions.cookie(token));
+    }
+
+    pub fn clear_session_cookie(state: &AppState) {
+        web::set_cookie_header(&state.staff_sessions.clear_cookie());
+    }
+}

@@ -1,0 +1,190 @@
+//! `/personale/personale`: staff at the person's schools, and invitations;
+//! `/personale/log`: the audit log.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_query_map;
+
+use super::{StaffError, StaffNav, query_notice};
+use crate::api::staff::account::me;
+use crate::api::staff::people::{InviteStaff, RemoveRole, audit_log, staff_list};
+use crate::format;
+use crate::i18n::use_locale;
+use crate::tr;
+
+#[component]
+pub fn StaffListPage() -> impl IntoView {
+    let l = use_locale();
+    let query = use_query_map();
+    let error = query.with_untracked(|q| q.get("fejl"));
+    let ok = query.with_untracked(|q| {
+        q.get("inviteret")
+            .map(|_| "inviteret".to_string())
+            .or_else(|| q.get("fjernet").map(|_| "fjernet".to_string()))
+    });
+    let me = Resource::new(|| (), |()| me());
+    let data = Resource::new(|| (), |()| staff_list());
+    view! {
+        <Title text=tr!(l, "staff.people.title")/>
+        <Meta name="robots" content="noindex"/>
+        <Suspense fallback=|| ()>
+            {move || {
+                let (error, ok) = (error.clone(), ok.clone());
+                Suspend::new(async move {
+                    let me = match me.await {
+                        Ok(me) => me,
+                        Err(error) => return view! { <StaffError error/> }.into_any(),
+                    };
+                    match data.await {
+                        Ok(d) => view! {
+                            <StaffNav me/>
+                            <div class="page-intro">
+                                <h1>{tr!(l, "staff.people.title")}</h1>
+                                <p class="lead">{tr!(l, "staff.people.intro")}</p>
+                            </div>
+                            {query_notice(l, error, &[
+                                ("felter", "staff.people.err_fields"),
+                                ("rolle", "staff.people.err_role"),
+                                ("selv", "staff.people.err_self"),
+                            ], false)}
+                            {query_notice(l, ok, &[
+                                ("inviteret", "staff.people.invited"),
+                                ("fjernet", "staff.people.removed"),
+                            ], true)}
+                            <div class="table-scroll" role="region" aria-label=tr!(l, "staff.people.title") tabindex="0">
+                                <table class="staff-table">
+                                    <caption class="visually-hidden">{tr!(l, "staff.people.title")}</caption>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">{tr!(l, "staff.col.name")}</th>
+                                            <th scope="col">{tr!(l, "staff.col.roles")}</th>
+                                            <th scope="col">{tr!(l, "staff.col.status")}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {d.members.into_iter().map(|m| view! {
+                                            <tr>
+                                                <th scope="row">{m.name.clone()}<span class="cell-sub">{m.email.clone()}</span></th>
+                                                <td>
+                                                    <ul class="plain-list">
+                                                        {m.roles.into_iter().map(|r| {
+                                                            let label = match &r.school {
+                                                                Some((_, name)) => format!("{}, {name}", tr!(l, r.role.label_key())),
+                                                                None => tr!(l, r.role.label_key()),
+                                                            };
+                                                            let remove_label = tr!(l, "staff.people.remove_role", role = label.clone(), name = m.name.clone());
+                                                            view! {
+                                                                <li>
+                                                                    {label}
+                                                                    {r.may_remove.then(|| view! {
+                                                                        <form method="post" action=RemoveRole::url() class="inline-form">
+                                                                            <input type="hidden" name="role_id" value=r.role_id.to_string()/>
+                                                                            <button type="submit" class="button-quiet button-small" aria-label=remove_label>{tr!(l, "staff.people.remove")}</button>
+                                                                        </form>
+                                                                    })}
+                                                                </li>
+                                                            }
+                                                        }).collect_view()}
+                                                    </ul>
+                                                </td>
+                                                <td>
+                                                    {if m.active { tr!(l, "staff.people.active") } else { tr!(l, "staff.people.invited_state") }}
+                                                    {m.totp_enabled.then(|| view! { <span class="cell-sub">{tr!(l, "staff.people.totp")}</span> })}
+                                                </td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            <section aria-labelledby="inviter" class="narrow">
+                                <h2 id="inviter">{tr!(l, "staff.people.invite")}</h2>
+                                <p>{tr!(l, "staff.people.invite_intro")}</p>
+                                <form method="post" action=InviteStaff::url() class="staff-form">
+                                    {super::field("inviter-navn", "name", tr!(l, "staff.field.name"), "text", String::new(), "off", None)}
+                                    {super::field("inviter-email", "email", tr!(l, "staff.field.email"), "email", String::new(), "off", None)}
+                                    <div class="field">
+                                        <label for="inviter-skole">{tr!(l, "staff.field.school")}</label>
+                                        <select id="inviter-skole" name="school">
+                                            {d.schools.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
+                                        </select>
+                                    </div>
+                                    <div class="field">
+                                        <label for="inviter-rolle">{tr!(l, "staff.field.role")}</label>
+                                        <select id="inviter-rolle" name="role">
+                                            {d.roles.iter().map(|r| view! { <option value=r.slug() selected=r.slug() == "teacher">{tr!(l, r.label_key())}</option> }).collect_view()}
+                                        </select>
+                                    </div>
+                                    <button type="submit" class="button">{tr!(l, "staff.people.invite_button")}</button>
+                                </form>
+                            </section>
+                        }
+                        .into_any(),
+                        Err(error) => view! { <StaffError error/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn AuditLogPage() -> impl IntoView {
+    let l = use_locale();
+    let me = Resource::new(|| (), |()| me());
+    let data = Resource::new(|| (), |()| audit_log());
+    view! {
+        <Title text=tr!(l, "staff.log.title")/>
+        <Meta name="robots" content="noindex"/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let me = match me.await {
+                    Ok(me) => me,
+                    Err(error) => return view! { <StaffError error/> }.into_any(),
+                };
+                match data.await {
+                    Ok(entries) => view! {
+                        <StaffNav me/>
+                        <div class="page-intro">
+                            <h1>{tr!(l, "staff.log.title")}</h1>
+                            <p class="lead">{tr!(l, "staff.log.intro")}</p>
+                        </div>
+                        {if entries.is_empty() {
+                            view! { <p>{tr!(l, "staff.log.empty")}</p> }.into_any()
+                        } else {
+                            view! {
+                                <div class="table-scroll" role="region" aria-label=tr!(l, "staff.log.title") tabindex="0">
+                                    <table class="staff-table">
+                                        <caption class="visually-hidden">{tr!(l, "staff.log.title")}</caption>
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">{tr!(l, "staff.col.when")}</th>
+                                                <th scope="col">{tr!(l, "staff.col.who")}</th>
+                                                <th scope="col">{tr!(l, "staff.col.what")}</th>
+                                                <th scope="col">{tr!(l, "staff.col.subject")}</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {entries.into_iter().map(|e| view! {
+                                                <tr>
+                                                    <td>{format::date_time(l, e.at)}</td>
+                                                    <td>{e.actor}{e.school.map(|s| view! { <span class="cell-sub">{s}</span> })}</td>
+                                                    <td>{tr!(l, format!("staff.action.{}", e.action.replace('.', "_")).as_str())}
+                                                        {(!e.detail.is_empty()).then(|| view! { <span class="cell-sub">{e.detail.clone()}</span> })}
+                                                    </td>
+                                                    <td>{e.subject}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }.into_any()
+                        }}
+                    }
+                    .into_any(),
+                    Err(error) => view! { <StaffError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
