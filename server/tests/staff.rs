@@ -1,0 +1,898 @@
+//! The staff workspace over HTTP, as a browser without JavaScript uses it: signing in with a
+//! password and an authenticator code (or a recovery code), setting the app up, invitations
+//! and password resets by e-mail (through a real SMTP sink), idle and absolute session ends,
+//! throttling of failed attempts, the cross-site request guard, and the authorisation matrix.
+
+mod common;
+
+use std::time::Duration as StdDuration;
+
+use app::staff::access::Role;
+use app::staff::auth;
+use app::staff::totp;
+use chrono::{Duration, Utc};
+use common::{Backend, TestApp, send_mail_to, spawn_app_configured};
+use entity::{audit_log, school, staff_account, staff_session, teacher};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use smtp_sink::Sink;
+
+/// The demo coordinator and administrator (see `server::demo`), who use the demo
+/// authenticator key.
+const COORDINATOR: (&str, &str) = (
+    "koordinator.randers@recoveryskole.example",
+    "demo-koordinator",
+);
+const ADMIN: (&str, &str) = ("admin@recoveryskole.example", "demo-administrator");
+/// The demo teacher (Lone Bech, peer, Randers); no authenticator app.
+const TEACHER: (&str, &str) = ("lone.bech@recoveryskole.example", "demo-underviser");
+const MANAGEMENT: (&str, &str) = ("ledelse@recoveryskole.example", "demo-ledelse-2026");
+
+const COOKIE: &str = "sb_personale";
+
+/// The current code for a base32 secret, `steps` 30-second steps from now.
+fn code_for(secret: &str, steps: i64) -> String {
+    let bytes = data_encoding::BASE32_NOPAD
+        .decode(secret.as_bytes())
+        .expect("base32 secret");
+    format!(
+        "{:06}",
+        totp::code(&bytes, Utc::now().timestamp() / totp::STEP + steps)
+    )
+}
+
+async fn school_id(app: &TestApp, slug: &str) -> i32 {
+    school::Entity::find()
+        .filter(school::Column::Slug.eq(slug))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("demo school")
+        .id
+}
+
+/// Creates an account with a password and roles, directly in the database.
+async fn make_staff(app: &TestApp, email: &str, roles: &[(Option<i32>, Role)]) -> (String, String) {
+    let password = format!("en lang adgangskode til {email}");
+    let id = auth::ensure_account(&app.db, email, "Test Person", roles, Utc::now())
+        .await
+        .expect("account");
+    auth::set_password(&app.db, id, &password)
+        .await
+        .expect("password");
+    (email.to_string(), password)
+}
+
+/// Posts e-mail and password; returns the response.
+async fn password_step(app: &TestApp, email: &str, password: &str) -> common::Posted {
+    app.post_form(
+        "/api/personale_log_ind",
+        &[("email", email), ("password", password)],
+        None,
+    )
+    .await
+}
+
+/// Signs in all the way (with the demo authenticator key where the account uses it) and
+/// returns the `Cookie` header value of the full session.
+async fn sign_in(app: &TestApp, who: (&str, &str)) -> String {
+    let first = password_step(app, who.0, who.1).await;
+    let token = first.cookie(COOKIE).expect("session cookie");
+    if first.location == "/personale" {
+        return format!("{COOKIE}={token}");
+    }
+    assert_eq!(first.location, "/personale/log-ind/kode", "{}", who.0);
+    // A code step may already have been used by an earlier sign-in in this test: try the
+    // next step too.
+    for step in [0, 1] {
+        let code = code_for(server::demo::DEMO_TOTP_SECRET, step);
+        let second = app
+            .post_form(
+                "/api/personale_kode",
+                &[("code", code.as_str())],
+                Some(&format!("{COOKIE}={token}")),
+            )
+            .await;
+        if second.location == "/personale" {
+            return format!("{COOKIE}={}", second.cookie(COOKIE).expect("full session"));
+        }
+    }
+    panic!("could not sign in {}", who.0);
+}
+
+/// Status and `Location` of a GET.
+async fn get_page(app: &TestApp, path: &str, cookie: Option<&str>) -> (u16, String, String) {
+    let mut request = app
+        .client
+        .get(format!("{}{}", app.base, path))
+        .header("accept", "text/html");
+    if let Some(c) = cookie {
+        request = request.header("cookie", c);
+    }
+    let response = request.send().await.expect("get");
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (status, location, response.text().await.expect("body"))
+}
+
+macro_rules! both_backends {
+    ($name:ident, |$app:ident| $body:block) => {
+        mod $name {
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let owned = common::spawn_app(Backend::Sqlite).await;
+                {
+                    let $app: &TestApp = &owned;
+                    $body
+                }
+                owned.stop().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let owned = common::spawn_app(Backend::Postgres).await;
+                {
+                    let $app: &TestApp = &owned;
+                    $body
+                }
+                owned.stop().await;
+            }
+        }
+    };
+}
+
+both_backends!(password_then_code, |app| {
+    // Anonymous visitors are sent to sign in, and come back to the page they asked for.
+    let (status, location, _) = get_page(app, "/personale/log", None).await;
+    assert_eq!(status, 302);
+    assert_eq!(location, "/personale/log-ind?til=%2Fpersonale%2Flog");
+
+    // A wrong password: the same answer as an unknown e-mail, and no session.
+    let wrong = password_step(app, COORDINATOR.0, "forkert adgangskode").await;
+    assert_eq!(wrong.location, "/personale/log-ind?fejl=forkert");
+    assert!(wrong.cookie(COOKIE).is_none());
+    let unknown = password_step(app, "ingen@example.org", "forkert adgangskode").await;
+    assert_eq!(unknown.location, wrong.location);
+
+    // The right password opens only the code step.
+    let first = password_step(app, COORDINATOR.0, COORDINATOR.1).await;
+    assert_eq!(first.location, "/personale/log-ind/kode");
+    let half = format!("{COOKIE}={}", first.cookie(COOKIE).expect("cookie"));
+    let (status, location, _) = get_page(app, "/personale", Some(&half)).await;
+    assert_eq!(
+        (status, location.as_str()),
+        (302, "/personale/log-ind/kode")
+    );
+
+    // A wrong code is refused; the right one gives a new session token.
+    let bad = app
+        .post_form("/api/personale_kode", &[("code", "000000")], Some(&half))
+        .await;
+    assert_eq!(bad.location, "/personale/log-ind/kode?fejl=forkert");
+    let code = code_for(server::demo::DEMO_TOTP_SECRET, 0);
+    let done = app
+        .post_form(
+            "/api/personale_kode",
+            &[("code", code.as_str())],
+            Some(&half),
+        )
+        .await;
+    assert_eq!(done.location, "/personale");
+    let full = format!("{COOKIE}={}", done.cookie(COOKIE).expect("new cookie"));
+    assert_ne!(
+        full, half,
+        "the session token changes after the second factor"
+    );
+    let (status, _, body) = get_page(app, "/personale", Some(&full)).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Hej Mette Holm"), "{body}");
+    // The token from before the code opens nothing now.
+    let (status, location, _) = get_page(app, "/personale", Some(&half)).await;
+    assert_eq!((status, location.as_str()), (302, "/personale/log-ind"));
+
+    // The same code does not work twice.
+    let again = password_step(app, COORDINATOR.0, COORDINATOR.1).await;
+    let half = format!("{COOKIE}={}", again.cookie(COOKIE).expect("cookie"));
+    let reused = app
+        .post_form(
+            "/api/personale_kode",
+            &[("code", code.as_str())],
+            Some(&half),
+        )
+        .await;
+    assert_eq!(reused.location, "/personale/log-ind/kode?fejl=forkert");
+
+    // A recovery code works once instead of the app.
+    let account = staff_account::Entity::find()
+        .filter(staff_account::Column::Email.eq(COORDINATOR.0))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("account");
+    let codes = auth::new_recovery_codes(&app.db, account.id)
+        .await
+        .expect("codes");
+    assert_eq!(codes.len(), 10);
+    let used = app
+        .post_form(
+            "/api/personale_kode",
+            &[("code", &codes[3].to_uppercase())],
+            Some(&half),
+        )
+        .await;
+    assert_eq!(used.location, "/personale/konto?koder-tilbage=9");
+    let again = password_step(app, COORDINATOR.0, COORDINATOR.1).await;
+    let half = format!("{COOKIE}={}", again.cookie(COOKIE).expect("cookie"));
+    let reused = app
+        .post_form(
+            "/api/personale_kode",
+            &[("code", codes[3].as_str())],
+            Some(&half),
+        )
+        .await;
+    assert_eq!(reused.location, "/personale/log-ind/kode?fejl=forkert");
+});
+
+both_backends!(coordinators_must_set_up_the_app, |app| {
+    let randers = school_id(app, "randers").await;
+    let who = make_staff(
+        app,
+        "ny.koordinator@example.org",
+        &[(Some(randers), Role::Coordinator)],
+    )
+    .await;
+    let first = password_step(app, &who.0, &who.1).await;
+    assert_eq!(first.location, "/personale/totp");
+    let setup = format!("{COOKIE}={}", first.cookie(COOKIE).expect("cookie"));
+    // Nothing else opens until the app is set up.
+    let (status, location, _) = get_page(app, "/personale", Some(&setup)).await;
+    assert_eq!((status, location.as_str()), (302, "/personale/totp"));
+    let (status, _, body) = get_page(app, "/personale/totp", Some(&setup)).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("<svg"), "QR code shown");
+    let secret = body
+        .split("name=\"secret\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("secret in the form")
+        .to_string();
+    // Opening the page stored nothing.
+    let stored = staff_account::Entity::find()
+        .filter(staff_account::Column::Email.eq(who.0.as_str()))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("account");
+    assert!(stored.totp_secret.is_none() && !stored.totp_enabled);
+
+    let wrong = app
+        .post_form(
+            "/api/personale_totp",
+            &[("secret", secret.as_str()), ("code", "123456")],
+            Some(&setup),
+        )
+        .await;
+    assert_eq!(wrong.location, "/personale/totp?fejl=forkert");
+    let code = code_for(&secret, 0);
+    let on = app
+        .post_form(
+            "/api/personale_totp",
+            &[("secret", secret.as_str()), ("code", code.as_str())],
+            Some(&setup),
+        )
+        .await;
+    assert_eq!(on.location, "/personale/konto/koder");
+    let full = format!(
+        "{COOKIE}={}; sb_personale_koder={}",
+        on.cookie(COOKIE).expect("full session"),
+        on.cookie("sb_personale_koder").expect("codes cookie")
+    );
+    let (status, _, body) = get_page(app, "/personale/konto/koder", Some(&full)).await;
+    assert_eq!(status, 200);
+    assert_eq!(body.matches("<li><code>").count(), 10, "ten recovery codes");
+    let (_, _, body) = get_page(app, "/personale", Some(&full)).await;
+    assert!(body.contains("Hej Test Person"));
+});
+
+both_backends!(teachers_sign_in_with_a_password, |app| {
+    let cookie = sign_in(app, TEACHER).await;
+    let (status, _, body) = get_page(app, "/personale", Some(&cookie)).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Dine næste undervisningsgange"), "{body}");
+    // The cookie is HttpOnly and SameSite=Lax; without https it has no __Host- prefix.
+    let response = app
+        .client
+        .post(format!("{}/api/personale_log_ind", app.base))
+        .form(&[("email", TEACHER.0), ("password", TEACHER.1)])
+        .send()
+        .await
+        .expect("post");
+    let set_cookie = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"));
+    assert!(!set_cookie.contains("Secure"), "{set_cookie}");
+});
+
+both_backends!(sessions_end, |app| {
+    // Idle too long.
+    let cookie = sign_in(app, TEACHER).await;
+    staff_session::Entity::update_many()
+        .col_expr(
+            staff_session::Column::LastSeenAt,
+            Expr::value(Utc::now() - Duration::minutes(61)),
+        )
+        .exec(&app.db)
+        .await
+        .expect("age the session");
+    let (status, location, _) = get_page(app, "/personale", Some(&cookie)).await;
+    assert_eq!((status, location.as_str()), (302, "/personale/log-ind"));
+
+    // Past the absolute lifetime, however active.
+    let cookie = sign_in(app, TEACHER).await;
+    staff_session::Entity::update_many()
+        .col_expr(
+            staff_session::Column::ExpiresAt,
+            Expr::value(Utc::now() - Duration::seconds(1)),
+        )
+        .exec(&app.db)
+        .await
+        .expect("expire the session");
+    let (status, _, _) = get_page(app, "/personale", Some(&cookie)).await;
+    assert_eq!(status, 302);
+
+    // Sign out ends this session; sign out everywhere ends them all.
+    let one = sign_in(app, TEACHER).await;
+    let out = app
+        .post_form("/api/personale_log_ud", &[], Some(&one))
+        .await;
+    assert_eq!(out.location, "/personale/log-ind?ud=1");
+    assert_eq!(get_page(app, "/personale", Some(&one)).await.0, 302);
+    let a = sign_in(app, TEACHER).await;
+    let b = sign_in(app, TEACHER).await;
+    assert_eq!(get_page(app, "/personale", Some(&b)).await.0, 200);
+    let out = app
+        .post_form("/api/personale_log_ud_overalt", &[], Some(&a))
+        .await;
+    assert_eq!(out.location, "/personale/log-ind?ud=alle");
+    assert_eq!(get_page(app, "/personale", Some(&b)).await.0, 302);
+    assert_eq!(
+        staff_session::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        0
+    );
+});
+
+both_backends!(failed_attempts_are_throttled, |app| {
+    // Per account: after five failures even the right password waits.
+    for _ in 0..auth::ACCOUNT_LIMIT {
+        let p = password_step(app, TEACHER.0, "forkert adgangskode").await;
+        assert_eq!(p.location, "/personale/log-ind?fejl=forkert");
+    }
+    let paused = password_step(app, TEACHER.0, TEACHER.1).await;
+    assert_eq!(paused.location, "/personale/log-ind?fejl=pause");
+    assert!(paused.cookie(COOKIE).is_none());
+    // Other accounts are not affected by one account's failures...
+    let other = password_step(app, MANAGEMENT.0, MANAGEMENT.1).await;
+    assert_eq!(other.location, "/personale");
+    // ...until the address itself has failed too often.
+    for i in 0..auth::IP_LIMIT {
+        password_step(app, &format!("gaet{i}@example.org"), "forkert").await;
+    }
+    let paused = password_step(app, MANAGEMENT.0, MANAGEMENT.1).await;
+    assert_eq!(paused.location, "/personale/log-ind?fejl=pause");
+    // Wrong codes count too.
+    let window = Utc::now() - Duration::minutes(auth::THROTTLE_WINDOW_MINUTES + 1);
+    entity::sign_in_failure::Entity::update_many()
+        .col_expr(entity::sign_in_failure::Column::At, Expr::value(window))
+        .exec(&app.db)
+        .await
+        .expect("age failures");
+    let first = password_step(app, COORDINATOR.0, COORDINATOR.1).await;
+    let half = format!("{COOKIE}={}", first.cookie(COOKIE).expect("cookie"));
+    for _ in 0..auth::ACCOUNT_LIMIT {
+        app.post_form("/api/personale_kode", &[("code", "000000")], Some(&half))
+            .await;
+    }
+    let code = code_for(server::demo::DEMO_TOTP_SECRET, 0);
+    let paused = app
+        .post_form(
+            "/api/personale_kode",
+            &[("code", code.as_str())],
+            Some(&half),
+        )
+        .await;
+    assert_eq!(paused.location, "/personale/log-ind/kode?fejl=pause");
+});
+
+/// The link in the newest mail to `to`.
+async fn link_in_mail(sink: &Sink, count: usize, to: &str, path: &str) -> String {
+    let received = sink.wait_for(count, StdDuration::from_secs(20)).await;
+    let mail = received
+        .iter()
+        .rev()
+        .find(|r| r.to.iter().any(|t| t == to))
+        .unwrap_or_else(|| panic!("no mail to {to}"));
+    let text = String::from_utf8_lossy(&mail.data).replace("=\r\n", "");
+    let start = text
+        .find(path)
+        .unwrap_or_else(|| panic!("no {path} link in {text}"));
+    text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_'))
+        .collect()
+}
+
+async fn invitation_and_reset(backend: Backend) {
+    let mut sink = Sink::start().await.expect("sink");
+    let app = spawn_app_configured(backend, true, send_mail_to(sink.addr())).await;
+    let randers = school_id(&app, "randers").await;
+    let coordinator = sign_in(&app, COORDINATOR).await;
+
+    // A coordinator invites a new teacher.
+    let invited = app
+        .post_form(
+            "/api/personale_inviter",
+            &[
+                ("email", "Ny.Underviser@Example.org"),
+                ("name", "Nanna Ny"),
+                ("school", &randers.to_string()),
+                ("role", "teacher"),
+            ],
+            Some(&coordinator),
+        )
+        .await;
+    assert_eq!(invited.location, "/personale/personale?inviteret=1");
+    let link = link_in_mail(
+        &sink,
+        1,
+        "ny.underviser@example.org",
+        "/personale/invitation/",
+    )
+    .await;
+    let token = link.rsplit('/').next().expect("token").to_string();
+    let (status, _, body) = get_page(&app, &link, None).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Nanna Ny"), "{body}");
+
+    // A typing mistake does not cost the link.
+    let mismatch = app
+        .post_form(
+            "/api/personale_adgangskode",
+            &[
+                ("token", token.as_str()),
+                ("reset", "false"),
+                ("password", "min nye lange adgangskode"),
+                ("repeat", "min nye lange adgangskod"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(mismatch.location, format!("{link}?fejl=mismatch#fejl"));
+    let set = app
+        .post_form(
+            "/api/personale_adgangskode",
+            &[
+                ("token", token.as_str()),
+                ("reset", "false"),
+                ("password", "min nye lange adgangskode"),
+                ("repeat", "min nye lange adgangskode"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(set.location, "/personale/log-ind?klar=1");
+    // The link works once.
+    let (status, _, body) = get_page(&app, &link, None).await;
+    assert_eq!(status, 404);
+    assert!(body.contains("virker ikke længere"));
+    let again = app
+        .post_form(
+            "/api/personale_adgangskode",
+            &[
+                ("token", token.as_str()),
+                ("reset", "false"),
+                ("password", "en helt anden adgangskode"),
+                ("repeat", "en helt anden adgangskode"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(again.location, link);
+    let signed = password_step(
+        &app,
+        "ny.underviser@example.org",
+        "min nye lange adgangskode",
+    )
+    .await;
+    assert_eq!(signed.location, "/personale");
+    // The invitation is in the school's audit log.
+    assert_eq!(
+        audit_log::Entity::find()
+            .filter(audit_log::Column::Action.eq("staff.role_added"))
+            .filter(audit_log::Column::SchoolId.eq(randers))
+            .count(&app.db)
+            .await
+            .expect("count"),
+        1
+    );
+
+    // Password reset: the same answer for an unknown address, and no mail for it.
+    let unknown = app
+        .post_form(
+            "/api/personale_glemt",
+            &[("email", "ingen@example.org")],
+            None,
+        )
+        .await;
+    assert_eq!(unknown.location, "/personale/glemt?sendt=1");
+    let teacher_session = sign_in(&app, TEACHER).await;
+    let asked = app
+        .post_form("/api/personale_glemt", &[("email", TEACHER.0)], None)
+        .await;
+    assert_eq!(asked.location, unknown.location);
+    let link = link_in_mail(&sink, 2, TEACHER.0, "/personale/nulstil/").await;
+    assert_eq!(sink.received().len(), 2, "no mail to the unknown address");
+    let token = link.rsplit('/').next().expect("token").to_string();
+    let reset = app
+        .post_form(
+            "/api/personale_adgangskode",
+            &[
+                ("token", token.as_str()),
+                ("reset", "true"),
+                ("password", "et nyt og langt kodeord"),
+                ("repeat", "et nyt og langt kodeord"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(reset.location, "/personale/log-ind?nulstillet=1");
+    // Every session of the account ended; the old password is gone.
+    assert_eq!(
+        get_page(&app, "/personale", Some(&teacher_session)).await.0,
+        302
+    );
+    assert_eq!(
+        password_step(&app, TEACHER.0, TEACHER.1).await.location,
+        "/personale/log-ind?fejl=forkert"
+    );
+    assert_eq!(
+        password_step(&app, TEACHER.0, "et nyt og langt kodeord")
+            .await
+            .location,
+        "/personale"
+    );
+
+    // An expired link is refused.
+    let account = staff_account::Entity::find()
+        .filter(staff_account::Column::Email.eq(TEACHER.0))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("account");
+    let expired = auth::issue_link(
+        &app.db,
+        account.id,
+        auth::LinkPurpose::Reset,
+        Utc::now() - Duration::hours(auth::RESET_HOURS + 1),
+    )
+    .await
+    .expect("link");
+    let (status, _, _) = get_page(&app, &format!("/personale/nulstil/{expired}"), None).await;
+    assert_eq!(status, 404);
+    // An invitation link does not work as a reset link.
+    let invite = auth::issue_link(&app.db, account.id, auth::LinkPurpose::Invite, Utc::now())
+        .await
+        .expect("link");
+    let (status, _, _) = get_page(&app, &format!("/personale/nulstil/{invite}"), None).await;
+    assert_eq!(status, 404);
+
+    app.stop().await;
+    sink.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invitation_and_reset_sqlite() {
+    invitation_and_reset(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invitation_and_reset_postgres() {
+    invitation_and_reset(Backend::Postgres).await;
+}
+
+both_backends!(cross_site_requests_are_refused, |app| {
+    let post = |origin: Option<&'static str>, site: Option<&'static str>| {
+        let mut request = app
+            .client
+            .post(format!("{}/api/personale_log_ind", app.base))
+            .header("accept", "text/html")
+            .form(&[("email", TEACHER.0), ("password", TEACHER.1)]);
+        if let Some(o) = origin {
+            request = request.header("origin", o);
+        }
+        if let Some(s) = site {
+            request = request.header("sec-fetch-site", s);
+        }
+        request.send()
+    };
+    let status = |r: reqwest::Response| r.status().as_u16();
+    assert_eq!(
+        status(
+            post(Some("https://evil.example"), None)
+                .await
+                .expect("post")
+        ),
+        403
+    );
+    assert_eq!(
+        status(post(None, Some("cross-site")).await.expect("post")),
+        403
+    );
+    assert_eq!(
+        status(post(None, Some("same-site")).await.expect("post")),
+        403
+    );
+    assert_eq!(
+        status(
+            post(Some("https://evil.example"), Some("same-origin"))
+                .await
+                .expect("post")
+        ),
+        302,
+        "the browser's own Sec-Fetch-Site decides"
+    );
+    let own = app.base.clone();
+    let own: &'static str = Box::leak(own.into_boxed_str());
+    assert_eq!(status(post(Some(own), None).await.expect("post")), 302);
+
+    // A public form too: a foreign page cannot sign anyone up.
+    let before = entity::booking::Entity::find()
+        .count(&app.db)
+        .await
+        .expect("count");
+    let refused = app
+        .client
+        .post(format!("{}/api/tilmeld", app.base))
+        .header("origin", "https://evil.example")
+        .form(&[
+            ("run", "1"),
+            ("name", "X"),
+            ("email", "x@example.org"),
+            ("consent", "ja"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(refused.status().as_u16(), 403);
+    assert_eq!(
+        entity::booking::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        before
+    );
+});
+
+/// Who a matrix row is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Who {
+    Anonymous,
+    Teacher,
+    Coordinator,
+    OtherCoordinator,
+    OtherTeacher,
+    Management,
+    Admin,
+}
+
+const EVERYONE: [Who; 7] = [
+    Who::Anonymous,
+    Who::Teacher,
+    Who::Coordinator,
+    Who::OtherCoordinator,
+    Who::OtherTeacher,
+    Who::Management,
+    Who::Admin,
+];
+
+/// What happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    Allowed,
+    /// Sent to sign in.
+    SignIn,
+    Forbidden,
+}
+
+fn outcome(status: u16, location: &str) -> Outcome {
+    match status {
+        403 => Outcome::Forbidden,
+        302 | 303 if location.starts_with("/personale/log-ind") => Outcome::SignIn,
+        200..=399 => Outcome::Allowed,
+        other => panic!("unexpected status {other} ({location})"),
+    }
+}
+
+both_backends!(authorisation_matrix, |app| {
+    let randers = school_id(app, "randers").await;
+    let aarhus = school_id(app, "aarhus").await;
+    let other_coordinator = make_staff(
+        app,
+        "koordinator.aarhus@example.org",
+        &[(Some(aarhus), Role::Coordinator)],
+    )
+    .await;
+    // The Aarhus coordinator uses the app too: give them the demo key.
+    staff_account::Entity::update_many()
+        .col_expr(
+            staff_account::Column::TotpSecret,
+            Expr::value(server::demo::DEMO_TOTP_SECRET),
+        )
+        .col_expr(staff_account::Column::TotpEnabled, Expr::value(true))
+        .filter(staff_account::Column::Email.eq(other_coordinator.0.as_str()))
+        .exec(&app.db)
+        .await
+        .expect("totp");
+    let other_teacher = make_staff(
+        app,
+        "underviser.aarhus@example.org",
+        &[(Some(aarhus), Role::Teacher)],
+    )
+    .await;
+    let aarhus_teacher = teacher::Entity::find()
+        .filter(teacher::Column::SchoolId.eq(aarhus))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("teacher");
+    let account = staff_account::Entity::find()
+        .filter(staff_account::Column::Email.eq(other_teacher.0.as_str()))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("account");
+    teacher::Entity::update_many()
+        .col_expr(teacher::Column::AccountId, Expr::value(account.id))
+        .filter(teacher::Column::Id.eq(aarhus_teacher.id))
+        .exec(&app.db)
+        .await
+        .expect("link profile");
+
+    let mut cookies = std::collections::HashMap::new();
+    for who in EVERYONE {
+        let cookie = match who {
+            Who::Anonymous => None,
+            Who::Teacher => Some(sign_in(app, TEACHER).await),
+            Who::Coordinator => Some(sign_in(app, COORDINATOR).await),
+            Who::OtherCoordinator => {
+                Some(sign_in(app, (&other_coordinator.0, &other_coordinator.1)).await)
+            }
+            Who::OtherTeacher => Some(sign_in(app, (&other_teacher.0, &other_teacher.1)).await),
+            Who::Management => Some(sign_in(app, MANAGEMENT).await),
+            Who::Admin => Some(sign_in(app, ADMIN).await),
+        };
+        cookies.insert(who, cookie);
+    }
+    let signed_in = |w: Who| w != Who::Anonymous;
+    let manages_randers = |w: Who| matches!(w, Who::Coordinator | Who::Admin);
+    let manages_any = |w: Who| matches!(w, Who::Coordinator | Who::OtherCoordinator | Who::Admin);
+
+    // Pages: (path, who may open it).
+    let pages: [(&str, &dyn Fn(Who) -> bool); 5] = [
+        ("/personale", &signed_in),
+        ("/personale/konto", &signed_in),
+        ("/personale/personale", &manages_any),
+        ("/personale/log", &manages_any),
+        ("/personale/totp", &signed_in),
+    ];
+    for (path, may) in pages {
+        for who in EVERYONE {
+            let (status, location, _) = get_page(app, path, cookies[&who].as_deref()).await;
+            let expected = if who == Who::Anonymous {
+                Outcome::SignIn
+            } else if may(who) {
+                Outcome::Allowed
+            } else {
+                Outcome::Forbidden
+            };
+            assert_eq!(
+                outcome(status, &location),
+                expected,
+                "GET {path} as {who:?}"
+            );
+        }
+    }
+
+    // Server functions that change something: (endpoint, fields, who may).
+    let randers_text = randers.to_string();
+    let invite_teacher = [
+        ("email", "matrix@example.org"),
+        ("name", "Matrix"),
+        ("school", randers_text.as_str()),
+        ("role", "teacher"),
+    ];
+    let invite_admin = [
+        ("email", "matrix.admin@example.org"),
+        ("name", "Matrix"),
+        ("school", ""),
+        ("role", "admin"),
+    ];
+    let only_admin = |w: Who| w == Who::Admin;
+    let actions: [(&str, &[(&str, &str)], &dyn Fn(Who) -> bool); 4] = [
+        ("/api/personale_inviter", &invite_teacher, &manages_randers),
+        ("/api/personale_inviter", &invite_admin, &only_admin),
+        ("/api/personale_liste", &[], &manages_any),
+        ("/api/personale_log", &[], &manages_any),
+    ];
+    for (path, fields, may) in actions {
+        for who in EVERYONE {
+            let posted = app.post_form(path, fields, cookies[&who].as_deref()).await;
+            let expected = if who == Who::Anonymous {
+                Outcome::SignIn
+            } else if may(who) {
+                Outcome::Allowed
+            } else {
+                Outcome::Forbidden
+            };
+            assert_eq!(
+                outcome(posted.status, &posted.location),
+                expected,
+                "POST {path} {fields:?} as {who:?}"
+            );
+        }
+    }
+
+    // Removing a role: only those who manage the role's school, never one's own.
+    let role_id = entity::staff_role::Entity::find()
+        .filter(entity::staff_role::Column::SchoolId.eq(aarhus))
+        .filter(entity::staff_role::Column::Role.eq(entity::StaffRoleKind::Teacher))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("role")
+        .id
+        .to_string();
+    for who in [
+        Who::Teacher,
+        Who::Coordinator,
+        Who::Management,
+        Who::OtherTeacher,
+    ] {
+        let posted = app
+            .post_form(
+                "/api/personale_fjern_rolle",
+                &[("role_id", role_id.as_str())],
+                cookies[&who].as_deref(),
+            )
+            .await;
+        assert_eq!(
+            outcome(posted.status, &posted.location),
+            Outcome::Forbidden,
+            "{who:?}"
+        );
+    }
+    let posted = app
+        .post_form(
+            "/api/personale_fjern_rolle",
+            &[("role_id", role_id.as_str())],
+            cookies[&Who::OtherCoordinator].as_deref(),
+        )
+        .await;
+    assert_eq!(posted.location, "/personale/personale?fjernet=1");
+    // The teacher lost the role: their session ended with it.
+    let (status, _, _) = get_page(app, "/personale", cookies[&Who::OtherTeacher].as_deref()).await;
+    assert_eq!(status, 302);
+});
