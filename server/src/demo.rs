@@ -292,83 +292,6 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
     Ok(true)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn local_times_convert_across_dst() {
-        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
-        let t = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default();
-        assert_eq!(
-            local_to_utc(d(2027, 1, 12), t(17)).to_rfc3339(),
-            "2027-01-12T16:00:00+00:00"
-        );
-        assert_eq!(
-            local_to_utc(d(2027, 6, 15), t(17)).to_rfc3339(),
-            "2027-06-15T15:00:00+00:00"
-        );
-        // 02.30 does not exist on 28 March 2027; it becomes 03.30 summer time.
-        assert_eq!(
-            local_to_utc(
-                d(2027, 3, 28),
-                NaiveTime::from_hms_opt(2, 30, 0).unwrap_or_default()
-            )
-            .to_rfc3339(),
-            "2027-03-28T01:30:00+00:00"
-        );
-    }
-
-    #[test]
-    fn demo_content_is_consistent() {
-        use std::collections::HashSet;
-        let schools: HashSet<_> = SCHOOLS.iter().map(|s| s.slug).collect();
-        let teachers: HashMap<_, _> = TEACHERS.iter().map(|t| (t.key, t.kind)).collect();
-        let locations: HashSet<_> = LOCATIONS.iter().map(|l| l.key).collect();
-        let themes: HashSet<_> = THEMES.iter().map(|t| t.0).collect();
-        let co_produced = |team: &[&str]| {
-            let kinds: Vec<_> = team.iter().map(|t| teachers[t]).collect();
-            kinds.contains(&entity::TeacherKind::Peer)
-                && kinds.iter().any(|k| *k != entity::TeacherKind::Peer)
-        };
-        assert_eq!(schools.len(), 3);
-        assert!((14..=20).contains(&COURSES.len()));
-        for c in COURSES {
-            assert!(schools.contains(c.school), "{}", c.slug);
-            assert!(c.themes.iter().all(|t| themes.contains(t)), "{}", c.slug);
-            // Co-production: a peer and a professional or relative teacher develop every course.
-            assert!(co_produced(c.developers), "{}", c.slug);
-        }
-        for r in RUNS {
-            assert!(COURSES.iter().any(|c| c.slug == r.course), "{}", r.course);
-            assert!(locations.contains(r.location), "{}", r.location);
-            assert!((1..=8).contains(&r.sessions));
-            assert!(r.team.iter().all(|t| teachers.contains_key(t)));
-            assert!(
-                r.team.is_empty() || co_produced(r.team),
-                "team of {}",
-                r.course
-            );
-        }
-        for kind in [
-            entity::TeacherKind::Peer,
-            entity::TeacherKind::Professional,
-            entity::TeacherKind::Relative,
-        ] {
-            assert!(TEACHERS.iter().any(|t| t.kind == kind));
-        }
-        assert!(
-            RUNS.iter().any(|r| r.start_offset_days < 0),
-            "some past runs"
-        );
-        assert!(RUNS.iter().any(|r| r.capacity.is_none()), "a drop-in café");
-        assert!(
-            RUNS.iter()
-                .any(|r| r.capacity.is_some_and(|c| r.confirmed >= c) && r.waitlisted > 0)
-        );
-    }
-}
-
 /// A demo account: e-mail, name, password, roles (school slug or `None` for administrator),
 /// the teacher profile it is linked to, and whether it uses the demo authenticator key.
 struct DemoAccount {
@@ -463,4 +386,81 @@ async fn staff_accounts(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_times_convert_across_dst() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
+        let t = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default();
+        assert_eq!(
+            local_to_utc(d(2027, 1, 12), t(17)).to_rfc3339(),
+            "2027-01-12T16:00:00+00:00"
+        );
+        assert_eq!(
+            local_to_utc(d(2027, 6, 15), t(17)).to_rfc3339(),
+            "2027-06-15T15:00:00+00:00"
+        );
+        // 02.30 does not exist on 28 March 2027; it becomes 03.30 summer time.
+        assert_eq!(
+            local_to_utc(
+                d(2027, 3, 28),
+                NaiveTime::from_hms_opt(2, 30, 0).unwrap_or_default()
+            )
+            .to_rfc3339(),
+            "2027-03-28T01:30:00+00:00"
+        );
+    }
+
+    #[test]
+    fn demo_content_is_consistent() {
+        use std::collections::HashSet;
+        let schools: HashSet<_> = SCHOOLS.iter().map(|s| s.slug).collect();
+        let teachers: HashMap<_, _> = TEACHERS.iter().map(|t| (t.key, t.kind)).collect();
+        let locations: HashSet<_> = LOCATIONS.iter().map(|l| l.key).collect();
+        let themes: HashSet<_> = THEMES.iter().map(|t| t.0).collect();
+        let co_produced = |team: &[&str]| {
+            let kinds: Vec<_> = team.iter().map(|t| teachers[t]).collect();
+            kinds.contains(&entity::TeacherKind::Peer)
+                && kinds.iter().any(|k| *k != entity::TeacherKind::Peer)
+        };
+        assert_eq!(schools.len(), 3);
+        assert!((14..=20).contains(&COURSES.len()));
+        for c in COURSES {
+            assert!(schools.contains(c.school), "{}", c.slug);
+            assert!(c.themes.iter().all(|t| themes.contains(t)), "{}", c.slug);
+            // Co-production: a peer and a professional or relative teacher develop every course.
+            assert!(co_produced(c.developers), "{}", c.slug);
+        }
+        for r in RUNS {
+            assert!(COURSES.iter().any(|c| c.slug == r.course), "{}", r.course);
+            assert!(locations.contains(r.location), "{}", r.location);
+            assert!((1..=8).contains(&r.sessions));
+            assert!(r.team.iter().all(|t| teachers.contains_key(t)));
+            assert!(
+                r.team.is_empty() || co_produced(r.team),
+                "team of {}",
+                r.course
+            );
+        }
+        for kind in [
+            entity::TeacherKind::Peer,
+            entity::TeacherKind::Professional,
+            entity::TeacherKind::Relative,
+        ] {
+            assert!(TEACHERS.iter().any(|t| t.kind == kind));
+        }
+        assert!(
+            RUNS.iter().any(|r| r.start_offset_days < 0),
+            "some past runs"
+        );
+        assert!(RUNS.iter().any(|r| r.capacity.is_none()), "a drop-in café");
+        assert!(
+            RUNS.iter()
+                .any(|r| r.capacity.is_some_and(|c| r.confirmed >= c) && r.waitlisted > 0)
+        );
+    }
 }

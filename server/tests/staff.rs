@@ -708,6 +708,11 @@ const EVERYONE: [Who; 7] = [
     Who::Admin,
 ];
 
+/// Who may do a thing, for the matrix.
+type May<'a> = &'a dyn Fn(Who) -> bool;
+/// A server function call: endpoint, form fields, who may.
+type Call<'a> = (&'a str, &'a [(&'a str, &'a str)], May<'a>);
+
 /// What happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Outcome {
@@ -791,7 +796,7 @@ both_backends!(authorisation_matrix, |app| {
     let manages_any = |w: Who| matches!(w, Who::Coordinator | Who::OtherCoordinator | Who::Admin);
 
     // Pages: (path, who may open it).
-    let pages: [(&str, &dyn Fn(Who) -> bool); 5] = [
+    let pages: [(&str, May); 5] = [
         ("/personale", &signed_in),
         ("/personale/konto", &signed_in),
         ("/personale/personale", &manages_any),
@@ -831,7 +836,7 @@ both_backends!(authorisation_matrix, |app| {
         ("role", "admin"),
     ];
     let only_admin = |w: Who| w == Who::Admin;
-    let actions: [(&str, &[(&str, &str)], &dyn Fn(Who) -> bool); 4] = [
+    let actions: [Call; 4] = [
         ("/api/personale_inviter", &invite_teacher, &manages_randers),
         ("/api/personale_inviter", &invite_admin, &only_admin),
         ("/api/personale_liste", &[], &manages_any),
