@@ -24,6 +24,8 @@ use crate::pages::{
         account::{AccountPage, RecoveryCodesPage},
         home::StaffHomePage,
         people::{AuditLogPage, StaffListPage},
+        roster::RosterPage,
+        runs::{NewRunPage, RunEditorPage},
         sign_in::{CodePage, ForgotPage, InvitationPage, ResetPage, SignInPage, TotpSetupPage},
     },
 };
@@ -89,6 +91,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/personale/konto/koder") view=RecoveryCodesPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/personale") view=StaffListPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/log") view=AuditLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/hold/ny") view=NewRunPage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/hold/:id") view=RunEditorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/hold/:id/deltagere") view=RosterPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

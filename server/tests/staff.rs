@@ -901,3 +901,721 @@ both_backends!(authorisation_matrix, |app| {
     let (status, _, _) = get_page(app, "/personale", cookies[&Who::OtherTeacher].as_deref()).await;
     assert_eq!(status, 302);
 });
+
+/// A published demo course of a school, and that school's id.
+async fn course_at(app: &TestApp, slug: &str) -> (i32, i32) {
+    use entity::{CourseStatus, course};
+    let school = school_id(app, slug).await;
+    let c = course::Entity::find()
+        .filter(course::Column::SchoolId.eq(school))
+        .filter(course::Column::Status.eq(CourseStatus::Published))
+        .filter(course::Column::Format.ne(entity::CourseFormat::DropIn))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("a published course");
+    (c.id, school)
+}
+
+/// Creates a draft run through the editor and returns its id.
+async fn create_run(app: &TestApp, cookie: &str, course: i32, school: i32, capacity: &str) -> i32 {
+    let posted = app
+        .post_form(
+            "/api/personale_hold_gem",
+            &[
+                ("run", "0"),
+                ("course", &course.to_string()),
+                ("school", &school.to_string()),
+                ("capacity", capacity),
+                ("waitlist", "ja"),
+                ("waitlist_mode", "automatic"),
+                ("cancel_deadline_hours", "24"),
+            ],
+            Some(cookie),
+        )
+        .await;
+    posted
+        .location
+        .strip_prefix("/personale/hold/")
+        .and_then(|rest| rest.strip_suffix("?gemt=1"))
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("run created, got {:?}", posted.location))
+}
+
+/// Adds a session `days` days ahead at 17:00–20:00 Copenhagen time.
+async fn add_session(app: &TestApp, cookie: &str, run: i32, days: i64) -> String {
+    let date = (app::catalogue::matching::to_local(Utc::now()) + Duration::days(days))
+        .date()
+        .format("%Y-%m-%d")
+        .to_string();
+    app.post_form(
+        "/api/personale_gang_ny",
+        &[
+            ("run", run.to_string().as_str()),
+            ("date", date.as_str()),
+            ("start", "17:00"),
+            ("end", "20.00"),
+        ],
+        Some(cookie),
+    )
+    .await
+    .location
+}
+
+async fn teacher_of_kind(app: &TestApp, school: i32, kind: entity::TeacherKind) -> i32 {
+    teacher::Entity::find()
+        .filter(teacher::Column::SchoolId.eq(school))
+        .filter(teacher::Column::Kind.eq(kind))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("a teacher of the kind")
+        .id
+}
+
+both_backends!(publishing_keeps_the_co_production_rule, |app| {
+    use entity::TeacherKind::{Peer, Professional, Relative};
+    use entity::{RunStatus, run};
+    let cookie = sign_in(app, COORDINATOR).await;
+    let (course, randers) = course_at(app, "randers").await;
+    let ids = [
+        (Peer, teacher_of_kind(app, randers, Peer).await),
+        (
+            Professional,
+            teacher_of_kind(app, randers, Professional).await,
+        ),
+        (Relative, teacher_of_kind(app, randers, Relative).await),
+    ];
+    // Every team: the empty one and all seven combinations of the three kinds.
+    for mask in 0u8..8 {
+        let run_id = create_run(app, &cookie, course, randers, "10").await;
+        assert_eq!(
+            add_session(app, &cookie, run_id, 30).await,
+            format!("/personale/hold/{run_id}?gang=tilfoejet#gange")
+        );
+        let mut kinds = Vec::new();
+        for (bit, (kind, id)) in ids.iter().enumerate() {
+            if mask & (1 << bit) != 0 {
+                kinds.push(*kind);
+                app.post_form(
+                    "/api/personale_hold_underviser",
+                    &[
+                        ("run_id", &run_id.to_string()),
+                        ("teacher_id", &id.to_string()),
+                    ],
+                    Some(&cookie),
+                )
+                .await;
+            }
+        }
+        let allowed =
+            kinds.contains(&Peer) && (kinds.contains(&Professional) || kinds.contains(&Relative));
+        let posted = app
+            .post_form(
+                "/api/personale_hold_offentliggoer",
+                &[("run_id", &run_id.to_string())],
+                Some(&cookie),
+            )
+            .await;
+        let status = run::Entity::find_by_id(run_id)
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("run")
+            .status;
+        if allowed {
+            assert_eq!(
+                posted.location,
+                format!("/personale/hold/{run_id}?offentliggjort=1"),
+                "{kinds:?}"
+            );
+            assert_eq!(status, RunStatus::Published, "{kinds:?}");
+        } else {
+            assert_eq!(
+                posted.location,
+                format!("/personale/hold/{run_id}?fejl=team#fejl"),
+                "{kinds:?}"
+            );
+            assert_eq!(status, RunStatus::Draft, "{kinds:?}");
+            // The editor says what is missing, in plain words.
+            let (_, _, body) = get_page(
+                app,
+                &format!("/personale/hold/{run_id}?fejl=team"),
+                Some(&cookie),
+            )
+            .await;
+            assert!(body.contains("kan ikke offentliggøres endnu"), "{body}");
+            if !kinds.contains(&Peer) {
+                assert!(body.contains("mangler en peer-underviser"));
+            }
+        }
+        if mask == 0b011 {
+            // Peer + professional, published: the last peer cannot leave the team.
+            let refused = app
+                .post_form(
+                    "/api/personale_hold_underviser_fjern",
+                    &[
+                        ("run_id", &run_id.to_string()),
+                        ("teacher_id", &ids[0].1.to_string()),
+                    ],
+                    Some(&cookie),
+                )
+                .await;
+            assert_eq!(
+                refused.location,
+                format!("/personale/hold/{run_id}?fejl=team-offentlig#fejl")
+            );
+        }
+    }
+    // A run without sessions cannot be published, whatever its team.
+    let bare = create_run(app, &cookie, course, randers, "10").await;
+    for (_, id) in &ids {
+        app.post_form(
+            "/api/personale_hold_underviser",
+            &[
+                ("run_id", &bare.to_string()),
+                ("teacher_id", &id.to_string()),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    }
+    let posted = app
+        .post_form(
+            "/api/personale_hold_offentliggoer",
+            &[("run_id", &bare.to_string())],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        posted.location,
+        format!("/personale/hold/{bare}?fejl=ingen-gange#fejl")
+    );
+});
+
+/// Outbox rows of a kind for a booking.
+async fn queued(app: &TestApp, booking: i32, kind: &str) -> u64 {
+    use entity::outbox_message;
+    outbox_message::Entity::find()
+        .filter(outbox_message::Column::BookingId.eq(booking))
+        .filter(outbox_message::Column::Kind.eq(kind))
+        .count(&app.db)
+        .await
+        .expect("count")
+}
+
+/// A published run of Randers with a peer and a professional and two sessions.
+async fn published_run(app: &TestApp, cookie: &str, capacity: &str) -> (i32, Vec<i32>) {
+    use entity::TeacherKind::{Peer, Professional};
+    use entity::session;
+    let (course, randers) = course_at(app, "randers").await;
+    let run_id = create_run(app, cookie, course, randers, capacity).await;
+    add_session(app, cookie, run_id, 20).await;
+    add_session(app, cookie, run_id, 27).await;
+    for kind in [Peer, Professional] {
+        let id = teacher_of_kind(app, randers, kind).await;
+        app.post_form(
+            "/api/personale_hold_underviser",
+            &[
+                ("run_id", &run_id.to_string()),
+                ("teacher_id", &id.to_string()),
+            ],
+            Some(cookie),
+        )
+        .await;
+    }
+    let posted = app
+        .post_form(
+            "/api/personale_hold_offentliggoer",
+            &[("run_id", &run_id.to_string())],
+            Some(cookie),
+        )
+        .await;
+    assert_eq!(
+        posted.location,
+        format!("/personale/hold/{run_id}?offentliggjort=1")
+    );
+    let mut sessions: Vec<session::Model> = session::Entity::find()
+        .filter(session::Column::RunId.eq(run_id))
+        .all(&app.db)
+        .await
+        .expect("sessions");
+    sessions.sort_by_key(|s| s.starts_at);
+    (run_id, sessions.into_iter().map(|s| s.id).collect())
+}
+
+both_backends!(moving_and_cancelling_tell_everyone, |app| {
+    use entity::session;
+    let cookie = sign_in(app, COORDINATOR).await;
+    let (run_id, sessions) = published_run(app, &cookie, "10").await;
+    let booking = app.sign_up(run_id, "Karen", "karen@example.org").await;
+
+    // Move the second session an hour later on a new date.
+    let date = (app::catalogue::matching::to_local(Utc::now()) + Duration::days(28))
+        .date()
+        .format("%Y-%m-%d")
+        .to_string();
+    let moved = app
+        .post_form(
+            "/api/personale_gang_flyt",
+            &[
+                ("session", sessions[1].to_string().as_str()),
+                ("date", date.as_str()),
+                ("start", "18:00"),
+                ("end", "21:00"),
+                ("note", "Lokalet er optaget"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        moved.location,
+        format!("/personale/hold/{run_id}?gang=flyttet#gange")
+    );
+    let s = session::Entity::find_by_id(sessions[1])
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("session");
+    let local = app::catalogue::matching::to_local(s.starts_at);
+    assert_eq!(
+        local.format("%Y-%m-%d %H:%M").to_string(),
+        format!("{date} 18:00")
+    );
+    assert_eq!(s.sequence, 1, "calendars see a new revision");
+    assert_eq!(queued(app, booking, "session_changed").await, 1);
+
+    // A bad time is refused plainly and changes nothing.
+    let bad = app
+        .post_form(
+            "/api/personale_gang_flyt",
+            &[
+                ("session", sessions[1].to_string().as_str()),
+                ("date", date.as_str()),
+                ("start", "21:00"),
+                ("end", "18:00"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert!(
+        bad.location.contains("fejl=slut-foer-start"),
+        "{}",
+        bad.location
+    );
+
+    // Cancel the first session, then the run.
+    let cancelled = app
+        .post_form(
+            "/api/personale_gang_aflys",
+            &[
+                ("session", sessions[0].to_string().as_str()),
+                ("note", "Sygdom"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        cancelled.location,
+        format!("/personale/hold/{run_id}?gang=aflyst#gange")
+    );
+    assert_eq!(queued(app, booking, "session_cancelled").await, 1);
+    let unconfirmed = app
+        .post_form(
+            "/api/personale_hold_aflys",
+            &[("run_id", run_id.to_string().as_str())],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        unconfirmed.location,
+        format!("/personale/hold/{run_id}?fejl=bekraeft#aflys")
+    );
+    assert_eq!(queued(app, booking, "run_cancelled").await, 0);
+    let whole = app
+        .post_form(
+            "/api/personale_hold_aflys",
+            &[
+                ("run_id", run_id.to_string().as_str()),
+                ("confirm", "ja"),
+                ("note", "Vi beklager"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(whole.location, format!("/personale/hold/{run_id}?aflyst=1"));
+    assert_eq!(queued(app, booking, "run_cancelled").await, 1);
+    for action in ["session.move", "session.cancel", "run.cancel"] {
+        assert_eq!(
+            audit_log::Entity::find()
+                .filter(audit_log::Column::Action.eq(action))
+                .count(&app.db)
+                .await
+                .expect("count"),
+            1,
+            "{action}"
+        );
+    }
+});
+
+both_backends!(rosters_and_what_staff_do_on_them, |app| {
+    use entity::{BookingStatus, booking};
+    let cookie = sign_in(app, COORDINATOR).await;
+    let (run_id, _) = published_run(app, &cookie, "1").await;
+    let first = app.sign_up(run_id, "Aase", "aase@example.org").await;
+    let second = app.sign_up(run_id, "Bent", "bent@example.org").await;
+    let page = format!("/personale/hold/{run_id}/deltagere");
+    let (status, _, body) = get_page(app, &page, Some(&cookie)).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Aase") && body.contains("aase@example.org") && body.contains("Bent"));
+    assert!(body.contains("Nr. 1 i køen"));
+
+    // Sign-up by phone: consent must be confirmed; the seat rules are the form's.
+    let run = run_id.to_string();
+    let no_consent = app
+        .post_form(
+            "/api/personale_tilmeld",
+            &[
+                ("run_id", run.as_str()),
+                ("name", "Carl"),
+                ("email", "carl@example.org"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(no_consent.location, format!("{page}?fejl=samtykke#tilmeld"));
+    let added = app
+        .post_form(
+            "/api/personale_tilmeld",
+            &[
+                ("run_id", run.as_str()),
+                ("name", "Carl"),
+                ("email", "carl@example.org"),
+                ("phone", "12 34 56 78"),
+                ("consent", "ja"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(added.location, format!("{page}?besked=tilmeldt"));
+    let carl = booking::Entity::find()
+        .filter(booking::Column::EmailKey.eq("carl@example.org"))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("booking");
+    assert_eq!(
+        carl.status,
+        BookingStatus::Waitlisted,
+        "the run is full: Carl waits"
+    );
+    assert_eq!(carl.source, "staff");
+    assert_eq!(carl.booked_by_name.as_deref(), Some("Mette Holm"));
+
+    // No free seat: nobody jumps the queue into an overbooked class.
+    let full = app
+        .post_form(
+            "/api/personale_giv_plads",
+            &[("booking_id", carl.id.to_string().as_str())],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(full.location, format!("{page}?fejl=fuldt"));
+    // Cancelling the seat holder passes the seat to the first in line.
+    let cancelled = app
+        .post_form(
+            "/api/personale_afmeld",
+            &[("booking_id", first.to_string().as_str())],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(cancelled.location, format!("{page}?besked=afmeldt"));
+    let bent = booking::Entity::find_by_id(second)
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("b");
+    assert_eq!(bent.status, BookingStatus::Confirmed);
+    // Raise the seats, then give Carl one out of turn.
+    let rid = run_id.to_string();
+    let raised = app
+        .post_form(
+            "/api/personale_hold_gem",
+            &[
+                ("run", rid.as_str()),
+                ("capacity", "3"),
+                ("waitlist", "ja"),
+                ("offer_hours", "24"),
+                ("cancel_deadline_hours", "24"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(raised.location, format!("/personale/hold/{run_id}?gemt=1"));
+    let carl = booking::Entity::find_by_id(carl.id)
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("b");
+    assert_eq!(
+        carl.status,
+        BookingStatus::Confirmed,
+        "a raise fills seats from the queue"
+    );
+
+    // A message to everyone on the run.
+    let empty = app
+        .post_form(
+            "/api/personale_besked",
+            &[("run_id", run.as_str()), ("text", "  ")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(empty.location, format!("{page}?fejl=besked#besked"));
+    let sent = app
+        .post_form(
+            "/api/personale_besked",
+            &[
+                ("run_id", run.as_str()),
+                ("text", "Husk at tage varmt tøj på."),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(sent.location, format!("{page}?besked=sendt&antal=2"));
+    assert_eq!(queued(app, second, "run_message").await, 1);
+    assert_eq!(
+        queued(app, first, "run_message").await,
+        0,
+        "not to the cancelled booking"
+    );
+
+    // Every look and change is in the audit log.
+    for action in [
+        "roster.view",
+        "booking.add",
+        "booking.cancel",
+        "run.message",
+    ] {
+        assert!(
+            audit_log::Entity::find()
+                .filter(audit_log::Column::Action.eq(action))
+                .count(&app.db)
+                .await
+                .expect("count")
+                >= 1,
+            "{action}"
+        );
+    }
+    let (_, _, log) = get_page(app, "/personale/log", Some(&cookie)).await;
+    assert!(
+        log.contains("Så deltagerlisten") && log.contains("Mette Holm"),
+        "{log}"
+    );
+});
+
+both_backends!(a_run_is_copied_to_a_later_term, |app| {
+    use entity::{RunStatus, run, run_teacher, session};
+    let cookie = sign_in(app, COORDINATOR).await;
+    let (run_id, _) = published_run(app, &cookie, "8").await;
+    let copied = app
+        .post_form(
+            "/api/personale_hold_kopier",
+            &[("run_id", run_id.to_string().as_str()), ("weeks", "26")],
+            Some(&cookie),
+        )
+        .await;
+    let copy: i32 = copied
+        .location
+        .strip_prefix("/personale/hold/")
+        .and_then(|r| r.strip_suffix("?kopieret=1"))
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("{}", copied.location));
+    let c = run::Entity::find_by_id(copy)
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("copy");
+    assert_eq!(c.status, RunStatus::Draft);
+    assert_eq!(c.capacity, Some(8));
+    let team = |id: i32| {
+        let db = app.db.clone();
+        async move {
+            let mut ids: Vec<i32> = run_teacher::Entity::find()
+                .filter(run_teacher::Column::RunId.eq(id))
+                .all(&db)
+                .await
+                .expect("team")
+                .into_iter()
+                .map(|t| t.teacher_id)
+                .collect();
+            ids.sort_unstable();
+            ids
+        }
+    };
+    assert_eq!(team(copy).await, team(run_id).await);
+    let times = |id: i32| {
+        let db = app.db.clone();
+        async move {
+            let mut s: Vec<session::Model> = session::Entity::find()
+                .filter(session::Column::RunId.eq(id))
+                .all(&db)
+                .await
+                .expect("sessions");
+            s.sort_by_key(|s| s.starts_at);
+            s.into_iter()
+                .map(|s| app::catalogue::matching::to_local(s.starts_at))
+                .collect::<Vec<_>>()
+        }
+    };
+    let (old, new) = (times(run_id).await, times(copy).await);
+    assert_eq!(old.len(), new.len());
+    for (o, n) in old.iter().zip(&new) {
+        // 26 weeks later at the same local time, summer time or not.
+        assert_eq!(*n, *o + Duration::weeks(26));
+    }
+});
+
+both_backends!(rosters_are_for_the_team_and_coordinators_only, |app| {
+    use entity::{run, run_teacher};
+    // A Randers run that Lone Bech (the demo teacher) teaches, and one she does not.
+    let lone = teacher::Entity::find()
+        .filter(teacher::Column::Name.eq("Lone Bech"))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("Lone");
+    let taught: Vec<i32> = run_teacher::Entity::find()
+        .filter(run_teacher::Column::TeacherId.eq(lone.id))
+        .all(&app.db)
+        .await
+        .expect("runs")
+        .into_iter()
+        .map(|t| t.run_id)
+        .collect();
+    let randers = school_id(app, "randers").await;
+    let randers_runs = run::Entity::find()
+        .filter(run::Column::SchoolId.eq(randers))
+        .all(&app.db)
+        .await
+        .expect("runs");
+    let own = randers_runs
+        .iter()
+        .find(|r| taught.contains(&r.id))
+        .expect("a run Lone teaches")
+        .id;
+    let other = randers_runs
+        .iter()
+        .find(|r| !taught.contains(&r.id))
+        .expect("a run she does not")
+        .id;
+    let aarhus = school_id(app, "aarhus").await;
+    let aarhus_coordinator = make_staff(
+        app,
+        "k.aarhus@example.org",
+        &[(Some(aarhus), Role::Coordinator)],
+    )
+    .await;
+    staff_account::Entity::update_many()
+        .col_expr(
+            staff_account::Column::TotpSecret,
+            Expr::value(server::demo::DEMO_TOTP_SECRET),
+        )
+        .col_expr(staff_account::Column::TotpEnabled, Expr::value(true))
+        .filter(staff_account::Column::Email.eq(aarhus_coordinator.0.as_str()))
+        .exec(&app.db)
+        .await
+        .expect("totp");
+
+    let cookies = [
+        ("anonymous", None),
+        ("teacher", Some(sign_in(app, TEACHER).await)),
+        ("coordinator", Some(sign_in(app, COORDINATOR).await)),
+        (
+            "other coordinator",
+            Some(sign_in(app, (&aarhus_coordinator.0, &aarhus_coordinator.1)).await),
+        ),
+        ("management", Some(sign_in(app, MANAGEMENT).await)),
+        ("admin", Some(sign_in(app, ADMIN).await)),
+    ];
+    // (path, who may): the roster of her run, of another run, and the editors.
+    let checks: [(String, &[&str]); 5] = [
+        (
+            format!("/personale/hold/{own}/deltagere"),
+            &["teacher", "coordinator"],
+        ),
+        (
+            format!("/personale/hold/{other}/deltagere"),
+            &["coordinator"],
+        ),
+        (
+            format!("/personale/hold/{own}"),
+            &["teacher", "coordinator", "admin"],
+        ),
+        (
+            format!("/personale/hold/{other}"),
+            &["coordinator", "admin"],
+        ),
+        (
+            "/personale/hold/ny".to_string(),
+            &[
+                "teacher",
+                "coordinator",
+                "other coordinator",
+                "management",
+                "admin",
+            ],
+        ),
+    ];
+    for (path, may) in &checks {
+        for (who, cookie) in &cookies {
+            let (status, location, _) = get_page(app, path, cookie.as_deref()).await;
+            let expected = if cookie.is_none() {
+                Outcome::SignIn
+            } else if may.contains(who) {
+                Outcome::Allowed
+            } else {
+                Outcome::Forbidden
+            };
+            assert_eq!(outcome(status, &location), expected, "GET {path} as {who}");
+        }
+    }
+    // Changes on another's run are refused just the same.
+    let other_text = other.to_string();
+    for (who, cookie) in &cookies[1..] {
+        let posted = app
+            .post_form(
+                "/api/personale_besked",
+                &[("run_id", other_text.as_str()), ("text", "Hej")],
+                cookie.as_deref(),
+            )
+            .await;
+        let expected = if *who == "coordinator" {
+            Outcome::Allowed
+        } else {
+            Outcome::Forbidden
+        };
+        assert_eq!(
+            outcome(posted.status, &posted.location),
+            expected,
+            "message as {who}"
+        );
+        let posted = app
+            .post_form(
+                "/api/personale_hold_aflys",
+                &[("run_id", other_text.as_str()), ("confirm", "nej")],
+                cookie.as_deref(),
+            )
+            .await;
+        let expected = if matches!(*who, "coordinator" | "admin") {
+            Outcome::Allowed
+        } else {
+            Outcome::Forbidden
+        };
+        assert_eq!(
+            outcome(posted.status, &posted.location),
+            expected,
+            "cancel as {who}"
+        );
+    }
+});

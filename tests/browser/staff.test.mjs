@@ -76,6 +76,7 @@ for (const mode of modes) {
         await visit(page, '/', mode);
         await page.getByRole('link', { name: 'For personale' }).click();
         await page.waitForURL(/\/personale\/log-ind/);
+        await page.getByRole('heading', { level: 1, name: 'Log ind som personale' }).waitFor();
         assert.equal(await page.locator('html').getAttribute('lang'), 'da');
         await assertAccessible(page, 'sign-in');
         await assertFits(page, 'sign-in');

@@ -5,6 +5,8 @@
 pub mod account;
 pub mod home;
 pub mod people;
+pub mod roster;
+pub mod runs;
 pub mod sign_in;
 
 use serde::{Deserialize, Serialize};

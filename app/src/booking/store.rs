@@ -983,6 +983,66 @@ pub async fn set_capacity(
     .await
 }
 
+/// Gives a waiting (or offered) person a free seat, out of queue order: staff deciding who
+/// gets a seat that is free. Never overbooks: with no free seat the answer is `Full`. Callers
+/// authorise.
+pub async fn staff_give_seat(
+    db: &DatabaseConnection,
+    booking_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), BookingError> {
+    let found = booking::Entity::find_by_id(booking_id)
+        .one(db)
+        .await?
+        .ok_or(BookingError::NoSuchBooking)?;
+    write_transaction(db, || async {
+        let txn = begin_write(db).await?;
+        let run = lock_run(&txn, found.run_id)
+            .await?
+            .ok_or(BookingError::NoSuchRun)?;
+        if run.status == RunStatus::Cancelled {
+            return Err(BookingError::RunCancelled);
+        }
+        let bookings = active_bookings(&txn, run.id).await?;
+        let Some(b) = bookings
+            .iter()
+            .find(|b| b.id == booking_id)
+            .filter(|b| b.status != BookingStatus::Confirmed)
+        else {
+            return Err(BookingError::NoSuchBooking);
+        };
+        // Seats held by others: confirmed, and offers still open to someone else.
+        let held = bookings
+            .iter()
+            .filter(|x| x.id != booking_id)
+            .filter(|x| matches!(x.status, BookingStatus::Confirmed | BookingStatus::Offered))
+            .count();
+        let capacity = run
+            .capacity
+            .and_then(|c| usize::try_from(c).ok())
+            .unwrap_or(0);
+        if held >= capacity {
+            return Err(BookingError::Full);
+        }
+        let mut change: booking::ActiveModel = b.clone().into();
+        change.status = Set(BookingStatus::Confirmed);
+        change.offer_expires_at = Set(None);
+        change.updated_at = Set(Some(now));
+        let updated = change.update(&txn).await?;
+        notify(
+            &txn,
+            Kind::WaitlistPromoted,
+            &updated,
+            json!({ "run_id": run.id, "offer_until": null }),
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
 /// Ends waiting-list offers whose deadline has passed and passes their seats on. Run by a
 /// background task; every booking action on a run does the same for that run.
 pub async fn expire_offers(

@@ -78,9 +78,15 @@ pub async fn queue_reminders(db: &DatabaseConnection, now: DateTime<Utc>) -> Res
         else {
             continue;
         };
-        let lead = Duration::hours(i64::from(
-            leads.get(&r.school_id).copied().unwrap_or(48).max(1),
-        ));
+        // The run's own lead time, else its school's.
+        let lead = Duration::hours(
+            i64::from(
+                r.reminder_lead_hours
+                    .or_else(|| leads.get(&r.school_id).copied())
+                    .unwrap_or(48),
+            )
+            .clamp(1, MAX_LEAD_HOURS),
+        );
         if first <= now || first > now + lead {
             continue;
         }

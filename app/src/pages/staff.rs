@@ -5,6 +5,8 @@
 pub mod account;
 pub mod home;
 pub mod people;
+pub mod roster;
+pub mod runs;
 pub mod sign_in;
 
 use leptos::prelude::*;
@@ -53,7 +55,7 @@ pub fn StaffNav(me: MeDto) -> impl IntoView {
             </ul>
             <form method="post" action=SignOut::url() class="inline-form staff-signout">
                 <span class="staff-who">{me.name.clone()}</span>
-                <button type="submit" class="button-quiet">{tr!(l, "staff.nav.sign_out")}</button>
+                <button type="submit" class="button-plain">{tr!(l, "staff.nav.sign_out")}</button>
             </form>
         </nav>
     }

@@ -64,6 +64,9 @@ pub fn StaffHomePage() -> impl IntoView {
                                 view! {
                                     <section aria-labelledby=labelled_by>
                                         <h2 id=heading>{s.name.clone()}" · "{term.clone()}</h2>
+                                        {s.may_create.then(|| view! {
+                                            <p><a class="button button-secondary" href="/personale/hold/ny">{tr!(l, "staff.home.new_run")}</a></p>
+                                        })}
                                         {if s.runs.is_empty() {
                                             view! { <p>{tr!(l, "staff.home.no_runs")}</p> }.into_any()
                                         } else {
@@ -116,6 +119,9 @@ fn RunTable(runs: Vec<RunRowDto>, caption: String) -> impl IntoView {
                                 <th scope="row">
                                     {r.course_title.clone()}
                                     <span class="cell-sub">{r.school_name.clone()}</span>
+                                    {r.may_edit.then(|| view! {
+                                        <a class="cell-link" href=format!("/personale/hold/{}", r.id)>{tr!(l, "staff.home.edit")}</a>
+                                    })}
                                     {r.may_roster.then(|| view! {
                                         <a class="cell-link" href=format!("/personale/hold/{}/deltagere", r.id)>{tr!(l, "staff.home.roster")}</a>
                                     })}

@@ -80,7 +80,7 @@ pub fn StaffListPage() -> impl IntoView {
                                                                     {r.may_remove.then(|| view! {
                                                                         <form method="post" action=RemoveRole::url() class="inline-form">
                                                                             <input type="hidden" name="role_id" value=r.role_id.to_string()/>
-                                                                            <button type="submit" class="button-quiet button-small" aria-label=remove_label>{tr!(l, "staff.people.remove")}</button>
+                                                                            <button type="submit" class="button-plain button-small" aria-label=remove_label>{tr!(l, "staff.people.remove")}</button>
                                                                         </form>
                                                                     })}
                                                                 </li>
