@@ -1558,13 +1558,7 @@ both_backends!(rosters_are_for_the_team_and_coordinators_only, |app| {
         ),
         (
             "/personale/hold/ny".to_string(),
-            &[
-                "teacher",
-                "coordinator",
-                "other coordinator",
-                "management",
-                "admin",
-            ],
+            &["teacher", "coordinator", "other coordinator", "admin"],
         ),
     ];
     for (path, may) in &checks {
