@@ -22,8 +22,10 @@ use crate::pages::{
     signup::{AlreadyPage, ReceiptPage, ReceivedPage, SignupPage},
     staff::{
         account::{AccountPage, RecoveryCodesPage},
+        courses::{CourseEditorPage, CourseListPage, CoursePreviewPage, NewCoursePage},
         home::StaffHomePage,
         people::{AuditLogPage, StaffListPage},
+        profile::{ProfileEditorPage, ProfileListPage},
         roster::RosterPage,
         runs::{NewRunPage, RunEditorPage},
         sign_in::{CodePage, ForgotPage, InvitationPage, ResetPage, SignInPage, TotpSetupPage},
@@ -91,6 +93,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/personale/konto/koder") view=RecoveryCodesPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/personale") view=StaffListPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/log") view=AuditLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/kurser") view=CourseListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/kurser/ny") view=NewCoursePage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/kurser/:id") view=CourseEditorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/kurser/:id/vis") view=CoursePreviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/profil") view=ProfileListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/profil/:id") view=ProfileEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/hold/ny") view=NewRunPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/hold/:id") view=RunEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/hold/:id/deltagere") view=RosterPage ssr=SsrMode::Async/>

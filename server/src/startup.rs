@@ -125,6 +125,13 @@ pub fn router(state: AppState) -> Router {
         .route("/mine-tilmeldinger/{token}/data", get(routes::my_data))
         .route("/skoler/{slug}/kalender.ics", get(routes::school_calendar))
         .route("/kalender/{file}", get(routes::my_calendar))
+        .route("/billeder/{id}", get(app::api::staff::images::serve))
+        .route(
+            "/personale/billede",
+            post(app::api::staff::images::upload).layer(axum::extract::DefaultBodyLimit::max(
+                app::api::staff::images::MAX_BYTES + 64 * 1024,
+            )),
+        )
         .leptos_routes(&state, routes, move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)

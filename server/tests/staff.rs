@@ -712,6 +712,8 @@ const EVERYONE: [Who; 7] = [
 type May<'a> = &'a dyn Fn(Who) -> bool;
 /// A server function call: endpoint, form fields, who may.
 type Call<'a> = (&'a str, &'a [(&'a str, &'a str)], May<'a>);
+/// The same with fields built at run time.
+type OwnedCall<'a> = (&'a str, Vec<(String, String)>, May<'a>);
 
 /// What happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -856,6 +858,169 @@ both_backends!(authorisation_matrix, |app| {
                 outcome(posted.status, &posted.location),
                 expected,
                 "POST {path} {fields:?} as {who:?}"
+            );
+        }
+    }
+
+    // The course editor and teacher profiles. Lone (the demo teacher) develops some Randers
+    // courses and not others; whether the Aarhus teacher develops any decides their list.
+    let lone = teacher::Entity::find()
+        .filter(teacher::Column::Name.eq("Lone Bech"))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("Lone");
+    let developed_by = |teacher_id: i32| {
+        let db = app.db.clone();
+        async move {
+            entity::course_teacher::Entity::find()
+                .filter(entity::course_teacher::Column::TeacherId.eq(teacher_id))
+                .all(&db)
+                .await
+                .expect("query")
+                .into_iter()
+                .map(|ct| ct.course_id)
+                .collect::<Vec<i32>>()
+        }
+    };
+    let lones = developed_by(lone.id).await;
+    let other_develops = !developed_by(aarhus_teacher.id).await.is_empty();
+    let lone_course = course_by_id(app, lones[0]).await;
+    assert_eq!(lone_course.school_id, randers);
+    let not_lones = entity::course::Entity::find()
+        .filter(entity::course::Column::SchoolId.eq(randers))
+        .filter(entity::course::Column::Id.is_not_in(lones.clone()))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("a Randers course Lone does not develop");
+    let randers_editor = |w: Who| matches!(w, Who::Coordinator | Who::Admin);
+    let lone_or_randers = |w: Who| matches!(w, Who::Teacher | Who::Coordinator | Who::Admin);
+    let course_list = |w: Who| match w {
+        Who::Teacher | Who::Coordinator | Who::OtherCoordinator | Who::Admin => true,
+        Who::OtherTeacher => other_develops,
+        Who::Anonymous | Who::Management => false,
+    };
+    let has_profiles = |w: Who| !matches!(w, Who::Anonymous | Who::Management);
+    let editor_pages: Vec<(String, May)> = vec![
+        ("/personale/kurser".into(), &course_list),
+        ("/personale/kurser/ny".into(), &manages_any),
+        (
+            format!("/personale/kurser/{}", lone_course.id),
+            &lone_or_randers,
+        ),
+        (
+            format!("/personale/kurser/{}/vis", lone_course.id),
+            &lone_or_randers,
+        ),
+        (
+            format!("/personale/kurser/{}", not_lones.id),
+            &randers_editor,
+        ),
+        (
+            format!("/personale/kurser/{}/vis", not_lones.id),
+            &randers_editor,
+        ),
+        ("/personale/profil".into(), &has_profiles),
+        (format!("/personale/profil/{}", lone.id), &lone_or_randers),
+    ];
+    for (path, may) in &editor_pages {
+        for who in EVERYONE {
+            let (status, location, _) = get_page(app, path, cookies[&who].as_deref()).await;
+            let expected = if who == Who::Anonymous {
+                Outcome::SignIn
+            } else if may(who) {
+                Outcome::Allowed
+            } else {
+                Outcome::Forbidden
+            };
+            assert_eq!(
+                outcome(status, &location),
+                expected,
+                "GET {path} as {who:?}"
+            );
+        }
+    }
+    let own_fields = |c: &entity::course::Model| -> Vec<(String, String)> {
+        vec![
+            ("course".into(), c.id.to_string()),
+            ("title".into(), c.title.clone()),
+            ("summary".into(), c.summary.clone()),
+            ("description".into(), c.description.clone()),
+            ("expectations".into(), c.expectations.clone()),
+            (
+                "format".into(),
+                app::api::dto::Format::from(c.format).slug().into(),
+            ),
+            (
+                "audience".into(),
+                app::api::dto::Audience::from(c.audience).slug().into(),
+            ),
+            ("action".into(), "gem".into()),
+        ]
+    };
+    let owned = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let editor_actions: Vec<OwnedCall> = vec![
+        (
+            "/api/personale_kursus_gem",
+            own_fields(&lone_course),
+            &lone_or_randers,
+        ),
+        (
+            "/api/personale_kursus_gem",
+            own_fields(&not_lones),
+            &randers_editor,
+        ),
+        (
+            "/api/personale_kursus_gem",
+            owned(&[
+                ("course", "0"),
+                ("school", &randers_text),
+                ("title", "Matrixkursus"),
+                ("format", "kursus"),
+                ("audience", "alle"),
+            ]),
+            &manages_randers,
+        ),
+        (
+            "/api/personale_kursus_udvikler",
+            owned(&[
+                ("course_id", &not_lones.id.to_string()),
+                ("teacher_id", &lone.id.to_string()),
+            ]),
+            &randers_editor,
+        ),
+        ("/api/personale_kurser", vec![], &course_list),
+        ("/api/personale_profiler", vec![], &has_profiles),
+        (
+            "/api/personale_profil_gem",
+            owned(&[("teacher_id", &lone.id.to_string()), ("bio", &lone.bio)]),
+            &lone_or_randers,
+        ),
+    ];
+    for (path, fields, may) in &editor_actions {
+        let refs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        for who in EVERYONE {
+            let posted = app.post_form(path, &refs, cookies[&who].as_deref()).await;
+            let expected = if who == Who::Anonymous {
+                Outcome::SignIn
+            } else if may(who) {
+                Outcome::Allowed
+            } else {
+                Outcome::Forbidden
+            };
+            assert_eq!(
+                outcome(posted.status, &posted.location),
+                expected,
+                "POST {path} {refs:?} as {who:?}"
             );
         }
     }
@@ -1612,4 +1777,568 @@ both_backends!(rosters_are_for_the_team_and_coordinators_only, |app| {
             "cancel as {who}"
         );
     }
+});
+
+/// A real 16×9 PNG, to upload.
+const PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAABAAAAAJCAIAAAC0SDtlAAAAE0lEQVR42mOwqs0jCTGMahgUGgDh5KTRoHfblAAAAABJRU5ErkJggg==";
+
+fn png_bytes() -> Vec<u8> {
+    data_encoding::BASE64.decode(PNG.as_bytes()).expect("png")
+}
+
+/// Posts the picture form as a browser does (multipart), and returns status and `Location`.
+async fn upload(
+    app: &TestApp,
+    cookie: Option<&str>,
+    fields: &[(&str, &str)],
+    file: Option<(&str, Vec<u8>)>,
+) -> (u16, String) {
+    let mut form = reqwest::multipart::Form::new();
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    if let Some((name, bytes)) = file {
+        form = form.part(
+            "billede",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+        );
+    }
+    let mut request = app
+        .client
+        .post(format!("{}/personale/billede", app.base))
+        .multipart(form);
+    if let Some(c) = cookie {
+        request = request.header("cookie", c);
+    }
+    let response = request.send().await.expect("upload");
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (response.status().as_u16(), location)
+}
+
+async fn course_by_id(app: &TestApp, id: i32) -> entity::course::Model {
+    entity::course::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("course")
+}
+
+async fn images(app: &TestApp) -> u64 {
+    entity::image::Entity::find()
+        .count(&app.db)
+        .await
+        .expect("count")
+}
+
+/// The id in `/personale/kurser/<id>?…`.
+fn course_id_in(location: &str) -> i32 {
+    location
+        .strip_prefix("/personale/kurser/")
+        .and_then(|rest| rest.split('?').next())
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("a course page, got {location:?}"))
+}
+
+both_backends!(courses_are_written_published_and_archived, |app| {
+    use entity::{CourseStatus, course, course_theme, theme};
+    let cookie = sign_in(app, COORDINATOR).await;
+    let randers = school_id(app, "randers").await.to_string();
+    let themes: Vec<theme::Model> = theme::Entity::find().all(&app.db).await.expect("themes");
+    let (t1, t2) = (
+        format!("themes[t{}]", themes[0].id),
+        format!("themes[t{}]", themes[1].id),
+    );
+    let courses_before = course::Entity::find().count(&app.db).await.expect("count");
+
+    // Bad input is refused with a message and nothing is stored.
+    for (school, title, format, code) in [
+        (randers.as_str(), "  ", "kursus", "titel"),
+        (randers.as_str(), "Søvn", "roman", "form"),
+    ] {
+        let all = [
+            ("course", "0"),
+            ("school", school),
+            ("title", title),
+            ("format", format),
+            ("audience", "alle"),
+            ("action", "gem"),
+        ];
+        let posted = app
+            .post_form("/api/personale_kursus_gem", &all, Some(&cookie))
+            .await;
+        assert_eq!(
+            posted.location,
+            format!("/personale/kurser/ny?fejl={code}#fejl")
+        );
+    }
+    // An administrator may create a course at any school, but only at one that exists.
+    let admin = sign_in(app, ADMIN).await;
+    let unknown = app
+        .post_form(
+            "/api/personale_kursus_gem",
+            &[
+                ("course", "0"),
+                ("school", "99999"),
+                ("title", "Søvn"),
+                ("format", "kursus"),
+                ("audience", "alle"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(unknown.location, "/personale/kurser/ny?fejl=skole#fejl");
+    assert_eq!(
+        course::Entity::find().count(&app.db).await.expect("count"),
+        courses_before
+    );
+
+    // A new course is a draft, with the ticked themes and a slug from the title.
+    let created = app
+        .post_form(
+            "/api/personale_kursus_gem",
+            &[
+                ("course", "0"),
+                ("school", randers.as_str()),
+                ("title", "Søvn & ro <b>i</b> hverdagen"),
+                ("summary", ""),
+                ("format", "workshop"),
+                ("audience", "paarorende"),
+                (t1.as_str(), "ja"),
+                (t2.as_str(), "ja"),
+                ("action", "gem"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    let id = course_id_in(&created.location);
+    assert_eq!(created.location, format!("/personale/kurser/{id}?gemt=1"));
+    let c = course_by_id(app, id).await;
+    assert_eq!(c.slug, "soevn-ro-b-i-b-hverdagen");
+    assert_eq!(c.status, CourseStatus::Draft);
+    assert_eq!(c.format, entity::CourseFormat::Workshop);
+    assert_eq!(c.audience, entity::Audience::Relatives);
+    let chosen = course_theme::Entity::find()
+        .filter(course_theme::Column::CourseId.eq(id))
+        .count(&app.db)
+        .await
+        .expect("count");
+    assert_eq!(chosen, 2);
+    // The public does not see a draft; the editor's preview does, with markup kept as text.
+    let (status, _, _) = get_page(app, &format!("/kurser/{}", c.slug), None).await;
+    assert_eq!(status, 404);
+    let (status, _, body) =
+        get_page(app, &format!("/personale/kurser/{id}/vis"), Some(&cookie)).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Forhåndsvisning"), "{body}");
+    assert!(body.contains("Søvn &amp; ro &lt;b&gt;i&lt;/b&gt; hverdagen"));
+
+    // Publishing needs the texts; what was typed is saved anyway.
+    let base = |summary: &'static str, action: &'static str| {
+        let id = id.to_string();
+        move || {
+            vec![
+                ("course".to_string(), id.clone()),
+                ("school".to_string(), String::new()),
+                ("title".to_string(), "Søvn og ro i hverdagen".to_string()),
+                ("summary".to_string(), summary.to_string()),
+                (
+                    "description".to_string(),
+                    "Vi taler om søvn, og om hvad der hjælper.".to_string(),
+                ),
+                (
+                    "expectations".to_string(),
+                    "Tre timer med to pauser. Du bestemmer selv, om du vil sige noget.".to_string(),
+                ),
+                ("format".to_string(), "workshop".to_string()),
+                ("audience".to_string(), "alle".to_string()),
+                ("action".to_string(), action.to_string()),
+            ]
+        }
+    };
+    let post = |fields: Vec<(String, String)>| {
+        let cookie = cookie.clone();
+        async move {
+            let refs: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            app.post_form("/api/personale_kursus_gem", &refs, Some(&cookie))
+                .await
+                .location
+        }
+    };
+    assert_eq!(
+        post(base("", "offentliggoer")()).await,
+        format!("/personale/kurser/{id}?gemt=1&fejl=mangler-tekst#fejl")
+    );
+    let c = course_by_id(app, id).await;
+    assert_eq!(
+        (c.status, c.title.as_str()),
+        (CourseStatus::Draft, "Søvn og ro i hverdagen")
+    );
+    // Saving without ticks clears the themes.
+    let chosen = course_theme::Entity::find()
+        .filter(course_theme::Column::CourseId.eq(id))
+        .count(&app.db)
+        .await
+        .expect("count");
+    assert_eq!(chosen, 0);
+    assert_eq!(
+        post(base("Sov bedre.", "offentliggoer")()).await,
+        format!("/personale/kurser/{id}?offentliggjort=1")
+    );
+    let (status, _, body) = get_page(app, &format!("/kurser/{}", c.slug), None).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Sov bedre."));
+    // Archived, it leaves the catalogue.
+    assert_eq!(
+        post(base("Sov bedre.", "arkiver")()).await,
+        format!("/personale/kurser/{id}?arkiveret=1")
+    );
+    assert_eq!(course_by_id(app, id).await.status, CourseStatus::Archived);
+    let (status, _, _) = get_page(app, &format!("/kurser/{}", c.slug), None).await;
+    assert_eq!(status, 404);
+
+    // A course with classes still to come is not archived.
+    let (busy, _) = course_at(app, "randers").await;
+    let b = course_by_id(app, busy).await;
+    let fields = [
+        ("course", busy.to_string()),
+        ("title", b.title.clone()),
+        ("summary", b.summary.clone()),
+        ("description", b.description.clone()),
+        ("expectations", b.expectations.clone()),
+        (
+            "format",
+            app::api::dto::Format::from(b.format).slug().to_string(),
+        ),
+        (
+            "audience",
+            app::api::dto::Audience::from(b.audience).slug().to_string(),
+        ),
+        ("action", "arkiver".to_string()),
+    ];
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = app
+        .post_form("/api/personale_kursus_gem", &refs, Some(&cookie))
+        .await;
+    assert_eq!(
+        refused.location,
+        format!("/personale/kurser/{busy}?gemt=1&fejl=kommende-hold#fejl")
+    );
+    assert_eq!(
+        course_by_id(app, busy).await.status,
+        CourseStatus::Published
+    );
+
+    // Developers: added once, shown on the course page, removed again.
+    let lone = teacher::Entity::find()
+        .filter(teacher::Column::Name.eq("Lone Bech"))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("Lone");
+    for _ in 0..2 {
+        let added = app
+            .post_form(
+                "/api/personale_kursus_udvikler",
+                &[
+                    ("course_id", &id.to_string()),
+                    ("teacher_id", &lone.id.to_string()),
+                ],
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(added.location, format!("/personale/kurser/{id}#udviklere"));
+    }
+    let developers = entity::course_teacher::Entity::find()
+        .filter(entity::course_teacher::Column::CourseId.eq(id))
+        .count(&app.db)
+        .await
+        .expect("count");
+    assert_eq!(developers, 1);
+    let (_, _, body) = get_page(app, &format!("/personale/kurser/{id}/vis"), Some(&cookie)).await;
+    assert!(body.contains("Lone Bech"));
+    app.post_form(
+        "/api/personale_kursus_udvikler",
+        &[
+            ("course_id", &id.to_string()),
+            ("teacher_id", &lone.id.to_string()),
+            ("remove", "ja"),
+        ],
+        Some(&cookie),
+    )
+    .await;
+    let developers = entity::course_teacher::Entity::find()
+        .filter(entity::course_teacher::Column::CourseId.eq(id))
+        .count(&app.db)
+        .await
+        .expect("count");
+    assert_eq!(developers, 0);
+});
+
+both_backends!(pictures_need_alt_text_and_a_real_image, |app| {
+    let cookie = sign_in(app, COORDINATOR).await;
+    let (course, _) = course_at(app, "randers").await;
+    let id = course.to_string();
+    let course_fields = |alt: &'static str| {
+        let id = id.clone();
+        move || {
+            vec![
+                ("target", "kursus".to_string()),
+                ("id", id.clone()),
+                ("alt", alt.to_string()),
+            ]
+        }
+    };
+    let send = |fields: Vec<(&'static str, String)>,
+                file: Option<(&'static str, Vec<u8>)>,
+                who: Option<String>| async move {
+        let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        upload(app, who.as_deref(), &refs, file).await
+    };
+    let page = format!("/personale/kurser/{course}");
+
+    // Refused: no alt text, not a picture (SVG can carry script), too large, no file.
+    let svg = b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>".to_vec();
+    let mut big = png_bytes();
+    big.resize(app::api::staff::images::MAX_BYTES + 1, 0);
+    for (fields, file, code) in [
+        (course_fields("")(), Some(("a.png", png_bytes())), "alt"),
+        (
+            course_fields("Et billede")(),
+            Some(("a.svg", svg)),
+            "billede-type",
+        ),
+        (
+            course_fields("Et billede")(),
+            Some(("a.png", big)),
+            "billede-stor",
+        ),
+        (course_fields("Et billede")(), None, "billede-mangler"),
+    ] {
+        let (status, location) = send(fields, file, Some(cookie.clone())).await;
+        assert_eq!(
+            (status, location.as_str()),
+            (303, format!("{page}?fejl={code}#billede").as_str())
+        );
+    }
+    assert_eq!(images(app).await, 0);
+    assert_eq!(course_by_id(app, course).await.image_id, None);
+
+    // Stored with its alt text, served as what it is, and shown on the public page.
+    let alt = "To mennesker drikker kaffe ved et bord";
+    let (status, location) = send(
+        course_fields(alt)(),
+        Some(("kaffe.png", png_bytes())),
+        Some(cookie.clone()),
+    )
+    .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, format!("{page}?billede=gemt#billede").as_str())
+    );
+    let c = course_by_id(app, course).await;
+    let image = c.image_id.expect("image");
+    assert_eq!(c.image_alt, alt);
+    let served = app
+        .client
+        .get(format!("{}/billeder/{image}", app.base))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(served.status().as_u16(), 200);
+    assert_eq!(served.headers()["content-type"], "image/png");
+    assert_eq!(served.bytes().await.expect("bytes").to_vec(), png_bytes());
+    let (_, _, body) = get_page(app, &format!("/kurser/{}", c.slug), None).await;
+    assert!(
+        body.contains(&format!("src=\"/billeder/{image}\"")),
+        "{body}"
+    );
+    assert!(body.contains(&format!("alt=\"{alt}\"")));
+    // A new picture replaces the old one; removing leaves none.
+    send(
+        course_fields(alt)(),
+        Some(("kaffe.png", png_bytes())),
+        Some(cookie.clone()),
+    )
+    .await;
+    assert_eq!(images(app).await, 1);
+    assert_ne!(course_by_id(app, course).await.image_id, Some(image));
+    let (status, _, _) = get_page(app, &format!("/billeder/{image}"), None).await;
+    assert_eq!(status, 404);
+    let mut remove = course_fields("")();
+    remove.push(("fjern", "ja".to_string()));
+    let (_, location) = send(remove, None, Some(cookie.clone())).await;
+    assert_eq!(location, format!("{page}?billede=fjernet#billede"));
+    assert_eq!(images(app).await, 0);
+    assert_eq!(course_by_id(app, course).await.image_id, None);
+
+    // Who may: nobody signed out, not a foreign site, not management.
+    let (status, location) = send(course_fields(alt)(), Some(("a.png", png_bytes())), None).await;
+    assert_eq!((status, location.as_str()), (303, "/personale/log-ind"));
+    let management = sign_in(app, MANAGEMENT).await;
+    let (status, _) = send(
+        course_fields(alt)(),
+        Some(("a.png", png_bytes())),
+        Some(management),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let cross = app
+        .client
+        .post(format!("{}/personale/billede", app.base))
+        .header("cookie", cookie.as_str())
+        .header("sec-fetch-site", "cross-site")
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("target", "kursus")
+                .text("id", course.to_string())
+                .text("alt", alt)
+                .part(
+                    "billede",
+                    reqwest::multipart::Part::bytes(png_bytes()).file_name("a.png"),
+                ),
+        )
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(cross.status().as_u16(), 403);
+    assert_eq!(images(app).await, 0);
+});
+
+both_backends!(teachers_edit_their_own_profile, |app| {
+    use entity::audit_log;
+    let lone = teacher::Entity::find()
+        .filter(teacher::Column::Name.eq("Lone Bech"))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("Lone");
+    let randers = school_id(app, "randers").await;
+    let colleague = teacher::Entity::find()
+        .filter(teacher::Column::SchoolId.eq(randers))
+        .filter(teacher::Column::Id.ne(lone.id))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("a colleague");
+    let own = sign_in(app, TEACHER).await;
+    let (status, _, body) = get_page(app, "/personale/profil", Some(&own)).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Lone Bech") && body.contains("din profil"));
+    assert!(
+        !body.contains(&colleague.name),
+        "a teacher lists only their own profile"
+    );
+
+    // Text: saved, trimmed, too long refused without losing what was stored.
+    let save = |teacher: i32, bio: String| {
+        let own = own.clone();
+        async move {
+            app.post_form(
+                "/api/personale_profil_gem",
+                &[
+                    ("teacher_id", teacher.to_string().as_str()),
+                    ("title", " Peer-underviser "),
+                    ("bio", bio.as_str()),
+                ],
+                Some(&own),
+            )
+            .await
+        }
+    };
+    let saved = save(lone.id, "  Jeg fortæller om håb.  ".into()).await;
+    assert_eq!(
+        saved.location,
+        format!("/personale/profil/{}?gemt=1#besked", lone.id)
+    );
+    let too_long = save(lone.id, "x".repeat(app::api::staff::profile::BIO_MAX + 1)).await;
+    assert_eq!(
+        too_long.location,
+        format!("/personale/profil/{}?fejl=tekst-lang#besked", lone.id)
+    );
+    let t = teacher::Entity::find_by_id(lone.id)
+        .one(&app.db)
+        .await
+        .expect("q")
+        .expect("t");
+    assert_eq!(
+        (t.title.as_deref(), t.bio.as_str()),
+        (Some("Peer-underviser"), "Jeg fortæller om håb.")
+    );
+    // Someone else's profile: no.
+    assert_eq!(save(colleague.id, "Forsøg".into()).await.status, 403);
+    let (status, _) = upload(
+        app,
+        Some(&own),
+        &[("target", "underviser"), ("id", &colleague.id.to_string())],
+        Some(("a.png", png_bytes())),
+    )
+    .await;
+    assert_eq!(status, 403);
+
+    // Photo: stored, shown on the course page beside the name.
+    let (status, location) = upload(
+        app,
+        Some(&own),
+        &[("target", "underviser"), ("id", &lone.id.to_string())],
+        Some(("mig.png", png_bytes())),
+    )
+    .await;
+    assert_eq!(
+        (status, location),
+        (
+            303,
+            format!("/personale/profil/{}?billede=gemt#billede", lone.id)
+        )
+    );
+    let photo = teacher::Entity::find_by_id(lone.id)
+        .one(&app.db)
+        .await
+        .expect("q")
+        .expect("t")
+        .image_id
+        .expect("photo");
+    let course = entity::course_teacher::Entity::find()
+        .filter(entity::course_teacher::Column::TeacherId.eq(lone.id))
+        .one(&app.db)
+        .await
+        .expect("q")
+        .expect("a course Lone developed");
+    let slug = course_by_id(app, course.course_id).await.slug;
+    let (_, _, body) = get_page(app, &format!("/kurser/{slug}"), None).await;
+    assert!(body.contains(&format!("src=\"/billeder/{photo}\"")));
+
+    // A coordinator may edit the school's profiles; that goes in the audit log, one's own does not.
+    let logged = || async {
+        audit_log::Entity::find()
+            .filter(audit_log::Column::Action.eq("teacher.profile"))
+            .count(&app.db)
+            .await
+            .expect("count")
+    };
+    assert_eq!(logged().await, 0);
+    let coordinator = sign_in(app, COORDINATOR).await;
+    let edited = app
+        .post_form(
+            "/api/personale_profil_gem",
+            &[
+                ("teacher_id", colleague.id.to_string().as_str()),
+                ("title", ""),
+                ("bio", "Ny tekst"),
+            ],
+            Some(&coordinator),
+        )
+        .await;
+    assert_eq!(
+        edited.location,
+        format!("/personale/profil/{}?gemt=1#besked", colleague.id)
+    );
+    assert_eq!(logged().await, 1);
 });

@@ -6,7 +6,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BASE, assertAccessible, assertNoProblems, launch, modes, visit } from './helpers.mjs';
+
+const MAIL_DIR = process.env.MAIL_DIR;
+
+/** A real 16×9 PNG, to upload. */
+const PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAABAAAAAJCAIAAAC0SDtlAAAAE0lEQVR42mOwqs0jCTGMahgUGgDh5KTRoHfblAAAAABJRU5ErkJggg==';
 
 /** The demo authenticator key (server/src/demo.rs, printed in the README). */
 const DEMO_TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
@@ -34,6 +42,41 @@ function totp(secret, at = Date.now()) {
   const offset = mac[19] & 0x0f;
   const bin = mac.readUInt32BE(offset) & 0x7fffffff;
   return String(bin % 1_000_000).padStart(6, '0');
+}
+
+/** Signs the demo coordinator in on `page`; waits for the next code if this one was used. */
+async function signInCoordinator(page, mode) {
+  await visit(page, '/personale/log-ind', mode);
+  await page.getByLabel('E-mail').fill('koordinator.randers@recoveryskole.example');
+  await page.getByLabel('Adgangskode').fill('demo-koordinator');
+  await page.getByRole('button', { name: 'Log ind' }).click();
+  await page.waitForURL(/\/personale\/log-ind\/kode/);
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    await page.getByLabel('Kode').fill(totp(DEMO_TOTP_SECRET));
+    await page.getByRole('button', { name: 'Fortsæt' }).click();
+    await page.waitForURL(/\/personale($|\/log-ind\/kode\?fejl)/);
+    if (!page.url().includes('fejl')) return;
+    // Each code works once: wait for the next 30-second step.
+    await new Promise((r) => setTimeout(r, 30000 - (Date.now() % 30000) + 500));
+  }
+  throw new Error('could not sign in the coordinator');
+}
+
+/** A Copenhagen date `days` from now, as a date field wants it. */
+function dateAhead(days) {
+  const d = new Date(Date.now() + days * 86400000);
+  return d.toLocaleDateString('sv-SE', { timeZone: 'Europe/Copenhagen' });
+}
+
+/** Picks the first option of a select whose text matches `pattern`. */
+async function selectMatching(page, selector, pattern) {
+  const value = await page.$eval(
+    selector,
+    (el, source) => [...el.options].find((o) => new RegExp(source).test(o.textContent))?.value,
+    pattern.source,
+  );
+  assert.ok(value, `an option matching ${pattern}`);
+  await page.selectOption(selector, value);
 }
 
 let browser;
@@ -106,6 +149,8 @@ for (const mode of modes) {
         // Every page of the menu, reached by keyboard-focusable links.
         for (const [link, heading] of [
           ['Min konto', 'Min konto'],
+          ['Kurser', 'Kurser'],
+          ['Profil', 'Underviserprofiler'],
           ['Personale', 'Personale'],
           ['Log', 'Log over handlinger'],
         ]) {
@@ -153,6 +198,151 @@ for (const mode of modes) {
         await page.getByText('Linket virker ikke længere').waitFor();
         await assertAccessible(page, 'used link');
         await assertFits(page, 'used link');
+      } finally {
+        await context.close();
+      }
+    });
+  });
+}
+
+for (const mode of modes) {
+  describe(`run editor ${mode.name}`, () => {
+    test('a coordinator makes a run with two sessions, publishes it, a participant signs up, the coordinator moves a session', async () => {
+      const context = await browser.newContext({
+        javaScriptEnabled: mode.js,
+        locale: 'da-DK',
+        viewport: { width: 360, height: 740 },
+        isMobile: true,
+        hasTouch: true,
+      });
+      const page = await context.newPage();
+      page.__jsOff = !mode.js;
+      const problems = [];
+      page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+      try {
+        await signInCoordinator(page, mode);
+
+        // A new course: texts, a theme, a picture with its alt text, then published.
+        await page.getByRole('link', { name: 'Kurser', exact: true }).click();
+        await page.waitForURL(/\/personale\/kurser$/);
+        await assertAccessible(page, 'course list');
+        await page.getByRole('link', { name: 'Nyt kursus' }).click();
+        await page.waitForURL(/\/personale\/kurser\/ny$/);
+        await assertAccessible(page, 'new course');
+        await assertFits(page, 'new course');
+        const title = `Skriv dig fri ${mode.js ? 'med' : 'uden'} JS ${Date.now() % 100000}`;
+        await page.getByLabel('Titel', { exact: true }).fill(title);
+        await page.getByLabel('Kort beskrivelse').fill('Et værksted om at skrive for sin egen skyld.');
+        await page.getByRole('button', { name: 'Opret kursus som kladde' }).click();
+        await page.waitForURL(/\/personale\/kurser\/\d+\?gemt=1/);
+        const courseId = Number(new URL(page.url()).pathname.split('/').pop());
+        // Publishing without the texts is refused; what was typed stays.
+        await page.getByRole('button', { name: 'Gem og offentliggør' }).click();
+        await page.waitForURL(/fejl=mangler-tekst/);
+        await page.getByText('kurset er ikke offentliggjort').waitFor();
+        await assertAccessible(page, 'course editor with an error');
+        assert.equal(await page.getByLabel('Titel', { exact: true }).inputValue(), title);
+        await page.getByLabel('Om kurset').fill('Vi skriver korte tekster og læser højt, hvis vi har lyst.');
+        await page.getByLabel('Hvad kan du forvente').fill('Tre timer med pauser. Ingen skal vise det, de har skrevet.');
+        await page.getByLabel('Skrivning og kreativitet').check();
+        await page.getByRole('button', { name: 'Gem og offentliggør' }).click();
+        await page.waitForURL(/offentliggjort=1/);
+        await page.getByLabel('Billedtekst (alt-tekst)').fill('En blok og en kuglepen på et bord');
+        await page.setInputFiles('#billede-fil', {
+          name: 'blok.png',
+          mimeType: 'image/png',
+          buffer: Buffer.from(PNG, 'base64'),
+        });
+        await page.getByRole('button', { name: 'Gem billedet' }).click();
+        await page.waitForURL(/billede=gemt/);
+        await page.getByText('Billedet er gemt.').waitFor();
+        await assertAccessible(page, 'course editor');
+        await assertFits(page, 'course editor');
+        await page.getByRole('link', { name: 'Se kurset, som offentligheden ser det' }).click();
+        await page.waitForURL(new RegExp(`/personale/kurser/${courseId}/vis$`));
+        await page.getByRole('img', { name: 'En blok og en kuglepen på et bord' }).waitFor();
+        await assertAccessible(page, 'course preview');
+
+        // A run of it.
+        await visit(page, `/personale/kurser/${courseId}`, mode);
+        await page.getByRole('link', { name: 'Opret nyt hold' }).click();
+        await page.waitForURL(new RegExp(`/personale/hold/ny\\?kursus=${courseId}$`));
+        await assertAccessible(page, 'new run');
+        await assertFits(page, 'new run');
+        await page.getByLabel('Antal pladser').fill('10');
+        await page.getByRole('button', { name: 'Opret hold som kladde' }).click();
+        await page.waitForURL(/\/personale\/hold\/\d+\?gemt=1/);
+        const runId = Number(new URL(page.url()).pathname.split('/').pop());
+
+        // Two sessions, a week apart.
+        for (const days of [21, 28]) {
+          await page.fill('#ny-dato', dateAhead(days));
+          await page.fill('#ny-start', '17:00');
+          await page.fill('#ny-slut', '20:00');
+          await page.getByRole('button', { name: 'Tilføj gang' }).click();
+          await page.waitForURL(/gang=tilfoejet/);
+        }
+        // Publishing without a team is refused in plain words.
+        await page.getByRole('button', { name: 'Offentliggør holdet' }).click();
+        await page.waitForURL(/fejl=team/);
+        await page.getByText('Holdet kan ikke offentliggøres endnu').waitFor();
+        await assertAccessible(page, 'run editor with a team error');
+        await assertFits(page, 'run editor');
+        for (const kind of [/Peer-underviser \(Randers/, /Fagprofessionel underviser \(Randers/]) {
+          await selectMatching(page, '#ny-underviser', kind);
+          await page.getByRole('button', { name: 'Tilføj', exact: true }).click();
+          await page.waitForURL(new RegExp(`/personale/hold/${runId}`));
+          await page.getByRole('heading', { name: 'Underviserteam' }).waitFor();
+        }
+        await page.getByText('Teamet opfylder samskabelsen.').waitFor();
+        await page.getByRole('button', { name: 'Offentliggør holdet' }).click();
+        await page.waitForURL(/offentliggjort=1/);
+        await page.getByText('Holdet er offentliggjort.').waitFor();
+
+        // A participant signs up in another browser.
+        const visitor = await browser.newContext({ javaScriptEnabled: mode.js, locale: 'da-DK' });
+        const signup = await visitor.newPage();
+        const email = `hold-${mode.js ? 'js' : 'nojs'}-${Date.now()}@example.org`;
+        await visit(signup, `/hold/${runId}/tilmelding`, mode);
+        await signup.fill('#felt-navn', 'Karla');
+        await signup.fill('#felt-email', email);
+        await signup.check('#felt-samtykke');
+        await Promise.all([
+          signup.waitForURL(/\/tilmelding\/\d+$/),
+          signup.click('form.signup-form button[type=submit]'),
+        ]);
+        await visitor.close();
+
+        // The coordinator moves the second session an hour later.
+        await visit(page, `/personale/hold/${runId}`, mode);
+        await page.getByText('Flyt eller aflys Gang 2').click();
+        const second = page.locator('.session-editor > li').nth(1);
+        await second.locator('input[name=start]').fill('18:00');
+        await second.locator('input[name=end]').fill('21:00');
+        await second.locator('textarea[name=note]').first().fill('Vi har fået et andet lokale den dag.');
+        await second.getByRole('button', { name: 'Flyt og giv besked' }).click();
+        await page.waitForURL(/gang=flyttet/);
+        await page.getByText('Undervisningsgangen er flyttet').waitFor();
+
+        // The roster shows the participant; the participant is told with a new invitation.
+        await page.getByRole('link', { name: 'Deltagerliste' }).first().click();
+        await page.waitForURL(new RegExp(`/personale/hold/${runId}/deltagere`));
+        await page.getByText('Karla').waitFor();
+        await assertAccessible(page, 'roster');
+        await assertFits(page, 'roster');
+        if (MAIL_DIR) {
+          const end = Date.now() + 30000;
+          let found;
+          while (!found && Date.now() < end) {
+            found = readdirSync(MAIL_DIR)
+              .filter((f) => f.endsWith('.json'))
+              .map((f) => JSON.parse(readFileSync(join(MAIL_DIR, f), 'utf8')))
+              .find((m) => m.to.includes(email) && m.text.includes('18.00') && m.calendars.length > 0);
+            if (!found) await new Promise((r) => setTimeout(r, 250));
+          }
+          assert.ok(found, 'the participant got the moved session with a calendar update');
+        }
+        assertNoProblems(problems, 'run editor');
       } finally {
         await context.close();
       }

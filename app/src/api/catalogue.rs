@@ -510,6 +510,15 @@ pub mod load {
         else {
             return Ok(None);
         };
+        course_detail(db, course, now).await
+    }
+
+    /// A course page's content, whatever the course's state (the preview uses it as is).
+    pub async fn course_detail(
+        db: &DatabaseConnection,
+        course: course::Model,
+        now: DateTime<Utc>,
+    ) -> Result<Option<CourseDetailDto>, DbErr> {
         let Some(school) = school::Entity::find_by_id(course.school_id).one(db).await? else {
             return Ok(None);
         };
@@ -553,6 +562,9 @@ pub mod load {
             expectations: course.expectations,
             format: course.format.into(),
             audience: course.audience.into(),
+            image: course
+                .image_id
+                .map(|id| (format!("/billeder/{id}"), course.image_alt.clone())),
             themes,
             developers: developers.into_iter().map(TeacherDto::from).collect(),
             school: SchoolRef {

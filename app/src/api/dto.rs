@@ -99,6 +99,8 @@ pub struct TeacherDto {
     pub kind: TeacherKind,
     pub title: Option<String>,
     pub bio: String,
+    /// The photo's address, if the teacher has one.
+    pub photo: Option<String>,
 }
 
 /// A theme for filters and course pages.
@@ -165,6 +167,8 @@ pub struct CourseDetailDto {
     pub expectations: String,
     pub format: Format,
     pub audience: Audience,
+    /// The picture's address and its alt text.
+    pub image: Option<(String, String)>,
     pub themes: Vec<ThemeDto>,
     pub developers: Vec<TeacherDto>,
     pub school: SchoolRef,
@@ -222,6 +226,31 @@ mod from_entity {
         }
     }
 
+    impl From<Format> for entity::CourseFormat {
+        fn from(f: Format) -> Self {
+            match f {
+                Format::Course => entity::CourseFormat::Course,
+                Format::Series => entity::CourseFormat::Series,
+                Format::Workshop => entity::CourseFormat::Workshop,
+                Format::ThemeDay => entity::CourseFormat::ThemeDay,
+                Format::Talk => entity::CourseFormat::Talk,
+                Format::DropIn => entity::CourseFormat::DropIn,
+            }
+        }
+    }
+
+    impl From<Audience> for entity::Audience {
+        fn from(a: Audience) -> Self {
+            match a {
+                Audience::Everyone => entity::Audience::Everyone,
+                Audience::OwnExperience => entity::Audience::OwnExperience,
+                Audience::Relatives => entity::Audience::Relatives,
+                Audience::Professionals => entity::Audience::Professionals,
+                Audience::Young => entity::Audience::Young,
+            }
+        }
+    }
+
     impl From<entity::TeacherKind> for TeacherKind {
         fn from(k: entity::TeacherKind) -> Self {
             match k {
@@ -256,6 +285,7 @@ mod from_entity {
                 kind: t.kind.into(),
                 title: t.title,
                 bio: t.bio,
+                photo: t.image_id.map(|i| format!("/billeder/{i}")),
             }
         }
     }

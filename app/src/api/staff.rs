@@ -3,8 +3,11 @@
 //! and asks [`guard::allow`] before it reads or changes anything: these are public endpoints.
 
 pub mod account;
+pub mod courses;
 pub mod home;
+pub mod images;
 pub mod people;
+pub mod profile;
 pub mod roster;
 pub mod runs;
 pub mod sign_in;

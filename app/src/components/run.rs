@@ -194,6 +194,10 @@ pub fn TeacherCard(teacher: TeacherDto) -> impl IntoView {
     let l = use_locale();
     view! {
         <div class="teacher-card">
+            // The name stands beside the photo, so the photo itself is decorative.
+            {teacher.photo.clone().map(|src| view! {
+                <img class="teacher-photo" src=src alt="" width="96" height="96" loading="lazy"/>
+            })}
             <p class="teacher-kind">{tr!(l, teacher.kind.label_key())}</p>
             <p class="teacher-name">{teacher.name.clone()}</p>
             {teacher.title.clone().map(|t| view! { <p class="teacher-title">{t}</p> })}

@@ -30,8 +30,9 @@ pub fn CoursePage() -> impl IntoView {
     }
 }
 
+/// A course page's content; the staff preview shows the same.
 #[component]
-fn CourseView(course: CourseDetailDto) -> impl IntoView {
+pub fn CourseView(course: CourseDetailDto) -> impl IntoView {
     let l = use_locale();
     let themes = course
         .themes
@@ -55,6 +56,9 @@ fn CourseView(course: CourseDetailDto) -> impl IntoView {
                 </p>
                 <h1>{course.title.clone()}</h1>
                 <p class="lead">{course.summary.clone()}</p>
+                {course.image.clone().map(|(src, alt)| view! {
+                    <img class="course-image" src=src alt=alt width="800" height="450" loading="lazy"/>
+                })}
                 {(!themes.is_empty()).then(|| view! {
                     <p class="themes"><span class="label">{tr!(l, "course.themes")}": "</span>{themes.join(", ")}</p>
                 })}

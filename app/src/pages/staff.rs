@@ -3,8 +3,10 @@
 //! The pages are in Danish only, for the schools' staff.
 
 pub mod account;
+pub mod courses;
 pub mod home;
 pub mod people;
+pub mod profile;
 pub mod roster;
 pub mod runs;
 pub mod sign_in;
@@ -37,6 +39,12 @@ pub fn StaffNav(me: MeDto) -> impl IntoView {
     };
     let g = &me.grants;
     let manages_staff = g.admin || !g.schools_as(Role::Coordinator).is_empty();
+    let edits_courses = g.admin
+        || !g.schools_as(Role::Coordinator).is_empty()
+        || !g.schools_as(Role::Teacher).is_empty();
+    let has_profile = g.admin
+        || !g.schools_as(Role::Coordinator).is_empty()
+        || !g.schools_as(Role::Teacher).is_empty();
     let reads_log = me
         .schools
         .iter()
@@ -45,6 +53,12 @@ pub fn StaffNav(me: MeDto) -> impl IntoView {
         <nav class="staff-nav" aria-label=tr!(l, "staff.nav.label")>
             <ul>
                 <li><a href="/personale" aria-current=move || current("/personale")>{tr!(l, "staff.nav.home")}</a></li>
+                {edits_courses.then(|| view! {
+                    <li><a href="/personale/kurser" aria-current=move || current("/personale/kurser")>{tr!(l, "staff.nav.courses")}</a></li>
+                })}
+                {has_profile.then(|| view! {
+                    <li><a href="/personale/profil" aria-current=move || current("/personale/profil")>{tr!(l, "staff.nav.profile")}</a></li>
+                })}
                 {manages_staff.then(|| view! {
                     <li><a href="/personale/personale" aria-current=move || current("/personale/personale")>{tr!(l, "staff.nav.people")}</a></li>
                 })}

@@ -95,6 +95,11 @@ pub enum Action {
     ViewAuditLog {
         school: i32,
     },
+    /// Edit a teacher's public profile (text and photo). `own`: the profile is the person's.
+    EditTeacher {
+        school: i32,
+        own: bool,
+    },
     /// Invite staff and change roles at a school. Only an administrator makes administrators.
     ManageStaff {
         school: i32,
@@ -167,6 +172,7 @@ impl Grants {
             // Names and contacts: the run's own teachers and the school's coordinators only.
             Action::Roster { school, own } => coordinator(school) || (own && teacher(school)),
             Action::ViewAuditLog { school } => self.admin || coordinator(school),
+            Action::EditTeacher { school, own } => self.admin || coordinator(school) || own,
             Action::ManageStaff { school } => self.admin || coordinator(school),
             Action::ManageAdmins => self.admin,
             Action::ViewReports { school } => {
@@ -285,5 +291,32 @@ mod tests {
         assert!(g.requires_second_factor());
         assert!(!grants(&[(1, Role::Teacher)]).requires_second_factor());
         assert!(!Grants::default().may(Action::UseWorkspace));
+    }
+
+    #[test]
+    fn teachers_edit_their_own_profile_and_coordinators_their_schools() {
+        let teacher = grants(&[(1, Role::Teacher)]);
+        assert!(teacher.may(Action::EditTeacher {
+            school: 1,
+            own: true
+        }));
+        assert!(!teacher.may(Action::EditTeacher {
+            school: 1,
+            own: false
+        }));
+        let coordinator = grants(&[(1, Role::Coordinator)]);
+        assert!(coordinator.may(Action::EditTeacher {
+            school: 1,
+            own: false
+        }));
+        assert!(!coordinator.may(Action::EditTeacher {
+            school: 2,
+            own: false
+        }));
+        let management = grants(&[(1, Role::Management)]);
+        assert!(!management.may(Action::EditTeacher {
+            school: 1,
+            own: false
+        }));
     }
 }

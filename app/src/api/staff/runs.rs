@@ -3,7 +3,7 @@
 //! to a later date. Moving or cancelling a session or the run tells everyone on it through the
 //! outbox (with updated or cancelled calendar entries), via `booking::store`.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -179,7 +179,7 @@ pub(crate) mod access {
 /// skipped in spring).
 #[cfg(feature = "ssr")]
 pub fn local_to_utc(
-    date: NaiveDate,
+    date: chrono::NaiveDate,
     time: chrono::NaiveTime,
 ) -> Option<chrono::DateTime<chrono::Utc>> {
     use chrono::TimeZone;
@@ -190,8 +190,8 @@ pub fn local_to_utc(
 }
 
 #[cfg(any(feature = "ssr", test))]
-fn parse_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
 }
 
 #[cfg(any(feature = "ssr", test))]
@@ -1106,7 +1106,7 @@ mod tests {
     fn form_values_are_read_plainly() {
         assert_eq!(
             parse_date("2026-12-08"),
-            NaiveDate::from_ymd_opt(2026, 12, 8)
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 8)
         );
         assert_eq!(
             parse_time("17.00"),

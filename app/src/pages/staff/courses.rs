@@ -1,0 +1,386 @@
+//! `/personale/kurser` (the courses a person may edit), `/personale/kurser/ny` and
+//! `/personale/kurser/:id` (the course editor: texts, format, audience, themes, developers,
+//! picture with alt text, draft → published → archived) and `/personale/kurser/:id/vis`
+//! (the course page as the public will see it).
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::{StaffError, StaffNav, query_notice};
+use crate::api::dto::{Audience, Format};
+use crate::api::staff::courses::{
+    ALT_MAX, CourseDeveloper, CourseEditorDto, CourseState, SUMMARY_MAX, SaveCourse, TEXT_MAX,
+    TITLE_MAX, course_editor, course_list, course_preview,
+};
+use crate::i18n::use_locale;
+use crate::pages::course::CourseView;
+use crate::tr;
+
+/// Error codes in `?fejl=` and their messages.
+const ERRORS: &[(&str, &str)] = &[
+    ("titel", "staff.courses.err.title"),
+    ("titel-lang", "staff.courses.err.title_long"),
+    ("resume-lang", "staff.courses.err.summary_long"),
+    ("tekst-lang", "staff.courses.err.text_long"),
+    ("form", "staff.courses.err.format"),
+    ("maalgruppe", "staff.courses.err.audience"),
+    ("alt", "staff.courses.err.alt"),
+    ("alt-lang", "staff.courses.err.alt_long"),
+    ("mangler-tekst", "staff.courses.err.texts"),
+    ("skole", "staff.courses.err.school"),
+    ("kommende-hold", "staff.courses.err.upcoming"),
+    ("billede-mangler", "staff.image.err.missing"),
+    ("billede-type", "staff.image.err.type"),
+    ("billede-stor", "staff.image.err.size"),
+    ("billede-laes", "staff.image.err.read"),
+];
+
+const SUCCESSES: &[(&str, &str)] = &[
+    ("gemt", "staff.courses.saved"),
+    ("offentliggjort", "staff.courses.published"),
+    ("arkiveret", "staff.courses.archived"),
+    ("billede-gemt", "staff.image.saved"),
+    ("billede-fjernet", "staff.image.removed"),
+];
+
+fn success(q: &leptos_router::params::ParamsMap) -> Option<String> {
+    if let Some(b) = q.get("billede") {
+        return Some(format!("billede-{b}"));
+    }
+    ["offentliggjort", "arkiveret", "gemt"]
+        .into_iter()
+        .find(|k| q.get(k).is_some())
+        .map(str::to_string)
+}
+
+/// `/personale/kurser`.
+#[component]
+pub fn CourseListPage() -> impl IntoView {
+    let l = use_locale();
+    let data = Resource::new(|| (), |()| course_list());
+    view! {
+        <Title text=tr!(l, "staff.courses.title")/>
+        <Meta name="robots" content="noindex"/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) => view! {
+                        <StaffNav me=d.me.clone()/>
+                        <div class="page-intro">
+                            <h1>{tr!(l, "staff.courses.title")}</h1>
+                            <p class="lead">{tr!(l, "staff.courses.intro")}</p>
+                        </div>
+                        {d.may_create.then(|| view! {
+                            <p><a class="button" href="/personale/kurser/ny">{tr!(l, "staff.courses.new")}</a></p>
+                        })}
+                        {if d.courses.is_empty() {
+                            view! { <p>{tr!(l, "staff.courses.none")}</p> }.into_any()
+                        } else {
+                            view! {
+                                <div class="table-scroll" role="region" aria-label=tr!(l, "staff.courses.title") tabindex="0">
+                                    <table class="staff-table">
+                                        <caption class="visually-hidden">{tr!(l, "staff.courses.title")}</caption>
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">{tr!(l, "staff.col.course")}</th>
+                                                <th scope="col">{tr!(l, "staff.field.school")}</th>
+                                                <th scope="col">{tr!(l, "staff.col.state")}</th>
+                                                <th scope="col">{tr!(l, "staff.courses.runs")}</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {d.courses.into_iter().map(|c| view! {
+                                                <tr>
+                                                    <td><a href=format!("/personale/kurser/{}", c.id)>{c.title}</a></td>
+                                                    <td>{c.school_name}</td>
+                                                    <td>{tr!(l, c.state.label_key())}</td>
+                                                    <td>{c.runs}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }.into_any()
+                        }}
+                    }
+                    .into_any(),
+                    Err(error) => view! { <StaffError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/personale/kurser/ny`.
+#[component]
+pub fn NewCoursePage() -> impl IntoView {
+    view! { <CourseEditor id=0/> }
+}
+
+/// `/personale/kurser/:id`.
+#[component]
+pub fn CourseEditorPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = params.with_untracked(|p| {
+        p.get("id")
+            .and_then(|i| i.parse::<i32>().ok())
+            .unwrap_or(-1)
+    });
+    view! { <CourseEditor id/> }
+}
+
+#[component]
+fn CourseEditor(id: i32) -> impl IntoView {
+    let query = use_query_map();
+    let error = query.with_untracked(|q| q.get("fejl"));
+    let ok = query.with_untracked(success);
+    let data = Resource::new(move || id, course_editor);
+    view! {
+        <Meta name="robots" content="noindex"/>
+        <Suspense fallback=|| ()>
+            {move || {
+                let (error, ok) = (error.clone(), ok.clone());
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(d) => view! { <EditorView d error ok/> }.into_any(),
+                        Err(error) => view! { <StaffError error/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// A labelled textarea with a hint.
+fn text_area(
+    id: &'static str,
+    name: &'static str,
+    label: String,
+    hint: String,
+    value: String,
+    rows: u8,
+    max: usize,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <p class="hint" id=hint_id.clone()>{hint}</p>
+            <textarea id=id name=name rows=rows.to_string() maxlength=max.to_string() aria-describedby=hint_id>{value}</textarea>
+        </div>
+    }
+}
+
+#[component]
+fn EditorView(d: CourseEditorDto, error: Option<String>, ok: Option<String>) -> impl IntoView {
+    let l = use_locale();
+    let f = d.fields.clone();
+    let course_id = d.id.unwrap_or(0);
+    let title = match d.id {
+        Some(_) => tr!(l, "staff.courses.edit_title", course = f.title.clone()),
+        None => tr!(l, "staff.courses.new"),
+    };
+    let state = d.state;
+    view! {
+        <Title text=title.clone()/>
+        <StaffNav me=d.me.clone()/>
+        <p class="breadcrumb"><a href="/personale/kurser">{tr!(l, "staff.courses.back")}</a></p>
+        <div class="page-intro">
+            <h1>{title}</h1>
+            {d.id.map(|id| view! {
+                <p class="lead">
+                    {tr!(l, state.label_key())}" · "
+                    <a href=format!("/personale/kurser/{id}/vis")>{tr!(l, "staff.courses.preview")}</a>
+                    {(state == CourseState::Published).then(|| view! {
+                        " · "<a href=format!("/personale/hold/ny?kursus={id}")>{tr!(l, "staff.home.new_run")}</a>
+                    })}
+                </p>
+            })}
+        </div>
+        <div id="fejl" tabindex="-1">
+            {query_notice(l, error, ERRORS, false)}
+            {query_notice(l, ok, SUCCESSES, true)}
+        </div>
+
+        <section aria-labelledby="kursus-tekster" class="editor-section">
+            <h2 id="kursus-tekster">{tr!(l, "staff.courses.texts")}</h2>
+            <form method="post" action=SaveCourse::url() class="staff-form">
+                <input type="hidden" name="course" value=course_id.to_string()/>
+                {if d.id.is_none() {
+                    view! {
+                        <div class="field">
+                            <label for="kursus-skole">{tr!(l, "staff.field.school")}</label>
+                            <select id="kursus-skole" name="school">
+                                {d.schools.iter().map(|(id, name)| view! {
+                                    <option value=id.to_string() selected=*id == f.school_id>{name.clone()}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    }.into_any()
+                } else {
+                    view! { <input type="hidden" name="school" value=f.school_id.to_string()/> }.into_any()
+                }}
+                <div class="field">
+                    <label for="kursus-titel">{tr!(l, "staff.courses.title_field")}</label>
+                    <input id="kursus-titel" name="title" type="text" required maxlength=TITLE_MAX.to_string() value=f.title.clone()/>
+                </div>
+                {text_area("kursus-resume", "summary", tr!(l, "staff.courses.summary"), tr!(l, "staff.courses.summary_hint"), f.summary.clone(), 3, SUMMARY_MAX)}
+                {text_area("kursus-beskrivelse", "description", tr!(l, "staff.courses.description"), tr!(l, "staff.courses.description_hint"), f.description.clone(), 8, TEXT_MAX)}
+                {text_area("kursus-forvent", "expectations", tr!(l, "staff.courses.expectations"), tr!(l, "staff.courses.expectations_hint"), f.expectations.clone(), 6, TEXT_MAX)}
+                <div class="field-row">
+                    <div class="field">
+                        <label for="kursus-form">{tr!(l, "staff.courses.format")}</label>
+                        <select id="kursus-form" name="format">
+                            {Format::ALL.iter().map(|v| view! {
+                                <option value=v.slug() selected=f.format == v.slug()>{tr!(l, v.label_key())}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="kursus-maalgruppe">{tr!(l, "staff.courses.audience")}</label>
+                        <select id="kursus-maalgruppe" name="audience">
+                            {Audience::ALL.iter().map(|v| view! {
+                                <option value=v.slug() selected=f.audience == v.slug()>{tr!(l, v.label_key())}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                </div>
+                <fieldset class="field">
+                    <legend>{tr!(l, "staff.courses.themes")}</legend>
+                    <div class="check-grid">
+                        {d.themes.iter().map(|(id, name)| {
+                            let input_id = format!("tema-{id}");
+                            let label_for = input_id.clone();
+                            view! {
+                                <label class="check" for=label_for>
+                                    <input id=input_id type="checkbox" name=format!("themes[t{id}]") value="ja" checked=f.themes.contains(id)/>
+                                    {name.clone()}
+                                </label>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+                <div class="form-actions">
+                    <button type="submit" name="action" value="gem" class="button">
+                        {if d.id.is_some() { tr!(l, "staff.courses.save") } else { tr!(l, "staff.courses.create") }}
+                    </button>
+                    {(d.id.is_some() && state != CourseState::Published).then(|| view! {
+                        <button type="submit" name="action" value="offentliggoer" class="button button-secondary">{tr!(l, "staff.courses.publish")}</button>
+                    })}
+                    {(state == CourseState::Published).then(|| view! {
+                        <button type="submit" name="action" value="arkiver" class="button button-secondary">{tr!(l, "staff.courses.archive")}</button>
+                    })}
+                </div>
+                {d.id.is_some().then(|| view! {
+                    <p class="hint">{tr!(l, match state {
+                        CourseState::Draft => "staff.courses.state_hint.draft",
+                        CourseState::Published => "staff.courses.state_hint.published",
+                        CourseState::Archived => "staff.courses.state_hint.archived",
+                    })}</p>
+                })}
+            </form>
+        </section>
+
+        {d.id.map(|_| view! {
+            <section aria-labelledby="billede" class="editor-section">
+                <h2 id="billede">{tr!(l, "staff.courses.image")}</h2>
+                {d.image_url.clone().map(|src| view! {
+                    <img class="course-image" src=src alt=f.image_alt.clone() width="800" height="450"/>
+                })}
+                <form method="post" action="/personale/billede" enctype="multipart/form-data" class="staff-form">
+                    <input type="hidden" name="target" value="kursus"/>
+                    <input type="hidden" name="id" value=course_id.to_string()/>
+                    <div class="field">
+                        <label for="billede-alt">{tr!(l, "staff.courses.alt")}</label>
+                        <p class="hint" id="billede-alt-hint">{tr!(l, "staff.courses.alt_hint")}</p>
+                        <input id="billede-alt" name="alt" type="text" required maxlength=ALT_MAX.to_string() value=f.image_alt.clone() aria-describedby="billede-alt-hint"/>
+                    </div>
+                    <div class="field">
+                        <label for="billede-fil">{tr!(l, "staff.image.file")}</label>
+                        <p class="hint" id="billede-fil-hint">{tr!(l, "staff.image.file_hint")}</p>
+                        <input id="billede-fil" name="billede" type="file" required accept="image/jpeg,image/png,image/webp" aria-describedby="billede-fil-hint"/>
+                    </div>
+                    <button type="submit" class="button button-secondary">{tr!(l, "staff.image.upload")}</button>
+                </form>
+                {d.image_url.is_some().then(|| view! {
+                    <form method="post" action="/personale/billede" enctype="multipart/form-data" class="inline-form">
+                        <input type="hidden" name="target" value="kursus"/>
+                        <input type="hidden" name="id" value=course_id.to_string()/>
+                        <input type="hidden" name="fjern" value="ja"/>
+                        <button type="submit" class="button-plain">{tr!(l, "staff.image.remove")}</button>
+                    </form>
+                })}
+            </section>
+            <section aria-labelledby="udviklere" class="editor-section">
+                <h2 id="udviklere">{tr!(l, "staff.courses.developers")}</h2>
+                <p>{tr!(l, "staff.courses.developers_intro")}</p>
+                {d.developers.is_empty().then(|| view! { <p>{tr!(l, "staff.courses.no_developers")}</p> })}
+                <ul class="plain-list team-list">
+                    {d.developers.iter().map(|t| {
+                        let label = tr!(l, "staff.courses.remove_developer", name = t.name.clone());
+                        view! {
+                            <li>
+                                <span>{t.name.clone()}" · "{tr!(l, t.kind.label_key())}</span>
+                                <form method="post" action=CourseDeveloper::url() class="inline-form">
+                                    <input type="hidden" name="course_id" value=course_id.to_string()/>
+                                    <input type="hidden" name="teacher_id" value=t.id.to_string()/>
+                                    <input type="hidden" name="remove" value="ja"/>
+                                    <button type="submit" class="button-plain button-small" aria-label=label>{tr!(l, "staff.people.remove")}</button>
+                                </form>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                {(!d.candidates.is_empty()).then(|| view! {
+                    <form method="post" action=CourseDeveloper::url() class="staff-form">
+                        <input type="hidden" name="course_id" value=course_id.to_string()/>
+                        <div class="field">
+                            <label for="ny-udvikler">{tr!(l, "staff.courses.add_developer")}</label>
+                            <select id="ny-udvikler" name="teacher_id">
+                                {d.candidates.iter().map(|t| view! {
+                                    <option value=t.id.to_string()>{format!("{} · {} ({})", t.name, tr!(l, t.kind.label_key()), t.school_name)}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <button type="submit" class="button button-secondary">{tr!(l, "staff.runs.add_teacher_button")}</button>
+                    </form>
+                })}
+            </section>
+        })}
+    }
+}
+
+/// `/personale/kurser/:id/vis`: the public course page, with a banner saying it is a preview.
+#[component]
+pub fn CoursePreviewPage() -> impl IntoView {
+    let l = use_locale();
+    let params = use_params_map();
+    let id = params.with_untracked(|p| {
+        p.get("id")
+            .and_then(|i| i.parse::<i32>().ok())
+            .unwrap_or(-1)
+    });
+    let data = Resource::new(move || id, course_preview);
+    view! {
+        <Meta name="robots" content="noindex"/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(course) => view! {
+                        <Title text=tr!(l, "staff.courses.preview_title", course = course.title.clone())/>
+                        <div class="notice preview-banner" role="note">
+                            <p>{tr!(l, "staff.courses.preview_note")}" "
+                                <a href=format!("/personale/kurser/{id}")>{tr!(l, "staff.courses.back_to_editor")}</a>
+                            </p>
+                        </div>
+                        <CourseView course/>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <StaffError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

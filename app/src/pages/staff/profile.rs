@@ -1,0 +1,165 @@
+//! `/personale/profil` (the teacher profiles a person may edit) and `/personale/profil/:id`
+//! (a profile's title, text in the teacher's own words, and photo).
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::{StaffError, StaffNav, query_notice};
+use crate::api::staff::profile::{
+    BIO_MAX, ProfileEditorDto, SaveProfile, TITLE_MAX, profile_editor, profile_list,
+};
+use crate::i18n::use_locale;
+use crate::tr;
+
+const ERRORS: &[(&str, &str)] = &[
+    ("titel-lang", "staff.profile.err.title_long"),
+    ("tekst-lang", "staff.profile.err.text_long"),
+    ("billede-mangler", "staff.image.err.missing"),
+    ("billede-type", "staff.image.err.type"),
+    ("billede-stor", "staff.image.err.size"),
+    ("billede-laes", "staff.image.err.read"),
+];
+
+const SUCCESSES: &[(&str, &str)] = &[
+    ("gemt", "staff.profile.saved"),
+    ("billede-gemt", "staff.image.saved"),
+    ("billede-fjernet", "staff.image.removed"),
+];
+
+/// `/personale/profil`.
+#[component]
+pub fn ProfileListPage() -> impl IntoView {
+    let l = use_locale();
+    let data = Resource::new(|| (), |()| profile_list());
+    view! {
+        <Title text=tr!(l, "staff.profile.list_title")/>
+        <Meta name="robots" content="noindex"/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) => view! {
+                        <StaffNav me=d.me.clone()/>
+                        <div class="page-intro">
+                            <h1>{tr!(l, "staff.profile.list_title")}</h1>
+                            <p class="lead">{tr!(l, "staff.profile.list_intro")}</p>
+                        </div>
+                        <ul class="link-list">
+                            {d.profiles.into_iter().map(|p| view! {
+                                <li>
+                                    <a href=format!("/personale/profil/{}", p.id)>{p.name}</a>
+                                    " · "{tr!(l, p.kind.label_key())}
+                                    <span class="cell-sub">{p.school_name}{p.own.then(|| format!(" · {}", tr!(l, "staff.profile.yours")))}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <StaffError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/personale/profil/:id`.
+#[component]
+pub fn ProfileEditorPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = params.with_untracked(|p| {
+        p.get("id")
+            .and_then(|i| i.parse::<i32>().ok())
+            .unwrap_or(-1)
+    });
+    let query = use_query_map();
+    let error = query.with_untracked(|q| q.get("fejl"));
+    let ok = query.with_untracked(|q| {
+        q.get("billede")
+            .map(|b| format!("billede-{b}"))
+            .or_else(|| q.get("gemt").map(|_| "gemt".to_string()))
+    });
+    let data = Resource::new(move || id, profile_editor);
+    view! {
+        <Meta name="robots" content="noindex"/>
+        <Suspense fallback=|| ()>
+            {move || {
+                let (error, ok) = (error.clone(), ok.clone());
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(d) => view! { <ProfileView d error ok/> }.into_any(),
+                        Err(error) => view! { <StaffError error/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProfileView(d: ProfileEditorDto, error: Option<String>, ok: Option<String>) -> impl IntoView {
+    let l = use_locale();
+    let title = if d.own {
+        tr!(l, "staff.profile.own_title")
+    } else {
+        tr!(l, "staff.profile.title", name = d.name.clone())
+    };
+    let id = d.id.to_string();
+    view! {
+        <Title text=title.clone()/>
+        <StaffNav me=d.me.clone()/>
+        <p class="breadcrumb"><a href="/personale/profil">{tr!(l, "staff.profile.back")}</a></p>
+        <div class="page-intro">
+            <h1>{title}</h1>
+            <p class="lead">{d.name.clone()}" · "{tr!(l, d.kind.label_key())}" · "{d.school_name.clone()}</p>
+        </div>
+        <div id="besked" tabindex="-1">
+            {query_notice(l, error, ERRORS, false)}
+            {query_notice(l, ok, SUCCESSES, true)}
+        </div>
+        <section aria-labelledby="profil-tekst" class="editor-section">
+            <h2 id="profil-tekst">{tr!(l, "staff.profile.text")}</h2>
+            <p>{tr!(l, "staff.profile.text_intro")}</p>
+            <form method="post" action=SaveProfile::url() class="staff-form">
+                <input type="hidden" name="teacher_id" value=id.clone()/>
+                <div class="field">
+                    <label for="profil-titel">{tr!(l, "staff.profile.title_field")}</label>
+                    <p class="hint" id="profil-titel-hint">{tr!(l, "staff.profile.title_hint")}</p>
+                    <input id="profil-titel" name="title" type="text" maxlength=TITLE_MAX.to_string() value=d.title.clone() aria-describedby="profil-titel-hint"/>
+                </div>
+                <div class="field">
+                    <label for="profil-bio">{tr!(l, "staff.profile.bio")}</label>
+                    <p class="hint" id="profil-bio-hint">{tr!(l, "staff.profile.bio_hint", max = BIO_MAX)}</p>
+                    <textarea id="profil-bio" name="bio" rows="8" maxlength=BIO_MAX.to_string() aria-describedby="profil-bio-hint">{d.bio.clone()}</textarea>
+                </div>
+                <div class="form-actions">
+                    <button type="submit" class="button">{tr!(l, "staff.profile.save")}</button>
+                </div>
+            </form>
+        </section>
+        <section aria-labelledby="billede" class="editor-section">
+            <h2 id="billede">{tr!(l, "staff.profile.photo")}</h2>
+            {d.photo_url.clone().map(|src| view! {
+                <img class="teacher-photo-large" src=src alt=tr!(l, "staff.profile.photo_alt", name = d.name.clone()) width="240" height="240"/>
+            })}
+            <form method="post" action="/personale/billede" enctype="multipart/form-data" class="staff-form">
+                <input type="hidden" name="target" value="underviser"/>
+                <input type="hidden" name="id" value=id.clone()/>
+                <div class="field">
+                    <label for="billede-fil">{tr!(l, "staff.image.file")}</label>
+                    <p class="hint" id="billede-fil-hint">{tr!(l, "staff.image.file_hint")}</p>
+                    <input id="billede-fil" name="billede" type="file" required accept="image/jpeg,image/png,image/webp" aria-describedby="billede-fil-hint"/>
+                </div>
+                <button type="submit" class="button button-secondary">{tr!(l, "staff.image.upload")}</button>
+            </form>
+            {d.photo_url.is_some().then(|| view! {
+                <form method="post" action="/personale/billede" enctype="multipart/form-data" class="inline-form">
+                    <input type="hidden" name="target" value="underviser"/>
+                    <input type="hidden" name="id" value=id.clone()/>
+                    <input type="hidden" name="fjern" value="ja"/>
+                    <button type="submit" class="button-plain">{tr!(l, "staff.image.remove")}</button>
+                </form>
+            })}
+        </section>
+    }
+}
