@@ -111,12 +111,7 @@ async fn get_page(app: &TestApp, path: &str, cookie: Option<&str>) -> (u16, Stri
     }
     let response = request.send().await.expect("get");
     let status = response.status().as_u16();
-    let location = response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
+    let location = common::location_of(&response);
     (status, location, response.text().await.expect("body"))
 }
 
@@ -711,9 +706,59 @@ const EVERYONE: [Who; 7] = [
 /// Who may do a thing, for the matrix.
 type May<'a> = &'a dyn Fn(Who) -> bool;
 /// A server function call: endpoint, form fields, who may.
-type Call<'a> = (&'a str, &'a [(&'a str, &'a str)], May<'a>);
-/// The same with fields built at run time.
-type OwnedCall<'a> = (&'a str, Vec<(String, String)>, May<'a>);
+type Call<'a> = (&'a str, Vec<(String, String)>, May<'a>);
+/// Each signed-in person's `Cookie` header (none for `Anonymous`).
+type Cookies = std::collections::HashMap<Who, Option<String>>;
+
+fn fields_of(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// What `who` should meet where `may` decides: anonymous people are sent to sign in.
+fn expected(who: Who, may: May) -> Outcome {
+    if who == Who::Anonymous {
+        Outcome::SignIn
+    } else if may(who) {
+        Outcome::Allowed
+    } else {
+        Outcome::Forbidden
+    }
+}
+
+/// Opens every page as everyone.
+async fn check_pages(app: &TestApp, cookies: &Cookies, pages: &[(String, May<'_>)]) {
+    for (path, may) in pages {
+        for who in EVERYONE {
+            let (status, location, _) = get_page(app, path, cookies[&who].as_deref()).await;
+            assert_eq!(
+                outcome(status, &location),
+                expected(who, *may),
+                "GET {path} as {who:?}"
+            );
+        }
+    }
+}
+
+/// Posts every call as everyone.
+async fn check_calls(app: &TestApp, cookies: &Cookies, calls: &[Call<'_>]) {
+    for (path, fields, may) in calls {
+        let refs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        for who in EVERYONE {
+            let posted = app.post_form(path, &refs, cookies[&who].as_deref()).await;
+            assert_eq!(
+                outcome(posted.status, &posted.location),
+                expected(who, *may),
+                "POST {path} {refs:?} as {who:?}"
+            );
+        }
+    }
+}
 
 /// What happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -778,7 +823,7 @@ both_backends!(authorisation_matrix, |app| {
         .await
         .expect("link profile");
 
-    let mut cookies = std::collections::HashMap::new();
+    let mut cookies = Cookies::new();
     for who in EVERYONE {
         let cookie = match who {
             Who::Anonymous => None,
@@ -798,30 +843,14 @@ both_backends!(authorisation_matrix, |app| {
     let manages_any = |w: Who| matches!(w, Who::Coordinator | Who::OtherCoordinator | Who::Admin);
 
     // Pages: (path, who may open it).
-    let pages: [(&str, May); 5] = [
-        ("/personale", &signed_in),
-        ("/personale/konto", &signed_in),
-        ("/personale/personale", &manages_any),
-        ("/personale/log", &manages_any),
-        ("/personale/totp", &signed_in),
+    let pages: Vec<(String, May)> = vec![
+        ("/personale".into(), &signed_in),
+        ("/personale/konto".into(), &signed_in),
+        ("/personale/personale".into(), &manages_any),
+        ("/personale/log".into(), &manages_any),
+        ("/personale/totp".into(), &signed_in),
     ];
-    for (path, may) in pages {
-        for who in EVERYONE {
-            let (status, location, _) = get_page(app, path, cookies[&who].as_deref()).await;
-            let expected = if who == Who::Anonymous {
-                Outcome::SignIn
-            } else if may(who) {
-                Outcome::Allowed
-            } else {
-                Outcome::Forbidden
-            };
-            assert_eq!(
-                outcome(status, &location),
-                expected,
-                "GET {path} as {who:?}"
-            );
-        }
-    }
+    check_pages(app, &cookies, &pages).await;
 
     // Server functions that change something: (endpoint, fields, who may).
     let randers_text = randers.to_string();
@@ -838,29 +867,21 @@ both_backends!(authorisation_matrix, |app| {
         ("role", "admin"),
     ];
     let only_admin = |w: Who| w == Who::Admin;
-    let actions: [Call; 4] = [
-        ("/api/personale_inviter", &invite_teacher, &manages_randers),
-        ("/api/personale_inviter", &invite_admin, &only_admin),
-        ("/api/personale_liste", &[], &manages_any),
-        ("/api/personale_log", &[], &manages_any),
+    let actions: Vec<Call> = vec![
+        (
+            "/api/personale_inviter",
+            fields_of(&invite_teacher),
+            &manages_randers,
+        ),
+        (
+            "/api/personale_inviter",
+            fields_of(&invite_admin),
+            &only_admin,
+        ),
+        ("/api/personale_liste", vec![], &manages_any),
+        ("/api/personale_log", vec![], &manages_any),
     ];
-    for (path, fields, may) in actions {
-        for who in EVERYONE {
-            let posted = app.post_form(path, fields, cookies[&who].as_deref()).await;
-            let expected = if who == Who::Anonymous {
-                Outcome::SignIn
-            } else if may(who) {
-                Outcome::Allowed
-            } else {
-                Outcome::Forbidden
-            };
-            assert_eq!(
-                outcome(posted.status, &posted.location),
-                expected,
-                "POST {path} {fields:?} as {who:?}"
-            );
-        }
-    }
+    check_calls(app, &cookies, &actions).await;
 
     // The course editor and teacher profiles. Lone (the demo teacher) develops some Randers
     // courses and not others; whether the Aarhus teacher develops any decides their list.
@@ -924,23 +945,7 @@ both_backends!(authorisation_matrix, |app| {
         ("/personale/profil".into(), &has_profiles),
         (format!("/personale/profil/{}", lone.id), &lone_or_randers),
     ];
-    for (path, may) in &editor_pages {
-        for who in EVERYONE {
-            let (status, location, _) = get_page(app, path, cookies[&who].as_deref()).await;
-            let expected = if who == Who::Anonymous {
-                Outcome::SignIn
-            } else if may(who) {
-                Outcome::Allowed
-            } else {
-                Outcome::Forbidden
-            };
-            assert_eq!(
-                outcome(status, &location),
-                expected,
-                "GET {path} as {who:?}"
-            );
-        }
-    }
+    check_pages(app, &cookies, &editor_pages).await;
     let own_fields = |c: &entity::course::Model| -> Vec<(String, String)> {
         vec![
             ("course".into(), c.id.to_string()),
@@ -959,13 +964,7 @@ both_backends!(authorisation_matrix, |app| {
             ("action".into(), "gem".into()),
         ]
     };
-    let owned = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    };
-    let editor_actions: Vec<OwnedCall> = vec![
+    let editor_actions: Vec<Call> = vec![
         (
             "/api/personale_kursus_gem",
             own_fields(&lone_course),
@@ -978,7 +977,7 @@ both_backends!(authorisation_matrix, |app| {
         ),
         (
             "/api/personale_kursus_gem",
-            owned(&[
+            fields_of(&[
                 ("course", "0"),
                 ("school", &randers_text),
                 ("title", "Matrixkursus"),
@@ -989,7 +988,7 @@ both_backends!(authorisation_matrix, |app| {
         ),
         (
             "/api/personale_kursus_udvikler",
-            owned(&[
+            fields_of(&[
                 ("course_id", &not_lones.id.to_string()),
                 ("teacher_id", &lone.id.to_string()),
             ]),
@@ -999,31 +998,11 @@ both_backends!(authorisation_matrix, |app| {
         ("/api/personale_profiler", vec![], &has_profiles),
         (
             "/api/personale_profil_gem",
-            owned(&[("teacher_id", &lone.id.to_string()), ("bio", &lone.bio)]),
+            fields_of(&[("teacher_id", &lone.id.to_string()), ("bio", &lone.bio)]),
             &lone_or_randers,
         ),
     ];
-    for (path, fields, may) in &editor_actions {
-        let refs: Vec<(&str, &str)> = fields
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        for who in EVERYONE {
-            let posted = app.post_form(path, &refs, cookies[&who].as_deref()).await;
-            let expected = if who == Who::Anonymous {
-                Outcome::SignIn
-            } else if may(who) {
-                Outcome::Allowed
-            } else {
-                Outcome::Forbidden
-            };
-            assert_eq!(
-                outcome(posted.status, &posted.location),
-                expected,
-                "POST {path} {refs:?} as {who:?}"
-            );
-        }
-    }
+    check_calls(app, &cookies, &editor_actions).await;
 
     // Removing a role: only those who manage the role's school, never one's own.
     let role_id = entity::staff_role::Entity::find()
@@ -1811,12 +1790,7 @@ async fn upload(
         request = request.header("cookie", c);
     }
     let response = request.send().await.expect("upload");
-    let location = response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
+    let location = common::location_of(&response);
     (response.status().as_u16(), location)
 }
 

@@ -263,6 +263,16 @@ for (const mode of modes) {
         await page.getByRole('img', { name: 'En blok og en kuglepen på et bord' }).waitFor();
         await assertAccessible(page, 'course preview');
 
+        // Teacher profiles and the course choice for a new run pass axe too.
+        await visit(page, '/personale/profil', mode);
+        await page.locator('.link-list a').first().click();
+        await page.waitForURL(/\/personale\/profil\/\d+$/);
+        await page.getByRole('button', { name: 'Gem profilen' }).waitFor();
+        await assertAccessible(page, 'profile editor');
+        await assertFits(page, 'profile editor');
+        await visit(page, '/personale/hold/ny', mode);
+        await assertAccessible(page, 'choose a course');
+
         // A run of it.
         await visit(page, `/personale/kurser/${courseId}`, mode);
         await page.getByRole('link', { name: 'Opret nyt hold' }).click();

@@ -465,8 +465,12 @@ pub mod web {
     /// A cookie of the current request.
     pub fn cookie(name: &str) -> Option<String> {
         let parts = use_context::<http::request::Parts>()?;
-        parts
-            .headers
+        cookie_in(&parts.headers, name)
+    }
+
+    /// A cookie's value from request headers (for handlers outside Leptos).
+    pub fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
+        headers
             .get_all(COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())

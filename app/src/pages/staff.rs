@@ -130,6 +130,15 @@ pub fn field(
     }
 }
 
+/// The `:id` in the address, or -1 (which nothing has) when it is not a number.
+pub fn id_param() -> i32 {
+    leptos_router::hooks::use_params_map().with_untracked(|p| {
+        p.get("id")
+            .and_then(|i| i.parse::<i32>().ok())
+            .unwrap_or(-1)
+    })
+}
+
 /// A notice for a `?fejl=` or success code in the address, if it names one of `known`.
 pub fn query_notice(
     l: crate::i18n::Locale,

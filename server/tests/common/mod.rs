@@ -340,6 +340,16 @@ pub async fn make_run(db: &sea_orm::DatabaseConnection, spec: RunSpec) -> TestRu
     }
 }
 
+/// A response's `Location` header, or "".
+pub fn location_of(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// The answer to a form post: status, `Location`, and the cookies set (name=value).
 pub struct Posted {
     pub status: u16,
@@ -374,12 +384,7 @@ impl TestApp {
             request = request.header("cookie", c);
         }
         let response = request.send().await.expect("post");
-        let location = response
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string();
+        let location = location_of(&response);
         let cookies = response
             .headers()
             .get_all("set-cookie")

@@ -33,6 +33,7 @@ mod handlers {
     use sea_orm::{ActiveModelTrait, EntityTrait, Set, TransactionTrait};
 
     use super::{MAX_BYTES, sniff};
+    use crate::api::booking::web;
     use crate::api::staff::guard::Ctx;
     use crate::error::AppError;
     use crate::staff::auth::{self, Stage};
@@ -47,17 +48,6 @@ mod handlers {
         alt: String,
         remove: bool,
         file: Vec<u8>,
-    }
-
-    fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.to_string())
     }
 
     /// The page the form was on.
@@ -128,7 +118,7 @@ mod handlers {
         form: Multipart,
     ) -> Response {
         let now = Utc::now();
-        let signed = match cookie(&headers, state.staff_sessions.cookie_name()) {
+        let signed = match web::cookie_in(&headers, state.staff_sessions.cookie_name()) {
             Some(token) => auth::session(&state.db, &token, now, &state.staff_sessions).await,
             None => Ok(None),
         };

@@ -6,9 +6,9 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
-use super::{StaffError, StaffNav, query_notice};
+use super::{StaffError, StaffNav, id_param, query_notice};
 use crate::api::dto::{Audience, Format};
 use crate::api::staff::courses::{
     ALT_MAX, CourseDeveloper, CourseEditorDto, CourseState, SUMMARY_MAX, SaveCourse, TEXT_MAX,
@@ -122,12 +122,7 @@ pub fn NewCoursePage() -> impl IntoView {
 /// `/personale/kurser/:id`.
 #[component]
 pub fn CourseEditorPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = params.with_untracked(|p| {
-        p.get("id")
-            .and_then(|i| i.parse::<i32>().ok())
-            .unwrap_or(-1)
-    });
+    let id = id_param();
     view! { <CourseEditor id/> }
 }
 
@@ -356,12 +351,7 @@ fn EditorView(d: CourseEditorDto, error: Option<String>, ok: Option<String>) -> 
 #[component]
 pub fn CoursePreviewPage() -> impl IntoView {
     let l = use_locale();
-    let params = use_params_map();
-    let id = params.with_untracked(|p| {
-        p.get("id")
-            .and_then(|i| i.parse::<i32>().ok())
-            .unwrap_or(-1)
-    });
+    let id = id_param();
     let data = Resource::new(move || id, course_preview);
     view! {
         <Meta name="robots" content="noindex"/>

@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
-use super::{StaffError, StaffNav, query_notice};
+use super::{StaffError, StaffNav, id_param, query_notice};
 use crate::api::staff::profile::{
     BIO_MAX, ProfileEditorDto, SaveProfile, TITLE_MAX, profile_editor, profile_list,
 };
@@ -66,12 +66,7 @@ pub fn ProfileListPage() -> impl IntoView {
 /// `/personale/profil/:id`.
 #[component]
 pub fn ProfileEditorPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = params.with_untracked(|p| {
-        p.get("id")
-            .and_then(|i| i.parse::<i32>().ok())
-            .unwrap_or(-1)
-    });
+    let id = id_param();
     let query = use_query_map();
     let error = query.with_untracked(|q| q.get("fejl"));
     let ok = query.with_untracked(|q| {

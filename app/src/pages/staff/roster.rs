@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
-use super::{StaffError, StaffNav, field, query_notice};
+use super::{StaffError, StaffNav, field, id_param, query_notice};
 use crate::api::booking::BookingState;
 use crate::api::staff::roster::{
     AddParticipant, CancelParticipant, GiveSeat, MESSAGE_MAX, MessageRun, RosterRow, roster,
@@ -46,12 +46,7 @@ const SUCCESSES: &[(&str, &str)] = &[
 #[component]
 pub fn RosterPage() -> impl IntoView {
     let l = use_locale();
-    let params = use_params_map();
-    let id = params.with_untracked(|p| {
-        p.get("id")
-            .and_then(|i| i.parse::<i32>().ok())
-            .unwrap_or(-1)
-    });
+    let id = id_param();
     let query = use_query_map();
     let error = query.with_untracked(|q| q.get("fejl"));
     let ok = query.with_untracked(|q| q.get("besked"));

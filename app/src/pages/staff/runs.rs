@@ -5,9 +5,9 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
-use super::{StaffError, StaffNav, query_notice};
+use super::{StaffError, StaffNav, id_param, query_notice};
 use crate::api::staff::account::me;
 use crate::api::staff::home::RunState;
 use crate::api::staff::runs::{
@@ -131,12 +131,7 @@ fn CourseChoicePage() -> impl IntoView {
 /// `/personale/hold/:id`.
 #[component]
 pub fn RunEditorPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = params.with_untracked(|p| {
-        p.get("id")
-            .and_then(|i| i.parse::<i32>().ok())
-            .unwrap_or(-1)
-    });
+    let id = id_param();
     view! { <RunEditor run_id=id course_id=0/> }
 }
 
