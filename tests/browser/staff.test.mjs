@@ -223,7 +223,10 @@ for (const mode of modes) {
         await signInCoordinator(page, mode);
 
         // A new course: texts, a theme, a picture with its alt text, then published.
-        await page.getByRole('link', { name: 'Kurser', exact: true }).click();
+        await page
+          .getByRole('navigation', { name: 'Personalemenu' })
+          .getByRole('link', { name: 'Kurser', exact: true })
+          .click();
         await page.waitForURL(/\/personale\/kurser$/);
         await assertAccessible(page, 'course list');
         await page.getByRole('link', { name: 'Nyt kursus' }).click();
@@ -298,7 +301,7 @@ for (const mode of modes) {
         await page.getByText('Holdet kan ikke offentliggøres endnu').waitFor();
         await assertAccessible(page, 'run editor with a team error');
         await assertFits(page, 'run editor');
-        for (const kind of [/Peer-underviser \(Randers/, /Fagprofessionel underviser \(Randers/]) {
+        for (const kind of [/Peer-underviser \(Recovery-skolen Randers/, /Fagprofessionel underviser \(Recovery-skolen Randers/]) {
           await selectMatching(page, '#ny-underviser', kind);
           await page.getByRole('button', { name: 'Tilføj', exact: true }).click();
           await page.waitForURL(new RegExp(`/personale/hold/${runId}`));
@@ -307,7 +310,7 @@ for (const mode of modes) {
         await page.getByText('Teamet opfylder samskabelsen.').waitFor();
         await page.getByRole('button', { name: 'Offentliggør holdet' }).click();
         await page.waitForURL(/offentliggjort=1/);
-        await page.getByText('Holdet er offentliggjort.').waitFor();
+        await page.locator('#besked').getByText('Holdet er offentliggjort.').waitFor();
 
         // A participant signs up in another browser.
         const visitor = await browser.newContext({ javaScriptEnabled: mode.js, locale: 'da-DK' });
@@ -332,7 +335,7 @@ for (const mode of modes) {
         await second.locator('textarea[name=note]').first().fill('Vi har fået et andet lokale den dag.');
         await second.getByRole('button', { name: 'Flyt og giv besked' }).click();
         await page.waitForURL(/gang=flyttet/);
-        await page.getByText('Undervisningsgangen er flyttet').waitFor();
+        await page.locator('#besked').getByText('Undervisningsgangen er flyttet').waitFor();
 
         // The roster shows the participant; the participant is told with a new invitation.
         await page.getByRole('link', { name: 'Deltagerliste' }).first().click();

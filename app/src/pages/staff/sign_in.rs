@@ -8,8 +8,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{StaffError, field, query_notice};
 use crate::api::staff::sign_in::{
-    EnableTotp, LinkPageDto, RequestReset, SetPasswordByLink, SignIn, SignInCode, link_page,
-    sign_in_page, totp_setup_page,
+    EnableTotp, LinkPageDto, RequestReset, SetPasswordByLink, SignIn, SignInCode, SignOut,
+    link_page, sign_in_page, totp_setup_page,
 };
 use crate::i18n::use_locale;
 use crate::tr;
@@ -147,6 +147,10 @@ pub fn TotpSetupPage() -> impl IntoView {
                                     <div class="form-actions">
                                         <button type="submit" class="button">{tr!(l, "staff.totp.button")}</button>
                                     </div>
+                                </form>
+                                // Someone made to set the app up at first sign-in can still leave.
+                                <form method="post" action=SignOut::url() class="inline-form">
+                                    <button type="submit" class="button-plain">{tr!(l, "staff.nav.sign_out")}</button>
                                 </form>
                             </div>
                         }
