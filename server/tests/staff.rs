@@ -436,6 +436,29 @@ async fn invitation_and_reset(backend: Backend) {
     let randers = school_id(&app, "randers").await;
     let coordinator = sign_in(&app, COORDINATOR).await;
 
+    // A teacher is invited as one kind of teacher or not at all.
+    let refused = app
+        .post_form(
+            "/api/personale_inviter",
+            &[
+                ("email", "uden.slags@example.org"),
+                ("name", "Uden Slags"),
+                ("school", &randers.to_string()),
+                ("role", "teacher"),
+            ],
+            Some(&coordinator),
+        )
+        .await;
+    assert_eq!(refused.location, "/personale/personale?fejl=slags#inviter");
+    assert_eq!(
+        staff_account::Entity::find()
+            .filter(staff_account::Column::Email.eq("uden.slags@example.org"))
+            .count(&app.db)
+            .await
+            .expect("count"),
+        0
+    );
+
     // A coordinator invites a new teacher.
     let invited = app
         .post_form(
@@ -445,11 +468,29 @@ async fn invitation_and_reset(backend: Backend) {
                 ("name", "Nanna Ny"),
                 ("school", &randers.to_string()),
                 ("role", "teacher"),
+                ("teacher_kind", "fagprofessionel"),
             ],
             Some(&coordinator),
         )
         .await;
     assert_eq!(invited.location, "/personale/personale?inviteret=1");
+    // They get a profile of their own at the school, ready for a team.
+    let account = staff_account::Entity::find()
+        .filter(staff_account::Column::Email.eq("ny.underviser@example.org"))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("account");
+    let profile = teacher::Entity::find()
+        .filter(teacher::Column::AccountId.eq(account.id))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("a teacher profile");
+    assert_eq!(
+        (profile.school_id, profile.kind, profile.name.as_str()),
+        (randers, entity::TeacherKind::Professional, "Nanna Ny")
+    );
     let link = link_in_mail(
         &sink,
         1,
@@ -859,6 +900,7 @@ both_backends!(authorisation_matrix, |app| {
         ("name", "Matrix"),
         ("school", randers_text.as_str()),
         ("role", "teacher"),
+        ("teacher_kind", "fagprofessionel"),
     ];
     let invite_admin = [
         ("email", "matrix.admin@example.org"),

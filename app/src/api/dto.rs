@@ -251,6 +251,16 @@ mod from_entity {
         }
     }
 
+    impl From<TeacherKind> for entity::TeacherKind {
+        fn from(k: TeacherKind) -> Self {
+            match k {
+                TeacherKind::Peer => entity::TeacherKind::Peer,
+                TeacherKind::Professional => entity::TeacherKind::Professional,
+                TeacherKind::Relative => entity::TeacherKind::Relative,
+            }
+        }
+    }
+
     impl From<entity::TeacherKind> for TeacherKind {
         fn from(k: entity::TeacherKind) -> Self {
             match k {

@@ -120,13 +120,15 @@ pub async fn invite_staff(
     #[server(default)] name: String,
     #[server(default)] school: String,
     #[server(default)] role: String,
+    #[server(default)] teacher_kind: String,
 ) -> Result<(), AppError> {
+    use crate::api::dto::TeacherKind;
     use crate::booking::form::email_key;
     use crate::outbox::{self, Kind, Message};
     use crate::staff::access::Action;
     use crate::staff::auth;
-    use entity::staff_account;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use entity::{staff_account, teacher};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
     let ctx = super::guard::signed_in().await?;
     let role = Role::from_slug(&role);
@@ -150,12 +152,41 @@ pub async fn invite_staff(
     let Some(role) = role else {
         return Ok(());
     };
+    // A teacher needs a profile to be put on a team: which kind of teacher they are decides
+    // the co-production rule.
+    let kind = TeacherKind::from_slug(&teacher_kind);
+    if role == Role::Teacher && kind.is_none() {
+        leptos_axum::redirect("/personale/personale?fejl=slags#inviter");
+        return Ok(());
+    }
     let db = &ctx.state.db;
     let existed = staff_account::Entity::find()
         .filter(staff_account::Column::Email.eq(key.as_str()))
         .one(db)
         .await?;
     let account_id = auth::ensure_account(db, &key, name, &[(school_id, role)], ctx.now).await?;
+    if let (Some(kind), Some(school)) = (kind.filter(|_| role == Role::Teacher), school_id) {
+        let has_profile = teacher::Entity::find()
+            .filter(teacher::Column::AccountId.eq(account_id))
+            .filter(teacher::Column::SchoolId.eq(school))
+            .count(db)
+            .await?
+            > 0;
+        if !has_profile {
+            teacher::ActiveModel {
+                school_id: Set(school),
+                name: Set(name.to_string()),
+                kind: Set(kind.into()),
+                title: Set(None),
+                bio: Set(String::new()),
+                account_id: Set(Some(account_id)),
+                image_id: Set(None),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+    }
     if existed.as_ref().is_none_or(|a| a.password_hash.is_none()) {
         outbox::enqueue(
             db,

@@ -7,6 +7,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use super::{StaffError, StaffNav, query_notice};
+use crate::api::dto::TeacherKind;
 use crate::api::staff::account::me;
 use crate::api::staff::people::{InviteStaff, RemoveRole, audit_log, staff_list};
 use crate::format;
@@ -47,6 +48,7 @@ pub fn StaffListPage() -> impl IntoView {
                                 ("felter", "staff.people.err_fields"),
                                 ("rolle", "staff.people.err_role"),
                                 ("selv", "staff.people.err_self"),
+                                ("slags", "staff.people.err_kind"),
                             ], false)}
                             {query_notice(l, ok, &[
                                 ("inviteret", "staff.people.invited"),
@@ -115,6 +117,20 @@ pub fn StaffListPage() -> impl IntoView {
                                             {d.roles.iter().map(|r| view! { <option value=r.slug() selected=r.slug() == "teacher">{tr!(l, r.label_key())}</option> }).collect_view()}
                                         </select>
                                     </div>
+                                    <fieldset class="field">
+                                        <legend>{tr!(l, "staff.people.teacher_kind")}</legend>
+                                        <p class="hint">{tr!(l, "staff.people.teacher_kind_hint")}</p>
+                                        {TeacherKind::ALL.iter().map(|k| {
+                                            let id = format!("inviter-slags-{}", k.slug());
+                                            let label_for = id.clone();
+                                            view! {
+                                                <label class="check" for=label_for>
+                                                    <input id=id type="radio" name="teacher_kind" value=k.slug()/>
+                                                    {tr!(l, k.label_key())}
+                                                </label>
+                                            }
+                                        }).collect_view()}
+                                    </fieldset>
                                     <button type="submit" class="button">{tr!(l, "staff.people.invite_button")}</button>
                                 </form>
                             </section>
