@@ -1807,6 +1807,21 @@ fn png_bytes() -> Vec<u8> {
     data_encoding::BASE64.decode(PNG.as_bytes()).expect("png")
 }
 
+/// The same PNG with a text chunk naming where it was taken, as some cameras write.
+fn png_with_location() -> Vec<u8> {
+    let png = png_bytes();
+    let text = b"Location\0Vestergade 12, Randers";
+    let mut chunk = u32::try_from(text.len())
+        .expect("len")
+        .to_be_bytes()
+        .to_vec();
+    chunk.extend_from_slice(b"tEXt");
+    chunk.extend_from_slice(text);
+    chunk.extend_from_slice(&[0; 4]);
+    // After the signature (8 bytes) and the IHDR chunk (25 bytes).
+    [&png[..33], &chunk, &png[33..]].concat()
+}
+
 /// Posts the picture form as a browser does (multipart), and returns status and `Location`.
 async fn upload(
     app: &TestApp,
@@ -2147,11 +2162,12 @@ both_backends!(pictures_need_alt_text_and_a_real_image, |app| {
     assert_eq!(images(app).await, 0);
     assert_eq!(course_by_id(app, course).await.image_id, None);
 
-    // Stored with its alt text, served as what it is, and shown on the public page.
+    // Stored with its alt text but without where it was taken, served as what it is, and
+    // shown on the public page.
     let alt = "To mennesker drikker kaffe ved et bord";
     let (status, location) = send(
         course_fields(alt)(),
-        Some(("kaffe.png", png_bytes())),
+        Some(("kaffe.png", png_with_location())),
         Some(cookie.clone()),
     )
     .await;
