@@ -39,10 +39,8 @@ pub fn StaffNav(me: MeDto) -> impl IntoView {
     };
     let g = &me.grants;
     let manages_staff = g.admin || !g.schools_as(Role::Coordinator).is_empty();
+    // Courses and teacher profiles are for those who teach or run a school.
     let edits_courses = g.admin
-        || !g.schools_as(Role::Coordinator).is_empty()
-        || !g.schools_as(Role::Teacher).is_empty();
-    let has_profile = g.admin
         || !g.schools_as(Role::Coordinator).is_empty()
         || !g.schools_as(Role::Teacher).is_empty();
     let reads_log = me
@@ -56,7 +54,7 @@ pub fn StaffNav(me: MeDto) -> impl IntoView {
                 {edits_courses.then(|| view! {
                     <li><a href="/personale/kurser" aria-current=move || current("/personale/kurser")>{tr!(l, "staff.nav.courses")}</a></li>
                 })}
-                {has_profile.then(|| view! {
+                {edits_courses.then(|| view! {
                     <li><a href="/personale/profil" aria-current=move || current("/personale/profil")>{tr!(l, "staff.nav.profile")}</a></li>
                 })}
                 {manages_staff.then(|| view! {

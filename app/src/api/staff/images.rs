@@ -245,7 +245,7 @@ mod handlers {
             _ => return (StatusCode::BAD_REQUEST, "Formularen kunne ikke læses.").into_response(),
         };
         match result {
-            Ok(query) => back(&up.target, up.id, query),
+            Ok(query) => back(&up.target, up.id, &query),
             Err(e) => refused(&e),
         }
     }
@@ -260,7 +260,8 @@ mod handlers {
         Ok((kind, clean))
     }
 
-    async fn course_image(ctx: &Ctx, up: &Upload) -> Result<&'static str, AppError> {
+    /// Each step answers with the query for the page it sends the person back to.
+    async fn course_image(ctx: &Ctx, up: &Upload) -> Result<String, AppError> {
         let c = crate::api::staff::courses::access::editable(ctx, up.id).await?;
         let alt = up.alt.trim();
         let old = c.image_id;
@@ -272,13 +273,13 @@ mod handlers {
         } else {
             let (kind, clean) = match checked(up) {
                 Ok(k) => k,
-                Err(code) => return Ok(code_query(code)),
+                Err(code) => return Ok(format!("fejl={code}")),
             };
             if alt.is_empty() {
-                return Ok("fejl=alt");
+                return Ok("fejl=alt".into());
             }
             if alt.chars().count() > crate::api::staff::courses::ALT_MAX {
-                return Ok("fejl=alt-lang");
+                return Ok("fejl=alt-lang".into());
             }
             let img = store(&txn, kind, &clean, ctx).await?;
             m.image_id = Set(Some(img));
@@ -294,10 +295,11 @@ mod handlers {
             "billede=fjernet"
         } else {
             "billede=gemt"
-        })
+        }
+        .into())
     }
 
-    async fn teacher_photo(ctx: &Ctx, up: &Upload) -> Result<&'static str, AppError> {
+    async fn teacher_photo(ctx: &Ctx, up: &Upload) -> Result<String, AppError> {
         let t = crate::api::staff::profile::access::editable(ctx, up.id).await?;
         let own = crate::api::staff::profile::access::own(ctx, &t);
         let (school, subject) = (t.school_id, format!("Underviser {} ({})", t.id, t.name));
@@ -309,7 +311,7 @@ mod handlers {
         } else {
             let (kind, clean) = match checked(up) {
                 Ok(k) => k,
-                Err(code) => return Ok(code_query(code)),
+                Err(code) => return Ok(format!("fejl={code}")),
             };
             m.image_id = Set(Some(store(&txn, kind, &clean, ctx).await?));
         }
@@ -332,14 +334,8 @@ mod handlers {
             "billede=fjernet"
         } else {
             "billede=gemt"
-        })
-    }
-
-    fn code_query(code: &'static str) -> &'static str {
-        match code {
-            "billede-mangler" => "fejl=billede-mangler",
-            _ => "fejl=billede-type",
         }
+        .into())
     }
 
     async fn store(
