@@ -133,12 +133,16 @@ pub fn file_stem(m: &outbox_message::Model) -> String {
     )
 }
 
-/// Queues a message on `db`, which should be the transaction making the change.
+/// Queues a message on `db`, which should be the transaction making the change. A message to
+/// nobody (someone who came without signing up has no e-mail) is not queued.
 pub async fn enqueue(
     db: &impl ConnectionTrait,
     message: Message<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    if message.recipient.trim().is_empty() {
+        return Ok(());
+    }
     let mut id = [0u8; 16];
     rand::rng().fill_bytes(&mut id);
     let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();

@@ -22,6 +22,7 @@ use crate::pages::{
     signup::{AlreadyPage, ReceiptPage, ReceivedPage, SignupPage},
     staff::{
         account::{AccountPage, RecoveryCodesPage},
+        attendance::AttendancePage,
         courses::{CourseEditorPage, CourseListPage, CoursePreviewPage, NewCoursePage},
         home::StaffHomePage,
         people::{AuditLogPage, StaffListPage},
@@ -102,6 +103,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/personale/hold/ny") view=NewRunPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/hold/:id") view=RunEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/hold/:id/deltagere") view=RosterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/hold/:id/fremmoede") view=AttendancePage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

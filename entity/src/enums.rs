@@ -184,3 +184,55 @@ pub enum StaffRoleKind {
     #[sea_orm(string_value = "management")]
     Management,
 }
+
+/// How a person took part in one session (fremmøde).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum AttendanceStatus {
+    #[sea_orm(string_value = "present")]
+    Present,
+    #[sea_orm(string_value = "late")]
+    Late,
+    #[sea_orm(string_value = "left_early")]
+    LeftEarly,
+    #[sea_orm(string_value = "absent")]
+    Absent,
+    /// Afbud given for the session (in advance, or to the teacher).
+    #[sea_orm(string_value = "afbud")]
+    Afbud,
+}
+
+impl AttendanceStatus {
+    pub const ALL: [AttendanceStatus; 5] = [
+        AttendanceStatus::Present,
+        AttendanceStatus::Late,
+        AttendanceStatus::LeftEarly,
+        AttendanceStatus::Absent,
+        AttendanceStatus::Afbud,
+    ];
+
+    /// The value in forms and the database.
+    pub fn slug(self) -> &'static str {
+        match self {
+            AttendanceStatus::Present => "present",
+            AttendanceStatus::Late => "late",
+            AttendanceStatus::LeftEarly => "left_early",
+            AttendanceStatus::Absent => "absent",
+            AttendanceStatus::Afbud => "afbud",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<AttendanceStatus> {
+        Self::ALL.into_iter().find(|a| a.slug() == s)
+    }
+
+    /// Whether the person was there (for all or part of the session).
+    pub fn attended(self) -> bool {
+        matches!(
+            self,
+            AttendanceStatus::Present | AttendanceStatus::Late | AttendanceStatus::LeftEarly
+        )
+    }
+}

@@ -6,12 +6,17 @@
 //! never in the generated-style `Model` structs.
 
 pub mod access_token;
+pub mod attendance;
 pub mod audit_log;
 pub mod booking;
 pub mod course;
 pub mod course_teacher;
 pub mod course_theme;
 pub mod enums;
+pub mod evaluation_answer;
+pub mod evaluation_question;
+pub mod evaluation_response;
+pub mod headcount;
 pub mod image;
 pub mod location;
 pub mod outbox_message;

@@ -11,6 +11,7 @@ mod m20261123_000001_create_catalogue;
 mod m20261123_120000_create_booking_engine;
 mod m20261123_180000_create_mail_calendar;
 mod m20261123_200000_create_staff_workspace;
+mod m20261201_000001_create_attendance_evaluation;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_120000_create_booking_engine::Migration),
             Box::new(m20261123_180000_create_mail_calendar::Migration),
             Box::new(m20261123_200000_create_staff_workspace::Migration),
+            Box::new(m20261201_000001_create_attendance_evaluation::Migration),
         ]
     }
 }

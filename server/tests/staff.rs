@@ -3,145 +3,20 @@
 //! and password resets by e-mail (through a real SMTP sink), idle and absolute session ends,
 //! throttling of failed attempts, the cross-site request guard, and the authorisation matrix.
 
+#[macro_use]
 mod common;
 
 use std::time::Duration as StdDuration;
 
 use app::staff::access::Role;
 use app::staff::auth;
-use app::staff::totp;
 use chrono::{Duration, Utc};
+use common::staff::*;
 use common::{Backend, TestApp, send_mail_to, spawn_app_configured};
-use entity::{audit_log, school, staff_account, staff_session, teacher};
+use entity::{audit_log, staff_account, staff_session, teacher};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use smtp_sink::Sink;
-
-/// The demo coordinator and administrator (see `server::demo`), who use the demo
-/// authenticator key.
-const COORDINATOR: (&str, &str) = (
-    "koordinator.randers@recoveryskole.example",
-    "demo-koordinator",
-);
-const ADMIN: (&str, &str) = ("admin@recoveryskole.example", "demo-administrator");
-/// The demo teacher (Lone Bech, peer, Randers); no authenticator app.
-const TEACHER: (&str, &str) = ("lone.bech@recoveryskole.example", "demo-underviser");
-const MANAGEMENT: (&str, &str) = ("ledelse@recoveryskole.example", "demo-ledelse-2026");
-
-const COOKIE: &str = "sb_personale";
-
-/// The current code for a base32 secret, `steps` 30-second steps from now.
-fn code_for(secret: &str, steps: i64) -> String {
-    let bytes = data_encoding::BASE32_NOPAD
-        .decode(secret.as_bytes())
-        .expect("base32 secret");
-    format!(
-        "{:06}",
-        totp::code(&bytes, Utc::now().timestamp() / totp::STEP + steps)
-    )
-}
-
-async fn school_id(app: &TestApp, slug: &str) -> i32 {
-    school::Entity::find()
-        .filter(school::Column::Slug.eq(slug))
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("demo school")
-        .id
-}
-
-/// Creates an account with a password and roles, directly in the database.
-async fn make_staff(app: &TestApp, email: &str, roles: &[(Option<i32>, Role)]) -> (String, String) {
-    let password = format!("en lang adgangskode til {email}");
-    let id = auth::ensure_account(&app.db, email, "Test Person", roles, Utc::now())
-        .await
-        .expect("account");
-    auth::set_password(&app.db, id, &password)
-        .await
-        .expect("password");
-    (email.to_string(), password)
-}
-
-/// Posts e-mail and password; returns the response.
-async fn password_step(app: &TestApp, email: &str, password: &str) -> common::Posted {
-    app.post_form(
-        "/api/personale_log_ind",
-        &[("email", email), ("password", password)],
-        None,
-    )
-    .await
-}
-
-/// Signs in all the way (with the demo authenticator key where the account uses it) and
-/// returns the `Cookie` header value of the full session.
-async fn sign_in(app: &TestApp, who: (&str, &str)) -> String {
-    let first = password_step(app, who.0, who.1).await;
-    let token = first.cookie(COOKIE).expect("session cookie");
-    if first.location == "/personale" {
-        return format!("{COOKIE}={token}");
-    }
-    assert_eq!(first.location, "/personale/log-ind/kode", "{}", who.0);
-    // A code step may already have been used by an earlier sign-in in this test: try the
-    // next step too.
-    for step in [0, 1] {
-        let code = code_for(server::demo::DEMO_TOTP_SECRET, step);
-        let second = app
-            .post_form(
-                "/api/personale_kode",
-                &[("code", code.as_str())],
-                Some(&format!("{COOKIE}={token}")),
-            )
-            .await;
-        if second.location == "/personale" {
-            return format!("{COOKIE}={}", second.cookie(COOKIE).expect("full session"));
-        }
-    }
-    panic!("could not sign in {}", who.0);
-}
-
-/// Status and `Location` of a GET.
-async fn get_page(app: &TestApp, path: &str, cookie: Option<&str>) -> (u16, String, String) {
-    let mut request = app
-        .client
-        .get(format!("{}{}", app.base, path))
-        .header("accept", "text/html");
-    if let Some(c) = cookie {
-        request = request.header("cookie", c);
-    }
-    let response = request.send().await.expect("get");
-    let status = response.status().as_u16();
-    let location = common::location_of(&response);
-    (status, location, response.text().await.expect("body"))
-}
-
-macro_rules! both_backends {
-    ($name:ident, |$app:ident| $body:block) => {
-        mod $name {
-            use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let owned = common::spawn_app(Backend::Sqlite).await;
-                {
-                    let $app: &TestApp = &owned;
-                    $body
-                }
-                owned.stop().await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let owned = common::spawn_app(Backend::Postgres).await;
-                {
-                    let $app: &TestApp = &owned;
-                    $body
-                }
-                owned.stop().await;
-            }
-        }
-    };
-}
 
 both_backends!(password_then_code, |app| {
     // Anonymous visitors are sent to sign in, and come back to the page they asked for.

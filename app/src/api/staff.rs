@@ -3,6 +3,7 @@
 //! and asks [`guard::allow`] before it reads or changes anything: these are public endpoints.
 
 pub mod account;
+pub mod attendance;
 pub mod courses;
 pub mod home;
 pub mod images;

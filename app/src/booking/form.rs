@@ -217,7 +217,8 @@ fn is_control(c: char) -> bool {
         || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-fn check_name(value: &str, field: Field, errors: &mut Vec<FieldError>) -> String {
+/// Checks a name as the sign-up form does; the error goes to `errors`.
+pub fn check_name(value: &str, field: Field, errors: &mut Vec<FieldError>) -> String {
     let name = value.trim();
     if name.is_empty() {
         errors.push(err(field, "signup.err.name_missing"));

@@ -5,7 +5,9 @@
 //! its message, with a guard so only one instance wins.
 
 use chrono::{DateTime, Duration, Utc};
-use entity::{BookingStatus, RunStatus, booking, run, school, session, session_absence};
+use entity::{
+    BookingStatus, RunStatus, attendance, booking, run, school, session, session_absence,
+};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
@@ -171,8 +173,8 @@ async fn mark_once(
 
 /// Queues evaluation invitations for runs whose last session has ended (within the window), to
 /// everyone with a seat who took part in at least one session, and one reminder a few days later
-/// to those who have not answered. Until attendance is recorded, taking part means having a
-/// seat and not having given afbud for every session. Returns how many messages were queued.
+/// to those who have not answered. Taking part means having been at a session, or, where no
+/// attendance was taken, having a seat and not having given afbud for every session. Returns how many messages were queued.
 pub async fn queue_evaluations(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u32, DbErr> {
     let recent: Vec<i32> = session::Entity::find()
         .select_only()
@@ -221,8 +223,19 @@ pub async fn queue_evaluations(db: &DatabaseConnection, now: DateTime<Utc>) -> R
             {
                 *afbud.entry(a.booking_id).or_default() += 1;
             }
+            // Once attendance is taken for the run, taking part means having been there.
+            let recorded = attendance::Entity::find()
+                .filter(attendance::Column::SessionId.is_in(held.clone()))
+                .all(db)
+                .await?;
             for b in invitees {
-                let took_part = afbud.get(&b.id).copied().unwrap_or(0) < held.len();
+                let took_part = if recorded.is_empty() {
+                    afbud.get(&b.id).copied().unwrap_or(0) < held.len()
+                } else {
+                    recorded
+                        .iter()
+                        .any(|a| a.booking_id == b.id && a.status.attended())
+                };
                 if mark_evaluation(db, &b, Kind::EvaluationInvitation, took_part, now).await?
                     && took_part
                 {

@@ -3,6 +3,7 @@
 //! The pages are in Danish only, for the schools' staff.
 
 pub mod account;
+pub mod attendance;
 pub mod courses;
 pub mod home;
 pub mod people;

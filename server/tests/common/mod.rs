@@ -4,6 +4,38 @@
 
 #![allow(dead_code)]
 
+pub mod staff;
+
+/// Runs a test body once on SQLite and once on PostgreSQL, each with a fresh app.
+#[allow(unused_macros)]
+macro_rules! both_backends {
+    ($name:ident, |$app:ident| $body:block) => {
+        mod $name {
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let owned = common::spawn_app(Backend::Sqlite).await;
+                {
+                    let $app: &TestApp = &owned;
+                    $body
+                }
+                owned.stop().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let owned = common::spawn_app(Backend::Postgres).await;
+                {
+                    let $app: &TestApp = &owned;
+                    $body
+                }
+                owned.stop().await;
+            }
+        }
+    };
+}
+
 use std::path::PathBuf;
 
 use rand::Rng;

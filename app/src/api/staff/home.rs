@@ -82,6 +82,9 @@ pub struct RunRowDto {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MySessionDto {
     pub run_id: i32,
+    pub session_id: i32,
+    /// Attendance can be taken now.
+    pub attendance_open: bool,
     pub course_title: String,
     pub school_name: String,
     pub starts: NaiveDateTime,
@@ -198,6 +201,8 @@ pub async fn staff_home() -> Result<HomeDto, AppError> {
             let number = of_run.iter().position(|x| x.id == s.id).unwrap_or(0) + 1;
             next_sessions.push(MySessionDto {
                 run_id: r.id,
+                session_id: s.id,
+                attendance_open: super::attendance::store::is_open(s, ctx.now),
                 course_title: row.course_title.clone(),
                 school_name: row.school_name.clone(),
                 starts: to_local(s.starts_at),

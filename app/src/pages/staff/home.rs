@@ -42,6 +42,9 @@ pub fn StaffHomePage() -> impl IntoView {
                                                         <p>{s.school_name.clone()}{s.place.clone().map(|p| format!(" · {p}"))}</p>
                                                         <p>{tr!(l, "staff.home.confirmed", count = s.confirmed)}" · "
                                                             <a href=format!("/personale/hold/{}/deltagere", s.run_id)>{tr!(l, "staff.home.roster")}</a>
+                                                            {s.attendance_open.then(|| view! {
+                                                                " · "<a href=format!("/personale/hold/{}/fremmoede?gang={}", s.run_id, s.session_id)>{tr!(l, "staff.home.attendance")}</a>
+                                                            })}
                                                         </p>
                                                     </li>
                                                 }).collect_view()}
@@ -124,6 +127,7 @@ fn RunTable(runs: Vec<RunRowDto>, caption: String) -> impl IntoView {
                                     })}
                                     {r.may_roster.then(|| view! {
                                         <a class="cell-link" href=format!("/personale/hold/{}/deltagere", r.id)>{tr!(l, "staff.home.roster")}</a>
+                                        <a class="cell-link" href=format!("/personale/hold/{}/fremmoede", r.id)>{tr!(l, "staff.home.attendance")}</a>
                                     })}
                                 </th>
                                 <td>{first}</td>

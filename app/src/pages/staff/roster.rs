@@ -65,7 +65,8 @@ pub fn RosterPage() -> impl IntoView {
                                 <Title text=title.clone()/>
                                 <StaffNav me=d.me.clone()/>
                                 <p class="breadcrumb">
-                                    {d.may_edit.then(|| view! { <a href=format!("/personale/hold/{}", d.run_id)>{tr!(l, "staff.roster.to_run")}</a> })}
+                                    {d.may_edit.then(|| view! { <a href=format!("/personale/hold/{}", d.run_id)>{tr!(l, "staff.roster.to_run")}</a>" · " })}
+                                    <a href=format!("/personale/hold/{}/fremmoede", d.run_id)>{tr!(l, "staff.home.attendance")}</a>
                                 </p>
                                 <div class="page-intro">
                                     <h1>{title}</h1>

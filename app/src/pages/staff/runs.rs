@@ -190,6 +190,7 @@ fn EditorView(d: RunEditorDto, error: Option<String>, ok: Option<String>) -> imp
                     {tr!(l, "staff.runs.counts", confirmed = d.confirmed, waiting = d.waiting)}
                     {d.may_roster.then(|| view! {
                         " · "<a href=format!("/personale/hold/{run_id}/deltagere")>{tr!(l, "staff.home.roster")}</a>
+                        " · "<a href=format!("/personale/hold/{run_id}/fremmoede")>{tr!(l, "staff.home.attendance")}</a>
                     })}
                 </p>
             })}
