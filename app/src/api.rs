@@ -6,6 +6,7 @@
 pub mod booking;
 pub mod catalogue;
 pub mod dto;
+pub mod evaluation;
 pub mod outbox;
 pub mod reply;
 pub mod staff;

@@ -2,6 +2,7 @@
 
 pub mod catalogue;
 pub mod course;
+pub mod evaluation;
 pub mod info;
 pub mod mine;
 pub mod not_found;

@@ -13,11 +13,12 @@ use crate::i18n::detect_locale;
 use crate::pages::{
     catalogue::CataloguePage,
     course::CoursePage,
+    evaluation::{CourseQuestionsPage, EvaluationPage, EvaluationThanksPage, PaperEvaluationPage},
     info::{AccessibilityPage, ContactPage, PrivacyPage},
     mine::{MyBookingsPage, RequestLinkPage},
     not_found::NotFound,
     outbox::OutboxPage,
-    reply::{EvaluationPage, ReplyPage},
+    reply::ReplyPage,
     school::{SchoolPage, SchoolsPage},
     signup::{AlreadyPage, ReceiptPage, ReceivedPage, SignupPage},
     staff::{
@@ -78,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mine-tilmeldinger") view=RequestLinkPage/>
                     <Route path=path!("/mine-tilmeldinger/:token") view=MyBookingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/kommer/:token") view=ReplyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/evaluering/tak") view=EvaluationThanksPage/>
                     <Route path=path!("/evaluering/:token") view=EvaluationPage ssr=SsrMode::Async/>
                     <Route path=path!("/udbakke") view=OutboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/kontakt") view=ContactPage ssr=SsrMode::Async/>
@@ -98,12 +100,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/personale/kurser/ny") view=NewCoursePage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/kurser/:id") view=CourseEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/kurser/:id/vis") view=CoursePreviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/kurser/:id/evaluering") view=CourseQuestionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/profil") view=ProfileListPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/profil/:id") view=ProfileEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/hold/ny") view=NewRunPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/hold/:id") view=RunEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/hold/:id/deltagere") view=RosterPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/hold/:id/fremmoede") view=AttendancePage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/hold/:id/evaluering") view=PaperEvaluationPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -7,8 +7,8 @@
 mod common;
 
 use chrono::{Duration, Utc};
+use common::TestApp;
 use common::staff::*;
-use common::{RunSpec, TestApp, make_run};
 use entity::{
     AttendanceStatus, CourseFormat, attendance, audit_log, booking, course, headcount,
     outbox_message, run, session, session_absence,
@@ -22,65 +22,14 @@ use sea_orm::{
 /// ago, the second is next week. Returns the run, its sessions and the bookings (Aase, Bent,
 /// Carl).
 async fn class_under_way(app: &TestApp) -> (i32, Vec<session::Model>, [i32; 3]) {
-    let t = make_run(
-        &app.db,
-        RunSpec {
-            capacity: 5,
-            sessions: 2,
-            ..RunSpec::default()
-        },
-    )
-    .await;
-    let randers = school_id(app, "randers").await;
-    let course = course::Entity::find()
-        .filter(course::Column::Slug.eq("recovery-og-haab"))
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("demo course");
-    assert_eq!(course.school_id, randers);
-    run::Entity::update_many()
-        .col_expr(run::Column::CourseId, Expr::value(course.id))
-        .col_expr(run::Column::SchoolId, Expr::value(randers))
-        .filter(run::Column::Id.eq(t.id))
-        .exec(&app.db)
-        .await
-        .expect("move the run to Randers");
+    let run_id = randers_run(app, 2).await;
     let people = [
-        app.sign_up(t.id, "Aase", "aase@example.org").await,
-        app.sign_up(t.id, "Bent", "bent@example.org").await,
-        app.sign_up(t.id, "Carl", "carl@example.org").await,
+        app.sign_up(run_id, "Aase", "aase@example.org").await,
+        app.sign_up(run_id, "Bent", "bent@example.org").await,
+        app.sign_up(run_id, "Carl", "carl@example.org").await,
     ];
-    // Time passes: the first session began an hour ago.
-    let first = Utc::now() - Duration::hours(1);
-    for (i, id) in t.sessions.iter().enumerate() {
-        let starts = first + Duration::weeks(i64::try_from(i).expect("small"));
-        session::Entity::update_many()
-            .col_expr(session::Column::StartsAt, Expr::value(starts))
-            .col_expr(
-                session::Column::EndsAt,
-                Expr::value(starts + Duration::hours(3)),
-            )
-            .filter(session::Column::Id.eq(*id))
-            .exec(&app.db)
-            .await
-            .expect("move session");
-    }
-    booking::Entity::update_many()
-        .col_expr(
-            booking::Column::CreatedAt,
-            Expr::value(first - Duration::days(3)),
-        )
-        .filter(booking::Column::RunId.eq(t.id))
-        .exec(&app.db)
-        .await
-        .expect("sign-ups came first");
-    let sessions = session::Entity::find()
-        .filter(session::Column::RunId.eq(t.id))
-        .all(&app.db)
-        .await
-        .expect("sessions");
-    (t.id, sessions, people)
+    let sessions = held(app, run_id, Utc::now() - Duration::hours(1)).await;
+    (run_id, sessions, people)
 }
 
 async fn status_of(app: &TestApp, session: i32, booking: i32) -> Option<AttendanceStatus> {

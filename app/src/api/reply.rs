@@ -1,12 +1,11 @@
-//! Server functions behind links in e-mails: the reminder's "Kommer du?" answers, the evaluation
-//! link, and the private calendar feed link on "Mine tilmeldinger". Each token is checked here:
-//! the functions are public endpoints.
+//! Server functions behind links in e-mails: the reminder's "Kommer du?" answers and the
+//! private calendar feed link on "Mine tilmeldinger" (the evaluation link is in `evaluation`).
+//! Each token is checked here: the functions are public endpoints.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::api::booking::MyBookingDto;
-use crate::api::dto::SchoolDto;
 use crate::error::AppError;
 
 /// The page a reminder's link opens.
@@ -96,53 +95,6 @@ pub async fn answer_reminder(
         Err(_) => back("ikke-muligt"),
     }
     Ok(())
-}
-
-/// The page an evaluation link opens.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum EvaluationPageDto {
-    /// Unknown, expired or already used.
-    Invalid,
-    Valid {
-        course: String,
-        school: Box<SchoolDto>,
-    },
-}
-
-/// Checks an evaluation link without spending it.
-#[server(endpoint = "evaluering_side")]
-pub async fn evaluation_page(token: String) -> Result<EvaluationPageDto, AppError> {
-    use crate::api::booking::web;
-    use crate::booking::token::{self, Purpose};
-    use entity::{booking, course, run, school};
-    use sea_orm::EntityTrait;
-
-    let state = web::state()?;
-    let now = chrono::Utc::now();
-    web::no_store();
-    let Some(t) = token::resolve(&state.db, Purpose::Evaluation, &token, now).await? else {
-        return Ok(EvaluationPageDto::Invalid);
-    };
-    let db = &state.db;
-    let Some(b) = booking::Entity::find_by_id(t.booking_id.unwrap_or_default())
-        .one(db)
-        .await?
-    else {
-        return Ok(EvaluationPageDto::Invalid);
-    };
-    let Some(r) = run::Entity::find_by_id(b.run_id).one(db).await? else {
-        return Ok(EvaluationPageDto::Invalid);
-    };
-    let (Some(c), Some(s)) = (
-        course::Entity::find_by_id(r.course_id).one(db).await?,
-        school::Entity::find_by_id(r.school_id).one(db).await?,
-    ) else {
-        return Ok(EvaluationPageDto::Invalid);
-    };
-    Ok(EvaluationPageDto::Valid {
-        course: c.title,
-        school: Box::new(SchoolDto::from(s)),
-    })
 }
 
 /// Makes a private calendar feed link for the person a "Mine tilmeldinger" link belongs to,

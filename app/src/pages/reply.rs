@@ -1,5 +1,5 @@
-//! Pages behind links in e-mails: the reminder's "Kommer du?" (one confirm button per answer; the
-//! link itself changes nothing) and the evaluation link.
+//! Pages behind the reminder's links in e-mails: "Kommer du?" (one confirm button per answer;
+//! the link itself changes nothing).
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -7,9 +7,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::booking::{BookingState, MyBookingDto};
-use crate::api::reply::{
-    AnswerReminder, EvaluationPageDto, ReplyPageDto, evaluation_page, reply_page,
-};
+use crate::api::reply::{AnswerReminder, ReplyPageDto, reply_page};
 use crate::components::run::PlaceLine;
 use crate::format;
 use crate::i18n::use_locale;
@@ -128,46 +126,5 @@ fn ReplyView(booking: MyBookingDto, coming: bool, token: String) -> impl IntoVie
             })}
             <p><a href="/">{tr!(l, "mine.find_more")}</a></p>
         </div>
-    }
-}
-
-/// `/evaluering/:token`: the evaluation link. The questionnaire comes with the evaluation
-/// feature; until then the page says so, and the link keeps working.
-#[component]
-pub fn EvaluationPage() -> impl IntoView {
-    let params = use_params_map();
-    let token = move || params.with(|p| p.get("token").unwrap_or_default());
-    let data = Resource::new(token, evaluation_page);
-    view! {
-        <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let l = use_locale();
-                match data.await {
-                    Ok(EvaluationPageDto::Valid { course, school }) => view! {
-                        <Title text=tr!(l, "evaluation.title")/>
-                        <div class="page-intro">
-                            <h1>{tr!(l, "evaluation.title")}</h1>
-                            <p class="lead">{tr!(l, "evaluation.thanks", course = course, school = school.name)}</p>
-                        </div>
-                        <div class="narrow">
-                            <p class="notice" role="status">{tr!(l, "evaluation.soon")}</p>
-                            <p>{tr!(l, "evaluation.anonymous")}</p>
-                        </div>
-                    }.into_any(),
-                    Ok(EvaluationPageDto::Invalid) => {
-                        crate::pages::not_found::set_status(404);
-                        view! {
-                            <Title text=tr!(l, "evaluation.invalid_title")/>
-                            <div class="page-intro">
-                                <h1>{tr!(l, "evaluation.invalid_title")}</h1>
-                                <p class="lead">{tr!(l, "evaluation.invalid_body")}</p>
-                            </div>
-                        }.into_any()
-                    }
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Suspense>
     }
 }

@@ -7,7 +7,7 @@ use chrono::Utc;
 use entity::school;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::{Posted, TestApp, location_of};
+use super::{Posted, RunSpec, TestApp, location_of, make_run};
 
 /// The demo coordinator and administrator (see `server::demo`), who use the demo
 /// authenticator key.
@@ -109,4 +109,81 @@ pub async fn get_page(app: &TestApp, path: &str, cookie: Option<&str>) -> (u16, 
     let status = response.status().as_u16();
     let location = location_of(&response);
     (status, location, response.text().await.expect("body"))
+}
+
+/// A published run of the Randers course "Recovery og håb" with `sessions` weekly sessions and
+/// five seats, open for sign-up (the demo coordinator runs Randers).
+pub async fn randers_run(app: &TestApp, sessions: u32) -> i32 {
+    use entity::{course, run};
+    use sea_orm::sea_query::Expr;
+    let t = make_run(
+        &app.db,
+        RunSpec {
+            capacity: 5,
+            sessions,
+            ..RunSpec::default()
+        },
+    )
+    .await;
+    let course = course::Entity::find()
+        .filter(course::Column::Slug.eq("recovery-og-haab"))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("demo course");
+    run::Entity::update_many()
+        .col_expr(run::Column::CourseId, Expr::value(course.id))
+        .col_expr(run::Column::SchoolId, Expr::value(course.school_id))
+        .filter(run::Column::Id.eq(t.id))
+        .exec(&app.db)
+        .await
+        .expect("move the run to Randers");
+    t.id
+}
+
+/// Time passes: the run's first session starts at `first` and the others weekly after it, and
+/// everyone signed up three days before. Returns the sessions in order.
+pub async fn held(
+    app: &TestApp,
+    run_id: i32,
+    first: chrono::DateTime<Utc>,
+) -> Vec<entity::session::Model> {
+    use chrono::Duration;
+    use entity::{booking, session};
+    use sea_orm::QueryOrder;
+    use sea_orm::sea_query::Expr;
+    let sessions = session::Entity::find()
+        .filter(session::Column::RunId.eq(run_id))
+        .order_by_asc(session::Column::StartsAt)
+        .all(&app.db)
+        .await
+        .expect("sessions");
+    for (i, s) in sessions.iter().enumerate() {
+        let starts = first + Duration::weeks(i64::try_from(i).expect("small"));
+        session::Entity::update_many()
+            .col_expr(session::Column::StartsAt, Expr::value(starts))
+            .col_expr(
+                session::Column::EndsAt,
+                Expr::value(starts + Duration::hours(3)),
+            )
+            .filter(session::Column::Id.eq(s.id))
+            .exec(&app.db)
+            .await
+            .expect("move session");
+    }
+    booking::Entity::update_many()
+        .col_expr(
+            booking::Column::CreatedAt,
+            Expr::value(first - Duration::days(3)),
+        )
+        .filter(booking::Column::RunId.eq(run_id))
+        .exec(&app.db)
+        .await
+        .expect("sign-ups came first");
+    session::Entity::find()
+        .filter(session::Column::RunId.eq(run_id))
+        .order_by_asc(session::Column::StartsAt)
+        .all(&app.db)
+        .await
+        .expect("sessions")
 }

@@ -188,6 +188,7 @@ fn EditorView(d: CourseEditorDto, error: Option<String>, ok: Option<String>) -> 
                 <p class="lead">
                     {tr!(l, state.label_key())}" · "
                     <a href=format!("/personale/kurser/{id}/vis")>{tr!(l, "staff.courses.preview")}</a>
+                    " · "<a href=format!("/personale/kurser/{id}/evaluering")>{tr!(l, "staff.courses.questions")}</a>
                     {(state == CourseState::Published).then(|| view! {
                         " · "<a href=format!("/personale/hold/ny?kursus={id}")>{tr!(l, "staff.home.new_run")}</a>
                     })}

@@ -67,6 +67,7 @@ pub fn RosterPage() -> impl IntoView {
                                 <p class="breadcrumb">
                                     {d.may_edit.then(|| view! { <a href=format!("/personale/hold/{}", d.run_id)>{tr!(l, "staff.roster.to_run")}</a>" · " })}
                                     <a href=format!("/personale/hold/{}/fremmoede", d.run_id)>{tr!(l, "staff.home.attendance")}</a>
+                                    " · "<a href=format!("/personale/hold/{}/evaluering", d.run_id)>{tr!(l, "staff.paper.link")}</a>
                                 </p>
                                 <div class="page-intro">
                                     <h1>{title}</h1>

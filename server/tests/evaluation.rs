@@ -1,0 +1,396 @@
+//! The evaluation over HTTP: the questionnaire behind the single-use link, answers stored with
+//! no way back to the person, refused links (spent, expired, of another kind), bad answers,
+//! paper forms typed in by staff, and a course's own questions.
+
+#[macro_use]
+mod common;
+
+use app::booking::token::{self, Purpose};
+use chrono::{Duration, Timelike, Utc};
+use common::TestApp;
+use common::staff::*;
+use entity::{
+    access_token, audit_log, booking, evaluation_answer, evaluation_question, evaluation_response,
+};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, Statement,
+};
+
+/// A finished Randers run with Aase and Bent, and an evaluation link for each.
+async fn finished_run(app: &TestApp) -> (i32, [(i32, String); 2]) {
+    let run_id = randers_run(app, 1).await;
+    let aase = app.sign_up(run_id, "Aase", "aase@example.org").await;
+    let bent = app.sign_up(run_id, "Bent", "bent@example.org").await;
+    held(app, run_id, Utc::now() - Duration::days(2)).await;
+    let link = |b: i32, email: &'static str| async move {
+        token::issue(&app.db, Purpose::Evaluation, email, Some(b), Utc::now())
+            .await
+            .expect("token")
+    };
+    (
+        run_id,
+        [
+            (aase, link(aase, "aase@example.org").await),
+            (bent, link(bent, "bent@example.org").await),
+        ],
+    )
+}
+
+async fn question(app: &TestApp, code: &str) -> i32 {
+    evaluation_question::Entity::find()
+        .filter(evaluation_question::Column::Code.eq(code))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("default question")
+        .id
+}
+
+async fn responses(app: &TestApp) -> Vec<evaluation_response::Model> {
+    evaluation_response::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("responses")
+}
+
+/// The column names of a table, as the database has them.
+async fn columns(app: &TestApp, table: &str) -> Vec<String> {
+    let backend = app.db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Sqlite => format!("SELECT name AS c FROM pragma_table_info('{table}')"),
+        _ => format!(
+            "SELECT column_name AS c FROM information_schema.columns WHERE table_name = '{table}'"
+        ),
+    };
+    let mut names: Vec<String> = app
+        .db
+        .query_all_raw(Statement::from_string(backend, sql))
+        .await
+        .expect("columns")
+        .iter()
+        .map(|row| row.try_get::<String>("", "c").expect("name"))
+        .collect();
+    names.sort();
+    names
+}
+
+both_backends!(answers_cannot_be_traced_to_a_person, |app| {
+    let (run_id, [(aase, aase_link), (bent, bent_link)]) = finished_run(app).await;
+    let page = format!("/evaluering/{aase_link}");
+    let (status, body) = app.get(&page).await;
+    assert_eq!(status, 200);
+    for text in [
+        "Kurset har givet mig mere håb for fremtiden.",
+        "Det betød noget for mig, at en af underviserne har egen erfaring.",
+        "Hvad tager du med dig fra kurset?",
+        "Ved ikke",
+        "Send mine svar",
+    ] {
+        assert!(body.contains(text), "{text}");
+    }
+    let (hope, recommend, takeaway) = (
+        question(app, "hope").await,
+        question(app, "recommend").await,
+        question(app, "takeaway").await,
+    );
+    let (k_hope, k_recommend, k_takeaway) = (
+        format!("q[q{hope}]"),
+        format!("q[q{recommend}]"),
+        format!("q[q{takeaway}]"),
+    );
+
+    // An answer outside the scale is explained; nothing is stored and the link still works.
+    let odd = app
+        .post_form(
+            "/api/evaluering_svar",
+            &[("token", aase_link.as_str()), (&k_hope, "7")],
+            None,
+        )
+        .await;
+    assert_eq!(odd.location, format!("{page}?fejl=svar#fejl"));
+    assert!(responses(app).await.is_empty());
+    let (_, body) = app.get(&format!("{page}?fejl=svar")).await;
+    assert!(body.contains("Et af svarene kunne ikke læses"));
+
+    let sent = app
+        .post_form(
+            "/api/evaluering_svar",
+            &[
+                ("token", aase_link.as_str()),
+                (&k_hope, "5"),
+                (&k_recommend, "0"),
+                (&k_takeaway, "At jeg ikke er alene"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(sent.location, "/evaluering/tak");
+    let stored = responses(app).await;
+    assert_eq!(stored.len(), 1);
+    assert_eq!(
+        (stored[0].run_id, stored[0].source.as_str()),
+        (run_id, "web")
+    );
+    let answers = evaluation_answer::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("answers");
+    assert_eq!(answers.len(), 3);
+    assert!(
+        answers
+            .iter()
+            .any(|a| a.question_id == hope && a.value == Some(5))
+    );
+    assert!(
+        answers
+            .iter()
+            .any(|a| a.question_id == recommend && a.value == Some(0)),
+        "ved ikke is kept as an answer"
+    );
+    assert!(answers.iter().any(
+        |a| a.question_id == takeaway && a.text.as_deref() == Some("At jeg ikke er alene")
+    ));
+
+    // Nothing in a response or an answer points to a booking, an e-mail or a moment.
+    assert_eq!(
+        columns(app, "evaluation_response").await,
+        ["id", "run_id", "source"]
+    );
+    assert_eq!(
+        columns(app, "evaluation_answer").await,
+        ["question_id", "response_id", "text", "value"]
+    );
+    assert_eq!(stored[0].id.len(), 32);
+    // The spent link says only that Aase answered (so no reminder goes out), on which day.
+    let spent = access_token::Entity::find()
+        .filter(access_token::Column::BookingId.eq(aase))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("token");
+    let used = spent.used_at.expect("spent");
+    assert_eq!((used.hour(), used.minute(), used.second()), (0, 0, 0));
+
+    // The link works once.
+    let again = app
+        .post_form(
+            "/api/evaluering_svar",
+            &[("token", aase_link.as_str()), (&k_hope, "1")],
+            None,
+        )
+        .await;
+    assert_eq!(again.location, page);
+    assert_eq!(responses(app).await.len(), 1);
+    let (status, body) = app.get(&page).await;
+    assert_eq!(status, 404);
+    assert!(body.contains("Linket virker ikke længere"));
+
+    // An expired link and a link of another kind are refused and store nothing.
+    access_token::Entity::update_many()
+        .col_expr(
+            access_token::Column::ExpiresAt,
+            Expr::value(Utc::now() - Duration::minutes(1)),
+        )
+        .filter(access_token::Column::BookingId.eq(bent))
+        .exec(&app.db)
+        .await
+        .expect("expire");
+    let manage = token::issue(
+        &app.db,
+        Purpose::Manage,
+        "bent@example.org",
+        None,
+        Utc::now(),
+    )
+    .await
+    .expect("manage link");
+    for link in [&bent_link, &manage] {
+        assert_eq!(app.get(&format!("/evaluering/{link}")).await.0, 404);
+        let refused = app
+            .post_form(
+                "/api/evaluering_svar",
+                &[("token", link.as_str()), (&k_hope, "4")],
+                None,
+            )
+            .await;
+        assert_eq!(refused.location, format!("/evaluering/{link}"));
+    }
+    assert_eq!(app.get("/evaluering/ikke-et-link").await.0, 404);
+    assert_eq!(responses(app).await.len(), 1);
+    assert_eq!(
+        booking::Entity::find_by_id(bent)
+            .one(&app.db)
+            .await
+            .expect("query")
+            .map(|b| b.name),
+        Some("Bent".to_string()),
+        "refusals change nothing stored"
+    );
+
+    // An all-empty questionnaire is a response too (every question is optional).
+    let fresh = token::issue(
+        &app.db,
+        Purpose::Evaluation,
+        "bent@example.org",
+        Some(bent),
+        Utc::now(),
+    )
+    .await
+    .expect("token");
+    let empty = app
+        .post_form("/api/evaluering_svar", &[("token", fresh.as_str())], None)
+        .await;
+    assert_eq!(empty.location, "/evaluering/tak");
+    let keys: Vec<String> = responses(app).await.into_iter().map(|r| r.id).collect();
+    assert_eq!(keys.len(), 2);
+    assert_ne!(keys[0], keys[1]);
+    let (status, body) = app.get("/evaluering/tak").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Tak for dine svar"));
+});
+
+both_backends!(paper_forms_and_course_questions, |app| {
+    let (run_id, [(_, link), _]) = finished_run(app).await;
+    let cookie = sign_in(app, COORDINATOR).await;
+    let hope = question(app, "hope").await;
+    let k_hope = format!("q[q{hope}]");
+    let run = run_id.to_string();
+
+    let page = format!("/personale/hold/{run_id}/evaluering");
+    let (status, _, body) = get_page(app, &page, Some(&cookie)).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Svar indtil nu: 0 fra linket og 0 fra papir."));
+    let empty = app
+        .post_form(
+            "/api/personale_evaluering_papir_gem",
+            &[("run_id", run.as_str())],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(empty.location, format!("{page}?fejl=tom#fejl"));
+    let saved = app
+        .post_form(
+            "/api/personale_evaluering_papir_gem",
+            &[("run_id", run.as_str()), (&k_hope, "4")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(saved.location, format!("{page}?besked=gemt#besked"));
+    let stored = responses(app).await;
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].source, "paper");
+    let logged = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("evaluation.paper"))
+        .all(&app.db)
+        .await
+        .expect("audit");
+    assert_eq!(logged.len(), 1);
+    assert_eq!(
+        logged[0].detail, "",
+        "the log says a form was typed in, not what"
+    );
+    let (_, _, body) = get_page(app, &page, Some(&cookie)).await;
+    assert!(body.contains("0 fra linket og 1 fra papir"));
+    // A teacher who is not on the run's team cannot type in forms.
+    let teacher = sign_in(app, TEACHER).await;
+    assert_eq!(get_page(app, &page, Some(&teacher)).await.0, 403);
+    let refused = app
+        .post_form(
+            "/api/personale_evaluering_papir_gem",
+            &[("run_id", run.as_str()), (&k_hope, "1")],
+            Some(&teacher),
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(responses(app).await.len(), 1);
+
+    // The course's own question is asked after the default set.
+    let course_id = entity::run::Entity::find_by_id(run_id)
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("run")
+        .course_id;
+    let course = course_id.to_string();
+    let questions = format!("/personale/kurser/{course_id}/evaluering");
+    for (fields, code) in [
+        (vec![("text", "  "), ("kind", "likert")], "tekst#ny"),
+        (
+            vec![("text", "Var lokalet godt?"), ("kind", "recommend")],
+            "type#ny",
+        ),
+    ] {
+        let mut all = vec![("course_id", course.as_str())];
+        all.extend(fields);
+        let posted = app
+            .post_form("/api/personale_kursus_spoergsmaal_ny", &all, Some(&cookie))
+            .await;
+        assert_eq!(posted.location, format!("{questions}?fejl={code}"));
+    }
+    let added = app
+        .post_form(
+            "/api/personale_kursus_spoergsmaal_ny",
+            &[
+                ("course_id", course.as_str()),
+                ("text", "Var lokalet godt at være i?"),
+                ("kind", "likert"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        added.location,
+        format!("{questions}?besked=tilfoejet#besked")
+    );
+    let (_, body) = app.get(&format!("/evaluering/{link}")).await;
+    let own = body.find("Var lokalet godt at være i?").expect("asked");
+    let default = body.find("mere håb for fremtiden").expect("asked");
+    let free_text = body.find("Hvad tager du med dig").expect("asked");
+    assert!(
+        default < own && own < free_text,
+        "order: defaults, own, free text"
+    );
+
+    // Retiring it: no longer asked. A default question cannot be retired.
+    let own_id = evaluation_question::Entity::find()
+        .filter(evaluation_question::Column::CourseId.eq(course_id))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("own question")
+        .id;
+    let retired = app
+        .post_form(
+            "/api/personale_kursus_spoergsmaal_fjern",
+            &[("question_id", own_id.to_string().as_str())],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        retired.location,
+        format!("{questions}?besked=fjernet#besked")
+    );
+    let (_, body) = app.get(&format!("/evaluering/{link}")).await;
+    assert!(!body.contains("Var lokalet godt at være i?"));
+    let default_retire = app
+        .post_form(
+            "/api/personale_kursus_spoergsmaal_fjern",
+            &[("question_id", hope.to_string().as_str())],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(default_retire.status, 404);
+    assert_eq!(
+        evaluation_question::Entity::find()
+            .filter(evaluation_question::Column::Active.eq(true))
+            .filter(evaluation_question::Column::CourseId.is_null())
+            .count(&app.db)
+            .await
+            .expect("count"),
+        11
+    );
+    // Management cannot change a course's questions.
+    let management = sign_in(app, MANAGEMENT).await;
+    assert_eq!(get_page(app, &questions, Some(&management)).await.0, 403);
+});
