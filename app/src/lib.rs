@@ -22,6 +22,7 @@ pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod outbox;
 pub mod pages;
+pub mod reports;
 pub mod shell;
 pub mod staff;
 #[cfg(feature = "ssr")]

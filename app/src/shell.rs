@@ -28,6 +28,7 @@ use crate::pages::{
         home::StaffHomePage,
         people::{AuditLogPage, StaffListPage},
         profile::{ProfileEditorPage, ProfileListPage},
+        reports::ReportPage,
         roster::RosterPage,
         runs::{NewRunPage, RunEditorPage},
         sign_in::{CodePage, ForgotPage, InvitationPage, ResetPage, SignInPage, TotpSetupPage},
@@ -96,6 +97,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/personale/konto/koder") view=RecoveryCodesPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/personale") view=StaffListPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/log") view=AuditLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/rapporter") view=ReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/kurser") view=CourseListPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/kurser/ny") view=NewCoursePage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/kurser/:id") view=CourseEditorPage ssr=SsrMode::Async/>

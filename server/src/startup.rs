@@ -132,6 +132,10 @@ pub fn router(state: AppState) -> Router {
                 app::api::staff::images::MAX_BYTES + 64 * 1024,
             )),
         )
+        .route(
+            "/personale/rapport/csv",
+            axum::routing::get(app::api::staff::reports::csv::download),
+        )
         .leptos_routes(&state, routes, move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)

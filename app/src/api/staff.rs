@@ -9,6 +9,7 @@ pub mod home;
 pub mod images;
 pub mod people;
 pub mod profile;
+pub mod reports;
 pub mod roster;
 pub mod runs;
 pub mod sign_in;
@@ -154,6 +155,13 @@ pub mod guard {
             set_status(http::StatusCode::FORBIDDEN);
             Err(AppError::Forbidden)
         }
+    }
+
+    /// 403 for something the person may not see.
+    pub fn forbidden<T>(ctx: &Ctx, what: &str) -> Result<T, AppError> {
+        tracing::info!(account = ctx.me.account.id, what, "refused a staff request");
+        set_status(http::StatusCode::FORBIDDEN);
+        Err(AppError::Forbidden)
     }
 
     /// 404 for something that does not exist.

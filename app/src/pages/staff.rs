@@ -8,6 +8,7 @@ pub mod courses;
 pub mod home;
 pub mod people;
 pub mod profile;
+pub mod reports;
 pub mod roster;
 pub mod runs;
 pub mod sign_in;
@@ -44,6 +45,8 @@ pub fn StaffNav(me: MeDto) -> impl IntoView {
     let edits_courses = g.admin
         || !g.schools_as(Role::Coordinator).is_empty()
         || !g.schools_as(Role::Teacher).is_empty();
+    // Figures for those who run or lead a school, and for teachers about their own runs.
+    let reads_reports = edits_courses || !g.schools_as(Role::Management).is_empty();
     let reads_log = me
         .schools
         .iter()
@@ -57,6 +60,9 @@ pub fn StaffNav(me: MeDto) -> impl IntoView {
                 })}
                 {edits_courses.then(|| view! {
                     <li><a href="/personale/profil" aria-current=move || current("/personale/profil")>{tr!(l, "staff.nav.profile")}</a></li>
+                })}
+                {reads_reports.then(|| view! {
+                    <li><a href="/personale/rapporter" aria-current=move || current("/personale/rapporter")>{tr!(l, "staff.nav.reports")}</a></li>
                 })}
                 {manages_staff.then(|| view! {
                     <li><a href="/personale/personale" aria-current=move || current("/personale/personale")>{tr!(l, "staff.nav.people")}</a></li>

@@ -1,0 +1,682 @@
+//! Report figures from a known fixture, asserted exactly: small groups suppressed, sessions
+//! counted on their local date across the period's edges (and a DST change), a run spanning
+//! the period's end, cancelled sessions and runs left out, drop-in headcounts, evaluations;
+//! then the page, the CSV files and who may see what, over HTTP.
+
+#[macro_use]
+mod common;
+
+use app::api::staff::runs::local_to_utc;
+use app::reports::{Cell, Figures, Selection, figures};
+use chrono::{NaiveDate, NaiveTime, Utc};
+use common::TestApp;
+use common::staff::*;
+use entity::{
+    AttendanceStatus, BookingStatus, CourseFormat, Perspective, RunStatus, WaitlistMode,
+    attendance, booking, course, evaluation_answer, evaluation_question, evaluation_response,
+    headcount, run, run_teacher, session,
+};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> chrono::DateTime<Utc> {
+    local_to_utc(
+        NaiveDate::from_ymd_opt(y, m, d).expect("date"),
+        NaiveTime::from_hms_opt(h, min, 0).expect("time"),
+    )
+    .expect("a time that exists")
+}
+
+struct Fixture {
+    school: i32,
+    courses: [i32; 3],
+    run_b: i32,
+}
+
+async fn add_run(
+    app: &TestApp,
+    course: i32,
+    school: i32,
+    capacity: Option<i32>,
+    status: RunStatus,
+) -> i32 {
+    run::ActiveModel {
+        course_id: Set(course),
+        school_id: Set(school),
+        location_id: Set(None),
+        capacity: Set(capacity),
+        waitlist_enabled: Set(true),
+        signup_opens_at: Set(None),
+        signup_closes_at: Set(None),
+        waitlist_mode: Set(WaitlistMode::Automatic),
+        offer_hours: Set(24),
+        cancel_deadline_hours: Set(24),
+        booking_rev: Set(0),
+        status: Set(status),
+        note: Set(String::new()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .expect("run")
+    .id
+}
+
+async fn add_session(
+    app: &TestApp,
+    run: i32,
+    starts: chrono::DateTime<Utc>,
+    cancelled: bool,
+) -> i32 {
+    session::ActiveModel {
+        run_id: Set(run),
+        starts_at: Set(starts),
+        ends_at: Set(starts + chrono::Duration::hours(2)),
+        location_id: Set(None),
+        online_url: Set(None),
+        cancelled: Set(cancelled),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .expect("session")
+    .id
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn add_booking(
+    app: &TestApp,
+    run: i32,
+    email: &str,
+    status: BookingStatus,
+    queue_no: Option<i32>,
+    perspective: Option<Perspective>,
+    municipality: Option<&str>,
+) -> i32 {
+    booking::ActiveModel {
+        run_id: Set(run),
+        name: Set("Deltager".into()),
+        email: Set(email.into()),
+        email_key: Set(email.into()),
+        phone: Set(None),
+        perspective: Set(perspective),
+        municipality: Set(municipality.map(str::to_string)),
+        needs: Set(String::new()),
+        status: Set(status),
+        queue_no: Set(queue_no),
+        offer_expires_at: Set(None),
+        consent_version: Set("test".into()),
+        consent_at: Set(None),
+        booked_by_name: Set(None),
+        booked_by_email: Set(None),
+        source: Set("web".into()),
+        locale: Set("da".into()),
+        receipt_hash: Set(None),
+        created_at: Set(Utc::now()),
+        updated_at: Set(None),
+        cancelled_at: Set(None),
+        calendar_seq: Set(0),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .expect("booking")
+    .id
+}
+
+async fn mark(app: &TestApp, session: i32, booking: i32, status: AttendanceStatus) {
+    attendance::ActiveModel {
+        session_id: Set(session),
+        booking_id: Set(booking),
+        status: Set(status),
+        recorded_at: Set(Utc::now()),
+        recorded_by: Set(None),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .expect("attendance");
+}
+
+async fn question(app: &TestApp, code: &str) -> i32 {
+    evaluation_question::Entity::find()
+        .filter(evaluation_question::Column::Code.eq(code))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("question")
+        .id
+}
+
+async fn respond(app: &TestApp, run: i32, n: usize, answers: &[(i32, Option<i32>, Option<&str>)]) {
+    let id = format!("{run:08}{n:024}");
+    evaluation_response::Entity::insert(evaluation_response::ActiveModel {
+        id: Set(id.clone()),
+        run_id: Set(run),
+        source: Set("web".into()),
+    })
+    .exec_without_returning(&app.db)
+    .await
+    .expect("response");
+    for (q, value, text) in answers {
+        evaluation_answer::Entity::insert(evaluation_answer::ActiveModel {
+            response_id: Set(id.clone()),
+            question_id: Set(*q),
+            value: Set(*value),
+            text: Set(text.map(str::to_string)),
+        })
+        .exec_without_returning(&app.db)
+        .await
+        .expect("answer");
+    }
+}
+
+/// Spring 2026 at Randers. See the assertions for what each part is for.
+async fn fixture(app: &TestApp) -> Fixture {
+    use AttendanceStatus::{Absent, Afbud, Late, Present};
+    use BookingStatus::{Cancelled, Confirmed, Expired, Waitlisted};
+    let school = school_id(app, "randers").await;
+    let randers: Vec<course::Model> = course::Entity::find()
+        .filter(course::Column::SchoolId.eq(school))
+        .order_by_asc(course::Column::Id)
+        .all(&app.db)
+        .await
+        .expect("courses");
+    let (c1, c2, c3) = (randers[0].id, randers[1].id, randers[2].id);
+    course::Entity::update_many()
+        .col_expr(
+            course::Column::Format,
+            sea_orm::sea_query::Expr::value("course"),
+        )
+        .filter(course::Column::Id.is_in([c1, c2]))
+        .exec(&app.db)
+        .await
+        .expect("formats");
+    course::Entity::update_many()
+        .col_expr(
+            course::Column::Format,
+            sea_orm::sea_query::Expr::value("drop_in"),
+        )
+        .filter(course::Column::Id.eq(c3))
+        .exec(&app.db)
+        .await
+        .expect("drop-in");
+
+    // Run A: 10 seats. Its first session is at 00.30 on 1 January, local time (still 31
+    // December in UTC); the third is cancelled.
+    let a = add_run(app, c1, school, Some(10), RunStatus::Published).await;
+    let s1 = add_session(app, a, at(2026, 1, 1, 0, 30), false).await;
+    let s2 = add_session(app, a, at(2026, 1, 8, 17, 0), false).await;
+    let s3 = add_session(app, a, at(2026, 1, 15, 17, 0), true).await;
+    let mut seated = Vec::new();
+    for i in 1..=8 {
+        let perspective = match i {
+            1..=5 => Some(Perspective::OwnExperience),
+            6 | 7 => Some(Perspective::Relative),
+            _ => None,
+        };
+        let municipality = (i <= 5).then_some("Randers");
+        seated.push(
+            add_booking(
+                app,
+                a,
+                &format!("p{i}@example.org"),
+                Confirmed,
+                None,
+                perspective,
+                municipality,
+            )
+            .await,
+        );
+    }
+    add_booking(app, a, "afbud@example.org", Cancelled, None, None, None).await;
+    for i in 1..=6 {
+        add_booking(
+            app,
+            a,
+            &format!("w{i}@example.org"),
+            Waitlisted,
+            Some(i),
+            None,
+            None,
+        )
+        .await;
+    }
+    add_booking(app, a, "x@example.org", Expired, Some(7), None, None).await;
+    for (i, b) in seated.iter().enumerate() {
+        let first = match i {
+            0..=5 => Present,
+            6 => Absent,
+            _ => Afbud,
+        };
+        let second = match i {
+            0..=4 => Present,
+            5 => Late,
+            _ => Absent,
+        };
+        mark(app, s1, *b, first).await;
+        mark(app, s2, *b, second).await;
+    }
+    // Marks on a cancelled session count nowhere.
+    mark(app, s3, seated[0], Present).await;
+
+    // Run B: 6 seats, begins 30 June at 18.00 and ends 7 July, after the period. Five of its
+    // six come back from run A.
+    let b = add_run(app, c2, school, Some(6), RunStatus::Published).await;
+    let b1 = add_session(app, b, at(2026, 6, 30, 18, 0), false).await;
+    let b2 = add_session(app, b, at(2026, 7, 7, 18, 0), false).await;
+    for i in 1..=6 {
+        let email = if i <= 5 {
+            format!("p{i}@example.org")
+        } else {
+            "q6@example.org".into()
+        };
+        let id = add_booking(app, b, &email, Confirmed, None, None, None).await;
+        mark(app, b1, id, Present).await;
+        mark(app, b2, id, if i <= 5 { Present } else { Absent }).await;
+    }
+
+    // Run C begins at 00.30 on 1 July local time (still 30 June in UTC): outside the period.
+    let c = add_run(app, c1, school, Some(10), RunStatus::Published).await;
+    add_session(app, c, at(2026, 7, 1, 0, 30), false).await;
+    for i in 1..=5 {
+        add_booking(
+            app,
+            c,
+            &format!("c{i}@example.org"),
+            Confirmed,
+            None,
+            None,
+            None,
+        )
+        .await;
+    }
+    // Run D is cancelled: nothing of it counts.
+    let d = add_run(app, c1, school, Some(10), RunStatus::Cancelled).await;
+    add_session(app, d, at(2026, 3, 3, 17, 0), false).await;
+    for i in 1..=5 {
+        add_booking(
+            app,
+            d,
+            &format!("d{i}@example.org"),
+            Confirmed,
+            None,
+            None,
+            None,
+        )
+        .await;
+    }
+
+    // Run E: a drop-in with a headcount of 9 (4 with own experience, 2 relatives).
+    let e = add_run(app, c3, school, None, RunStatus::Published).await;
+    let e1 = add_session(app, e, at(2026, 2, 3, 14, 0), false).await;
+    headcount::ActiveModel {
+        session_id: Set(e1),
+        total: Set(9),
+        own_experience: Set(Some(4)),
+        relative: Set(Some(2)),
+        professional: Set(None),
+        other: Set(None),
+        recorded_at: Set(Utc::now()),
+        recorded_by: Set(None),
+    }
+    .insert(&app.db)
+    .await
+    .expect("headcount");
+
+    // Six evaluations of run A, two of run B.
+    let (hope, recommend, takeaway) = (
+        question(app, "hope").await,
+        question(app, "recommend").await,
+        question(app, "takeaway").await,
+    );
+    let hopes = [Some(5), Some(5), Some(5), Some(4), Some(4), Some(0)];
+    let texts = [
+        "Fællesskabet",
+        "Håb",
+        "Ro",
+        "At jeg ikke er alene",
+        "Redskaber",
+        "",
+    ];
+    for (n, (h, t)) in hopes.iter().zip(texts).enumerate() {
+        let mut answers = vec![(hope, *h, None), (recommend, Some(3), None)];
+        if !t.is_empty() {
+            answers.push((takeaway, None, Some(t)));
+        }
+        respond(app, a, n, &answers).await;
+    }
+    for n in 0..2 {
+        respond(
+            app,
+            b,
+            n,
+            &[(hope, Some(2), None), (takeaway, None, Some("Hemmeligt"))],
+        )
+        .await;
+    }
+    Fixture {
+        school,
+        courses: [c1, c2, c3],
+        run_b: b,
+    }
+}
+
+fn spring(school: i32) -> Selection {
+    Selection {
+        schools: vec![school],
+        from: NaiveDate::from_ymd_opt(2026, 1, 1).expect("date"),
+        to: NaiveDate::from_ymd_opt(2026, 6, 30).expect("date"),
+        course: None,
+        format: None,
+        theme: None,
+        teachers: None,
+    }
+}
+
+fn find<'a>(cells: &'a [(String, Cell)], key: &str) -> &'a Cell {
+    &cells.iter().find(|(k, _)| k == key).expect(key).1
+}
+
+both_backends!(figures_from_a_known_fixture, |app| {
+    let fx = fixture(app).await;
+    let f: Figures = figures(&app.db, &spring(fx.school), Utc::now())
+        .await
+        .expect("figures");
+    // A, B and E begin in the period; C begins just after it; D is cancelled.
+    assert_eq!(f.runs, 3);
+    // A's two held sessions (not the cancelled one), B's first, E's.
+    assert_eq!(f.sessions, 4);
+    // 8 seats + 1 afbud + 6 waiting on A (the expired offer is not a sign-up), 6 on B.
+    assert_eq!(f.sign_ups, Cell::Count(21));
+    assert_eq!(f.seats, Cell::Count(14));
+    assert_eq!(f.capacity, 16);
+    assert_eq!(f.fill, Cell::Share(875));
+    // Six still waiting and one whose offer ran out never got a seat.
+    assert_eq!(f.unmet, Cell::Count(7));
+    // One afbud for the whole run: fewer than five people.
+    assert_eq!(f.afbud_rate, Cell::Small);
+    // p1–p8 and q6; p1–p5 came to both A and B.
+    assert_eq!(f.participants, Cell::Count(9));
+    assert_eq!(f.repeat, Cell::Count(5));
+    // Of 22 marks in the period (8 + 8 on A, 6 on B's first), 18 came (late counts as came);
+    // the 3 absent and 1 afbud are small groups.
+    assert_eq!(f.attendance_rate, Cell::Share(818));
+    assert_eq!(f.no_show_rate, Cell::Small);
+    assert_eq!(f.session_afbud_rate, Cell::Small);
+    // A: 6 of 8 came to at least one of its two sessions; B: all 6 (its July session too).
+    assert_eq!(f.completion, Cell::Share(857));
+    assert_eq!(f.drop_in_sessions, 1);
+    assert_eq!(f.drop_in_heads, Cell::Count(9));
+    // Seats (5 + 0 own experience on A and B) plus the drop-in's 4.
+    assert_eq!(find(&f.perspectives, "own_experience"), &Cell::Count(9));
+    assert_eq!(find(&f.perspectives, "relative"), &Cell::Small);
+    assert_eq!(find(&f.perspectives, "professional"), &Cell::Count(0));
+    assert_eq!(find(&f.perspectives, "undisclosed"), &Cell::Count(7));
+    assert_eq!(
+        f.municipalities,
+        [
+            ("Randers".to_string(), Cell::Count(5)),
+            (String::new(), Cell::Count(9))
+        ]
+    );
+    // Monthly over half a year: January (A's two), February (the drop-in), June (B's first).
+    assert!(f.monthly);
+    let months: Vec<(String, u32, Cell, Cell)> = f
+        .by_period
+        .iter()
+        .map(|p| {
+            (
+                p.starts.to_string(),
+                p.sessions,
+                p.present.clone(),
+                p.rate.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        months,
+        [
+            ("2026-01-01".into(), 2, Cell::Count(12), Cell::Share(750)),
+            ("2026-02-01".into(), 1, Cell::Count(9), Cell::Empty),
+            ("2026-06-01".into(), 1, Cell::Count(6), Cell::Share(1000)),
+        ]
+    );
+    // Per run: B counts in full, its July session included.
+    let b = f
+        .by_run
+        .iter()
+        .find(|r| r.run_id == fx.run_b)
+        .expect("run B");
+    assert_eq!(
+        (b.sessions, b.seats.clone(), b.fill.clone()),
+        (2, Cell::Count(6), Cell::Share(1000))
+    );
+    assert_eq!(b.attendance, Cell::Share(916), "11 of 12 marks on B");
+    assert_eq!(b.completion, Cell::Share(1000));
+    assert_eq!(b.responses, Cell::Small);
+    assert_eq!(f.by_course.len(), 3);
+    // Evaluations: 8 in all; A's hope answers 5,5,5,4,4 and one "ved ikke".
+    assert_eq!(f.responses, Cell::Count(8));
+    let hope = f
+        .questions
+        .iter()
+        .find(|q| q.code.as_deref() == Some("hope"))
+        .expect("hope");
+    assert_eq!(
+        hope.counts,
+        [
+            Cell::Small,
+            Cell::Small,
+            Cell::Count(0),
+            Cell::Small,
+            Cell::Count(0),
+            Cell::Small
+        ]
+    );
+    // Mean of 5,5,5,4,4,2,2 (ved ikke left out) = 27/7.
+    assert_eq!(hope.mean, Cell::Mean(385));
+    assert_eq!(hope.answered, Cell::Count(8));
+    let (code, texts) = &f.free_texts[0];
+    assert_eq!(code, "takeaway");
+    assert_eq!(texts.len(), 7);
+
+    // Course B alone: two responses, so no mean and no free text.
+    let only_b = figures(
+        &app.db,
+        &Selection {
+            course: Some(fx.courses[1]),
+            ..spring(fx.school)
+        },
+        Utc::now(),
+    )
+    .await
+    .expect("figures");
+    assert_eq!(only_b.runs, 1);
+    assert_eq!(only_b.responses, Cell::Small);
+    assert!(only_b.free_texts.is_empty());
+    assert!(
+        only_b
+            .questions
+            .iter()
+            .all(|q| q.mean == Cell::Small || q.mean == Cell::Empty)
+    );
+    // Drop-in only, by format.
+    let drop_in = figures(
+        &app.db,
+        &Selection {
+            format: Some(CourseFormat::DropIn),
+            ..spring(fx.school)
+        },
+        Utc::now(),
+    )
+    .await
+    .expect("figures");
+    assert_eq!(
+        (drop_in.runs, drop_in.drop_in_heads.clone()),
+        (1, Cell::Count(9))
+    );
+    assert_eq!(drop_in.seats, Cell::Count(0));
+    // July has run C (begun 1 July local time) and not B.
+    let autumn = figures(
+        &app.db,
+        &Selection {
+            from: NaiveDate::from_ymd_opt(2026, 7, 1).expect("date"),
+            to: NaiveDate::from_ymd_opt(2026, 7, 31).expect("date"),
+            ..spring(fx.school)
+        },
+        Utc::now(),
+    )
+    .await
+    .expect("figures");
+    assert_eq!(autumn.runs, 1);
+    assert_eq!(autumn.seats, Cell::Count(5));
+    // B's July session is held then: its marks count there (5 of 6).
+    assert_eq!(autumn.attendance_rate, Cell::Share(833));
+    assert!(!autumn.monthly, "a month is shown per week");
+});
+
+both_backends!(report_page_and_csv_files, |app| {
+    let fx = fixture(app).await;
+    let cookie = sign_in(app, COORDINATOR).await;
+    let q = "fra=2026-01-01&til=2026-06-30";
+    let (status, _, body) =
+        get_page(app, &format!("/personale/rapporter?{q}"), Some(&cookie)).await;
+    assert_eq!(status, 200);
+    for text in [
+        "Nøgletal",
+        "87,5 %",
+        "81,8 %",
+        "&lt; 5",
+        "Fremmøde over tid",
+        "<svg",
+        "Fællesskabet",
+    ] {
+        assert!(body.contains(text), "{text}");
+    }
+    // The CSV of the key figures, as a spreadsheet reads it.
+    let response = app
+        .client
+        .get(format!(
+            "{}/personale/rapport/csv?tabel=noegletal&{q}",
+            app.base
+        ))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("text/csv; charset=utf-8")
+    );
+    assert!(
+        response
+            .headers()
+            .get("content-disposition")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("skolebaenk-noegletal-2026-01-01-2026-06-30.csv"))
+    );
+    let csv = response.text().await.expect("body");
+    assert!(csv.starts_with('\u{feff}'));
+    for line in [
+        "Fyldt;87,5 %\r\n",
+        "Udeblev uden afbud;< 5\r\n",
+        "Fik aldrig en plads (venteliste);7\r\n",
+    ] {
+        assert!(csv.contains(line), "{line} in {csv}");
+    }
+    let runs = app
+        .client
+        .get(format!("{}/personale/rapport/csv?tabel=hold&{q}", app.base))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("csv")
+        .text()
+        .await
+        .expect("body");
+    assert_eq!(runs.lines().count(), 4, "a header and three runs: {runs}");
+    let unknown = app
+        .client
+        .get(format!(
+            "{}/personale/rapport/csv?tabel=personer&{q}",
+            app.base
+        ))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(unknown.status().as_u16(), 404);
+    // Signed out: to sign-in, page and file alike.
+    let (status, location, _) = get_page(app, "/personale/rapporter", None).await;
+    assert_eq!(status, 302);
+    assert!(location.starts_with("/personale/log-ind"));
+    let signed_out = app
+        .client
+        .get(format!("{}/personale/rapport/csv?tabel=hold", app.base))
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(signed_out.status().as_u16(), 303);
+    // Another school's figures are not the Randers coordinator's.
+    let aarhus = school_id(app, "aarhus").await;
+    let (status, _, _) = get_page(
+        app,
+        &format!("/personale/rapporter?skole={aarhus}"),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, 403);
+    // A bad date range is explained, and the current term is shown.
+    let (status, _, body) = get_page(
+        app,
+        "/personale/rapporter?fra=2026-06-30&til=2026-01-01",
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Valget kunne ikke læses helt"));
+    // Management reads the same figures.
+    let management = sign_in(app, MANAGEMENT).await;
+    let (status, _, body) =
+        get_page(app, &format!("/personale/rapporter?{q}"), Some(&management)).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("87,5 %"));
+
+    // A teacher sees only the runs she teaches: none, then run B.
+    let teacher = sign_in(app, TEACHER).await;
+    let (status, _, body) =
+        get_page(app, &format!("/personale/rapporter?{q}"), Some(&teacher)).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("de hold, du selv underviser på"));
+    assert!(body.contains("Der er ingen hold i perioden."));
+    let lone = entity::teacher::Entity::find()
+        .filter(entity::teacher::Column::Name.eq("Lone Bech"))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("Lone");
+    run_teacher::ActiveModel {
+        run_id: Set(fx.run_b),
+        teacher_id: Set(lone.id),
+    }
+    .insert(&app.db)
+    .await
+    .expect("team");
+    let csv = app
+        .client
+        .get(format!("{}/personale/rapport/csv?tabel=hold&{q}", app.base))
+        .header("cookie", &teacher)
+        .send()
+        .await
+        .expect("csv")
+        .text()
+        .await
+        .expect("body");
+    assert_eq!(csv.lines().count(), 2, "only run B: {csv}");
+    let _ = fx.courses;
+});
