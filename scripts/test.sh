@@ -63,6 +63,13 @@ say "Release build for the browser tests"
 cargo leptos build --release
 cargo build --release -p smtp-sink
 
+say "Report speed: 10 schools x 5 years of generated data, SQLite and PostgreSQL (release build)"
+status=0
+cargo test --release -p server --test report_speed -- --ignored --nocapture --test-threads 1 2>&1 | tee "$WORK/report-speed.log" || status=$?
+count_cargo "$WORK/report-speed.log"
+grep -Eo 'report speed [A-Za-z]+: .*' "$WORK/report-speed.log" || true
+[ "$status" -eq 0 ] || { echo "report speed measurement failed"; failed=$((failed > 0 ? failed : 1)); }
+
 say "Browser tests (headless Chromium, axe; JavaScript on and off)"
 # Mail goes over SMTP to the test sink, which writes what it receives to $WORK/mail.
 SMTP_PORT="$(free_port)"

@@ -343,10 +343,13 @@ mod compute {
         let to_utc = (sel.to + Duration::days(2))
             .and_hms_opt(0, 0, 0)
             .map_or(now, |d| d.and_utc());
+        let period_start = (sel.from - Duration::days(1))
+            .and_hms_opt(0, 0, 0)
+            .map_or(now, |d| d.and_utc());
         let candidate_runs = run::Entity::find()
             .select_only()
             .column(run::Column::Id)
-            .filter(cond)
+            .filter(cond.clone())
             .into_query();
         let session_rows: Vec<(i32, i32, DateTime<Utc>)> = session::Entity::find()
             .select_only()
@@ -429,7 +432,9 @@ mod compute {
             .iter()
             .map(|r| (r.run.0, r.sessions.clone()))
             .collect();
+        let mut upper = to_utc;
         for (id, run_id, starts) in later {
+            upper = upper.max(starts + Duration::seconds(1));
             wanted_sessions.insert(id);
             all_sessions_of
                 .entry(run_id)
@@ -504,10 +509,34 @@ mod compute {
                     attendance::Column::BookingId,
                     attendance::Column::Status,
                 ])
-                .filter(attendance::Column::SessionId.is_in(wanted_sessions.iter().copied()))
-                .into_tuple()
+                // The sessions from the period's first day on (runs of the period begin in
+                // it) to the last of its runs' sessions, as a subquery rather than a list.
+                .filter(
+                    attendance::Column::SessionId.in_subquery(
+                        session::Entity::find()
+                            .select_only()
+                            .column(session::Column::Id)
+                            .filter(session::Column::Cancelled.eq(false))
+                            .filter(session::Column::StartsAt.gte(period_start))
+                            .filter(session::Column::StartsAt.lt(upper))
+                            .filter(
+                                session::Column::RunId.in_subquery(
+                                    run::Entity::find()
+                                        .select_only()
+                                        .column(run::Column::Id)
+                                        .filter(cond)
+                                        .into_query(),
+                                ),
+                            )
+                            .into_query(),
+                    ),
+                )
+                .into_tuple::<(i32, i32, AttendanceStatus)>()
                 .all(db)
                 .await?
+                .into_iter()
+                .filter(|a| wanted_sessions.contains(&a.0))
+                .collect()
         };
 
         let mut f = Figures {

@@ -8,7 +8,9 @@
 mod content;
 
 use app::staff::access::Role;
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Utc, Weekday,
+};
 use chrono_tz::Europe::Copenhagen;
 use entity::{
     BookingStatus, CourseStatus, RunStatus, WaitlistMode, booking, course, course_teacher,
@@ -184,7 +186,17 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
         } else {
             weekday_on_or_after(day)
         };
-        let start_time = NaiveTime::from_hms_opt(r.start.0, r.start.1, 0).unwrap_or(NaiveTime::MIN);
+        let mut start_time =
+            NaiveTime::from_hms_opt(r.start.0, r.start.1, 0).unwrap_or(NaiveTime::MIN);
+        let mut first_day = first_day;
+        if let Some(minutes) = r.began_minutes_ago {
+            // On the five minutes, as real classes begin.
+            let began = (now - Duration::minutes(minutes)).with_timezone(&Copenhagen);
+            first_day = began.date_naive();
+            let t = began.time();
+            start_time =
+                NaiveTime::from_hms_opt(t.hour(), t.minute() - t.minute() % 5, 0).unwrap_or(t);
+        }
         let first_start = local_to_utc(first_day, start_time);
         let opens = match r.signup_opens_in_days {
             Some(days) => local_to_utc(
@@ -218,20 +230,25 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
         }
         .insert(&txn)
         .await?;
+        let mut held = Vec::new();
         for week in 0..r.sessions {
             let day = first_day + Duration::weeks(i64::from(week));
             let starts = local_to_utc(day, start_time);
-            session::ActiveModel {
+            let cancelled = r.cancelled_session == Some(week);
+            let s = session::ActiveModel {
                 run_id: Set(m.id),
                 starts_at: Set(starts),
                 ends_at: Set(starts + Duration::minutes(c.minutes)),
                 location_id: Set(None),
                 online_url: Set(None),
-                cancelled: Set(r.cancelled_session == Some(week)),
+                cancelled: Set(cancelled),
                 ..Default::default()
             }
             .insert(&txn)
             .await?;
+            if !cancelled && s.ends_at <= now {
+                held.push(s.id);
+            }
         }
         let team = if r.team.is_empty() {
             c.developers
@@ -250,6 +267,7 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
             .map(|_| BookingStatus::Confirmed)
             .chain((0..r.waitlisted).map(|_| BookingStatus::Waitlisted));
         let mut queue_no = 0;
+        let mut seated = Vec::new();
         for (i, status) in bookings.enumerate() {
             participant += 1;
             let name = PARTICIPANT_NAMES[participant % PARTICIPANT_NAMES.len()];
@@ -258,14 +276,14 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
             if status == BookingStatus::Waitlisted {
                 queue_no += 1;
             }
-            booking::ActiveModel {
+            let b = booking::ActiveModel {
                 run_id: Set(m.id),
                 name: Set(name.into()),
                 email_key: Set(email.clone()),
                 email: Set(email),
                 phone: Set(None),
-                perspective: Set(None),
-                municipality: Set(None),
+                perspective: Set(perspective_of(participant)),
+                municipality: Set(municipality_of(participant, r.school)),
                 needs: Set(String::new()),
                 status: Set(status),
                 queue_no: Set((status == BookingStatus::Waitlisted).then_some(queue_no)),
@@ -284,12 +302,126 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
             }
             .insert(&txn)
             .await?;
+            if status == BookingStatus::Confirmed {
+                seated.push(b.id);
+            }
+        }
+        if !held.is_empty() {
+            past_run(&txn, m.id, &held, &seated, participant, now).await?;
         }
     }
 
     staff_accounts(&txn, &schools, &teachers, now).await?;
     txn.commit().await?;
     Ok(true)
+}
+
+/// How a demo participant sees themself: a mix, with some not saying.
+fn perspective_of(n: usize) -> Option<entity::Perspective> {
+    use entity::Perspective::*;
+    [
+        Some(OwnExperience),
+        Some(Relative),
+        Some(OwnExperience),
+        Some(Professional),
+        None,
+        Some(OwnExperience),
+        Some(Other),
+        Some(Relative),
+    ][n % 8]
+}
+
+/// A home municipality near the school, for most demo participants.
+fn municipality_of(n: usize, school: &str) -> Option<String> {
+    let near: &[&str] = match school {
+        "randers" => &["Randers", "Favrskov", "Norddjurs"],
+        "aarhus" => &["Aarhus", "Skanderborg", "Syddjurs"],
+        _ => &["Viborg", "Skive", "Silkeborg"],
+    };
+    (n % 5 != 4).then(|| near[n % near.len()].to_string())
+}
+
+/// A finished demo run: attendance for its held sessions, and anonymous evaluations from most
+/// of those who came, so the reports show something.
+async fn past_run(
+    txn: &impl ConnectionTrait,
+    run_id: i32,
+    held: &[i32],
+    seated: &[i32],
+    seed: usize,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    use entity::{
+        AttendanceStatus, attendance, evaluation_answer, evaluation_question, evaluation_response,
+    };
+    use sea_orm::{ColumnTrait, QueryFilter};
+    for (si, session_id) in held.iter().enumerate() {
+        for (bi, booking_id) in seated.iter().enumerate() {
+            let k = seed + bi * 3 + si * 7;
+            let status = match k % 13 {
+                0 => AttendanceStatus::Absent,
+                5 => AttendanceStatus::Afbud,
+                9 => AttendanceStatus::Late,
+                _ => AttendanceStatus::Present,
+            };
+            attendance::ActiveModel {
+                session_id: Set(*session_id),
+                booking_id: Set(*booking_id),
+                status: Set(status),
+                recorded_at: Set(now),
+                recorded_by: Set(None),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+        }
+    }
+    let questions = evaluation_question::Entity::find()
+        .filter(evaluation_question::Column::CourseId.is_null())
+        .all(txn)
+        .await?;
+    const TAKEAWAYS: [&str; 6] = [
+        "At jeg ikke er den eneste, der har det sådan.",
+        "Nogle redskaber til de dårlige dage.",
+        "Mod på at tale med min familie om det.",
+        "Det var godt at høre underviserens egen historie.",
+        "Nye bekendtskaber.",
+        "Ro på og håb.",
+    ];
+    let answering = seated.len() * 3 / 4;
+    for n in 0..answering {
+        let k = seed + n;
+        let id = format!("{run_id:08x}{:024x}", k * 7919 + n);
+        evaluation_response::ActiveModel {
+            id: Set(id.clone()),
+            run_id: Set(run_id),
+            source: Set(if n % 6 == 5 { "paper" } else { "web" }.into()),
+        }
+        .insert(txn)
+        .await?;
+        for q in &questions {
+            let (value, text) = match q.kind.as_str() {
+                "likert" => (
+                    Some([5, 4, 5, 3, 4, 0, 5, 4][(k + q.position as usize / 10) % 8]),
+                    None,
+                ),
+                "recommend" => (Some([3, 3, 2, 3][k % 4]), None),
+                _ if q.code.as_deref() == Some("takeaway") && n % 3 != 2 => {
+                    (None, Some(TAKEAWAYS[k % TAKEAWAYS.len()].to_string()))
+                }
+                _ => continue,
+            };
+            evaluation_answer::ActiveModel {
+                response_id: Set(id.clone()),
+                question_id: Set(q.id),
+                value: Set(value),
+                text: Set(text),
+            }
+            .insert(txn)
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 /// A demo account: e-mail, name, password, roles (school slug or `None` for administrator),

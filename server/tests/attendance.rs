@@ -275,12 +275,20 @@ both_backends!(attendance_is_taken_and_corrected, |app| {
             .await
             .expect("sessions held");
     }
-    let queued = app::mail::schedule::queue_evaluations(&app.db, Utc::now())
+    app::mail::schedule::queue_evaluations(&app.db, Utc::now())
         .await
         .expect("queue");
-    assert_eq!(queued, 2);
+    let on_run: Vec<i32> = booking::Entity::find()
+        .filter(booking::Column::RunId.eq(run_id))
+        .all(&app.db)
+        .await
+        .expect("bookings")
+        .into_iter()
+        .map(|b| b.id)
+        .collect();
     let mut invited: Vec<String> = outbox_message::Entity::find()
         .filter(outbox_message::Column::Kind.eq("evaluation_invitation"))
+        .filter(outbox_message::Column::BookingId.is_in(on_run))
         .all(&app.db)
         .await
         .expect("outbox")
@@ -318,6 +326,7 @@ both_backends!(only_the_team_and_coordinators_take_attendance, |app| {
     assert!(location.starts_with("/personale/log-ind"));
     assert_eq!(
         attendance::Entity::find()
+            .filter(attendance::Column::SessionId.eq(sessions[0].id))
             .count(&app.db)
             .await
             .expect("count"),

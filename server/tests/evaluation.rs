@@ -47,8 +47,10 @@ async fn question(app: &TestApp, code: &str) -> i32 {
         .id
 }
 
-async fn responses(app: &TestApp) -> Vec<evaluation_response::Model> {
+/// The responses to a run (the demo has its own for past runs).
+async fn responses(app: &TestApp, run_id: i32) -> Vec<evaluation_response::Model> {
     evaluation_response::Entity::find()
+        .filter(evaluation_response::Column::RunId.eq(run_id))
         .all(&app.db)
         .await
         .expect("responses")
@@ -109,7 +111,7 @@ both_backends!(answers_cannot_be_traced_to_a_person, |app| {
         )
         .await;
     assert_eq!(odd.location, format!("{page}?fejl=svar#fejl"));
-    assert!(responses(app).await.is_empty());
+    assert!(responses(app, run_id).await.is_empty());
     let (_, body) = app.get(&format!("{page}?fejl=svar")).await;
     assert!(body.contains("Et af svarene kunne ikke læses"));
 
@@ -126,13 +128,14 @@ both_backends!(answers_cannot_be_traced_to_a_person, |app| {
         )
         .await;
     assert_eq!(sent.location, "/evaluering/tak");
-    let stored = responses(app).await;
+    let stored = responses(app, run_id).await;
     assert_eq!(stored.len(), 1);
     assert_eq!(
         (stored[0].run_id, stored[0].source.as_str()),
         (run_id, "web")
     );
     let answers = evaluation_answer::Entity::find()
+        .filter(evaluation_answer::Column::ResponseId.eq(stored[0].id.clone()))
         .all(&app.db)
         .await
         .expect("answers");
@@ -181,7 +184,7 @@ both_backends!(answers_cannot_be_traced_to_a_person, |app| {
         )
         .await;
     assert_eq!(again.location, page);
-    assert_eq!(responses(app).await.len(), 1);
+    assert_eq!(responses(app, run_id).await.len(), 1);
     let (status, body) = app.get(&page).await;
     assert_eq!(status, 404);
     assert!(body.contains("Linket virker ikke længere"));
@@ -217,7 +220,7 @@ both_backends!(answers_cannot_be_traced_to_a_person, |app| {
         assert_eq!(refused.location, format!("/evaluering/{link}"));
     }
     assert_eq!(app.get("/evaluering/ikke-et-link").await.0, 404);
-    assert_eq!(responses(app).await.len(), 1);
+    assert_eq!(responses(app, run_id).await.len(), 1);
     assert_eq!(
         booking::Entity::find_by_id(bent)
             .one(&app.db)
@@ -242,7 +245,11 @@ both_backends!(answers_cannot_be_traced_to_a_person, |app| {
         .post_form("/api/evaluering_svar", &[("token", fresh.as_str())], None)
         .await;
     assert_eq!(empty.location, "/evaluering/tak");
-    let keys: Vec<String> = responses(app).await.into_iter().map(|r| r.id).collect();
+    let keys: Vec<String> = responses(app, run_id)
+        .await
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
     assert_eq!(keys.len(), 2);
     assert_ne!(keys[0], keys[1]);
     let (status, body) = app.get("/evaluering/tak").await;
@@ -277,7 +284,7 @@ both_backends!(paper_forms_and_course_questions, |app| {
         )
         .await;
     assert_eq!(saved.location, format!("{page}?besked=gemt#besked"));
-    let stored = responses(app).await;
+    let stored = responses(app, run_id).await;
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].source, "paper");
     let logged = audit_log::Entity::find()
@@ -303,7 +310,7 @@ both_backends!(paper_forms_and_course_questions, |app| {
         )
         .await;
     assert_eq!(refused.status, 403);
-    assert_eq!(responses(app).await.len(), 1);
+    assert_eq!(responses(app, run_id).await.len(), 1);
 
     // The course's own question is asked after the default set.
     let course_id = entity::run::Entity::find_by_id(run_id)

@@ -71,6 +71,9 @@ pub struct RunSeed {
     pub signup_opens_in_days: Option<i64>,
     /// Index of a session the school has cancelled.
     pub cancelled_session: Option<u32>,
+    /// The class began this many minutes ago (today, whatever the time): a class under way,
+    /// so a teacher can take attendance at once.
+    pub began_minutes_ago: Option<i64>,
     /// Keep the date even on a weekend: the evening talk tomorrow, so the demo always has a
     /// class about to begin (and its reminders).
     pub keep_date: bool,
@@ -550,6 +553,7 @@ const fn run(
         waitlisted: 0,
         signup_opens_in_days: None,
         cancelled_session: None,
+        began_minutes_ago: None,
         keep_date: false,
         team: &[],
     }
@@ -571,6 +575,31 @@ pub const RUNS: &[RunSeed] = &[
             20,
         )
     },
+    // Under way now: Lone Bech and her colleague take attendance.
+    RunSeed {
+        began_minutes_ago: Some(20),
+        ..run(
+            "recovery-og-haab",
+            "randers",
+            "randers-skolen",
+            0,
+            (0, 0),
+            1,
+            12,
+            8,
+        )
+    },
+    // Ten days ago, with attendance and evaluations.
+    run(
+        "recovery-og-haab",
+        "randers",
+        "randers-skolen",
+        -10,
+        (17, 0),
+        1,
+        12,
+        10,
+    ),
     RunSeed {
         waitlisted: 3,
         ..run(

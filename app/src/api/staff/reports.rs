@@ -75,8 +75,22 @@ pub struct ReportDto {
 #[server(endpoint = "personale_rapport")]
 pub async fn report(query: ReportQuery) -> Result<ReportDto, AppError> {
     let ctx = super::guard::signed_in().await?;
-    load(&ctx, query).await
+    let mut r = load(&ctx, query).await?;
+    // The page lists the latest runs; the CSV file has them all.
+    let f = &mut r.figures;
+    if f.by_run.len() > PAGE_RUNS {
+        f.by_run.drain(..f.by_run.len() - PAGE_RUNS);
+    }
+    for (_, texts) in &mut f.free_texts {
+        texts.truncate(PAGE_TEXTS);
+    }
+    Ok(r)
 }
+
+/// The most runs the page lists (the latest); the CSV file has them all.
+pub const PAGE_RUNS: usize = 100;
+/// The most free-text answers per question the page shows.
+pub const PAGE_TEXTS: usize = 200;
 
 #[cfg(feature = "ssr")]
 pub(crate) async fn load(

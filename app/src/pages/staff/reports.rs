@@ -334,6 +334,9 @@ fn RunTable(f: Figures) -> impl IntoView {
                 view! { <p>{tr!(l, "staff.reports.no_runs")}</p> }.into_any()
             } else {
                 view! {
+                    {(f.runs as usize > f.by_run.len()).then(|| view! {
+                        <p class="hint">{tr!(l, "staff.reports.runs_latest", shown = f.by_run.len())}</p>
+                    })}
                     <div class="table-wrap">
                         <table>
                             <caption>{title}</caption>
