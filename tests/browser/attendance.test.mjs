@@ -5,31 +5,19 @@
 // opens the reports and downloads a CSV file. axe on every page; nothing scrolls sideways.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertAccessible, assertNoProblems, launch, modes, visit } from './helpers.mjs';
+import {
+  DEMO_TOTP_SECRET,
+  assertAccessible,
+  assertNoProblems,
+  launch,
+  modes,
+  totp,
+  visit,
+} from './helpers.mjs';
 
 const MAIL_DIR = process.env.MAIL_DIR;
-const DEMO_TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
-
-function base32(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of text) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const bytes = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(bytes);
-}
-
-/** RFC 6238, computed here independently of the server. */
-function totp(secret, at = Date.now()) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
-  const mac = createHmac('sha1', base32(secret)).update(counter).digest();
-  const offset = mac[19] & 0x0f;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
 
 async function signIn(page, mode, email, password, code) {
   await visit(page, '/personale/log-ind', mode);

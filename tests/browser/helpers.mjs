@@ -4,6 +4,7 @@ import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 
 export const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -124,4 +125,27 @@ export async function postSignup(runId, name, email) {
     redirect: 'manual',
   });
   return response.headers.get('location');
+}
+
+/** The demo authenticator key (server/src/demo.rs, printed in the README). */
+export const DEMO_TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+
+function base32(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of text.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+/** RFC 6238 (HMAC-SHA1 over the 30-second step, 6 digits), computed here with Node's own HMAC,
+ * independently of the server's TOTP code. */
+export function totp(secret, at = Date.now()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const mac = createHmac('sha1', base32(secret)).update(counter).digest();
+  const offset = mac[19] & 0x0f;
+  const bin = mac.readUInt32BE(offset) & 0x7fffffff;
+  return String(bin % 1_000_000).padStart(6, '0');
 }

@@ -5,10 +5,18 @@
 // and no page may scroll sideways at 360 px.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BASE, assertAccessible, assertNoProblems, launch, modes, visit } from './helpers.mjs';
+import {
+  BASE,
+  DEMO_TOTP_SECRET,
+  assertAccessible,
+  assertNoProblems,
+  launch,
+  modes,
+  totp,
+  visit,
+} from './helpers.mjs';
 
 const MAIL_DIR = process.env.MAIL_DIR;
 
@@ -16,33 +24,12 @@ const MAIL_DIR = process.env.MAIL_DIR;
 const PNG =
   'iVBORw0KGgoAAAANSUhEUgAAABAAAAAJCAIAAAC0SDtlAAAAE0lEQVR42mOwqs0jCTGMahgUGgDh5KTRoHfblAAAAABJRU5ErkJggg==';
 
-/** The demo authenticator key (server/src/demo.rs, printed in the README). */
-const DEMO_TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
-
 /** One demo account per mode, so the two runs never share a code step. */
 const ACCOUNTS = {
   true: { email: 'koordinator.randers@recoveryskole.example', password: 'demo-koordinator', name: 'Mette Holm' },
   false: { email: 'admin@recoveryskole.example', password: 'demo-administrator', name: 'Ida Skov' },
 };
 
-function base32(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of text.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const bytes = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(bytes);
-}
-
-/** RFC 6238: HMAC-SHA1 over the 30-second step, dynamic truncation, 6 digits. */
-function totp(secret, at = Date.now()) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
-  const mac = createHmac('sha1', base32(secret)).update(counter).digest();
-  const offset = mac[19] & 0x0f;
-  const bin = mac.readUInt32BE(offset) & 0x7fffffff;
-  return String(bin % 1_000_000).padStart(6, '0');
-}
 
 /** Signs the demo coordinator in on `page`; waits for the next code if this one was used. */
 async function signInCoordinator(page, mode) {

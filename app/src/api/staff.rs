@@ -104,6 +104,26 @@ pub mod guard {
             && path.len() < 1000
     }
 
+    /// The signed-in staff member of a plain axum handler (a file upload or download, outside
+    /// the server functions): `None` without a full session that may use the workspace.
+    pub async fn signed_in_from(
+        state: AppState,
+        headers: &http::HeaderMap,
+    ) -> Result<Option<Ctx>, AppError> {
+        let now = Utc::now();
+        let Some(token) = web::cookie_in(headers, state.staff_sessions.cookie_name()) else {
+            return Ok(None);
+        };
+        Ok(
+            match auth::session(&state.db, &token, now, &state.staff_sessions).await? {
+                Some(me) if me.stage == Stage::Full && me.grants.may(Action::UseWorkspace) => {
+                    Some(Ctx { state, me, now })
+                }
+                _ => None,
+            },
+        )
+    }
+
     /// The signed-in staff member. Without a full session the browser is sent to the step it
     /// has reached (sign-in, the code, or setting up the app) and the answer is
     /// `SignInRequired`.

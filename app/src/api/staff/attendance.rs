@@ -181,24 +181,13 @@ pub struct AttendanceForm {
 /// they were; a changed status is a correction and is written to the audit log.
 #[server(endpoint = "personale_fremmoede_gem")]
 pub async fn save_attendance(#[server(flatten)] form: AttendanceForm) -> Result<(), AppError> {
-    use super::runs::access;
     use entity::AttendanceStatus;
 
     let ctx = super::guard::signed_in().await?;
-    let Some(s) = store::session(&ctx, &form.session).await? else {
-        return super::guard::not_found();
-    };
-    let r = access::roster(&ctx, s.run_id).await?;
-    let back = |query: &str| {
-        leptos_axum::redirect(&format!(
-            "/personale/hold/{}/fremmoede?gang={}&{query}",
-            r.id, s.id
-        ));
-    };
-    if let Some(code) = store::refusal(&s, ctx.now) {
-        back(&format!("fejl={code}"));
+    let Some((s, r)) = store::recordable(&ctx, &form.session).await? else {
         return Ok(());
-    }
+    };
+    let back = |query: &str| store::back(&s, query);
     let rows = store::rows(&ctx.state.db, &s).await?;
     let mut wanted = Vec::new();
     for row in &rows {
@@ -269,24 +258,13 @@ pub async fn add_walk_in(
     #[server(default)] name: String,
     #[server(default)] perspective: String,
 ) -> Result<(), AppError> {
-    use super::runs::access;
     use crate::booking::form::{self, Field};
 
     let ctx = super::guard::signed_in().await?;
-    let Some(s) = store::session(&ctx, &session).await? else {
-        return super::guard::not_found();
-    };
-    let r = access::roster(&ctx, s.run_id).await?;
-    let back = |query: &str| {
-        leptos_axum::redirect(&format!(
-            "/personale/hold/{}/fremmoede?gang={}&{query}",
-            r.id, s.id
-        ));
-    };
-    if let Some(code) = store::refusal(&s, ctx.now) {
-        back(&format!("fejl={code}"));
+    let Some((s, r)) = store::recordable(&ctx, &session).await? else {
         return Ok(());
-    }
+    };
+    let back = |query: &str| store::back(&s, query);
     let mut errors = Vec::new();
     let name = form::check_name(&name, Field::Name, &mut errors);
     if let Some(e) = errors.first() {
@@ -338,23 +316,11 @@ pub async fn save_headcount(
     #[server(default)] professional: String,
     #[server(default)] other: String,
 ) -> Result<(), AppError> {
-    use super::runs::access;
-
     let ctx = super::guard::signed_in().await?;
-    let Some(s) = store::session(&ctx, &session).await? else {
-        return super::guard::not_found();
-    };
-    let r = access::roster(&ctx, s.run_id).await?;
-    let back = |query: &str| {
-        leptos_axum::redirect(&format!(
-            "/personale/hold/{}/fremmoede?gang={}&{query}",
-            r.id, s.id
-        ));
-    };
-    if let Some(code) = store::refusal(&s, ctx.now) {
-        back(&format!("fejl={code}"));
+    let Some((s, r)) = store::recordable(&ctx, &session).await? else {
         return Ok(());
-    }
+    };
+    let back = |query: &str| store::back(&s, query);
     let count = match parse_headcount([&total, &own_experience, &relative, &professional, &other]) {
         Ok(c) => c,
         Err(code) => {
@@ -451,6 +417,32 @@ pub(crate) mod store {
             return Ok(None);
         };
         Ok(session::Entity::find_by_id(id).one(&ctx.state.db).await?)
+    }
+
+    /// The session a form names, with its run, if the person may record attendance for it
+    /// now. `None` after answering: 404 for no such session, or a redirect back to the page
+    /// saying why not (cancelled, not begun); 403 for someone not on the team.
+    pub async fn recordable(
+        ctx: &Ctx,
+        id: &str,
+    ) -> Result<Option<(session::Model, run::Model)>, AppError> {
+        let Some(s) = session(ctx, id).await? else {
+            return crate::api::staff::guard::not_found();
+        };
+        let r = crate::api::staff::runs::access::roster(ctx, s.run_id).await?;
+        if let Some(code) = refusal(&s, ctx.now) {
+            back(&s, &format!("fejl={code}"));
+            return Ok(None);
+        }
+        Ok(Some((s, r)))
+    }
+
+    /// Sends the browser back to the session's attendance page with `query`.
+    pub fn back(s: &session::Model, query: &str) {
+        leptos_axum::redirect(&format!(
+            "/personale/hold/{}/fremmoede?gang={}&{query}",
+            s.run_id, s.id
+        ));
     }
 
     pub fn is_open(s: &session::Model, now: DateTime<Utc>) -> bool {

@@ -135,15 +135,12 @@ mod handlers {
     use axum::extract::{Multipart, Path, State};
     use axum::http::{HeaderMap, StatusCode, header};
     use axum::response::{IntoResponse, Redirect, Response};
-    use chrono::Utc;
     use entity::{course, image, teacher};
     use sea_orm::{ActiveModelTrait, EntityTrait, Set, TransactionTrait};
 
     use super::{MAX_BYTES, sniff, strip_metadata};
-    use crate::api::booking::web;
-    use crate::api::staff::guard::Ctx;
+    use crate::api::staff::guard::{self, Ctx};
     use crate::error::AppError;
-    use crate::staff::auth::{self, Stage};
     use crate::state::AppState;
 
     /// What the upload form posts.
@@ -224,17 +221,11 @@ mod handlers {
         headers: HeaderMap,
         form: Multipart,
     ) -> Response {
-        let now = Utc::now();
-        let signed = match web::cookie_in(&headers, state.staff_sessions.cookie_name()) {
-            Some(token) => auth::session(&state.db, &token, now, &state.staff_sessions).await,
-            None => Ok(None),
+        let ctx = match guard::signed_in_from(state, &headers).await {
+            Ok(Some(ctx)) => ctx,
+            Ok(None) => return Redirect::to("/personale/log-ind").into_response(),
+            Err(err) => return refused(&err),
         };
-        let me = match signed {
-            Ok(Some(me)) if me.stage == Stage::Full => me,
-            Ok(_) => return Redirect::to("/personale/log-ind").into_response(),
-            Err(err) => return refused(&AppError::from(err)),
-        };
-        let ctx = Ctx { state, me, now };
         let up = match read(form).await {
             Ok(up) => up,
             Err((up, code)) => return back(&up.target, up.id, &format!("fejl={code}")),

@@ -31,6 +31,19 @@ pub struct ReportQuery {
 }
 
 impl ReportQuery {
+    /// The selection from an address's query, `get` giving a parameter's value or "".
+    pub fn from_query(get: impl Fn(&str) -> String) -> ReportQuery {
+        ReportQuery {
+            skole: get("skole"),
+            termin: get("termin"),
+            fra: get("fra"),
+            til: get("til"),
+            kursus: get("kursus"),
+            format: get("format"),
+            tema: get("tema"),
+        }
+    }
+
     /// The selection as an address query, for links to the CSV files.
     pub fn to_query(&self) -> String {
         [
@@ -261,16 +274,13 @@ pub mod csv {
     use axum::extract::{Query, State};
     use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
     use axum::response::{IntoResponse, Redirect, Response};
-    use chrono::Utc;
     use std::collections::HashMap;
 
     use super::{CSV_TABLES, ReportDto, ReportQuery};
-    use crate::api::booking::web;
-    use crate::api::staff::guard::Ctx;
+    use crate::api::staff::guard;
     use crate::error::AppError;
     use crate::i18n::Locale;
     use crate::reports::Cell;
-    use crate::staff::auth::{self, Stage};
     use crate::state::AppState;
     use crate::tr;
 
@@ -279,31 +289,16 @@ pub mod csv {
         headers: HeaderMap,
         Query(params): Query<HashMap<String, String>>,
     ) -> Response {
-        let now = Utc::now();
-        let signed = match web::cookie_in(&headers, state.staff_sessions.cookie_name()) {
-            Some(token) => auth::session(&state.db, &token, now, &state.staff_sessions).await,
-            None => Ok(None),
-        };
-        let me = match signed {
-            Ok(Some(me)) if me.stage == Stage::Full => me,
-            Ok(_) => return Redirect::to("/personale/log-ind").into_response(),
-            Err(err) => return refused(&AppError::from(err)),
+        let ctx = match guard::signed_in_from(state, &headers).await {
+            Ok(Some(ctx)) => ctx,
+            Ok(None) => return Redirect::to("/personale/log-ind").into_response(),
+            Err(err) => return refused(&err),
         };
         let table = params.get("tabel").cloned().unwrap_or_default();
         if !CSV_TABLES.contains(&table.as_str()) {
             return (StatusCode::NOT_FOUND, "Den tabel findes ikke.").into_response();
         }
-        let get = |k: &str| params.get(k).cloned().unwrap_or_default();
-        let query = ReportQuery {
-            skole: get("skole"),
-            termin: get("termin"),
-            fra: get("fra"),
-            til: get("til"),
-            kursus: get("kursus"),
-            format: get("format"),
-            tema: get("tema"),
-        };
-        let ctx = Ctx { state, me, now };
+        let query = ReportQuery::from_query(|k| params.get(k).cloned().unwrap_or_default());
         let report = match super::load(&ctx, query).await {
             Ok(r) => r,
             Err(e) => return refused(&e),

@@ -28,18 +28,7 @@ const FORMATS: [&str; 6] = [
 pub fn ReportPage() -> impl IntoView {
     let l = use_locale();
     let query = use_query_map();
-    let q = query.with_untracked(|q| {
-        let get = |k: &str| q.get(k).unwrap_or_default();
-        ReportQuery {
-            skole: get("skole"),
-            termin: get("termin"),
-            fra: get("fra"),
-            til: get("til"),
-            kursus: get("kursus"),
-            format: get("format"),
-            tema: get("tema"),
-        }
-    });
+    let q = query.with_untracked(|q| ReportQuery::from_query(|k| q.get(k).unwrap_or_default()));
     let data = Resource::new(move || q.clone(), report);
     view! {
         <Meta name="robots" content="noindex"/>
@@ -245,9 +234,9 @@ fn AttendanceChart(f: Figures) -> impl IntoView {
                         {bar_chart("diagram-fremmoede", title.clone(), tr!(l, "staff.reports.chart.attendance_desc"), rows, max)}
                         <figcaption>{tr!(l, "staff.reports.chart.table_follows")}</figcaption>
                     </figure>
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label={title.clone()}>
                         <table>
-                            <caption>{title}</caption>
+                            <caption>{title.clone()}</caption>
                             <thead><tr>
                                 <th scope="col">{tr!(l, if f.monthly { "staff.reports.col.month" } else { "staff.reports.col.week" })}</th>
                                 <th scope="col">{tr!(l, "staff.reports.col.sessions")}</th>
@@ -292,9 +281,9 @@ fn CourseChart(f: Figures) -> impl IntoView {
                         {bar_chart("diagram-fyld", title.clone(), tr!(l, "staff.reports.chart.fill_desc"), rows, 100.0)}
                         <figcaption>{tr!(l, "staff.reports.chart.table_follows")}</figcaption>
                     </figure>
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label={title.clone()}>
                         <table>
-                            <caption>{title}</caption>
+                            <caption>{title.clone()}</caption>
                             <thead><tr>
                                 <th scope="col">{tr!(l, "staff.reports.col.course")}</th>
                                 <th scope="col">{tr!(l, "staff.reports.col.runs")}</th>
@@ -337,9 +326,9 @@ fn RunTable(f: Figures) -> impl IntoView {
                     {(f.runs as usize > f.by_run.len()).then(|| view! {
                         <p class="hint">{tr!(l, "staff.reports.runs_latest", shown = f.by_run.len())}</p>
                     })}
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label={title.clone()}>
                         <table>
-                            <caption>{title}</caption>
+                            <caption>{title.clone()}</caption>
                             <thead><tr>
                                 <th scope="col">{tr!(l, "staff.reports.col.course")}</th>
                                 <th scope="col">{tr!(l, "staff.reports.col.starts")}</th>
@@ -382,7 +371,7 @@ fn MixTables(f: Figures) -> impl IntoView {
             <h2 id="blanding">{tr!(l, "staff.reports.mix")}</h2>
             <p>{tr!(l, "staff.reports.mix_intro")}</p>
             <div class="table-pair">
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label={tr!(l, "staff.reports.perspectives")}>
                     <table>
                         <caption>{tr!(l, "staff.reports.perspectives")}</caption>
                         <thead><tr>
@@ -396,7 +385,7 @@ fn MixTables(f: Figures) -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label={tr!(l, "staff.reports.municipalities")}>
                     <table>
                         <caption>{tr!(l, "staff.reports.municipalities")}</caption>
                         <thead><tr>
@@ -447,9 +436,9 @@ fn EvaluationSection(f: Figures) -> impl IntoView {
                 let kind = QuestionKind::from_slug(&q.kind).unwrap_or(QuestionKind::Likert);
                 let label = question_label(l, &q);
                 view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label={label.clone()}>
                         <table class="distribution">
-                            <caption>{label}</caption>
+                            <caption>{label.clone()}</caption>
                             <thead><tr>
                                 {kind.values().iter().map(|v| view! { <th scope="col">{tr!(l, &kind.value_key(*v))}</th> }).collect_view()}
                                 <th scope="col">{tr!(l, "staff.reports.mean")}</th>
