@@ -128,6 +128,17 @@ pub struct PeriodRow {
     pub rate: Cell,
 }
 
+/// Attendance at one session.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionRow {
+    pub starts: chrono::NaiveDateTime,
+    pub course: String,
+    pub school: String,
+    pub marked: Cell,
+    pub present: Cell,
+    pub rate: Cell,
+}
+
 /// One evaluation question's answers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QuestionRow {
@@ -174,6 +185,8 @@ pub struct Figures {
     pub by_run: Vec<RunRow>,
     pub by_course: Vec<CourseRow>,
     pub by_period: Vec<PeriodRow>,
+    /// Attendance per session held (not drop-in), in order; for the CSV file.
+    pub by_session: Vec<SessionRow>,
     /// `true` when `by_period` is per month rather than per week.
     pub monthly: bool,
 }
@@ -269,7 +282,9 @@ mod compute {
         QueryTrait,
     };
 
-    use super::{Cell, CourseRow, Figures, MIN_GROUP, PeriodRow, QuestionRow, RunRow, Selection};
+    use super::{
+        Cell, CourseRow, Figures, MIN_GROUP, PeriodRow, QuestionRow, RunRow, Selection, SessionRow,
+    };
     use crate::api::evaluation::QuestionKind;
     use crate::catalogue::matching::to_local;
 
@@ -692,6 +707,21 @@ mod compute {
                 continue;
             }
             if let Some((pr, ab, af, all)) = by_session.get(&s.0) {
+                let r = info.get(&s.1).map(|r| r.run);
+                f.by_session.push(SessionRow {
+                    starts: to_local(s.2),
+                    course: r
+                        .and_then(|r| courses.get(&r.1))
+                        .map(|c| c.0.clone())
+                        .unwrap_or_default(),
+                    school: r
+                        .and_then(|r| schools.get(&r.2))
+                        .cloned()
+                        .unwrap_or_default(),
+                    marked: Cell::people(*all),
+                    present: Cell::people(*pr),
+                    rate: Cell::share(*pr, *all),
+                });
                 present += pr;
                 absent += ab;
                 afbud += af;
@@ -702,6 +732,8 @@ mod compute {
             }
         }
         f.drop_in_heads = Cell::people(drop_in_heads);
+        f.by_session
+            .sort_by(|a, b| a.starts.cmp(&b.starts).then(a.course.cmp(&b.course)));
         f.attendance_rate = Cell::share(present, recorded);
         f.no_show_rate = Cell::share(absent, recorded);
         f.session_afbud_rate = Cell::share(afbud, recorded);

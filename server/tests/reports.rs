@@ -442,6 +442,32 @@ both_backends!(figures_from_a_known_fixture, |app| {
             ("2026-06-01".into(), 1, Cell::Count(6), Cell::Share(1000)),
         ]
     );
+    // Per session held (not drop-in): A's two and B's first, with their own rates.
+    let per_session: Vec<(String, Cell, Cell)> = f
+        .by_session
+        .iter()
+        .map(|s| (s.starts.to_string(), s.marked.clone(), s.rate.clone()))
+        .collect();
+    assert_eq!(
+        per_session,
+        [
+            (
+                "2026-01-01 00:30:00".into(),
+                Cell::Count(8),
+                Cell::Share(750)
+            ),
+            (
+                "2026-01-08 17:00:00".into(),
+                Cell::Count(8),
+                Cell::Share(750)
+            ),
+            (
+                "2026-06-30 18:00:00".into(),
+                Cell::Count(6),
+                Cell::Share(1000)
+            ),
+        ]
+    );
     // Per run: B counts in full, its July session included.
     let b = f
         .by_run
@@ -600,6 +626,25 @@ both_backends!(report_page_and_csv_files, |app| {
         .await
         .expect("body");
     assert_eq!(runs.lines().count(), 4, "a header and three runs: {runs}");
+    let sessions = app
+        .client
+        .get(format!(
+            "{}/personale/rapport/csv?tabel=gange&{q}",
+            app.base
+        ))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("csv")
+        .text()
+        .await
+        .expect("body");
+    assert!(sessions.contains("2026-01-01 00:30;"), "{sessions}");
+    assert_eq!(
+        sessions.lines().count(),
+        4,
+        "a header and three sessions: {sessions}"
+    );
     let unknown = app
         .client
         .get(format!(

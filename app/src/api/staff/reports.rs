@@ -91,6 +91,7 @@ pub async fn report(query: ReportQuery) -> Result<ReportDto, AppError> {
     let mut r = load(&ctx, query).await?;
     // The page lists the latest runs; the CSV file has them all.
     let f = &mut r.figures;
+    f.by_session.clear();
     if f.by_run.len() > PAGE_RUNS {
         f.by_run.drain(..f.by_run.len() - PAGE_RUNS);
     }
@@ -255,9 +256,10 @@ pub(crate) async fn load(
 }
 
 /// The tables a CSV file can hold.
-pub const CSV_TABLES: [&str; 7] = [
+pub const CSV_TABLES: [&str; 8] = [
     "noegletal",
     "hold",
+    "gange",
     "kurser",
     "fremmoede",
     "perspektiver",
@@ -405,6 +407,31 @@ pub mod csv {
                         c(&row.attendance),
                         c(&row.completion),
                         c(&row.responses),
+                    ]);
+                }
+            }
+            "gange" => {
+                push(
+                    [
+                        "staff.reports.col.when",
+                        "staff.reports.col.course",
+                        "staff.reports.col.school",
+                        "staff.reports.col.marked",
+                        "staff.reports.col.present",
+                        "staff.reports.col.attendance",
+                    ]
+                    .iter()
+                    .map(|k| tr!(l, k))
+                    .collect(),
+                );
+                for row in &f.by_session {
+                    push(vec![
+                        row.starts.format("%Y-%m-%d %H:%M").to_string(),
+                        row.course.clone(),
+                        row.school.clone(),
+                        c(&row.marked),
+                        c(&row.present),
+                        c(&row.rate),
                     ]);
                 }
             }

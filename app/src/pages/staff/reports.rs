@@ -150,6 +150,7 @@ fn Report(d: ReportDto) -> impl IntoView {
         </section>
         <AttendanceChart f=f.clone()/>
         {csv_link(l, &d, "fremmoede")}
+        <p class="no-print"><a href=format!("/personale/rapport/csv?tabel=gange&{}", ReportQuery { termin: String::new(), ..d.chosen.clone() }.to_query()) download>{tr!(l, "staff.reports.csv_sessions")}</a></p>
         <CourseChart f=f.clone()/>
         {csv_link(l, &d, "kurser")}
         <RunTable f=f.clone()/>
