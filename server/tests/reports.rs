@@ -362,6 +362,22 @@ async fn fixture(app: &TestApp) -> Fixture {
     }
 }
 
+/// The text of a CSV table for the selection `q`, as `cookie`'s browser downloads it.
+async fn csv_text(app: &TestApp, cookie: &str, table: &str, q: &str) -> String {
+    app.client
+        .get(format!(
+            "{}/personale/rapport/csv?tabel={table}&{q}",
+            app.base
+        ))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("csv")
+        .text()
+        .await
+        .expect("body")
+}
+
 fn spring(school: i32) -> Selection {
     Selection {
         schools: vec![school],
@@ -615,30 +631,9 @@ both_backends!(report_page_and_csv_files, |app| {
     ] {
         assert!(csv.contains(line), "{line} in {csv}");
     }
-    let runs = app
-        .client
-        .get(format!("{}/personale/rapport/csv?tabel=hold&{q}", app.base))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .expect("csv")
-        .text()
-        .await
-        .expect("body");
+    let runs = csv_text(app, &cookie, "hold", q).await;
     assert_eq!(runs.lines().count(), 4, "a header and three runs: {runs}");
-    let sessions = app
-        .client
-        .get(format!(
-            "{}/personale/rapport/csv?tabel=gange&{q}",
-            app.base
-        ))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .expect("csv")
-        .text()
-        .await
-        .expect("body");
+    let sessions = csv_text(app, &cookie, "gange", q).await;
     assert!(sessions.contains("2026-01-01 00:30;"), "{sessions}");
     assert_eq!(
         sessions.lines().count(),
@@ -712,16 +707,7 @@ both_backends!(report_page_and_csv_files, |app| {
     .insert(&app.db)
     .await
     .expect("team");
-    let csv = app
-        .client
-        .get(format!("{}/personale/rapport/csv?tabel=hold&{q}", app.base))
-        .header("cookie", &teacher)
-        .send()
-        .await
-        .expect("csv")
-        .text()
-        .await
-        .expect("body");
+    let csv = csv_text(app, &teacher, "hold", q).await;
     assert_eq!(csv.lines().count(), 2, "only run B: {csv}");
     let _ = fx.courses;
 });
