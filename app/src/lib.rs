@@ -23,6 +23,8 @@ pub mod mail;
 pub mod outbox;
 pub mod pages;
 pub mod reports;
+#[cfg(feature = "ssr")]
+pub mod rest;
 pub mod shell;
 pub mod staff;
 #[cfg(feature = "ssr")]

@@ -6,6 +6,7 @@
 //! never in the generated-style `Model` structs.
 
 pub mod access_token;
+pub mod api_key;
 pub mod attendance;
 pub mod audit_log;
 pub mod booking;
@@ -17,6 +18,7 @@ pub mod evaluation_answer;
 pub mod evaluation_question;
 pub mod evaluation_response;
 pub mod headcount;
+pub mod idempotency_record;
 pub mod image;
 pub mod location;
 pub mod outbox_message;
@@ -33,5 +35,6 @@ pub mod staff_session;
 pub mod staff_token;
 pub mod teacher;
 pub mod theme;
+pub mod webhook;
 
 pub use enums::*;

@@ -19,6 +19,8 @@ pub struct Model {
     pub opening_hours: String,
     /// Hours before a run's first session that the reminder goes out.
     pub reminder_lead_hours: i32,
+    /// The school's colour (`#rrggbb`), used by the embedded catalogue.
+    pub colour: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -84,6 +84,7 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
             phone: Set(s.phone.into()),
             intro: Set(s.intro.into()),
             opening_hours: Set(s.opening_hours.into()),
+            colour: Set(s.colour.into()),
             ..Default::default()
         }
         .insert(&txn)

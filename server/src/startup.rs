@@ -120,6 +120,7 @@ pub fn router(state: AppState) -> Router {
     let shell_options = state.leptos_options.clone();
     let guard_state = state.clone();
     Router::new()
+        .merge(app::rest::router())
         .route("/healthz", get(routes::healthz))
         .route("/sprog", post(routes::set_language))
         .route("/mine-tilmeldinger/{token}/data", get(routes::my_data))

@@ -67,6 +67,11 @@ impl RateLimiter {
         }
     }
 
+    /// The length of a window in seconds: how long a refused caller may have to wait.
+    pub fn window_secs(&self) -> u64 {
+        self.limits.window.as_secs().max(1)
+    }
+
     /// Records an attempt for `key` and says whether it is within the limit.
     pub fn allow(&self, kind: Kind, key: &str, now: Instant) -> bool {
         let window = self.limits.window;

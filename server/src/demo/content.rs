@@ -13,6 +13,8 @@ pub struct SchoolSeed {
     pub phone: &'static str,
     pub intro: &'static str,
     pub opening_hours: &'static str,
+    /// The school's colour in the embedded catalogue.
+    pub colour: &'static str,
 }
 
 pub struct LocationSeed {
@@ -91,6 +93,7 @@ pub const SCHOOLS: &[SchoolSeed] = &[
         email: "randers@recoveryskole.example",
         phone: "01 10 20 30",
         intro: "Recovery-skolen Randers ligger midt i byen, tæt på stationen. Vi har kurser om dagen og om aftenen, og der er altid kaffe på kanden.\n\nDu er velkommen, uanset om du selv har det svært, er pårørende eller arbejder med mennesker, der har det svært.",
+        colour: "#1f5f5b",
         opening_hours: "Mandag–torsdag kl. 9–16, fredag kl. 9–13",
     },
     SchoolSeed {
@@ -102,6 +105,7 @@ pub const SCHOOLS: &[SchoolSeed] = &[
         email: "aarhus@recoveryskole.example",
         phone: "01 10 20 40",
         intro: "Recovery-skolen Aarhus holder til på første sal i et gammelt pakhus med elevator. Vi har også kurser online, så du kan være med hjemmefra.\n\nHos os lærer vi af hinanden. Underviserne har både egen erfaring og faglig viden.",
+        colour: "#6b3d7a",
         opening_hours: "Mandag–torsdag kl. 9–17, fredag kl. 9–14",
     },
     SchoolSeed {
@@ -113,6 +117,7 @@ pub const SCHOOLS: &[SchoolSeed] = &[
         email: "viborg@recoveryskole.example",
         phone: "01 10 20 50",
         intro: "Recovery-skolen Viborg er et roligt sted med små hold. Hver onsdag har vi åben café, hvor du kan kigge forbi uden at melde dig til.\n\nAlle kurser er gratis, og du behøver ingen henvisning.",
+        colour: "#2d4f8a",
         opening_hours: "Mandag–torsdag kl. 9–15",
     },
 ];

@@ -213,7 +213,14 @@ pub async fn save_attendance(#[server(flatten)] form: AttendanceForm) -> Result<
             wanted.push((row.booking_id, status));
         }
     }
-    let changes = store::record(&ctx.state.db, s.id, &wanted, ctx.me.account.id, ctx.now).await?;
+    let changes = store::record(
+        &ctx.state.db,
+        s.id,
+        &wanted,
+        Some(ctx.me.account.id),
+        ctx.now,
+    )
+    .await?;
     let names = |ids: &[(i32, String, String)]| {
         ids.iter()
             .map(|(id, before, after)| {
@@ -531,7 +538,7 @@ pub(crate) mod store {
         db: &sea_orm::DatabaseConnection,
         session_id: i32,
         wanted: &[(i32, AttendanceStatus)],
-        by: i32,
+        by: Option<i32>,
         now: DateTime<Utc>,
     ) -> Result<Changes, DbErr> {
         let txn = db.begin().await?;
@@ -558,7 +565,7 @@ pub(crate) mod store {
                 booking_id: Set(booking_id),
                 status: Set(status),
                 recorded_at: Set(now),
-                recorded_by: Set(Some(by)),
+                recorded_by: Set(by),
                 ..Default::default()
             })
             .on_conflict(
