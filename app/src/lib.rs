@@ -29,6 +29,8 @@ pub mod shell;
 pub mod staff;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod webhooks;
 
 pub use shell::{App, shell};
 

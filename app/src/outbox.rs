@@ -56,11 +56,13 @@ pub enum Kind {
     StaffReset,
     /// A message from a run's staff to everyone on it.
     RunMessage,
+    /// To a school's koordinatorer: a webhook kept failing and was switched off.
+    WebhookDisabled,
 }
 
 impl Kind {
     /// Every kind, for parsing and for tests.
-    pub const ALL: [Kind; 19] = [
+    pub const ALL: [Kind; 20] = [
         Kind::BookingConfirmed,
         Kind::BookingWaitlisted,
         Kind::WaitlistOffer,
@@ -80,6 +82,7 @@ impl Kind {
         Kind::StaffInvite,
         Kind::StaffReset,
         Kind::RunMessage,
+        Kind::WebhookDisabled,
     ];
 
     pub fn parse(s: &str) -> Option<Kind> {
@@ -109,6 +112,7 @@ impl Kind {
             Kind::StaffInvite => "staff_invite",
             Kind::StaffReset => "staff_reset",
             Kind::RunMessage => "run_message",
+            Kind::WebhookDisabled => "webhook_disabled",
         }
     }
 }
@@ -165,6 +169,43 @@ pub async fn enqueue(
     .await?;
     QUEUED.store(true, std::sync::atomic::Ordering::Release);
     Ok(())
+}
+
+/// Queues a row of another channel than e-mail (a webhook delivery): `kind`, `recipient` and
+/// `payload` as the channel's sender reads them, with a stable `message_id`.
+pub async fn enqueue_raw(
+    db: &impl ConnectionTrait,
+    kind: &str,
+    recipient: &str,
+    payload: &str,
+    message_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    outbox_message::ActiveModel {
+        kind: Set(kind.into()),
+        recipient: Set(recipient.into()),
+        locale: Set(String::new()),
+        payload: Set(payload.into()),
+        booking_id: Set(None),
+        message_id: Set(message_id.into()),
+        status: Set(status::PENDING.into()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        last_error: Set(None),
+        created_at: Set(now),
+        sent_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Which sender a row is for: e-mails, or webhook deliveries (kind `webhook`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    Mail,
+    Webhook,
 }
 
 fn nudge_signal() -> &'static tokio::sync::Notify {
@@ -236,18 +277,24 @@ impl Backoff {
     }
 }
 
-/// Claims up to `limit` due messages for sending: each becomes `sending` with a lease ending at
-/// `now + lease`, and its attempt count goes up.
+/// Claims up to `limit` due messages of `channel` for sending: each becomes `sending` with a
+/// lease ending at `now + lease`, and its attempt count goes up.
 pub async fn claim(
     db: &DatabaseConnection,
+    channel: Channel,
     now: DateTime<Utc>,
     lease: Duration,
     limit: u64,
 ) -> Result<Vec<outbox_message::Model>, DbErr> {
     use outbox_message::Column as C;
+    let of_channel = match channel {
+        Channel::Mail => C::Kind.ne(crate::webhooks::KIND),
+        Channel::Webhook => C::Kind.eq(crate::webhooks::KIND),
+    };
     write_transaction(db, || async {
         let txn = begin_write(db).await?;
         let mut due = outbox_message::Entity::find()
+            .filter(of_channel.clone())
             .filter(C::Status.is_in([status::PENDING, status::SENDING]))
             .filter(C::NextAttemptAt.lte(now))
             .order_by_asc(C::NextAttemptAt)

@@ -38,6 +38,21 @@ pub struct Config {
     /// Cookies are `Secure` with the `__Host-` prefix when the public address is https, or
     /// when `SKOLEBAENK_SECURE_COOKIES=true`.
     pub staff_sessions: app::staff::auth::SessionSettings,
+    /// Webhook deliveries; see [`WebhookConfig`].
+    pub webhooks: WebhookConfig,
+}
+
+/// Delivering webhooks.
+#[derive(Debug, Clone)]
+pub struct WebhookConfig {
+    /// `SKOLEBAENK_WEBHOOK_RETRY`: pauses in seconds after each failed attempt, the last one
+    /// repeating (default `10,60,300,1800,3600`); a delivery is given up after 24 hours.
+    pub backoff: Backoff,
+    /// `SKOLEBAENK_WEBHOOK_DISABLE_AFTER`: failed attempts in a row after which a webhook is
+    /// switched off and its school's koordinatorer are told (default 15, about a day).
+    pub disable_after: u32,
+    /// `SKOLEBAENK_WEBHOOK_TIMEOUT_SECS`: how long a receiver may take to answer (default 10).
+    pub timeout: std::time::Duration,
 }
 
 /// Where e-mail goes.
@@ -243,21 +258,35 @@ impl Config {
                 });
             }
         };
-        let steps = match get(&["SKOLEBAENK_MAIL_RETRY"]) {
-            None => Backoff::default().steps,
-            Some(text) => text
+        let pauses = |name: &'static str, default: &[i64]| match get(&[name]) {
+            None => Ok(default.iter().copied().map(chrono::Duration::seconds).collect()),
+            Some(text) => Ok(text
                 .split(',')
                 .map(|n| n.trim().parse::<i64>().ok().filter(|n| *n > 0))
                 .collect::<Option<Vec<_>>>()
                 .filter(|v| !v.is_empty())
                 .ok_or(ConfigError {
-                    name: "SKOLEBAENK_MAIL_RETRY",
+                    name,
                     value: text,
                     reason: "expected seconds separated by commas, for example 10,30,60",
                 })?
                 .into_iter()
                 .map(chrono::Duration::seconds)
-                .collect(),
+                .collect::<Vec<_>>()),
+        };
+        let steps = pauses("SKOLEBAENK_MAIL_RETRY", &[10, 30, 60, 300, 900, 3600])?;
+        let webhooks = WebhookConfig {
+            backoff: Backoff {
+                steps: pauses("SKOLEBAENK_WEBHOOK_RETRY", &[10, 60, 300, 1800, 3600])?,
+                give_up_after: chrono::Duration::hours(24),
+            },
+            disable_after: u32::try_from(number("SKOLEBAENK_WEBHOOK_DISABLE_AFTER", 15, positive)?)
+                .unwrap_or(15),
+            timeout: std::time::Duration::from_secs(number(
+                "SKOLEBAENK_WEBHOOK_TIMEOUT_SECS",
+                10,
+                positive,
+            )?),
         };
         let give_up = number("SKOLEBAENK_MAIL_GIVE_UP_HOURS", 24, positive)?;
         let mail = MailConfig {
@@ -313,6 +342,7 @@ impl Config {
             mail,
             jobs_interval,
             staff_sessions,
+            webhooks,
         })
     }
 }

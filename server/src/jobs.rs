@@ -1,7 +1,7 @@
 //! Background work that runs while the server runs: waiting-list offers that run out pass their
 //! seat on, reminders and evaluation invitations are queued when they are due, sent mail is
 //! deleted after the retention period, and expired link tokens and ended staff sessions are
-//! removed. Safe to run in
+//! removed, as are answers kept for API retries after a day. Safe to run in
 //! several server instances at once: each step takes the same locks as the requests do, or marks
 //! what it did with a guarded update.
 
@@ -38,6 +38,9 @@ pub async fn run_once(db: &DatabaseConnection, retention_days: i64) {
     }
     if let Err(err) = app::staff::auth::purge(db, now).await {
         tracing::error!(error = %err, "could not delete ended staff sessions");
+    }
+    if let Err(err) = app::rest::signup::purge(db, now).await {
+        tracing::error!(error = %err, "could not delete kept API answers");
     }
 }
 

@@ -9,3 +9,4 @@ pub mod jobs;
 pub mod mail;
 pub mod routes;
 pub mod startup;
+pub mod webhooks;

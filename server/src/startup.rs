@@ -86,6 +86,7 @@ pub fn spawn_background(
         crate::mail::transport::Mailer::from_config(&config.mail).map_err(StartError::Mail)?;
     Ok(vec![
         worker(config, state.db.clone(), mailer).spawn(),
+        crate::webhooks::Worker::new(state.db.clone(), &config.webhooks, config.mail.poll).spawn(),
         crate::jobs::spawn(
             state.db.clone(),
             config.jobs_interval,

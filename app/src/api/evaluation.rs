@@ -511,6 +511,17 @@ pub(crate) mod store {
         })
         .exec_without_returning(db)
         .await?;
+        // Partners hear that a response came, never what it said.
+        if let Some(r) = entity::run::Entity::find_by_id(run_id).one(db).await? {
+            crate::webhooks::emit(
+                db,
+                r.school_id,
+                crate::webhooks::Event::EvaluationSubmitted,
+                serde_json::json!({ "run_id": run_id, "source": source }),
+                chrono::Utc::now(),
+            )
+            .await?;
+        }
         if answers.is_empty() {
             return Ok(());
         }

@@ -303,10 +303,31 @@ async fn settle_locked(
             now,
         )
         .await?;
+        if matches!(status, BookingStatus::Confirmed | BookingStatus::Offered) {
+            hook(
+                txn,
+                run,
+                crate::webhooks::Event::BookingPromoted,
+                json!({ "booking_id": id, "run_id": run.id, "status": status_slug(status) }),
+                now,
+            )
+            .await?;
+        }
         *b = updated;
     }
     bookings.retain(|b| b.status.is_active());
     Ok(())
+}
+
+/// Queues a webhook delivery of `event` about `run` for the school's webhooks that asked.
+async fn hook(
+    txn: &DatabaseTransaction,
+    run: &run::Model,
+    event: crate::webhooks::Event,
+    data: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    crate::webhooks::emit(txn, run.school_id, event, data, now).await
 }
 
 /// Queues a message to a booking's person, in their language.
@@ -473,6 +494,10 @@ async fn sign_up_once(
         }
     };
 
+    let held_before = bookings
+        .iter()
+        .filter(|b| matches!(b.status, BookingStatus::Confirmed | BookingStatus::Offered))
+        .count();
     let perspective = s.perspective.as_deref().and_then(perspective_from_slug);
     let created = booking::ActiveModel {
         run_id: Set(run.id),
@@ -518,12 +543,51 @@ async fn sign_up_once(
         now,
     )
     .await?;
+    hook(
+        &txn,
+        &run,
+        crate::webhooks::Event::BookingCreated,
+        json!({
+            "booking_id": created.id,
+            "run_id": run.id,
+            "status": status_slug(status),
+            "source": request.source,
+        }),
+        now,
+    )
+    .await?;
+    if status == BookingStatus::Confirmed {
+        became_full(&txn, &run, held_before + 1, now).await?;
+    }
     txn.commit().await?;
     Ok(SignupOutcome::Created {
         booking_id: created.id,
         status,
         position,
     })
+}
+
+/// Tells webhooks the run is full when `held` seats fill its capacity.
+async fn became_full(
+    txn: &DatabaseTransaction,
+    run: &run::Model,
+    held: usize,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let Some(capacity) = run.capacity.and_then(|c| usize::try_from(c).ok()) else {
+        return Ok(());
+    };
+    if held == capacity {
+        hook(
+            txn,
+            run,
+            crate::webhooks::Event::RunFull,
+            json!({ "run_id": run.id, "capacity": capacity }),
+            now,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 fn perspective_from_slug(slug: &str) -> Option<Perspective> {
@@ -596,6 +660,14 @@ pub async fn cancel(
             Kind::BookingCancelled,
             &cancelled,
             json!({ "run_id": run.id, "was": status_slug(was) }),
+            now,
+        )
+        .await?;
+        hook(
+            &txn,
+            &run,
+            crate::webhooks::Event::BookingCancelled,
+            json!({ "booking_id": booking_id, "run_id": run.id, "previous_status": status_slug(was) }),
             now,
         )
         .await?;
@@ -839,6 +911,21 @@ pub async fn move_session(
         }
         change.sequence = Set(current.sequence + 1);
         change.update(&txn).await?;
+        hook(
+            &txn,
+            &run,
+            crate::webhooks::Event::SessionMoved,
+            json!({
+                "run_id": run.id,
+                "session_id": session_id,
+                "starts_at": starts_at,
+                "ends_at": ends_at,
+                "previous_starts_at": current.starts_at,
+                "previous_ends_at": current.ends_at,
+            }),
+            now,
+        )
+        .await?;
         for b in active_bookings(&txn, run.id).await? {
             notify(
                 &txn,
@@ -925,6 +1012,14 @@ pub async fn cancel_run(
         let mut change: run::ActiveModel = run.clone().into();
         change.status = Set(RunStatus::Cancelled);
         change.update(&txn).await?;
+        hook(
+            &txn,
+            &run,
+            crate::webhooks::Event::RunCancelled,
+            json!({ "run_id": run.id }),
+            now,
+        )
+        .await?;
         for b in active_bookings(&txn, run.id).await? {
             let had_seat = b.status == BookingStatus::Confirmed;
             let mut end: booking::ActiveModel = b.clone().into();
@@ -1037,6 +1132,15 @@ pub async fn staff_give_seat(
             now,
         )
         .await?;
+        hook(
+            &txn,
+            &run,
+            crate::webhooks::Event::BookingPromoted,
+            json!({ "booking_id": booking_id, "run_id": run.id, "status": "confirmed" }),
+            now,
+        )
+        .await?;
+        became_full(&txn, &run, held + 1, now).await?;
         txn.commit().await?;
         Ok(())
     })

@@ -278,6 +278,30 @@ pub async fn render(
         return staff_link(db, kind, l, &payload, ctx, now).await;
     }
 
+    if kind == Kind::WebhookDisabled {
+        let address = payload.get("url").and_then(Value::as_str).unwrap_or_default();
+        let mut body = Body {
+            lang: l.code(),
+            greeting: tr!(l, "mail.greeting_plain"),
+            signature: vec![tr!(l, "mail.regards"), tr!(l, "site.name")],
+            ..Body::default()
+        };
+        body.text(tr!(l, "staff.hooks.mail_body", url = address))
+            .button(
+                tr!(l, "staff.hooks.mail_button"),
+                format!("{}/personale/integrationer", ctx.public_url),
+            );
+        body.title = tr!(l, "staff.hooks.mail_subject");
+        return Ok(Outcome::Send(Box::new(Rendered {
+            subject: body.title.clone(),
+            text: body.to_text(),
+            html: body.to_html(),
+            from_name: tr!(l, "site.name"),
+            reply_to: None,
+            calendar: None,
+        })));
+    }
+
     let Some(booking_id) = m.booking_id else {
         return Ok(Outcome::Skip("no booking on the message"));
     };
@@ -734,7 +758,7 @@ async fn compose(
             }
             body.small(tr!(l, "staff.mail.run_message_reply"));
         }
-        Kind::ManageLink | Kind::StaffInvite | Kind::StaffReset => {
+        Kind::ManageLink | Kind::StaffInvite | Kind::StaffReset | Kind::WebhookDisabled => {
             return Ok(Outcome::Skip("handled above"));
         }
     }

@@ -53,7 +53,7 @@ impl Worker {
         let mut round = Round::default();
         let now = Utc::now();
         let lease = chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::minutes(5));
-        let rows = match outbox::claim(&self.db, now, lease, BATCH).await {
+        let rows = match outbox::claim(&self.db, outbox::Channel::Mail, now, lease, BATCH).await {
             Ok(rows) => rows,
             Err(e) => {
                 tracing::error!(error = %e, "could not claim outbox messages");

@@ -634,6 +634,19 @@ pub(crate) mod store {
         }
         .insert(&txn)
         .await?;
+        crate::webhooks::emit(
+            &txn,
+            r.school_id,
+            crate::webhooks::Event::BookingCreated,
+            serde_json::json!({
+                "booking_id": b.id,
+                "run_id": r.id,
+                "status": "confirmed",
+                "source": WALK_IN,
+            }),
+            now,
+        )
+        .await?;
         txn.commit().await?;
         Ok(b.id)
     }

@@ -1,0 +1,189 @@
+//! The webhook worker: claims due webhook deliveries from the outbox, signs and posts them, and
+//! records the result.
+//!
+//! Each request carries `Skolebaenk-Event`, `Skolebaenk-Delivery` (the same on every retry, so a
+//! receiver can drop repeats) and `Skolebaenk-Signature: t=<unix seconds>,v1=<hex>`, the
+//! HMAC-SHA256 with the webhook's secret over `"<t>.<body>"`. Any 2xx answer is success;
+//! anything else (an error status, a redirect, a timeout, no connection) is tried again by the
+//! backoff. After `disable_after` failed attempts in a row the webhook is switched off and the
+//! school's koordinatorer get an e-mail; its deliveries wait until it is switched on again, or
+//! fail after a day. Delivery is at least once: a crash between the answer and the record sends
+//! the delivery again when its lease ends.
+
+use app::outbox::{self, Backoff, Channel};
+use app::webhooks::{self, signature};
+use chrono::Utc;
+use entity::{outbox_message, webhook};
+use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
+
+use crate::config::WebhookConfig;
+
+/// Deliveries claimed at a time.
+const BATCH: u64 = 20;
+/// How long a worker may hold a delivery before another takes it over.
+const LEASE_SECS: i64 = 120;
+/// How long a switched-off webhook's deliveries wait before they are looked at again.
+const PAUSED_SECS: i64 = 3600;
+
+/// A worker and what it needs.
+#[derive(Clone)]
+pub struct Worker {
+    pub db: DatabaseConnection,
+    pub client: reqwest::Client,
+    pub backoff: Backoff,
+    pub disable_after: u32,
+    pub poll: std::time::Duration,
+}
+
+/// What one round did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Round {
+    pub delivered: u32,
+    pub retried: u32,
+    pub failed: u32,
+}
+
+enum Sent {
+    Ok,
+    Failed(String),
+}
+
+impl Worker {
+    pub fn new(db: DatabaseConnection, config: &WebhookConfig, poll: std::time::Duration) -> Self {
+        let client = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent("Skolebaenk-Webhooks/1")
+            .build()
+            .unwrap_or_default();
+        Worker {
+            db,
+            client,
+            backoff: config.backoff.clone(),
+            disable_after: config.disable_after,
+            poll,
+        }
+    }
+
+    /// Claims and handles one batch of due deliveries.
+    pub async fn run_once(&self) -> Round {
+        let mut round = Round::default();
+        let now = Utc::now();
+        let rows = match outbox::claim(
+            &self.db,
+            Channel::Webhook,
+            now,
+            chrono::Duration::seconds(LEASE_SECS),
+            BATCH,
+        )
+        .await
+        {
+            Ok(rows) => rows,
+            Err(e) => {
+                tracing::error!(error = %e, "could not claim webhook deliveries");
+                return round;
+            }
+        };
+        for row in rows {
+            if let Err(e) = self.handle(&row, &mut round).await {
+                // The lease runs out and the delivery is tried again.
+                tracing::error!(id = row.id, error = %e, "could not record a webhook delivery");
+            }
+        }
+        round
+    }
+
+    async fn handle(&self, row: &outbox_message::Model, round: &mut Round) -> Result<(), DbErr> {
+        let hook = match row.recipient.parse::<i32>() {
+            Ok(id) => webhook::Entity::find_by_id(id).one(&self.db).await?,
+            Err(_) => None,
+        };
+        let Some(hook) = hook else {
+            return outbox::mark_skipped(&self.db, row.id, "the webhook was deleted").await;
+        };
+        let now = Utc::now();
+        if !hook.active {
+            return match self.backoff.next_attempt(1, row.created_at, now) {
+                Some(_) => {
+                    outbox::mark_retry(
+                        &self.db,
+                        row.id,
+                        "the webhook is switched off",
+                        now + chrono::Duration::seconds(PAUSED_SECS),
+                    )
+                    .await
+                }
+                None => outbox::mark_failed(&self.db, row.id, "the webhook was switched off").await,
+            };
+        }
+        match self.post(&hook, row).await {
+            Sent::Ok => {
+                round.delivered += 1;
+                outbox::mark_sent(&self.db, &[row.id], now).await?;
+                webhooks::record_success(&self.db, hook.id, now).await
+            }
+            Sent::Failed(error) => {
+                tracing::warn!(id = row.id, webhook = hook.id, attempts = row.attempts, error = %error, "webhook delivery failed");
+                match self.backoff.next_attempt(row.attempts, row.created_at, now) {
+                    Some(at) => {
+                        round.retried += 1;
+                        outbox::mark_retry(&self.db, row.id, &error, at).await?;
+                    }
+                    None => {
+                        round.failed += 1;
+                        outbox::mark_failed(&self.db, row.id, &format!("gave up: {error}"))
+                            .await?;
+                    }
+                }
+                if webhooks::record_failure(&self.db, &hook, self.disable_after, now).await? {
+                    tracing::warn!(webhook = hook.id, "webhook switched off after repeated failures");
+                    outbox::nudge_if_queued();
+                }
+                Ok(())
+            }
+        }
+    }
+
+    async fn post(&self, hook: &webhook::Model, row: &outbox_message::Model) -> Sent {
+        let timestamp = Utc::now().timestamp();
+        let event = webhooks::event_of(&row.payload);
+        let delivery = row
+            .message_id
+            .trim_start_matches('<')
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let request = self
+            .client
+            .post(&hook.url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header("Skolebaenk-Event", event)
+            .header("Skolebaenk-Delivery", delivery)
+            .header(
+                "Skolebaenk-Signature",
+                signature(&hook.secret, timestamp, &row.payload),
+            )
+            .body(row.payload.clone());
+        match request.send().await {
+            Ok(r) if r.status().is_success() => Sent::Ok,
+            Ok(r) => Sent::Failed(format!("HTTP {}", r.status().as_u16())),
+            Err(e) if e.is_timeout() => Sent::Failed("no answer in time".into()),
+            Err(e) if e.is_connect() => Sent::Failed("could not connect".into()),
+            Err(_) => Sent::Failed("the request failed".into()),
+        }
+    }
+
+    /// Runs until the task is aborted: a round at least every `poll`.
+    pub fn spawn(self) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            loop {
+                let round = self.run_once().await;
+                if u64::from(round.delivered + round.retried + round.failed) >= BATCH {
+                    continue;
+                }
+                tokio::time::sleep(self.poll).await;
+            }
+        })
+    }
+}
