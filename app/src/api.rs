@@ -8,5 +8,6 @@ pub mod catalogue;
 pub mod dto;
 pub mod evaluation;
 pub mod outbox;
+pub mod reference;
 pub mod reply;
 pub mod staff;

@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod api_docs;
 pub mod catalogue;
 pub mod course;
 pub mod evaluation;

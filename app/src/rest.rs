@@ -10,6 +10,7 @@
 
 pub mod cache;
 pub mod doc;
+pub mod embed;
 pub mod keys;
 pub mod model;
 pub mod problem;

@@ -11,6 +11,7 @@ use leptos_router::{
 use crate::components::layout::Layout;
 use crate::i18n::detect_locale;
 use crate::pages::{
+    api_docs::ApiDocsPage,
     catalogue::CataloguePage,
     course::CoursePage,
     evaluation::{CourseQuestionsPage, EvaluationPage, EvaluationThanksPage, PaperEvaluationPage},
@@ -26,6 +27,7 @@ use crate::pages::{
         attendance::AttendancePage,
         courses::{CourseEditorPage, CourseListPage, CoursePreviewPage, NewCoursePage},
         home::StaffHomePage,
+        integrations::IntegrationsPage,
         people::{AuditLogPage, StaffListPage},
         profile::{ProfileEditorPage, ProfileListPage},
         reports::ReportPage,
@@ -97,6 +99,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/personale/konto/koder") view=RecoveryCodesPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/personale") view=StaffListPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/log") view=AuditLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/integrationer") view=IntegrationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/api") view=ApiDocsPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/rapporter") view=ReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/kurser") view=CourseListPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/kurser/ny") view=NewCoursePage ssr=SsrMode::Async/>

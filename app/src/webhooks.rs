@@ -106,7 +106,10 @@ pub fn check_url(url: &str) -> Result<(), &'static str> {
         .next()
         .unwrap_or_default()
         .rsplit_once('@')
-        .map_or(rest.split(['/', '?', '#']).next().unwrap_or_default(), |(_, h)| h);
+        .map_or(
+            rest.split(['/', '?', '#']).next().unwrap_or_default(),
+            |(_, h)| h,
+        );
     let hostname = host
         .strip_prefix('[')
         .and_then(|h| h.split_once(']').map(|(h, _)| h))
@@ -195,7 +198,10 @@ pub async fn emit(
 }
 
 /// A school's webhooks, newest first.
-pub async fn list(db: &impl ConnectionTrait, schools: &[i32]) -> Result<Vec<webhook::Model>, DbErr> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    schools: &[i32],
+) -> Result<Vec<webhook::Model>, DbErr> {
     webhook::Entity::find()
         .filter(webhook::Column::SchoolId.is_in(schools.iter().copied()))
         .order_by_desc(webhook::Column::Id)
@@ -377,8 +383,14 @@ mod tests {
         assert!(check_url("http://127.0.0.1:9000/hook").is_ok());
         assert!(check_url("http://localhost/hook").is_ok());
         assert!(check_url("http://[::1]:8080/x").is_ok());
-        assert_eq!(check_url("http://partner.example/hook"), Err("staff.hooks.err.https"));
-        assert_eq!(check_url("http://127.0.0.1.evil.example/"), Err("staff.hooks.err.https"));
+        assert_eq!(
+            check_url("http://partner.example/hook"),
+            Err("staff.hooks.err.https")
+        );
+        assert_eq!(
+            check_url("http://127.0.0.1.evil.example/"),
+            Err("staff.hooks.err.https")
+        );
         assert_eq!(check_url("ftp://x"), Err("staff.hooks.err.https"));
         assert_eq!(check_url("partner.example"), Err("staff.hooks.err.url"));
         assert_eq!(check_url("https://"), Err("staff.hooks.err.url"));

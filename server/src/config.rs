@@ -259,7 +259,11 @@ impl Config {
             }
         };
         let pauses = |name: &'static str, default: &[i64]| match get(&[name]) {
-            None => Ok(default.iter().copied().map(chrono::Duration::seconds).collect()),
+            None => Ok(default
+                .iter()
+                .copied()
+                .map(chrono::Duration::seconds)
+                .collect()),
             Some(text) => Ok(text
                 .split(',')
                 .map(|n| n.trim().parse::<i64>().ok().filter(|n| *n > 0))

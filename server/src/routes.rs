@@ -189,6 +189,21 @@ pub async fn reject_cross_site(
         .into_response()
 }
 
+/// Every page but the embedded catalogue refuses to be shown in another site's frame, so no
+/// staff page can be overlaid to trick a click.
+pub async fn refuse_framing(request: Request, next: Next) -> Response {
+    let embeddable = request.uri().path().starts_with("/indlejr/");
+    let mut response = next.run(request).await;
+    if !embeddable {
+        let headers = response.headers_mut();
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        headers
+            .entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert(HeaderValue::from_static("frame-ancestors 'none'"));
+    }
+    response
+}
+
 /// Whether `origin` is this site: the public address, or the host the request was sent to.
 fn same_origin(origin: &str, host: Option<&str>, public_url: &str) -> bool {
     let origin = origin.trim_end_matches('/');

@@ -127,6 +127,7 @@ pub fn router(state: AppState) -> Router {
         .route("/mine-tilmeldinger/{token}/data", get(routes::my_data))
         .route("/skoler/{slug}/kalender.ics", get(routes::school_calendar))
         .route("/kalender/{file}", get(routes::my_calendar))
+        .route("/indlejr/skoler/{slug}", get(app::rest::embed::page))
         .route("/billeder/{id}", get(app::api::staff::images::serve))
         .route(
             "/personale/billede",
@@ -146,6 +147,7 @@ pub fn router(state: AppState) -> Router {
             routes::reject_cross_site,
         ))
         .layer(axum::middleware::from_fn(routes::reject_long_uris))
+        .layer(axum::middleware::from_fn(routes::refuse_framing))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             http::header::X_CONTENT_TYPE_OPTIONS,

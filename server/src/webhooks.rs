@@ -131,12 +131,14 @@ impl Worker {
                     }
                     None => {
                         round.failed += 1;
-                        outbox::mark_failed(&self.db, row.id, &format!("gave up: {error}"))
-                            .await?;
+                        outbox::mark_failed(&self.db, row.id, &format!("gave up: {error}")).await?;
                     }
                 }
                 if webhooks::record_failure(&self.db, &hook, self.disable_after, now).await? {
-                    tracing::warn!(webhook = hook.id, "webhook switched off after repeated failures");
+                    tracing::warn!(
+                        webhook = hook.id,
+                        "webhook switched off after repeated failures"
+                    );
                     outbox::nudge_if_queued();
                 }
                 Ok(())

@@ -7,6 +7,7 @@ pub mod attendance;
 pub mod courses;
 pub mod home;
 pub mod images;
+pub mod integrations;
 pub mod people;
 pub mod profile;
 pub mod reports;

@@ -81,6 +81,7 @@ fn Footer() -> impl IntoView {
                     <li><a href="/skoler">{tr!(l, "footer.schools")}</a></li>
                     <li><a href="/privatliv">{tr!(l, "footer.privacy")}</a></li>
                     <li><a href="/tilgaengelighed">{tr!(l, "footer.accessibility")}</a></li>
+                    <li><a href="/api">{tr!(l, "footer.api")}</a></li>
                     <li><a href="/personale/log-ind">{tr!(l, "footer.staff")}</a></li>
                 </ul>
             </div>

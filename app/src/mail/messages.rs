@@ -279,7 +279,10 @@ pub async fn render(
     }
 
     if kind == Kind::WebhookDisabled {
-        let address = payload.get("url").and_then(Value::as_str).unwrap_or_default();
+        let address = payload
+            .get("url")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         let mut body = Body {
             lang: l.code(),
             greeting: tr!(l, "mail.greeting_plain"),

@@ -6,6 +6,7 @@ pub mod account;
 pub mod attendance;
 pub mod courses;
 pub mod home;
+pub mod integrations;
 pub mod people;
 pub mod profile;
 pub mod reports;
@@ -66,6 +67,9 @@ pub fn StaffNav(me: MeDto) -> impl IntoView {
                 })}
                 {manages_staff.then(|| view! {
                     <li><a href="/personale/personale" aria-current=move || current("/personale/personale")>{tr!(l, "staff.nav.people")}</a></li>
+                })}
+                {manages_staff.then(|| view! {
+                    <li><a href="/personale/integrationer" aria-current=move || current("/personale/integrationer")>{tr!(l, "staff.nav.integrations")}</a></li>
                 })}
                 {reads_log.then(|| view! {
                     <li><a href="/personale/log" aria-current=move || current("/personale/log")>{tr!(l, "staff.nav.log")}</a></li>

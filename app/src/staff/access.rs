@@ -109,6 +109,10 @@ pub enum Action {
     ViewReports {
         school: i32,
     },
+    /// API keys, webhooks and the embedded catalogue of a school.
+    ManageIntegrations {
+        school: i32,
+    },
 }
 
 /// The roles one signed-in person holds.
@@ -178,6 +182,7 @@ impl Grants {
             Action::ViewReports { school } => {
                 self.admin || coordinator(school) || self.has(school, Role::Management)
             }
+            Action::ManageIntegrations { school } => self.admin || coordinator(school),
         }
     }
 }

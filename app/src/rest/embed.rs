@@ -1,0 +1,325 @@
+//! The embeddable catalogue: one school's upcoming runs as a small page made to sit in an
+//! iframe on a municipal or partner site, in the school's colour, each run linking to its
+//! sign-up. It works without JavaScript on either side; with JavaScript it tells the host
+//! page its height, and `/indlejr/skoler/{slug}.js` is a one-line snippet that inserts the
+//! iframe and follows that height.
+//!
+//! The page is plain HTML built here (no hydration, no site header) so it is light and can be
+//! framed by any site; every other page refuses framing.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use entity::school;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use crate::api::catalogue::load;
+use crate::catalogue::availability::Availability;
+use crate::catalogue::filter::CatalogueFilter;
+use crate::components::run::availability_text;
+use crate::format;
+use crate::i18n::Locale;
+use crate::state::AppState;
+use crate::tr;
+
+/// Most runs an embed lists.
+pub const MAX_RUNS: usize = 50;
+/// Runs listed when the snippet does not say.
+pub const DEFAULT_RUNS: usize = 10;
+
+/// A colour as `#rrggbb` in lower case, or `None`.
+pub fn parse_colour(s: &str) -> Option<String> {
+    let s = s.trim().to_ascii_lowercase();
+    let hex = s.strip_prefix('#')?;
+    (hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit())).then(|| format!("#{hex}"))
+}
+
+fn luminance(colour: &str) -> f64 {
+    let channel = |i: usize| {
+        let v = colour
+            .get(1 + 2 * i..3 + 2 * i)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .map_or(0.0, |v| f64::from(v) / 255.0);
+        if v <= 0.039_28 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2)
+}
+
+/// The WCAG contrast ratio of two colours.
+pub fn contrast(a: &str, b: &str) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// Black or white, whichever reads better on `colour` (at least 4.5:1 for any colour).
+pub fn text_on(colour: &str) -> &'static str {
+    if contrast(colour, "#ffffff") >= contrast(colour, "#000000") {
+        "#ffffff"
+    } else {
+        "#000000"
+    }
+}
+
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// How many runs to list, from `antal`.
+fn count_of(q: &[(String, String)]) -> usize {
+    q.iter()
+        .find(|(k, _)| k == "antal")
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .map_or(DEFAULT_RUNS, |n| n.clamp(1, MAX_RUNS))
+}
+
+/// A height that fits `runs` listed runs without a scrollbar, for the iframe snippet.
+pub fn fitting_height(runs: usize) -> usize {
+    150 + 190 * runs.max(1)
+}
+
+/// The iframe snippet for a school, for pages without JavaScript.
+pub fn iframe_snippet(base: &str, slug: &str, name: &str, runs: usize) -> String {
+    format!(
+        "<iframe src=\"{base}/indlejr/skoler/{slug}\" title=\"{}\" width=\"100%\" height=\"{}\" style=\"border:0\" loading=\"lazy\"></iframe>",
+        esc(&tr!(Locale::Da, "embed.title", school = name)),
+        fitting_height(runs.clamp(1, DEFAULT_RUNS)),
+    )
+}
+
+/// The script snippet: inserts the iframe and keeps its height fitting.
+pub fn script_snippet(base: &str, slug: &str) -> String {
+    format!("<script src=\"{base}/indlejr/skoler/{slug}.js\" async></script>")
+}
+
+/// `GET /indlejr/skoler/{slug}`: the embedded list. `antal` caps the number of runs (1–50).
+/// `GET /indlejr/skoler/{slug}.js` is the script snippet's code.
+pub async fn page(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<Vec<(String, String)>>,
+) -> Response {
+    if slug.ends_with(".js") {
+        return script(&state, &slug).await;
+    }
+    let l = Locale::Da;
+    let found = match school::Entity::find()
+        .filter(school::Column::Slug.eq(&slug))
+        .one(&state.db)
+        .await
+    {
+        Ok(Some(s)) => s,
+        Ok(None) => return (StatusCode::NOT_FOUND, "Skolen findes ikke.").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "embed: could not read the school");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let filter = CatalogueFilter {
+        school: Some(found.slug.clone()),
+        ..Default::default()
+    };
+    let runs = match load::matching_runs(&state.db, &filter, chrono::Utc::now()).await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(error = %e, "embed: could not read the runs");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let base = state.public_url.as_str();
+    let colour = parse_colour(&found.colour).unwrap_or_else(|| "#1f5f5b".into());
+    let on = text_on(&colour);
+    let shown = count_of(&q);
+    let mut items = String::new();
+    for r in runs.iter().take(shown) {
+        let when = r
+            .next_session
+            .as_ref()
+            .map(|s| format::session_when(l, s.starts, s.ends))
+            .unwrap_or_default();
+        let sessions = r.active_sessions();
+        let sessions_text = if sessions == 1 {
+            tr!(l, "embed.one_session")
+        } else {
+            tr!(l, "embed.sessions", count = sessions)
+        };
+        let place = r
+            .place
+            .as_ref()
+            .map(|p| {
+                if p.online {
+                    tr!(l, "embed.online")
+                } else {
+                    [Some(p.name.clone()), p.city.clone()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            })
+            .unwrap_or_default();
+        let action = match r.availability {
+            Availability::Open { .. } => Some(tr!(l, "course.signup")),
+            Availability::Waitlist => Some(tr!(l, "course.signup_waitlist")),
+            _ => None,
+        };
+        let action = action
+            .map(|label| {
+                format!(
+                    "<p><a class=\"go\" href=\"{base}/hold/{}/tilmelding\" target=\"_top\">{}<span class=\"vh\"> – {}</span></a></p>",
+                    r.id,
+                    esc(&label),
+                    esc(&r.course_title)
+                )
+            })
+            .unwrap_or_default();
+        items.push_str(&format!(
+            "<li><article aria-labelledby=\"k{id}\"><h2 id=\"k{id}\"><a href=\"{base}/kurser/{slug}#hold-{id}\" target=\"_top\">{title}</a></h2><p>{summary}</p><dl><dt>Første gang</dt><dd>{when}</dd><dt>Omfang</dt><dd>{sessions_text}</dd><dt>Sted</dt><dd>{place}</dd><dt>Pladser</dt><dd>{seats}</dd></dl>{action}</article></li>",
+            id = r.id,
+            slug = esc(&r.course_slug),
+            title = esc(&r.course_title),
+            summary = esc(&r.course_summary),
+            when = esc(&when),
+            sessions_text = esc(&sessions_text),
+            place = esc(&place),
+            seats = esc(&availability_text(l, r.availability)),
+        ));
+    }
+    let list = if items.is_empty() {
+        format!("<p>{}</p>", esc(&tr!(l, "embed.none")))
+    } else {
+        format!("<ul class=\"runs\">{items}</ul>")
+    };
+    let more = format!(
+        "<p class=\"more\"><a href=\"{base}/skoler/{}\" target=\"_top\">{}</a></p>",
+        esc(&found.slug),
+        esc(&tr!(l, "embed.all", school = found.name))
+    );
+    let title = tr!(l, "embed.title", school = found.name);
+    let html = format!(
+        r#"<!DOCTYPE html>
+<html lang="da"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>{title}</title>
+<style>
+:root{{--c:{colour};--on:{on}}}
+*{{box-sizing:border-box}}
+body{{margin:0;padding:1rem;font:1rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#fff}}
+h1{{font-size:1.25rem;margin:0 0 .75rem;padding:.5rem .75rem;background:var(--c);color:var(--on);border-radius:.375rem}}
+.runs{{list-style:none;margin:0;padding:0;display:grid;gap:.75rem}}
+article{{border:1px solid #767676;border-left:.5rem solid var(--c);border-radius:.375rem;padding:.75rem 1rem}}
+h2{{font-size:1.125rem;margin:0 0 .25rem}}
+a{{color:#1a1a1a;text-underline-offset:.15em}}
+a:focus-visible{{outline:3px solid #1a1a1a;outline-offset:2px;box-shadow:0 0 0 5px #fff}}
+p{{margin:.25rem 0}}
+dl{{display:grid;grid-template-columns:auto 1fr;gap:.125rem .75rem;margin:.5rem 0}}
+dt{{font-weight:600}}dd{{margin:0}}
+.go{{display:inline-block;padding:.5rem 1rem;background:var(--c);color:var(--on);border-radius:.375rem;text-decoration:none;font-weight:600}}
+.go:hover{{text-decoration:underline}}
+.vh{{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}}
+.more{{margin-top:1rem}}
+</style></head>
+<body><main><h1>{heading}</h1>{list}{more}</main>
+<script>(function(){{function h(){{parent.postMessage({{type:"skolebaenk-hoejde",height:document.documentElement.scrollHeight}},"*")}}addEventListener("load",h);addEventListener("resize",h)}})()</script>
+</body></html>"#,
+        title = esc(&title),
+        heading = esc(&title),
+    );
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+            (header::CONTENT_SECURITY_POLICY, "frame-ancestors *"),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+/// The script snippet's code: it puts the iframe after its own script tag and sets the
+/// iframe's height to what the embedded page reports.
+async fn script(state: &AppState, file: &str) -> Response {
+    let Some(slug) = file
+        .strip_suffix(".js")
+        .filter(|s| super::query::is_slug(s))
+    else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let name = match school::Entity::find()
+        .filter(school::Column::Slug.eq(slug))
+        .one(&state.db)
+        .await
+    {
+        Ok(Some(s)) => s.name,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "embed script: could not read the school");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let origin = serde_json::to_string(&state.public_url).unwrap_or_default();
+    let src = serde_json::to_string(&format!("{}/indlejr/skoler/{slug}", state.public_url))
+        .unwrap_or_default();
+    let title =
+        serde_json::to_string(&tr!(Locale::Da, "embed.title", school = name)).unwrap_or_default();
+    let js = format!(
+        "(function(){{var s=document.currentScript;if(!s)return;var f=document.createElement(\"iframe\");f.src={src};f.title={title};f.width=\"100%\";f.height=\"{h}\";f.style.border=\"0\";f.setAttribute(\"loading\",\"lazy\");s.parentNode.insertBefore(f,s.nextSibling);addEventListener(\"message\",function(e){{if(e.origin!=={origin}||e.source!==f.contentWindow)return;var d=e.data;if(d&&d.type===\"skolebaenk-hoejde\"&&d.height>0&&d.height<20000)f.height=String(Math.ceil(d.height));}});}})();",
+        h = fitting_height(3),
+    );
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
+        js,
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_are_read_strictly() {
+        assert_eq!(parse_colour(" #1F5F5B "), Some("#1f5f5b".into()));
+        assert_eq!(parse_colour("1f5f5b"), None);
+        assert_eq!(parse_colour("#fff"), None);
+        assert_eq!(parse_colour("#12345g"), None);
+    }
+
+    #[test]
+    fn text_on_any_colour_reads_at_aa() {
+        for c in [
+            "#1f5f5b", "#ffff00", "#777777", "#767676", "#808080", "#000000", "#ffffff", "#6b3d7a",
+        ] {
+            let t = text_on(c);
+            assert!(contrast(c, t) >= 4.5, "{c} on {t}: {}", contrast(c, t));
+        }
+        assert_eq!(text_on("#1f5f5b"), "#ffffff");
+        assert_eq!(text_on("#ffff00"), "#000000");
+    }
+
+    #[test]
+    fn escaping_covers_markup_and_quotes() {
+        assert_eq!(
+            esc(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+}
