@@ -26,6 +26,9 @@ use crate::state::AppState;
 
 /// Where the API lives.
 pub const BASE: &str = "/api/v1";
+/// The API's paths start with this (server functions live under `/api/` too and stay guarded
+/// against cross-site posts).
+pub const BASE_SLASH: &str = "/api/v1/";
 
 /// The API's routes, to merge into the app's router. Cross-origin reads and sign-ups are
 /// allowed (no cookies are used, so there is nothing to forge); unknown paths under the base

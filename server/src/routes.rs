@@ -163,7 +163,7 @@ pub async fn reject_cross_site(
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
-    ) || request.uri().path().starts_with("/api/")
+    ) || request.uri().path().starts_with(app::rest::BASE_SLASH)
     {
         return next.run(request).await;
     }

@@ -33,6 +33,8 @@ pub struct Worker {
     pub backoff: Backoff,
     pub disable_after: u32,
     pub poll: std::time::Duration,
+    /// How long a claimed delivery is held before another worker may take it over.
+    pub lease: chrono::Duration,
 }
 
 /// What one round did.
@@ -62,6 +64,7 @@ impl Worker {
             backoff: config.backoff.clone(),
             disable_after: config.disable_after,
             poll,
+            lease: chrono::Duration::seconds(LEASE_SECS),
         }
     }
 
@@ -69,15 +72,7 @@ impl Worker {
     pub async fn run_once(&self) -> Round {
         let mut round = Round::default();
         let now = Utc::now();
-        let rows = match outbox::claim(
-            &self.db,
-            Channel::Webhook,
-            now,
-            chrono::Duration::seconds(LEASE_SECS),
-            BATCH,
-        )
-        .await
-        {
+        let rows = match outbox::claim(&self.db, Channel::Webhook, now, self.lease, BATCH).await {
             Ok(rows) => rows,
             Err(e) => {
                 tracing::error!(error = %e, "could not claim webhook deliveries");

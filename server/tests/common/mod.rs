@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod contract;
 pub mod staff;
 
 /// Runs a test body once on SQLite and once on PostgreSQL, each with a fresh app.
