@@ -148,8 +148,9 @@ pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
     format!("t={timestamp},v1={hex}")
 }
 
-/// Queues `event` for every active webhook of `school_id` that asked for it. Call it on the
-/// transaction making the change.
+/// Queues `event` for every webhook of `school_id` that asked for it. Call it on the
+/// transaction making the change. A switched-off webhook's deliveries are queued too: they
+/// wait, and go out if it is switched on again within a day.
 pub async fn emit(
     db: &impl ConnectionTrait,
     school_id: i32,
@@ -159,7 +160,6 @@ pub async fn emit(
 ) -> Result<(), DbErr> {
     let hooks: Vec<webhook::Model> = webhook::Entity::find()
         .filter(webhook::Column::SchoolId.eq(school_id))
-        .filter(webhook::Column::Active.eq(true))
         .all(db)
         .await?
         .into_iter()

@@ -387,7 +387,7 @@ pub async fn retire_question(question_id: i32) -> Result<(), AppError> {
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) mod store {
+pub mod store {
     //! Questions and anonymous responses.
 
     use chrono::{DateTime, Utc};
