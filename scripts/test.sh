@@ -110,6 +110,22 @@ passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 if [ "$status" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then failed=$((failed + 1)); fi
 if [ "$status" -ne 0 ]; then echo "--- server log ---"; tail -50 "$WORK/server.log"; fi
 
+# Schemathesis after the browser tests (it signs up through the API, on the same server):
+# generated requests against every documented operation, with a write key for Randers.
+say "Schemathesis against the running server: no 5xx, answers as documented"
+status=0
+API_KEY="$(SKOLEBAENK_DATABASE_URL="sqlite://$WORK/browser.db?mode=rwc" SKOLEBAENK_LOG=error \
+  "$CARGO_TARGET_DIR/release/server" api-key randers write Schemathesis)"
+"$SCHEMATHESIS" run "http://127.0.0.1:$PORT/api/v1/openapi.json" \
+  --url "http://127.0.0.1:$PORT" \
+  --header "Authorization: Bearer $API_KEY" \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
+  --max-examples 50 --workers 1 --seed 1 2>&1 | tee "$WORK/schemathesis.log" || status=$?
+if [ "$status" -eq 0 ]; then passed=$((passed + 1)); else
+  echo "Schemathesis found problems"; failed=$((failed + 1))
+  tail -50 "$WORK/server.log"
+fi
+
 # After the browser tests: a plain `cargo test --release` rebuilds the release server binary
 # without the settings cargo-leptos builds it with.
 say "Report speed: 10 schools x 5 years of generated data, SQLite and PostgreSQL (release build)"

@@ -10,6 +10,8 @@
 //! server create-admin EMAIL NAME
 //!                   create an administrator (or make an account one) and print a single-use
 //!                   link to choose a password
+//! server api-key SCHOOL read|write NAME
+//!                   create an API key for a school (by slug) and print it; it is shown once
 //! ```
 
 use std::process::ExitCode;
@@ -49,14 +51,18 @@ async fn main() -> ExitCode {
             let args: Vec<String> = std::env::args().skip(2).collect();
             create_admin(config, args).await
         }
+        "api-key" => {
+            let args: Vec<String> = std::env::args().skip(2).collect();
+            api_key(config, args).await
+        }
         "help" | "--help" | "-h" => {
             println!(
-                "usage: server [serve|migrate|seed|link EMAIL|outbox|jobs|create-admin EMAIL NAME]"
+                "usage: server [serve|migrate|seed|link EMAIL|outbox|jobs|create-admin EMAIL NAME|api-key SCHOOL read|write NAME]"
             );
             Ok(())
         }
         other => Err(format!(
-            "unknown command {other:?}; use serve, migrate, seed, link, outbox, jobs or create-admin"
+            "unknown command {other:?}; use serve, migrate, seed, link, outbox, jobs, create-admin or api-key"
         )),
     };
     match result {
@@ -199,5 +205,37 @@ async fn create_admin(config: Config, args: Vec<String>) -> Result<(), String> {
         auth::INVITE_DAYS
     );
     println!("{}/personale/invitation/{token}", config.public_url);
+    Ok(())
+}
+
+/// `server api-key SCHOOL read|write NAME`: for setting up an integration (or a test) without
+/// the staff pages. The key is printed once; only its hash is stored.
+async fn api_key(config: Config, args: Vec<String>) -> Result<(), String> {
+    use app::rest::keys::{self, Scope};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let usage = "usage: server api-key SCHOOL read|write NAME";
+    let (Some(slug), Some(scope)) = (args.first(), args.get(1).and_then(|s| Scope::parse(s)))
+    else {
+        return Err(usage.into());
+    };
+    let name = args[2.min(args.len())..].join(" ");
+    let name = if name.trim().is_empty() {
+        "Nøgle fra kommandolinjen".to_string()
+    } else {
+        name
+    };
+    let conn = db::connect_and_migrate(&config.database_url, 1)
+        .await
+        .map_err(|e| e.to_string())?;
+    let school = entity::school::Entity::find()
+        .filter(entity::school::Column::Slug.eq(slug.as_str()))
+        .one(&conn)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no school with the slug {slug:?}"))?;
+    let (_, key) = keys::create(&conn, school.id, &name, scope, None, 0, chrono::Utc::now())
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("{key}");
     Ok(())
 }

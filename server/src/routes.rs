@@ -117,6 +117,9 @@ pub async fn reject_long_uris(request: Request, next: Next) -> Response {
         .unwrap_or(0);
     if len > MAX_URI_BYTES {
         tracing::info!(len, "rejected over-long request line");
+        if request.uri().path().starts_with(app::rest::BASE_SLASH) {
+            return app::rest::problem::Problem::uri_too_long().into_response();
+        }
         let locale = request
             .headers()
             .get(header::COOKIE)

@@ -8,36 +8,15 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  DEMO_TOTP_SECRET,
   assertAccessible,
   assertNoProblems,
   launch,
   modes,
-  totp,
+  signIn,
   visit,
 } from './helpers.mjs';
 
 const MAIL_DIR = process.env.MAIL_DIR;
-
-async function signIn(page, mode, email, password, code) {
-  await visit(page, '/personale/log-ind', mode);
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Adgangskode').fill(password);
-  await page.getByRole('button', { name: 'Log ind' }).click();
-  if (!code) {
-    await page.waitForURL(/\/personale$/);
-    return;
-  }
-  await page.waitForURL(/\/personale\/log-ind\/kode/);
-  for (let attempt = 0; attempt < 3; attempt += 1) {
-    await page.getByLabel('Kode').fill(totp(DEMO_TOTP_SECRET));
-    await page.getByRole('button', { name: 'Fortsæt' }).click();
-    await page.waitForURL(/\/personale($|\/log-ind\/kode\?fejl)/);
-    if (!page.url().includes('fejl')) return;
-    await new Promise((r) => setTimeout(r, 30000 - (Date.now() % 30000) + 500));
-  }
-  throw new Error(`could not sign in ${email}`);
-}
 
 async function assertFits(page, label) {
   const { scroll, width } = await page.evaluate(() => ({

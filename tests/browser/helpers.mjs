@@ -149,3 +149,24 @@ export function totp(secret, at = Date.now()) {
   const bin = mac.readUInt32BE(offset) & 0x7fffffff;
   return String(bin % 1_000_000).padStart(6, '0');
 }
+
+/** Signs a staff member in through the pages; `code` when the account uses the demo authenticator. */
+export async function signIn(page, mode, email, password, code) {
+  await visit(page, '/personale/log-ind', mode);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Adgangskode').fill(password);
+  await page.getByRole('button', { name: 'Log ind' }).click();
+  if (!code) {
+    await page.waitForURL(/\/personale$/);
+    return;
+  }
+  await page.waitForURL(/\/personale\/log-ind\/kode/);
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    await page.getByLabel('Kode').fill(totp(DEMO_TOTP_SECRET));
+    await page.getByRole('button', { name: 'Fortsæt' }).click();
+    await page.waitForURL(/\/personale($|\/log-ind\/kode\?fejl)/);
+    if (!page.url().includes('fejl')) return;
+    await new Promise((r) => setTimeout(r, 30000 - (Date.now() % 30000) + 500));
+  }
+  throw new Error(`could not sign in ${email}`);
+}

@@ -44,7 +44,7 @@ pub struct ReferenceDto {
 }
 
 /// The error codes a problem answer can carry, in the order the page lists them.
-pub const ERROR_CODES: [&str; 19] = [
+pub const ERROR_CODES: [&str; 20] = [
     "bad_parameter",
     "bad_body",
     "unsupported_media_type",
@@ -63,6 +63,7 @@ pub const ERROR_CODES: [&str; 19] = [
     "session_not_open",
     "invalid_mark",
     "rate_limited",
+    "uri_too_long",
     "internal",
 ];
 

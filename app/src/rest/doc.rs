@@ -32,7 +32,7 @@ use super::{public, school, signup};
         MarksRequest, MarksResult, BookingRecord, Figure, RunFigures, Report, Problem,
         FieldProblem,
     )),
-    modifiers(&KeyScheme),
+    modifiers(&KeyScheme, &LongAddresses),
     tags(
         (name = "Katalog", description = "Offentligt: skoler, steder, temaer, kurser og kommende hold. / Public catalogue."),
         (name = "Tilmelding", description = "Offentligt: tilmelding med samme regler som på siden. / Public sign-up, same rules as the web form."),
@@ -59,6 +59,38 @@ impl Modify for KeyScheme {
                     .build(),
             ),
         );
+    }
+}
+
+/// Every operation can meet the guard against over-long addresses (2048 bytes), which runs
+/// before any handler.
+struct LongAddresses;
+
+impl Modify for LongAddresses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let response = ResponseBuilder::new()
+            .description("The address with its parameters is longer than 2048 bytes.")
+            .content(
+                "application/problem+json",
+                ContentBuilder::new()
+                    .schema(Some(RefOr::<utoipa::openapi::schema::Schema>::Ref(
+                        Ref::from_schema_name("Problem"),
+                    )))
+                    .build(),
+            )
+            .build();
+        for item in openapi.paths.paths.values_mut() {
+            for op in [&mut item.get, &mut item.post, &mut item.put]
+                .into_iter()
+                .flatten()
+            {
+                op.responses
+                    .responses
+                    .entry("414".into())
+                    .or_insert_with(|| RefOr::T(response.clone()));
+            }
+        }
     }
 }
 

@@ -182,6 +182,21 @@ impl Problem {
         p
     }
 
+    pub fn uri_too_long() -> Self {
+        Problem::new(
+            StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            (
+                "Adressen er for lang",
+                "Adressen med parametre må højst være 2048 tegn. Send færre eller kortere parametre.",
+            ),
+            (
+                "The address is too long",
+                "The address with its parameters may be at most 2048 characters. Send fewer or shorter parameters.",
+            ),
+        )
+    }
+
     pub fn with_errors(mut self, errors: Vec<FieldProblem>) -> Self {
         self.errors = errors;
         self

@@ -177,7 +177,7 @@ pub async fn schools(
 /// One school.
 #[utoipa::path(
     get, path = "/api/v1/schools/{slug}", tag = "Katalog",
-    params(("slug" = String, Path, description = "The school's slug.")),
+    params(("slug" = String, Path, description = "The school's slug.", example = "randers")),
     responses(
         (status = 200, description = "The school.", body = School),
         (status = 404, description = "No such school.", body = Problem, content_type = "application/problem+json"),

@@ -68,7 +68,7 @@ fn perspective_of(b: &booking::Model) -> Option<String> {
     get, path = "/api/v1/schools/{slug}/runs/{id}/roster", tag = "Skolens data",
     security(("api_key" = [])),
     params(
-        ("slug" = String, Path, description = "The school's slug."),
+        ("slug" = String, Path, description = "The school's slug.", example = "randers"),
         ("id" = i32, Path, description = "The run's id.", minimum = 1),
     ),
     responses(
@@ -141,7 +141,7 @@ pub async fn roster(
     get, path = "/api/v1/schools/{slug}/runs/{id}/attendance", tag = "Skolens data",
     security(("api_key" = [])),
     params(
-        ("slug" = String, Path, description = "The school's slug."),
+        ("slug" = String, Path, description = "The school's slug.", example = "randers"),
         ("id" = i32, Path, description = "The run's id.", minimum = 1),
     ),
     responses(
@@ -211,7 +211,7 @@ pub async fn run_attendance(
     put, path = "/api/v1/schools/{slug}/sessions/{id}/attendance", tag = "Skolens data",
     security(("api_key" = [])),
     params(
-        ("slug" = String, Path, description = "The school's slug."),
+        ("slug" = String, Path, description = "The school's slug.", example = "randers"),
         ("id" = i32, Path, description = "The session's id.", minimum = 1),
     ),
     request_body(content = MarksRequest, content_type = "application/json"),
@@ -322,7 +322,7 @@ pub struct PeriodParams {
     get, path = "/api/v1/schools/{slug}/bookings", tag = "Skolens data",
     security(("api_key" = [])),
     params(
-        ("slug" = String, Path, description = "The school's slug."),
+        ("slug" = String, Path, description = "The school's slug.", example = "randers"),
         PeriodParams, super::public::PageParams,
     ),
     responses(
@@ -398,7 +398,7 @@ pub async fn bookings(
     get, path = "/api/v1/schools/{slug}/report", tag = "Skolens data",
     security(("api_key" = [])),
     params(
-        ("slug" = String, Path, description = "The school's slug."),
+        ("slug" = String, Path, description = "The school's slug.", example = "randers"),
         ("from" = Option<chrono::NaiveDate>, Query, description = "First day (default: the start of this term)."),
         ("to" = Option<chrono::NaiveDate>, Query, description = "Last day (default: the end of this term)."),
     ),
