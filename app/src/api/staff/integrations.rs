@@ -15,6 +15,7 @@ use crate::error::AppError;
 pub const NEW_KEY_COOKIE: &str = "sb_ny_noegle";
 /// Shows a new webhook's secret once, on the next page.
 pub const NEW_HOOK_COOKIE: &str = "sb_ny_webhook";
+#[cfg(feature = "ssr")]
 const PAGE: &str = "/personale/integrationer";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
