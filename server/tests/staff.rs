@@ -764,6 +764,7 @@ both_backends!(authorisation_matrix, |app| {
         ("/personale/konto".into(), &signed_in),
         ("/personale/personale".into(), &manages_any),
         ("/personale/log".into(), &manages_any),
+        ("/personale/integrationer".into(), &manages_any),
         ("/personale/totp".into(), &signed_in),
     ];
     check_pages(app, &cookies, &pages).await;
@@ -797,6 +798,30 @@ both_backends!(authorisation_matrix, |app| {
         ),
         ("/api/personale_liste", vec![], &manages_any),
         ("/api/personale_log", vec![], &manages_any),
+        ("/api/integrationer", vec![], &manages_any),
+        (
+            "/api/integrationer_ny_noegle",
+            fields_of(&[
+                ("school", randers_text.as_str()),
+                ("name", "Matrix"),
+                ("scope", "read"),
+            ]),
+            &manages_randers,
+        ),
+        (
+            "/api/integrationer_ny_webhook",
+            fields_of(&[
+                ("school", randers_text.as_str()),
+                ("url", "https://matrix.example/hook"),
+                ("events[e0]", "ja"),
+            ]),
+            &manages_randers,
+        ),
+        (
+            "/api/integrationer_farve",
+            fields_of(&[("school", randers_text.as_str()), ("colour", "#224466")]),
+            &manages_randers,
+        ),
     ];
     check_calls(app, &cookies, &actions).await;
 
