@@ -853,15 +853,7 @@ async fn rate_limited(backend: Backend) {
     app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn rate_limited_sqlite() {
-    rate_limited(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn rate_limited_postgres() {
-    rate_limited(Backend::Postgres).await;
-}
+each_backend!(rate_limited);
 
 /// 40 sign-ups through the API and 40 through the form, all at once, for 10 seats: exactly 10
 /// seats go, everyone else queues in a single order, and nothing fails.
@@ -952,15 +944,7 @@ async fn mixed_rush(backend: Backend) {
     app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn mixed_rush_sqlite() {
-    mixed_rush(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn mixed_rush_postgres() {
-    mixed_rush(Backend::Postgres).await;
-}
+each_backend!(mixed_rush);
 
 both_backends!(the_calendar_feed_and_the_api_agree, |app| {
     let (_, feed) = app.get("/skoler/randers/kalender.ics").await;

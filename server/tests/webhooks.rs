@@ -456,12 +456,4 @@ async fn survives_a_restart(backend: Backend) {
     app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn survives_a_restart_sqlite() {
-    survives_a_restart(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn survives_a_restart_postgres() {
-    survives_a_restart(Backend::Postgres).await;
-}
+each_backend!(survives_a_restart);

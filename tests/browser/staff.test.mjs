@@ -14,6 +14,7 @@ import {
   assertNoProblems,
   launch,
   modes,
+  signIn,
   totp,
   visit,
 } from './helpers.mjs';
@@ -31,22 +32,9 @@ const ACCOUNTS = {
 };
 
 
-/** Signs the demo coordinator in on `page`; waits for the next code if this one was used. */
-async function signInCoordinator(page, mode) {
-  await visit(page, '/personale/log-ind', mode);
-  await page.getByLabel('E-mail').fill('koordinator.randers@recoveryskole.example');
-  await page.getByLabel('Adgangskode').fill('demo-koordinator');
-  await page.getByRole('button', { name: 'Log ind' }).click();
-  await page.waitForURL(/\/personale\/log-ind\/kode/);
-  for (let attempt = 0; attempt < 3; attempt += 1) {
-    await page.getByLabel('Kode').fill(totp(DEMO_TOTP_SECRET));
-    await page.getByRole('button', { name: 'Fortsæt' }).click();
-    await page.waitForURL(/\/personale($|\/log-ind\/kode\?fejl)/);
-    if (!page.url().includes('fejl')) return;
-    // Each code works once: wait for the next 30-second step.
-    await new Promise((r) => setTimeout(r, 30000 - (Date.now() % 30000) + 500));
-  }
-  throw new Error('could not sign in the coordinator');
+/** Signs the demo coordinator in on `page` (the helper waits for the next code if needed). */
+function signInCoordinator(page, mode) {
+  return signIn(page, mode, 'koordinator.randers@recoveryskole.example', 'demo-koordinator', true);
 }
 
 /** A Copenhagen date `days` from now, as a date field wants it. */

@@ -19,6 +19,7 @@ use crate::catalogue::filter::CatalogueFilter;
 use crate::components::run::availability_text;
 use crate::format;
 use crate::i18n::Locale;
+use crate::mail::compose::escape as esc;
 use crate::state::AppState;
 use crate::tr;
 
@@ -62,21 +63,6 @@ pub fn text_on(colour: &str) -> &'static str {
     } else {
         "#000000"
     }
-}
-
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// How many runs to list, from `antal`.
@@ -313,13 +299,5 @@ mod tests {
         }
         assert_eq!(text_on("#1f5f5b"), "#ffffff");
         assert_eq!(text_on("#ffff00"), "#000000");
-    }
-
-    #[test]
-    fn escaping_covers_markup_and_quotes() {
-        assert_eq!(
-            esc(r#"<a href="x">'&'</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-        );
     }
 }

@@ -258,6 +258,26 @@ macro_rules! both_backends {
     };
 }
 
+/// Declares one test per backend for an `async fn name(backend: Backend)` that starts its own
+/// app: `each_backend!(name);` makes the tests `name::sqlite` and `name::postgres` (a module
+/// may share a function's name).
+#[macro_export]
+macro_rules! each_backend {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn sqlite() {
+                super::$name(super::common::Backend::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres() {
+                super::$name(super::common::Backend::Postgres).await;
+            }
+        }
+    };
+}
+
 /// Sends the app's mail to an SMTP sink at `sink`, retrying after a second, and taking over
 /// a message whose worker vanished after three seconds.
 pub fn send_mail_to(sink: std::net::SocketAddr) -> impl FnOnce(&mut Config) {

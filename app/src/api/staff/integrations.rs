@@ -223,6 +223,23 @@ async fn school_of(ctx: &super::guard::Ctx, school: &str) -> Result<i32, AppErro
     Ok(id)
 }
 
+/// The school's webhook a form names.
+#[cfg(feature = "ssr")]
+async fn hook_of(
+    ctx: &super::guard::Ctx,
+    school_id: i32,
+    hook: &str,
+) -> Result<Option<entity::webhook::Model>, AppError> {
+    use sea_orm::EntityTrait;
+    let Ok(id) = hook.trim().parse::<i32>() else {
+        return Ok(None);
+    };
+    Ok(entity::webhook::Entity::find_by_id(id)
+        .one(&ctx.state.db)
+        .await?
+        .filter(|h| h.school_id == school_id))
+}
+
 #[cfg(feature = "ssr")]
 fn back(query: &str, anchor: &str) {
     leptos_axum::redirect(&format!("{PAGE}?{query}#{anchor}"));
@@ -375,11 +392,7 @@ pub async fn enable_webhook(
     let ctx = super::guard::signed_in().await?;
     let school_id = school_of(&ctx, &school).await?;
     let db = &ctx.state.db;
-    let Some(h) = webhook::Entity::find_by_id(hook.trim().parse::<i32>().unwrap_or(0))
-        .one(db)
-        .await?
-        .filter(|h| h.school_id == school_id)
-    else {
+    let Some(h) = hook_of(&ctx, school_id, &hook).await? else {
         return super::guard::not_found();
     };
     webhook::Entity::update_many()
@@ -417,17 +430,12 @@ pub async fn delete_webhook(
     #[server(default)] school: String,
     #[server(default)] hook: String,
 ) -> Result<(), AppError> {
-    use entity::webhook;
-    use sea_orm::{EntityTrait, ModelTrait};
+    use sea_orm::ModelTrait;
 
     let ctx = super::guard::signed_in().await?;
     let school_id = school_of(&ctx, &school).await?;
     let db = &ctx.state.db;
-    let Some(h) = webhook::Entity::find_by_id(hook.trim().parse::<i32>().unwrap_or(0))
-        .one(db)
-        .await?
-        .filter(|h| h.school_id == school_id)
-    else {
+    let Some(h) = hook_of(&ctx, school_id, &hook).await? else {
         return super::guard::not_found();
     };
     let url = h.url.clone();
