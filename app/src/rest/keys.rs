@@ -149,7 +149,7 @@ impl Client {
 /// The key in `Authorization: Bearer …`, checked: missing, unknown, revoked and expired keys
 /// are all 401 with the same message, so a caller learns nothing about other keys.
 pub async fn authenticate(
-    db: &impl ConnectionTrait,
+    db: &sea_orm::DatabaseConnection,
     headers: &HeaderMap,
     now: DateTime<Utc>,
 ) -> Result<Client, Problem> {
@@ -168,16 +168,24 @@ pub async fn authenticate(
         .await?
         .filter(|k| k.revoked_at.is_none() && k.expires_at.is_none_or(|at| at > now))
         .ok_or_else(Problem::unauthorized)?;
-    // The last use is kept to the minute, so busy keys do not write on every request.
+    // The last use is kept to the minute, so busy keys do not write on every request; a
+    // failure to note it does not refuse the request.
     if found
         .last_used_at
         .is_none_or(|at| now - at > Duration::minutes(1))
     {
-        api_key::Entity::update_many()
-            .col_expr(api_key::Column::LastUsedAt, Expr::value(now))
-            .filter(api_key::Column::Id.eq(found.id))
-            .exec(db)
-            .await?;
+        let noted = crate::booking::store::write_transaction(db, || async {
+            api_key::Entity::update_many()
+                .col_expr(api_key::Column::LastUsedAt, Expr::value(now))
+                .filter(api_key::Column::Id.eq(found.id))
+                .exec(db)
+                .await?;
+            Ok(())
+        })
+        .await;
+        if let Err(e) = noted {
+            tracing::warn!(error = %e, key = found.id, "api: could not note a key's last use");
+        }
     }
     Ok(Client {
         key_id: found.id,
