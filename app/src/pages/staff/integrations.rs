@@ -151,7 +151,7 @@ fn SchoolSection(
                     <label for=colour_id.clone()>{tr!(l, "staff.embed.colour")}</label>
                     <input id=colour_id type="color" name="colour" value=s.colour.clone()/>
                 </div>
-                <button type="submit" class="button-secondary">{tr!(l, "staff.embed.save_colour")}</button>
+                <button type="submit" class="button button-secondary">{tr!(l, "staff.embed.save_colour")}</button>
             </form>
             <p><a href=preview>{tr!(l, "staff.embed.preview")}</a></p>
             <div class="field">
