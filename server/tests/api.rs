@@ -256,6 +256,25 @@ both_backends!(catalogue_answers_keep_the_contract, |app| {
     );
 });
 
+both_backends!(the_api_page_describes_every_operation_in_danish, |app| {
+    let doc = document(app).await;
+    let (status, page) = app.get("/api").await;
+    assert_eq!(status, 200);
+    let operations: usize = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+        .map(|p| p.as_object().map_or(0, |o| o.len()))
+        .sum();
+    assert_eq!(page.matches("class=\"api-op\"").count(), operations);
+    assert!(
+        !page.contains("apidoc."),
+        "a text is missing from the translations"
+    );
+    assert!(page.contains("Tilmelder en person til et hold"));
+    assert!(page.contains("id=\"fejl-rate_limited\""));
+});
+
 both_backends!(keys_guard_a_schools_data, |app| {
     let doc = document(app).await;
     let now = Utc::now();
@@ -566,6 +585,10 @@ both_backends!(a_koordinator_makes_sees_once_and_revokes_a_key, |app| {
         .await;
     assert!(!later.contains(&key), "never shown again");
     assert!(later.contains("Kommunens datavarehus") && later.contains(&key[..12]));
+    assert!(
+        !later.contains("staff.keys.") && !later.contains("staff.embed."),
+        "every text is translated"
+    );
 
     let roster = "/api/v1/schools/randers/bookings";
     let status = app

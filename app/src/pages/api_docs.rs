@@ -10,14 +10,19 @@ use crate::i18n::use_locale;
 use crate::pages::LoadError;
 use crate::tr;
 
+/// A translation key from an identifier: lower case, one `_` for each run of anything but
+/// letters and digits.
+fn key_part(s: &str) -> String {
+    s.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
 fn operation_id(op: &OperationDto) -> String {
-    let path: String = op
-        .path
-        .trim_start_matches("/api/v1/")
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    format!("op-{}-{}", op.method.to_lowercase(), path.trim_matches('-'))
+    let path = key_part(op.path.trim_start_matches("/api/v1/")).replace('_', "-");
+    format!("op-{}-{path}", op.method.to_lowercase())
 }
 
 #[component]
@@ -78,27 +83,28 @@ pub fn ApiDocsPage() -> impl IntoView {
                                 let ops: Vec<OperationDto> = d.operations.iter().filter(|o| o.tag == tag).cloned().collect();
                                 view! {
                                     <section class="api-group">
-                                        <h3>{tag.clone()}</h3>
+                                        <h3>{tr!(l, format!("apidoc.tag.{}", key_part(&tag)).as_str())}</h3>
                                         {ops.into_iter().map(|op| {
                                             let id = operation_id(&op);
+                                            let id_text = id.clone();
                                             let label = id.clone();
                                             view! {
                                                 <article class="api-op" aria-labelledby=label>
                                                     <h4 id=id><code>{format!("{} {}", op.method, op.path)}</code></h4>
-                                                    <p>{op.summary.clone()}</p>
+                                                    <p>{tr!(l, format!("apidoc.op.{}", key_part(id_text.trim_start_matches("op-"))).as_str())}</p>
                                                     {op.needs_key.then(|| view! { <p><strong>{tr!(l, "apidoc.needs_key")}</strong></p> })}
                                                     {(!op.params.is_empty()).then(|| view! {
                                                         <dl class="api-params">
                                                             {op.params.iter().map(|p| view! {
                                                                 <dt><code>{p.name.clone()}</code>" ("{p.place.clone()}{p.required.then(|| format!(", {}", tr!(l, "apidoc.required")))}")"</dt>
-                                                                <dd>{p.description.clone()}</dd>
+                                                                <dd>{tr!(l, format!("apidoc.param.{}", key_part(&p.name)).as_str())}</dd>
                                                             }).collect_view()}
                                                         </dl>
                                                     })}
                                                     {op.body.clone().map(|b| view! { <p>{tr!(l, "apidoc.body")}" "<code>{b}</code></p> })}
                                                     <ul class="plain-list">
                                                         {op.responses.iter().map(|r| view! {
-                                                            <li><code>{r.status.clone()}</code>" – "{r.description.clone()}</li>
+                                                            <li><code>{r.status.clone()}</code>" – "{tr!(l, format!("apidoc.status.s{}", r.status).as_str())}</li>
                                                         }).collect_view()}
                                                     </ul>
                                                 </article>

@@ -272,11 +272,11 @@ fn SchoolSection(
                                 {s.hooks.iter().map(|h| {
                                     let state = if h.active {
                                         match h.last_success {
-                                            Some(t) => tr!(l, "staff.hooks.on_since", when = format::date_time(l, t)),
-                                            None => tr!(l, "staff.hooks.on"),
+                                            Some(t) => tr!(l, "staff.hooks.active_since", when = format::date_time(l, t)),
+                                            None => tr!(l, "staff.hooks.active"),
                                         }
                                     } else {
-                                        tr!(l, "staff.hooks.off", when = h.disabled.map(|t| format::date_time(l, t)).unwrap_or_default())
+                                        tr!(l, "staff.hooks.inactive", when = h.disabled.map(|t| format::date_time(l, t)).unwrap_or_default())
                                     };
                                     let enable_label = tr!(l, "staff.hooks.enable_named", url = h.url.clone());
                                     let delete_label = tr!(l, "staff.hooks.delete_named", url = h.url.clone());
