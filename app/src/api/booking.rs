@@ -542,21 +542,32 @@ pub mod web {
 
     /// The client's address for rate limits: the connection's, or the last hop of
     /// `X-Forwarded-For` when the server is told it sits behind a proxy.
-    pub async fn client_ip(state: &AppState) -> String {
+    pub fn client_ip_from(
+        state: &AppState,
+        headers: &http::HeaderMap,
+        peer: Option<std::net::SocketAddr>,
+    ) -> String {
         if state.behind_proxy
-            && let Some(parts) = use_context::<http::request::Parts>()
-            && let Some(last) = parts
-                .headers
+            && let Some(last) = headers
                 .get("x-forwarded-for")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.rsplit(',').next())
         {
             return last.trim().to_string();
         }
-        leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        peer.map_or_else(|| "unknown".into(), |p| p.ip().to_string())
+    }
+
+    /// [`client_ip_from`] for the request a server function answers.
+    pub async fn client_ip(state: &AppState) -> String {
+        let headers = use_context::<http::request::Parts>()
+            .map(|p| p.headers)
+            .unwrap_or_default();
+        let peer = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .await
-            .map(|info| info.0.ip().to_string())
-            .unwrap_or_else(|_| "unknown".into())
+            .ok()
+            .map(|info| info.0);
+        client_ip_from(state, &headers, peer)
     }
 
     /// The e-mail key a "Mine tilmeldinger" link opens. For an unknown or expired link the

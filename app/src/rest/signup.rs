@@ -33,19 +33,6 @@ pub const IDEMPOTENCY_HOURS: i64 = 24;
 /// Longest accepted `Idempotency-Key`.
 const MAX_KEY_CHARS: usize = 200;
 
-/// The request's client address, as the web form's limits see it.
-pub fn client_ip(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> String {
-    if state.behind_proxy
-        && let Some(last) = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-    {
-        return last.trim().to_string();
-    }
-    peer.ip().to_string()
-}
-
 fn field_name(f: Field) -> &'static str {
     match f {
         Field::Name => "name",
@@ -222,7 +209,7 @@ async fn attempt(
     let request: SignupRequest =
         serde_json::from_slice(body).map_err(|e| Problem::bad_body(&e.to_string()))?;
 
-    let ip = client_ip(state, headers, peer);
+    let ip = crate::api::booking::web::client_ip_from(state, headers, Some(peer));
     let key = email_key(&request.email);
     let instant = std::time::Instant::now();
     if !state.limiter.allow(Limit::SignupPerIp, &ip, instant)
