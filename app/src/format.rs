@@ -3,9 +3,19 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
-use crate::catalogue::filter::WEEKDAY_KEYS;
 use crate::i18n::Locale;
 use crate::tr;
+
+/// Translation keys of the weekdays, Monday first.
+pub const WEEKDAY_KEYS: [&str; 7] = [
+    "weekday.mon",
+    "weekday.tue",
+    "weekday.wed",
+    "weekday.thu",
+    "weekday.fri",
+    "weekday.sat",
+    "weekday.sun",
+];
 
 fn month_name(l: Locale, month: u32) -> String {
     let key = format!("month.m{month}");

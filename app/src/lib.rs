@@ -12,7 +12,6 @@ rust_i18n::i18n!("locales", fallback = "da");
 
 pub mod api;
 pub mod booking;
-pub mod catalogue;
 pub mod components;
 pub mod error;
 pub mod format;
@@ -22,9 +21,11 @@ pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod outbox;
 pub mod pages;
+#[cfg(feature = "ssr")]
 pub mod reports;
 #[cfg(feature = "ssr")]
 pub mod rest;
+pub mod rules;
 pub mod shell;
 pub mod staff;
 #[cfg(feature = "ssr")]

@@ -6,9 +6,6 @@
 //! hashing, the authenticator app's codes, sessions and single-use links, throttling, and the
 //! audit log.
 
-pub mod access;
-pub mod coproduction;
-
 #[cfg(feature = "ssr")]
 pub mod audit;
 #[cfg(feature = "ssr")]

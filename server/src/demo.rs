@@ -7,10 +7,8 @@
 
 mod content;
 
-use app::staff::access::Role;
-use chrono::{
-    DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Utc, Weekday,
-};
+use app::rules::access::Role;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Timelike, Utc, Weekday};
 use chrono_tz::Europe::Copenhagen;
 use entity::{
     BookingStatus, CourseStatus, RunStatus, WaitlistMode, booking, course, course_teacher,
@@ -26,23 +24,15 @@ use content::{COURSES, LOCATIONS, PARTICIPANT_NAMES, RUNS, SCHOOLS, TEACHERS, TH
 
 /// Today's date in Copenhagen.
 pub fn today_in_copenhagen() -> NaiveDate {
-    Utc::now().with_timezone(&Copenhagen).date_naive()
+    app::rules::time::local_today(Utc::now())
 }
 
-/// A local Copenhagen wall-clock time as a UTC instant. On the one hour a year that occurs
-/// twice, the earlier is taken; a time that does not exist (spring forward) moves an hour on.
-pub fn local_to_utc(date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
-    let naive = date.and_time(time);
-    Copenhagen
-        .from_local_datetime(&naive)
-        .earliest()
-        .or_else(|| {
-            Copenhagen
-                .from_local_datetime(&(naive + Duration::hours(1)))
-                .earliest()
-        })
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&naive))
+/// A local Copenhagen wall-clock time as a UTC instant, by the app's one time policy. The
+/// demo's classes are at daytime hours, which always exist; a time that does not is a mistake in
+/// the demo content.
+fn local_to_utc(date: NaiveDate, time: NaiveTime) -> Result<DateTime<Utc>, DbErr> {
+    app::rules::time::date_time_to_utc(date, time)
+        .ok_or_else(|| DbErr::Custom(format!("the demo time {date} {time} does not exist")))
 }
 
 /// Moves a weekend date to the Monday after.
@@ -198,12 +188,12 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
             start_time =
                 NaiveTime::from_hms_opt(t.hour(), t.minute() - t.minute() % 5, 0).unwrap_or(t);
         }
-        let first_start = local_to_utc(first_day, start_time);
+        let first_start = local_to_utc(first_day, start_time)?;
         let opens = match r.signup_opens_in_days {
             Some(days) => local_to_utc(
                 today + Duration::days(days),
                 NaiveTime::MIN + Duration::hours(9),
-            ),
+            )?,
             None => first_start - Duration::days(60),
         };
         let m = run::ActiveModel {
@@ -234,7 +224,7 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
         let mut held = Vec::new();
         for week in 0..r.sessions {
             let day = first_day + Duration::weeks(i64::from(week));
-            let starts = local_to_utc(day, start_time);
+            let starts = local_to_utc(day, start_time)?;
             let cancelled = r.cancelled_session == Some(week);
             let s = session::ActiveModel {
                 run_id: Set(m.id),
@@ -289,7 +279,7 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
                 status: Set(status),
                 queue_no: Set((status == BookingStatus::Waitlisted).then_some(queue_no)),
                 offer_expires_at: Set(None),
-                consent_version: Set(app::booking::form::PRIVACY_NOTICE_VERSION.into()),
+                consent_version: Set(app::rules::signup::PRIVACY_NOTICE_VERSION.into()),
                 consent_at: Set(Some(created_at)),
                 booked_by_name: Set(None),
                 booked_by_email: Set(None),
@@ -524,29 +514,6 @@ async fn staff_accounts(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn local_times_convert_across_dst() {
-        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
-        let t = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default();
-        assert_eq!(
-            local_to_utc(d(2027, 1, 12), t(17)).to_rfc3339(),
-            "2027-01-12T16:00:00+00:00"
-        );
-        assert_eq!(
-            local_to_utc(d(2027, 6, 15), t(17)).to_rfc3339(),
-            "2027-06-15T15:00:00+00:00"
-        );
-        // 02.30 does not exist on 28 March 2027; it becomes 03.30 summer time.
-        assert_eq!(
-            local_to_utc(
-                d(2027, 3, 28),
-                NaiveTime::from_hms_opt(2, 30, 0).unwrap_or_default()
-            )
-            .to_rfc3339(),
-            "2027-03-28T01:30:00+00:00"
-        );
-    }
 
     #[test]
     fn demo_content_is_consistent() {

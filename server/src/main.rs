@@ -119,8 +119,8 @@ async fn seed(config: Config) -> Result<(), String> {
 /// Prints a fresh "Mine tilmeldinger" link, for staff helping a participant who lost theirs.
 async fn link(config: Config, email: Option<String>) -> Result<(), String> {
     let email = email.ok_or("usage: server link EMAIL")?;
-    let key = app::booking::form::email_key(&email);
-    if !app::booking::form::email_is_valid(&key) {
+    let key = app::rules::signup::email_key(&email);
+    if !app::rules::signup::email_is_valid(&key) {
         return Err(format!("{email:?} is not an e-mail address"));
     }
     let conn = db::connect_and_migrate(&config.database_url, 1)
@@ -176,13 +176,13 @@ async fn jobs(config: Config) -> Result<(), String> {
 /// passes through the command line or its history. The administrator sets up an
 /// authenticator app at first sign-in.
 async fn create_admin(config: Config, args: Vec<String>) -> Result<(), String> {
-    use app::staff::access::Role;
+    use app::rules::access::Role;
     use app::staff::auth::{self, LinkPurpose};
     let (Some(email), name) = (args.first(), args[1.min(args.len())..].join(" ")) else {
         return Err("usage: server create-admin EMAIL NAME".into());
     };
-    let key = app::booking::form::email_key(email);
-    if !app::booking::form::email_is_valid(&key) {
+    let key = app::rules::signup::email_key(email);
+    if !app::rules::signup::email_is_valid(&key) {
         return Err(format!("{email:?} is not an e-mail address"));
     }
     let name = if name.trim().is_empty() {
@@ -202,7 +202,7 @@ async fn create_admin(config: Config, args: Vec<String>) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     println!(
         "Administrator {key} is ready. Choose the password here (the link works once, for {} days):",
-        auth::INVITE_DAYS
+        app::rules::retention::INVITE_DAYS
     );
     println!("{}/personale/invitation/{token}", config.public_url);
     Ok(())

@@ -982,7 +982,7 @@ both_backends!(the_calendar_feed_and_the_api_agree, |app| {
             .and_then(|p| p.value.clone())
             .unwrap_or_default()
     };
-    let now_local = app::catalogue::matching::to_local(Utc::now())
+    let now_local = app::rules::time::to_local(Utc::now())
         .format("%Y%m%dT%H%M%S")
         .to_string();
     // Upcoming, not cancelled: session id -> local start and end.

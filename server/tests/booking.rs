@@ -139,7 +139,7 @@ both_backends!(sign_up_confirms_and_shows_the_receipt, |app| {
     assert_eq!(stored.email_key, "aase@example.dk");
     assert_eq!(
         stored.consent_version,
-        app::booking::form::PRIVACY_NOTICE_VERSION
+        app::rules::signup::PRIVACY_NOTICE_VERSION
     );
     assert!(stored.consent_at.is_some());
     assert_ne!(

@@ -6,8 +6,9 @@
 #[macro_use]
 mod common;
 
-use app::api::staff::runs::local_to_utc;
-use app::reports::{Cell, Figures, Selection, figures};
+use app::reports::{Selection, figures};
+use app::rules::reports::{Cell, Figures};
+use app::rules::time::date_time_to_utc as local_to_utc;
 use chrono::{NaiveDate, NaiveTime, Utc};
 use common::TestApp;
 use common::staff::*;

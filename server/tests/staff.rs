@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration as StdDuration;
 
-use app::staff::access::Role;
+use app::rules::access::Role;
 use app::staff::auth;
 use chrono::{Duration, Utc};
 use common::staff::*;
@@ -497,7 +497,7 @@ async fn invitation_and_reset(backend: Backend) {
         &app.db,
         account.id,
         auth::LinkPurpose::Reset,
-        Utc::now() - Duration::hours(auth::RESET_HOURS + 1),
+        Utc::now() - Duration::hours(app::rules::retention::RESET_HOURS + 1),
     )
     .await
     .expect("link");
@@ -897,11 +897,13 @@ both_backends!(authorisation_matrix, |app| {
             ("expectations".into(), c.expectations.clone()),
             (
                 "format".into(),
-                app::api::dto::Format::from(c.format).slug().into(),
+                app::rules::vocabulary::Format::from(c.format).slug().into(),
             ),
             (
                 "audience".into(),
-                app::api::dto::Audience::from(c.audience).slug().into(),
+                app::rules::vocabulary::Audience::from(c.audience)
+                    .slug()
+                    .into(),
             ),
             ("action".into(), "gem".into()),
         ]
@@ -1030,7 +1032,7 @@ async fn create_run(app: &TestApp, cookie: &str, course: i32, school: i32, capac
 
 /// Adds a session `days` days ahead at 17:00–20:00 Copenhagen time.
 async fn add_session(app: &TestApp, cookie: &str, run: i32, days: i64) -> String {
-    let date = (app::catalogue::matching::to_local(Utc::now()) + Duration::days(days))
+    let date = (app::rules::time::to_local(Utc::now()) + Duration::days(days))
         .date()
         .format("%Y-%m-%d")
         .to_string();
@@ -1237,7 +1239,7 @@ both_backends!(moving_and_cancelling_tell_everyone, |app| {
     let booking = app.sign_up(run_id, "Karen", "karen@example.org").await;
 
     // Move the second session an hour later on a new date.
-    let date = (app::catalogue::matching::to_local(Utc::now()) + Duration::days(28))
+    let date = (app::rules::time::to_local(Utc::now()) + Duration::days(28))
         .date()
         .format("%Y-%m-%d")
         .to_string();
@@ -1263,7 +1265,7 @@ both_backends!(moving_and_cancelling_tell_everyone, |app| {
         .await
         .expect("query")
         .expect("session");
-    let local = app::catalogue::matching::to_local(s.starts_at);
+    let local = app::rules::time::to_local(s.starts_at);
     assert_eq!(
         local.format("%Y-%m-%d %H:%M").to_string(),
         format!("{date} 18:00")
@@ -1550,7 +1552,7 @@ both_backends!(a_run_is_copied_to_a_later_term, |app| {
                 .expect("sessions");
             s.sort_by_key(|s| s.starts_at);
             s.into_iter()
-                .map(|s| app::catalogue::matching::to_local(s.starts_at))
+                .map(|s| app::rules::time::to_local(s.starts_at))
                 .collect::<Vec<_>>()
         }
     };
@@ -1946,11 +1948,15 @@ both_backends!(courses_are_written_published_and_archived, |app| {
         ("expectations", b.expectations.clone()),
         (
             "format",
-            app::api::dto::Format::from(b.format).slug().to_string(),
+            app::rules::vocabulary::Format::from(b.format)
+                .slug()
+                .to_string(),
         ),
         (
             "audience",
-            app::api::dto::Audience::from(b.audience).slug().to_string(),
+            app::rules::vocabulary::Audience::from(b.audience)
+                .slug()
+                .to_string(),
         ),
         ("action", "arkiver".to_string()),
     ];

@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::api::dto::{RunDto, SchoolDto};
-use crate::booking::form::{FieldError, SignupForm};
 use crate::error::AppError;
+use crate::rules::signup::{FieldError, SignupForm};
 
 /// Where a booking stands, as the person sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,10 +110,10 @@ pub async fn signup_page(run_id: i32) -> Result<SignupPageDto, AppError> {
 /// with what was typed and what to fix.
 #[server(endpoint = "tilmeld")]
 pub async fn sign_up(#[server(flatten)] form: SignupForm) -> Result<(), AppError> {
-    use crate::booking::form::validate;
     use crate::booking::limit::Kind as Limit;
     use crate::booking::store::{self, BookingError, NewBooking, SignupOutcome};
     use crate::booking::token;
+    use crate::rules::signup::validate;
 
     let state = web::state()?;
     let now = chrono::Utc::now();
@@ -127,7 +127,7 @@ pub async fn sign_up(#[server(flatten)] form: SignupForm) -> Result<(), AppError
     }
     let back_with = |errors: Vec<FieldError>, notice: Option<&str>| {
         web::put_draft(&SignupDraft {
-            form: crate::booking::form::trimmed_for_redisplay(&form),
+            form: crate::rules::signup::trimmed_for_redisplay(&form),
             errors,
             notice: notice.map(str::to_string),
         });
@@ -135,7 +135,7 @@ pub async fn sign_up(#[server(flatten)] form: SignupForm) -> Result<(), AppError
     };
 
     let ip = web::client_ip(&state).await;
-    let email_key = crate::booking::form::email_key(&form.email);
+    let email_key = crate::rules::signup::email_key(&form.email);
     if !state
         .limiter
         .allow(Limit::SignupPerIp, &ip, std::time::Instant::now())
@@ -219,7 +219,9 @@ pub async fn receipt(booking_id: i32) -> Result<Option<ReceiptDto>, AppError> {
         .one(&state.db)
         .await?
         .filter(|b| b.receipt_hash.as_deref() == Some(token::hash(&key).as_str()))
-        .filter(|b| now - b.created_at < chrono::Duration::hours(token::RECEIPT_HOURS))
+        .filter(|b| {
+            now - b.created_at < chrono::Duration::hours(crate::rules::retention::RECEIPT_HOURS)
+        })
     else {
         return Ok(None);
     };
@@ -242,9 +244,9 @@ pub async fn receipt(booking_id: i32) -> Result<Option<ReceiptDto>, AppError> {
 /// same whether or not the address is known.
 #[server(endpoint = "mine_tilmeldinger_link")]
 pub async fn request_link(#[server(default)] email: String) -> Result<(), AppError> {
-    use crate::booking::form::{email_is_valid, email_key};
     use crate::booking::limit::Kind as Limit;
     use crate::outbox::{self, Kind, Message};
+    use crate::rules::signup::{email_is_valid, email_key};
     use entity::booking;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -447,10 +449,10 @@ pub mod web {
 
     use super::{BookingState, MyBookingDto, SignupDraft};
     use crate::api::dto::SchoolDto;
-    use crate::booking::rules;
     use crate::booking::store::{self, BookingError};
-    use crate::catalogue::matching::to_local;
     use crate::error::AppError;
+    use crate::rules::seats;
+    use crate::rules::time::to_local;
     use crate::state::AppState;
 
     /// Proves which browser made a booking, so its confirmation can be shown again.
@@ -514,7 +516,7 @@ pub mod web {
     pub fn set_receipt_cookie(key: &str) {
         set_cookie(format!(
             "{RECEIPT_COOKIE}={key}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax",
-            crate::booking::token::RECEIPT_HOURS * 3600
+            crate::rules::retention::RECEIPT_HOURS * 3600
         ));
     }
 
@@ -661,7 +663,7 @@ pub mod web {
             let Some(school) = schools.get(&model.school_id) else {
                 continue;
             };
-            let entries: Vec<rules::Entry> = active
+            let entries: Vec<seats::Entry> = active
                 .iter()
                 .filter(|x| x.run_id == b.run_id)
                 .map(store::entry)
@@ -669,7 +671,7 @@ pub mod web {
             let state = match b.status {
                 BookingStatus::Confirmed => BookingState::Confirmed,
                 BookingStatus::Waitlisted => BookingState::Waiting {
-                    position: rules::position(&entries, b.id).unwrap_or(1),
+                    position: seats::position(&entries, b.id).unwrap_or(1),
                 },
                 BookingStatus::Offered => BookingState::Offered {
                     until: to_local(b.offer_expires_at.unwrap_or(now)),
@@ -684,7 +686,7 @@ pub mod web {
             views.push(MyBookingDto {
                 id: b.id,
                 can_cancel: b.status.is_active()
-                    && rules::may_self_cancel(
+                    && seats::may_self_cancel(
                         store::entry(&b).place,
                         first,
                         model.cancel_deadline_hours,

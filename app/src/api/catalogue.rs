@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::api::dto::{CatalogueOptions, CourseDetailDto, RunDto, SchoolDetailDto, SchoolDto};
-use crate::catalogue::filter::CatalogueFilter;
 use crate::error::AppError;
+use crate::rules::catalogue::filter::CatalogueFilter;
 
 /// Upcoming runs that match `filter`, soonest first.
 #[server(endpoint = "catalogue_runs", input = Json)]
@@ -63,10 +63,11 @@ pub mod load {
     };
 
     use crate::api::dto::*;
-    use crate::catalogue::availability::{SeatFacts, availability};
-    use crate::catalogue::filter::CatalogueFilter;
-    use crate::catalogue::matching::{RunFacts, SessionFacts, matches, to_local};
     use crate::error::AppError;
+    use crate::rules::catalogue::availability::{SeatFacts, availability};
+    use crate::rules::catalogue::filter::CatalogueFilter;
+    use crate::rules::catalogue::matching::{RunFacts, SessionFacts, matches};
+    use crate::rules::time::to_local;
     use crate::state::AppState;
 
     pub(crate) fn state() -> Result<AppState, AppError> {

@@ -4,67 +4,8 @@
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::availability::Availability;
-
-macro_rules! slug_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $slug:literal, $key:literal;)+ }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            /// Every value, in display order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The value as it appears in URLs.
-            pub fn slug(self) -> &'static str {
-                match self { $($name::$variant => $slug),+ }
-            }
-
-            /// Translation key of the value's label.
-            pub fn label_key(self) -> &'static str {
-                match self { $($name::$variant => $key),+ }
-            }
-
-            /// Parses a URL value; unknown values are `None`.
-            pub fn from_slug(slug: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.slug() == slug)
-            }
-        }
-    };
-}
-
-slug_enum!(
-    /// Course format.
-    Format {
-        Course => "kursus", "format.course";
-        Series => "forloeb", "format.series";
-        Workshop => "workshop", "format.workshop";
-        ThemeDay => "temadag", "format.theme_day";
-        Talk => "oplaeg", "format.talk";
-        DropIn => "drop-in", "format.drop_in";
-    }
-);
-
-slug_enum!(
-    /// Who a course especially speaks to.
-    Audience {
-        Everyone => "alle", "audience.everyone";
-        OwnExperience => "egen-erfaring", "audience.own_experience";
-        Relatives => "paarorende", "audience.relatives";
-        Professionals => "fagpersoner", "audience.professionals";
-        Young => "unge", "audience.young";
-    }
-);
-
-slug_enum!(
-    /// Kind of teacher.
-    TeacherKind {
-        Peer => "peer", "teacher.peer";
-        Professional => "fagprofessionel", "teacher.professional";
-        Relative => "paarorende", "teacher.relative";
-    }
-);
+use crate::rules::catalogue::availability::Availability;
+use crate::rules::vocabulary::{Audience, Format, TeacherKind};
 
 /// A place: an address and room, or online.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -267,6 +208,32 @@ mod from_entity {
                 entity::TeacherKind::Peer => TeacherKind::Peer,
                 entity::TeacherKind::Professional => TeacherKind::Professional,
                 entity::TeacherKind::Relative => TeacherKind::Relative,
+            }
+        }
+    }
+
+    impl From<entity::Perspective> for crate::rules::vocabulary::Perspective {
+        fn from(p: entity::Perspective) -> Self {
+            use crate::rules::vocabulary::Perspective as P;
+            match p {
+                entity::Perspective::OwnExperience => P::OwnExperience,
+                entity::Perspective::Relative => P::Relative,
+                entity::Perspective::Professional => P::Professional,
+                entity::Perspective::Other => P::Other,
+                entity::Perspective::Undisclosed => P::Undisclosed,
+            }
+        }
+    }
+
+    impl From<crate::rules::vocabulary::Perspective> for entity::Perspective {
+        fn from(p: crate::rules::vocabulary::Perspective) -> Self {
+            use crate::rules::vocabulary::Perspective as P;
+            match p {
+                P::OwnExperience => entity::Perspective::OwnExperience,
+                P::Relative => entity::Perspective::Relative,
+                P::Professional => entity::Perspective::Professional,
+                P::Other => entity::Perspective::Other,
+                P::Undisclosed => entity::Perspective::Undisclosed,
             }
         }
     }

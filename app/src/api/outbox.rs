@@ -30,7 +30,7 @@ pub struct OutboxItemDto {
 #[server(endpoint = "udbakke")]
 pub async fn demo_outbox() -> Result<Option<Vec<OutboxItemDto>>, AppError> {
     use crate::api::booking::web;
-    use crate::catalogue::matching::to_local;
+    use crate::rules::time::to_local;
     use entity::outbox_message;
     use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
 

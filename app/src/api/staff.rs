@@ -17,7 +17,7 @@ pub mod sign_in;
 
 use serde::{Deserialize, Serialize};
 
-use crate::staff::access::{Grants, Role};
+use crate::rules::access::{Grants, Role};
 
 /// Who is signed in, as pages need it (the header, what to show).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -60,7 +60,7 @@ pub mod guard {
 
     use crate::api::booking::web;
     use crate::error::AppError;
-    use crate::staff::access::Action;
+    use crate::rules::access::Action;
     use crate::staff::audit;
     use crate::staff::auth::{self, Signed, Stage};
     use crate::state::AppState;

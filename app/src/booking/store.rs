@@ -29,11 +29,11 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::form::{PRIVACY_NOTICE_VERSION, ValidSignup};
-use super::rules::{self, Change, Decision, Entry, Mode, Place, Rules};
-use crate::catalogue::availability::{Availability, SeatFacts, availability};
-use crate::catalogue::matching::to_local;
 use crate::outbox::{self, Kind, Message};
+use crate::rules::catalogue::availability::{Availability, SeatFacts, availability};
+use crate::rules::seats::{self as rules, Change, Decision, Entry, Mode, Place, Rules};
+use crate::rules::signup::{PRIVACY_NOTICE_VERSION, ValidSignup};
+use crate::rules::time::to_local;
 
 /// Why a booking action did not happen. Each has a plain message on the page.
 #[derive(Debug, thiserror::Error)]
@@ -498,7 +498,11 @@ async fn sign_up_once(
         .iter()
         .filter(|b| matches!(b.status, BookingStatus::Confirmed | BookingStatus::Offered))
         .count();
-    let perspective = s.perspective.as_deref().and_then(perspective_from_slug);
+    let perspective = s
+        .perspective
+        .as_deref()
+        .and_then(crate::rules::vocabulary::Perspective::from_slug)
+        .map(Perspective::from);
     let created = booking::ActiveModel {
         run_id: Set(run.id),
         name: Set(s.name.clone()),
@@ -588,17 +592,6 @@ async fn became_full(
         .await?;
     }
     Ok(())
-}
-
-fn perspective_from_slug(slug: &str) -> Option<Perspective> {
-    Some(match slug {
-        "own_experience" => Perspective::OwnExperience,
-        "relative" => Perspective::Relative,
-        "professional" => Perspective::Professional,
-        "other" => Perspective::Other,
-        "undisclosed" => Perspective::Undisclosed,
-        _ => return None,
-    })
 }
 
 /// Loads a booking the actor may act on.

@@ -11,10 +11,9 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 
-/// How long a "Mine tilmeldinger" link works.
-pub const MANAGE_LINK_DAYS: i64 = 30;
-/// How long the confirmation page can be shown again to the browser that signed up.
-pub const RECEIPT_HOURS: i64 = 12;
+use crate::rules::retention::{
+    EVALUATION_LINK_DAYS, FEED_LINK_DAYS, MANAGE_LINK_DAYS, REPLY_LINK_DAYS,
+};
 
 /// A fresh random token.
 pub fn new_token() -> String {
@@ -72,13 +71,6 @@ impl Purpose {
         }
     }
 }
-
-/// How long the reminder's answer links work.
-pub const REPLY_LINK_DAYS: i64 = 30;
-/// How long an evaluation link works.
-pub const EVALUATION_LINK_DAYS: i64 = 30;
-/// How long a calendar feed link works before the person asks for a new one.
-pub const FEED_LINK_DAYS: i64 = 365;
 
 /// Creates a token of `purpose` for an e-mail key (and a booking, for the kinds bound to one)
 /// and returns the token; only its hash is stored.

@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 
 use crate::api::dto::{PlaceDto, RunDto, SessionDto, TeacherDto};
-use crate::catalogue::availability::Availability;
 use crate::format;
 use crate::i18n::{Locale, use_locale};
+use crate::rules::catalogue::availability::Availability;
 use crate::tr;
 
 /// The seat situation as a short label.

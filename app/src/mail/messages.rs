@@ -21,10 +21,10 @@ use serde_json::Value;
 use super::compose::Body;
 use super::ics::{self, Method, Party, SessionEvent};
 use crate::booking::token::{self, Purpose};
-use crate::catalogue::matching::to_local;
 use crate::format;
 use crate::i18n::Locale;
 use crate::outbox::Kind;
+use crate::rules::time::to_local;
 use crate::tr;
 
 /// What the renderer needs from the configuration.
@@ -261,7 +261,7 @@ pub async fn render(
             .small(tr!(
                 l,
                 "mail.body.link_valid",
-                days = token::MANAGE_LINK_DAYS
+                days = crate::rules::retention::MANAGE_LINK_DAYS
             ));
         body.title = tr!(l, "mail.subject.manage_link");
         return Ok(Outcome::Send(Box::new(Rendered {
@@ -355,7 +355,11 @@ async fn staff_link(
                     .unwrap_or("Skolebænk")
             ),
             tr!(l, "staff.mail.invite_button"),
-            tr!(l, "staff.mail.invite_valid", days = auth::INVITE_DAYS),
+            tr!(
+                l,
+                "staff.mail.invite_valid",
+                days = crate::rules::retention::INVITE_DAYS
+            ),
         )
     } else {
         (
@@ -364,7 +368,11 @@ async fn staff_link(
             tr!(l, "staff.mail.reset_subject"),
             tr!(l, "staff.mail.reset_body"),
             tr!(l, "staff.mail.reset_button"),
-            tr!(l, "staff.mail.reset_valid", hours = auth::RESET_HOURS),
+            tr!(
+                l,
+                "staff.mail.reset_valid",
+                hours = crate::rules::retention::RESET_HOURS
+            ),
         )
     };
     let token = auth::issue_link(db, account.id, purpose, now).await?;
@@ -737,7 +745,7 @@ async fn compose(
                 .small(tr!(
                     l,
                     "mail.body.evaluation_once",
-                    days = token::EVALUATION_LINK_DAYS
+                    days = crate::rules::retention::EVALUATION_LINK_DAYS
                 ));
         }
         Kind::RunMessage => {

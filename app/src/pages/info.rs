@@ -32,7 +32,7 @@ pub fn PrivacyPage() -> impl IntoView {
     let l = use_locale();
     view! {
         {text_page("privacy", &["visit", "signup", "why", "delete", "rights"])}
-        <p class="hint">{tr!(l, "privacy.version", version = crate::booking::form::PRIVACY_NOTICE_VERSION)}</p>
+        <p class="hint">{tr!(l, "privacy.version", version = crate::rules::signup::PRIVACY_NOTICE_VERSION)}</p>
     }
 }
 

@@ -261,7 +261,7 @@ fn BookingCard(booking: MyBookingDto, token: String) -> impl IntoView {
     let confirmed = b.state == BookingState::Confirmed;
     let run_cancelled = matches!(
         b.run.availability,
-        crate::catalogue::availability::Availability::Cancelled
+        crate::rules::catalogue::availability::Availability::Cancelled
     );
     let course_href = format!("/kurser/{}", b.run.course_slug);
     let sessions = b.run.sessions.clone();

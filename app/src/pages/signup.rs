@@ -10,14 +10,14 @@ use crate::api::booking::{
     BookingState, ReceiptDto, SignUp, SignupDraft, SignupPageDto, receipt, signup_page,
 };
 use crate::api::dto::{RunDto, SchoolDto};
-use crate::booking::form::{
-    Field, MUNICIPALITIES, NEEDS_MAX, PERSPECTIVES, PRIVACY_NOTICE_VERSION, SignupForm,
-};
-use crate::catalogue::availability::Availability;
 use crate::components::run::{AvailabilityBadge, PlaceDetails, SessionList};
 use crate::format;
 use crate::i18n::{Locale, use_locale};
 use crate::pages::{LoadError, not_found::set_status};
+use crate::rules::catalogue::availability::Availability;
+use crate::rules::signup::{
+    Field, MUNICIPALITIES, NEEDS_MAX, PERSPECTIVES, PRIVACY_NOTICE_VERSION, SignupForm,
+};
 use crate::tr;
 
 fn id_param(name: &'static str) -> impl Fn() -> i32 + Copy + Send + Sync {

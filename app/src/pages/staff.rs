@@ -23,7 +23,7 @@ use crate::api::staff::sign_in::SignOut;
 use crate::error::AppError;
 use crate::i18n::use_locale;
 use crate::pages::LoadError;
-use crate::staff::access::{Action, Role};
+use crate::rules::access::{Action, Role};
 use crate::tr;
 
 /// The workspace's own menu, under the site header: where the person can go, and sign out.

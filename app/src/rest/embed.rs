@@ -14,12 +14,12 @@ use entity::school;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::api::catalogue::load;
-use crate::catalogue::availability::Availability;
-use crate::catalogue::filter::CatalogueFilter;
 use crate::components::run::availability_text;
 use crate::format;
 use crate::i18n::Locale;
 use crate::mail::compose::escape as esc;
+use crate::rules::catalogue::availability::Availability;
+use crate::rules::catalogue::filter::CatalogueFilter;
 use crate::state::AppState;
 use crate::tr;
 

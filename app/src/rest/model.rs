@@ -3,26 +3,12 @@
 //! the database can change without changing the API. Names are English and `snake_case`;
 //! times are RFC 3339 with the Copenhagen offset of the day.
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone};
+use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::dto::{PlaceDto, RunDto, SchoolDto, SessionDto, TeacherDto, ThemeDto};
-use crate::catalogue::availability::Availability;
-
-/// A local Copenhagen wall-clock time as an instant with its offset. A time that does not
-/// exist locally (the spring gap) is read as the hour after.
-pub fn offset_time(local: NaiveDateTime) -> DateTime<FixedOffset> {
-    let tz = chrono_tz::Europe::Copenhagen;
-    let resolved = tz.from_local_datetime(&local).earliest().or_else(|| {
-        tz.from_local_datetime(&(local + chrono::Duration::hours(1)))
-            .earliest()
-    });
-    match resolved {
-        Some(t) => t.fixed_offset(),
-        None => local.and_utc().fixed_offset(),
-    }
-}
+use crate::rules::catalogue::availability::Availability;
 
 /// A recovery school.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -181,8 +167,8 @@ impl From<SessionDto> for Session {
     fn from(s: SessionDto) -> Self {
         Session {
             id: s.id,
-            starts_at: offset_time(s.starts),
-            ends_at: offset_time(s.ends),
+            starts_at: crate::rules::time::with_offset(s.starts),
+            ends_at: crate::rules::time::with_offset(s.ends),
             cancelled: s.cancelled,
             place: s.place.map(Place::from),
         }
@@ -209,7 +195,11 @@ impl From<Availability> for Seats {
             Availability::Open { left } => ("open", Some(left), None),
             Availability::Waitlist => ("waitlist", None, None),
             Availability::Full => ("full", None, None),
-            Availability::NotYetOpen { opens } => ("not_yet_open", None, Some(offset_time(opens))),
+            Availability::NotYetOpen { opens } => (
+                "not_yet_open",
+                None,
+                Some(crate::rules::time::with_offset(opens)),
+            ),
             Availability::Closed => ("closed", None, None),
             Availability::Cancelled => ("cancelled", None, None),
         };
@@ -461,12 +451,12 @@ pub struct Figure {
     pub suppressed: bool,
 }
 
-impl From<&crate::reports::Cell> for Figure {
-    fn from(c: &crate::reports::Cell) -> Self {
+impl From<&crate::rules::reports::Cell> for Figure {
+    fn from(c: &crate::rules::reports::Cell) -> Self {
         Figure {
             value: c.value(),
             text: c.text(),
-            suppressed: matches!(c, crate::reports::Cell::Small),
+            suppressed: matches!(c, crate::rules::reports::Cell::Small),
         }
     }
 }

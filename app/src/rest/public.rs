@@ -15,8 +15,9 @@ use super::model::*;
 use super::problem::Problem;
 use super::query::{Params, id};
 use crate::api::catalogue::load;
-use crate::api::dto::{Audience, Format, SchoolDto};
-use crate::catalogue::filter::{CatalogueFilter, MAX_SEARCH_CHARS};
+use crate::api::dto::SchoolDto;
+use crate::rules::catalogue::filter::{CatalogueFilter, MAX_SEARCH_CHARS};
+use crate::rules::vocabulary::{Audience, Format};
 use crate::state::AppState;
 
 type Pairs = Query<Vec<(String, String)>>;

@@ -20,7 +20,7 @@ use super::keys::{Client, authenticate};
 use super::model::*;
 use super::problem::Problem;
 use super::query::{Params, id};
-use crate::catalogue::matching::to_local;
+use crate::rules::time::to_local;
 use crate::state::AppState;
 
 type Pairs = Query<Vec<(String, String)>>;
@@ -56,7 +56,7 @@ async fn run_of(
 }
 
 fn offset(t: chrono::DateTime<Utc>) -> chrono::DateTime<chrono::FixedOffset> {
-    offset_time(to_local(t))
+    crate::rules::time::in_copenhagen(t)
 }
 
 fn perspective_of(b: &booking::Model) -> Option<String> {
@@ -420,7 +420,11 @@ pub async fn report(
         let (_, school) = school_for(&state, &headers, &slug).await?;
         let p = Params(q);
         let now = Utc::now();
-        let (term_from, term_to) = crate::reports::term_of(to_local(now).date());
+        let crate::rules::time::TermSpan {
+            from: term_from,
+            to: term_to,
+            ..
+        } = crate::rules::time::term_of(to_local(now).date());
         let from = p.date("from")?.unwrap_or(term_from);
         let to = p.date("to")?.unwrap_or(term_to);
         if from > to || (to - from).num_days() > 366 * 10 {

@@ -21,15 +21,13 @@ use super::cache;
 use super::model::{SignupRequest, SignupResult};
 use super::problem::{FieldProblem, Problem};
 use super::query::id;
-use crate::booking::form::{Field, SignupForm, email_key, validate};
 use crate::booking::limit::Kind as Limit;
 use crate::booking::store::{self, BookingError, NewBooking, SignupOutcome, write_transaction};
 use crate::booking::token::hash;
 use crate::i18n::{Locale, translate};
+use crate::rules::signup::{Field, SignupForm, email_key, validate};
 use crate::state::AppState;
 
-/// How long a kept answer is given again.
-pub const IDEMPOTENCY_HOURS: i64 = 24;
 /// Longest accepted `Idempotency-Key`.
 const MAX_KEY_CHARS: usize = 200;
 
@@ -312,7 +310,10 @@ async fn replay(
 ) -> Result<Option<Response>, Problem> {
     let Some(kept) = idempotency_record::Entity::find()
         .filter(idempotency_record::Column::KeyHash.eq(key_hash))
-        .filter(idempotency_record::Column::CreatedAt.gt(now - Duration::hours(IDEMPOTENCY_HOURS)))
+        .filter(
+            idempotency_record::Column::CreatedAt
+                .gt(now - Duration::hours(crate::rules::retention::IDEMPOTENCY_HOURS)),
+        )
         .one(&state.db)
         .await?
     else {
@@ -393,7 +394,8 @@ pub async fn purge(
     Ok(write_transaction(db, || async {
         Ok(idempotency_record::Entity::delete_many()
             .filter(
-                idempotency_record::Column::CreatedAt.lt(now - Duration::hours(IDEMPOTENCY_HOURS)),
+                idempotency_record::Column::CreatedAt
+                    .lt(now - Duration::hours(crate::rules::retention::IDEMPOTENCY_HOURS)),
             )
             .exec(db)
             .await?

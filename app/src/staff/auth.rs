@@ -19,9 +19,9 @@ use sea_orm::{
     QueryFilter, Set,
 };
 
-use super::access::{Grants, Role};
 use super::{password, totp};
 use crate::booking::token;
+use crate::rules::access::{Grants, Role};
 
 /// Session lifetimes and the cookie's form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -545,14 +545,11 @@ impl LinkPurpose {
     /// How long the link works.
     pub fn lifetime(self) -> Duration {
         match self {
-            LinkPurpose::Invite => Duration::days(INVITE_DAYS),
-            LinkPurpose::Reset => Duration::hours(RESET_HOURS),
+            LinkPurpose::Invite => Duration::days(crate::rules::retention::INVITE_DAYS),
+            LinkPurpose::Reset => Duration::hours(crate::rules::retention::RESET_HOURS),
         }
     }
 }
-
-pub const INVITE_DAYS: i64 = 7;
-pub const RESET_HOURS: i64 = 2;
 
 /// Makes a single-use link token for an account.
 pub async fn issue_link(

@@ -1,7 +1,7 @@
 //! Staff sign-in for tests: the demo accounts, an authenticator code, signing in all the way,
 //! and a GET with a session cookie.
 
-use app::staff::access::Role;
+use app::rules::access::Role;
 use app::staff::{auth, totp};
 use chrono::Utc;
 use entity::school;

@@ -73,7 +73,7 @@ pub struct AttendanceDto {
 #[server(endpoint = "personale_fremmoede")]
 pub async fn attendance(run_id: i32, session: i32) -> Result<AttendanceDto, AppError> {
     use super::runs::access;
-    use crate::catalogue::matching::to_local;
+    use crate::rules::time::to_local;
     use entity::{CourseFormat, attendance, course, headcount, school};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
@@ -265,7 +265,7 @@ pub async fn add_walk_in(
     #[server(default)] name: String,
     #[server(default)] perspective: String,
 ) -> Result<(), AppError> {
-    use crate::booking::form::{self, Field};
+    use crate::rules::signup::{self, Field};
 
     let ctx = super::guard::signed_in().await?;
     let Some((s, r)) = store::recordable(&ctx, &session).await? else {
@@ -273,7 +273,7 @@ pub async fn add_walk_in(
     };
     let back = |query: &str| store::back(&s, query);
     let mut errors = Vec::new();
-    let name = form::check_name(&name, Field::Name, &mut errors);
+    let name = signup::check_name(&name, Field::Name, &mut errors);
     if let Some(e) = errors.first() {
         back(&format!(
             "fejl={}#ny",
@@ -468,9 +468,10 @@ pub(crate) mod store {
     }
 
     pub fn perspective(slug: &str) -> Option<Perspective> {
-        use sea_orm::Iterable;
-        Perspective::iter()
-            .find(|p| sea_orm::ActiveEnum::to_value(p) == slug && *p != Perspective::Undisclosed)
+        use crate::rules::vocabulary::Perspective as P;
+        P::from_slug(slug)
+            .filter(|p| *p != P::Undisclosed)
+            .map(Perspective::from)
     }
 
     /// Who is on the list of a session: everyone with a seat who had signed up before it

@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::MeDto;
 use super::runs::TeacherOption;
-use crate::api::dto::{Audience, CourseDetailDto, Format};
+use crate::api::dto::CourseDetailDto;
 use crate::error::AppError;
+use crate::rules::vocabulary::{Audience, Format};
 
 /// A course's life-cycle state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,7 +85,7 @@ pub(crate) mod access {
     use crate::api::staff::guard::{self, Ctx};
     use crate::api::staff::runs::access::own_course;
     use crate::error::AppError;
-    use crate::staff::access::Action;
+    use crate::rules::access::Action;
 
     pub async fn editable(ctx: &Ctx, course_id: i32) -> Result<course::Model, AppError> {
         let Some(c) = course::Entity::find_by_id(course_id)
@@ -117,7 +118,7 @@ fn state_of(s: entity::CourseStatus) -> CourseState {
 /// Courses the person may edit.
 #[server(endpoint = "personale_kurser")]
 pub async fn course_list() -> Result<CourseListDto, AppError> {
-    use crate::staff::access::Action;
+    use crate::rules::access::Action;
     use entity::{course, course_teacher, run, school};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
     use std::collections::{HashMap, HashSet};
@@ -191,7 +192,7 @@ pub async fn course_list() -> Result<CourseListDto, AppError> {
 /// The editor's data; `id` 0 starts a new course.
 #[server(endpoint = "personale_kursus_side")]
 pub async fn course_editor(id: i32) -> Result<CourseEditorDto, AppError> {
-    use crate::staff::access::Action;
+    use crate::rules::access::Action;
     use entity::{course_teacher, course_theme, school, teacher, theme};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     use std::collections::HashMap;
@@ -400,7 +401,7 @@ pub fn slug_from(title: &str) -> String {
 /// Creates or saves a course, and moves it through draft → published → archived.
 #[server(endpoint = "personale_kursus_gem")]
 pub async fn save_course(#[server(flatten)] form: CourseForm) -> Result<(), AppError> {
-    use crate::staff::access::Action;
+    use crate::rules::access::Action;
     use entity::{CourseStatus, course, course_theme, theme};
     use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 

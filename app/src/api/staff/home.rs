@@ -1,7 +1,7 @@
 //! The staff home page: a teacher's next sessions and open tasks; for coordinators, management
 //! and administrators the school's runs this term with fill, waiting list and warnings.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -109,46 +109,17 @@ pub struct SchoolOverviewDto {
 pub struct HomeDto {
     pub me: MeDto,
     /// "Efterår 2026".
-    pub term: (Term, i32),
+    pub term: (crate::rules::time::Term, i32),
     pub next_sessions: Vec<MySessionDto>,
     /// The person's own runs that need attention.
     pub tasks: Vec<RunRowDto>,
     pub schools: Vec<SchoolOverviewDto>,
 }
 
-/// Half of a school year.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Term {
-    /// January to June.
-    Spring,
-    /// July to December.
-    Autumn,
-}
-
-impl Term {
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Term::Spring => "staff.term.spring",
-            Term::Autumn => "staff.term.autumn",
-        }
-    }
-}
-
-/// The term a date falls in, and its first and last day.
-pub fn term_of(d: NaiveDate) -> (Term, i32, NaiveDate, NaiveDate) {
-    let y = d.year();
-    let date = |m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or(d);
-    if d.month() <= 6 {
-        (Term::Spring, y, date(1, 1), date(6, 30))
-    } else {
-        (Term::Autumn, y, date(7, 1), date(12, 31))
-    }
-}
-
 #[server(endpoint = "personale_forside")]
 pub async fn staff_home() -> Result<HomeDto, AppError> {
-    use crate::catalogue::matching::to_local;
-    use crate::staff::access::{Action, Role};
+    use crate::rules::access::{Action, Role};
+    use crate::rules::time::to_local;
     use entity::{run, session};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -157,7 +128,12 @@ pub async fn staff_home() -> Result<HomeDto, AppError> {
     let me = super::account::me_dto(&ctx).await?;
     let g = &ctx.me.grants;
     let today = to_local(ctx.now).date();
-    let (term, year, from, to) = term_of(today);
+    let crate::rules::time::TermSpan {
+        term,
+        year,
+        from,
+        to,
+    } = crate::rules::time::term_of(today);
 
     // The teacher's own runs: where one of their profiles is on the team.
     let own_run_ids = overview::own_runs(db, &ctx.me.teacher_ids).await?;
@@ -275,10 +251,10 @@ pub mod overview {
     use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
     use super::{RunRowDto, RunState, Warning};
-    use crate::api::dto::TeacherKind;
-    use crate::catalogue::matching::to_local;
-    use crate::staff::access::{Action, Grants};
-    use crate::staff::coproduction;
+    use crate::rules::access::{Action, Grants};
+    use crate::rules::coproduction;
+    use crate::rules::time::to_local;
+    use crate::rules::vocabulary::TeacherKind;
 
     /// Which runs to list.
     pub enum Scope<'a> {
@@ -502,24 +478,5 @@ pub mod overview {
             .collect();
         rows.sort_by(|a, b| a.first.cmp(&b.first).then(a.id.cmp(&b.id)));
         Ok(rows)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn terms_are_half_years() {
-        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
-        assert_eq!(
-            term_of(d(2026, 11, 23)),
-            (Term::Autumn, 2026, d(2026, 7, 1), d(2026, 12, 31))
-        );
-        assert_eq!(
-            term_of(d(2027, 6, 30)),
-            (Term::Spring, 2027, d(2027, 1, 1), d(2027, 6, 30))
-        );
-        assert_eq!(term_of(d(2027, 7, 1)).0, Term::Autumn);
     }
 }

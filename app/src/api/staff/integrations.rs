@@ -87,8 +87,8 @@ pub struct IntegrationsDto {
 #[server(endpoint = "integrationer")]
 pub async fn integrations() -> Result<IntegrationsDto, AppError> {
     use crate::api::booking::web;
-    use crate::catalogue::matching::to_local;
-    use crate::staff::access::Action;
+    use crate::rules::access::Action;
+    use crate::rules::time::to_local;
     use entity::school;
     use sea_orm::{EntityTrait, QueryOrder};
 
@@ -215,7 +215,7 @@ pub async fn integrations() -> Result<IntegrationsDto, AppError> {
 /// The school a form names, if the person may manage its integrations.
 #[cfg(feature = "ssr")]
 async fn school_of(ctx: &super::guard::Ctx, school: &str) -> Result<i32, AppError> {
-    use crate::staff::access::Action;
+    use crate::rules::access::Action;
     let Ok(id) = school.trim().parse::<i32>() else {
         return super::guard::not_found();
     };

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::staff::access::Role;
+use crate::rules::access::Role;
 
 /// One role of one person, as the staff list shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -39,7 +39,7 @@ pub struct StaffListDto {
 
 #[server(endpoint = "personale_liste")]
 pub async fn staff_list() -> Result<StaffListDto, AppError> {
-    use crate::staff::access::Action;
+    use crate::rules::access::Action;
     use crate::staff::auth;
     use entity::{school, staff_account, staff_role};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -122,10 +122,10 @@ pub async fn invite_staff(
     #[server(default)] role: String,
     #[server(default)] teacher_kind: String,
 ) -> Result<(), AppError> {
-    use crate::api::dto::TeacherKind;
-    use crate::booking::form::email_key;
     use crate::outbox::{self, Kind, Message};
-    use crate::staff::access::Action;
+    use crate::rules::access::Action;
+    use crate::rules::signup::email_key;
+    use crate::rules::vocabulary::TeacherKind;
     use crate::staff::auth;
     use entity::{staff_account, teacher};
     use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
@@ -144,7 +144,7 @@ pub async fn invite_staff(
     super::guard::allow(&ctx, action)?;
     let key = email_key(&email);
     let name = name.trim();
-    if !crate::booking::form::email_is_valid(&key) || name.is_empty() || name.chars().count() > 120
+    if !crate::rules::signup::email_is_valid(&key) || name.is_empty() || name.chars().count() > 120
     {
         leptos_axum::redirect("/personale/personale?fejl=felter#inviter");
         return Ok(());
@@ -218,7 +218,7 @@ pub async fn invite_staff(
 /// someone who can fix a mistake by accident).
 #[server(endpoint = "personale_fjern_rolle")]
 pub async fn remove_role(role_id: i32) -> Result<(), AppError> {
-    use crate::staff::access::Action;
+    use crate::rules::access::Action;
     use crate::staff::auth;
     use entity::{staff_account, staff_role};
     use sea_orm::EntityTrait;
@@ -271,8 +271,8 @@ pub struct AuditEntryDto {
 /// The newest 200 entries for the schools the person coordinates (all for an administrator).
 #[server(endpoint = "personale_log")]
 pub async fn audit_log() -> Result<Vec<AuditEntryDto>, AppError> {
-    use crate::catalogue::matching::to_local;
-    use crate::staff::access::Action;
+    use crate::rules::access::Action;
+    use crate::rules::time::to_local;
     use entity::{audit_log, school};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
     use std::collections::HashMap;

@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::MeDto;
-use crate::api::dto::TeacherKind;
 use crate::error::AppError;
+use crate::rules::vocabulary::TeacherKind;
 
 /// Longest title and profile text the course page shows well.
 pub const TITLE_MAX: usize = 120;
@@ -52,7 +52,7 @@ pub(crate) mod access {
 
     use crate::api::staff::guard::{self, Ctx};
     use crate::error::AppError;
-    use crate::staff::access::Action;
+    use crate::rules::access::Action;
 
     /// Whether the profile is the signed-in person's own.
     pub fn own(ctx: &Ctx, t: &teacher::Model) -> bool {
@@ -81,7 +81,7 @@ pub(crate) mod access {
 /// coordinate. 403 when there are none.
 #[server(endpoint = "personale_profiler")]
 pub async fn profile_list() -> Result<ProfileListDto, AppError> {
-    use crate::staff::access::Action;
+    use crate::rules::access::Action;
     use entity::{school, teacher};
     use sea_orm::{EntityTrait, QueryOrder};
     use std::collections::HashMap;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::MeDto;
 use crate::error::AppError;
-use crate::reports::Figures;
+use crate::rules::reports::Figures;
 
 /// The selection as it stands in the address (all optional).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -111,9 +111,14 @@ pub(crate) async fn load(
     ctx: &super::guard::Ctx,
     query: ReportQuery,
 ) -> Result<ReportDto, AppError> {
-    use crate::catalogue::matching::to_local;
-    use crate::reports::{Selection, figures, term_of};
-    use crate::staff::access::{Action, Role};
+    use crate::reports::{Selection, figures};
+    use crate::rules::time::parse_date;
+    use crate::rules::time::to_local;
+    let term_of = |d: NaiveDate| {
+        let t = crate::rules::time::term_of(d);
+        (t.from, t.to)
+    };
+    use crate::rules::access::{Action, Role};
     use chrono::{Datelike, NaiveDate};
     use entity::{CourseFormat, course, school, theme};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -154,7 +159,6 @@ pub(crate) async fn load(
         },
     };
     let today = to_local(ctx.now).date();
-    let parse_date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
     let term = |v: &str| -> Option<(NaiveDate, NaiveDate)> {
         let (y, half) = v.split_once('-')?;
         let y: i32 = y.parse().ok()?;
@@ -282,7 +286,7 @@ pub mod csv {
     use crate::api::staff::guard;
     use crate::error::AppError;
     use crate::i18n::Locale;
-    use crate::reports::Cell;
+    use crate::rules::reports::Cell;
     use crate::state::AppState;
     use crate::tr;
 
@@ -371,7 +375,7 @@ pub mod csv {
                     tr!(l, "staff.reports.csv.figure"),
                     tr!(l, "staff.reports.csv.value"),
                 ]);
-                for (key, cell) in crate::reports::summary(f) {
+                for (key, cell) in crate::rules::reports::summary(f) {
                     push(vec![tr!(l, key), c(&cell)]);
                 }
             }
@@ -518,7 +522,7 @@ pub mod csv {
                     tr!(l, "staff.reports.col.people"),
                 ]);
                 for q in &f.questions {
-                    let label = crate::reports::question_label(l, q);
+                    let label = crate::rules::reports::question_label(l, q);
                     let Some(kind) = crate::api::evaluation::QuestionKind::from_slug(&q.kind)
                     else {
                         continue;

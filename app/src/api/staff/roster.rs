@@ -52,8 +52,8 @@ pub struct RosterDto {
 #[server(endpoint = "personale_deltagere")]
 pub async fn roster(run_id: i32) -> Result<RosterDto, AppError> {
     use super::runs::access;
-    use crate::catalogue::matching::to_local;
-    use crate::staff::access::Action;
+    use crate::rules::access::Action;
+    use crate::rules::time::to_local;
     use entity::{BookingStatus, RunStatus, booking, course, school, session};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -92,7 +92,12 @@ pub async fn roster(run_id: i32) -> Result<RosterDto, AppError> {
             perspective: b
                 .perspective
                 .filter(|p| *p != entity::Perspective::Undisclosed)
-                .map(|p| format!("staff.perspective.{}", perspective_slug(p))),
+                .map(|p| {
+                    format!(
+                        "staff.perspective.{}",
+                        crate::rules::vocabulary::Perspective::from(p).slug()
+                    )
+                }),
             needs: b.needs,
             booked_by: b.booked_by_name,
             coming: b.rsvp.is_some(),
@@ -145,17 +150,6 @@ pub async fn roster(run_id: i32) -> Result<RosterDto, AppError> {
     })
 }
 
-#[cfg(feature = "ssr")]
-fn perspective_slug(p: entity::Perspective) -> &'static str {
-    match p {
-        entity::Perspective::OwnExperience => "own_experience",
-        entity::Perspective::Relative => "relative",
-        entity::Perspective::Professional => "professional",
-        entity::Perspective::Other => "other",
-        entity::Perspective::Undisclosed => "undisclosed",
-    }
-}
-
 /// Signs someone up on their behalf ("tilmeld på vegne af"), for example by phone. The staff
 /// member confirms the person agreed; the seat rules are the public form's.
 #[server(endpoint = "personale_tilmeld")]
@@ -168,8 +162,8 @@ pub async fn add_participant(
 ) -> Result<(), AppError> {
     use super::runs::access;
     use crate::api::booking::web;
-    use crate::booking::form::{SignupForm, validate};
     use crate::booking::store::{self, BookingError, NewBooking, SignupOutcome};
+    use crate::rules::signup::{SignupForm, validate};
 
     let ctx = super::guard::signed_in().await?;
     let r = access::roster(&ctx, run_id).await?;

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::MeDto;
 use super::home::RunState;
-use crate::api::dto::TeacherKind;
 use crate::error::AppError;
-use crate::staff::coproduction::TeamGap;
+use crate::rules::coproduction::TeamGap;
+use crate::rules::vocabulary::TeacherKind;
 
 /// A place to choose.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -103,7 +103,7 @@ pub(crate) mod access {
 
     use crate::api::staff::guard::{self, Ctx};
     use crate::error::AppError;
-    use crate::staff::access::Action;
+    use crate::rules::access::Action;
 
     /// Whether one of the person's teacher profiles is on the run's team.
     pub async fn own_run(ctx: &Ctx, run_id: i32) -> Result<bool, AppError> {
@@ -175,40 +175,15 @@ pub(crate) mod access {
     }
 }
 
-/// Local Copenhagen date and time to UTC; `None` for a time that does not exist (the hour
-/// skipped in spring).
 #[cfg(feature = "ssr")]
-pub fn local_to_utc(
-    date: chrono::NaiveDate,
-    time: chrono::NaiveTime,
-) -> Option<chrono::DateTime<chrono::Utc>> {
-    use chrono::TimeZone;
-    chrono_tz::Europe::Copenhagen
-        .from_local_datetime(&date.and_time(time))
-        .earliest()
-        .map(|t| t.with_timezone(&chrono::Utc))
-}
-
-#[cfg(any(feature = "ssr", test))]
-fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
-}
-
-#[cfg(any(feature = "ssr", test))]
-fn parse_time(s: &str) -> Option<chrono::NaiveTime> {
-    let s = s.trim().replace('.', ":");
-    chrono::NaiveTime::parse_from_str(&s, "%H:%M").ok()
-}
-
-#[cfg(any(feature = "ssr", test))]
-fn parse_datetime_local(s: &str) -> Option<NaiveDateTime> {
-    NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M").ok()
-}
+use crate::rules::time::{
+    date_time_to_utc as local_to_utc, parse_date, parse_datetime_local, parse_time,
+};
 
 /// Courses the person may make a run of.
 #[server(endpoint = "personale_hold_kurser")]
 pub async fn run_course_choices() -> Result<Vec<CourseChoice>, AppError> {
-    use crate::staff::access::Action;
+    use crate::rules::access::Action;
     use entity::{CourseStatus, course, school};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     use std::collections::HashMap;
@@ -254,9 +229,9 @@ pub async fn run_course_choices() -> Result<Vec<CourseChoice>, AppError> {
 /// The run editor's data; `run_id` 0 starts a new run of `course_id`.
 #[server(endpoint = "personale_hold_side")]
 pub async fn run_editor(run_id: i32, course_id: i32) -> Result<RunEditorDto, AppError> {
-    use crate::catalogue::matching::to_local;
-    use crate::staff::access::Action;
-    use crate::staff::coproduction;
+    use crate::rules::access::Action;
+    use crate::rules::coproduction;
+    use crate::rules::time::to_local;
     use entity::{
         BookingStatus, CourseFormat, RunStatus, WaitlistMode, booking, location, run_teacher,
         school, session, teacher,
@@ -495,7 +470,7 @@ fn number(text: &str, min: i32, max: i32, code: &'static str) -> Result<i32, &'s
 #[server(endpoint = "personale_hold_gem")]
 pub async fn save_run(#[server(flatten)] form: RunForm) -> Result<(), AppError> {
     use crate::booking::store;
-    use crate::staff::access::Action;
+    use crate::rules::access::Action;
     use entity::{CourseFormat, RunStatus, WaitlistMode, location, run};
     use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 
@@ -715,7 +690,7 @@ pub async fn add_teacher(run_id: i32, teacher_id: i32) -> Result<(), AppError> {
 #[server(endpoint = "personale_hold_underviser_fjern")]
 pub async fn remove_teacher(run_id: i32, teacher_id: i32) -> Result<(), AppError> {
     use crate::api::staff::home::overview;
-    use crate::staff::coproduction;
+    use crate::rules::coproduction;
     use entity::{RunStatus, run_teacher, teacher};
     use sea_orm::EntityTrait;
 
@@ -879,8 +854,8 @@ pub async fn move_session(#[server(flatten)] form: SessionForm) -> Result<(), Ap
         format!("Hold {} · gang {session_id}", r.id),
         format!(
             "{} → {}",
-            crate::catalogue::matching::to_local(s.starts_at),
-            crate::catalogue::matching::to_local(starts)
+            crate::rules::time::to_local(s.starts_at),
+            crate::rules::time::to_local(starts)
         ),
     )
     .await?;
@@ -928,7 +903,7 @@ pub async fn cancel_session(session: i32, #[server(default)] note: String) -> Re
 #[server(endpoint = "personale_hold_offentliggoer")]
 pub async fn publish_run(run_id: i32) -> Result<(), AppError> {
     use crate::api::staff::home::overview;
-    use crate::staff::coproduction;
+    use crate::rules::coproduction;
     use entity::{CourseStatus, RunStatus, run, session};
     use sea_orm::sea_query::Expr;
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -1014,7 +989,7 @@ pub async fn cancel_run(
 /// as a new draft with no bookings.
 #[server(endpoint = "personale_hold_kopier")]
 pub async fn duplicate_run(run_id: i32, #[server(default)] weeks: String) -> Result<(), AppError> {
-    use crate::staff::access::Action;
+    use crate::rules::access::Action;
     use entity::{RunStatus, run, run_teacher, session};
     use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
@@ -1073,8 +1048,8 @@ pub async fn duplicate_run(run_id: i32, #[server(default)] weeks: String) -> Res
         .await?
     {
         // The same local time of day, also across a change to or from summer time.
-        let local_start = crate::catalogue::matching::to_local(s.starts_at) + shift;
-        let local_end = crate::catalogue::matching::to_local(s.ends_at) + shift;
+        let local_start = crate::rules::time::to_local(s.starts_at) + shift;
+        let local_end = crate::rules::time::to_local(s.ends_at) + shift;
         let (Some(starts), Some(ends)) = (
             local_to_utc(local_start.date(), local_start.time()),
             local_to_utc(local_end.date(), local_end.time()),
@@ -1104,20 +1079,6 @@ mod tests {
 
     #[test]
     fn form_values_are_read_plainly() {
-        assert_eq!(
-            parse_date("2026-12-08"),
-            chrono::NaiveDate::from_ymd_opt(2026, 12, 8)
-        );
-        assert_eq!(
-            parse_time("17.00"),
-            chrono::NaiveTime::from_hms_opt(17, 0, 0)
-        );
-        assert_eq!(
-            parse_time("9:30"),
-            chrono::NaiveTime::from_hms_opt(9, 30, 0)
-        );
-        assert!(parse_time("25:00").is_none());
-        assert!(parse_datetime_local("2026-12-08T17:00").is_some());
         assert_eq!(number("12", 1, 500, "x"), Ok(12));
         assert_eq!(number("0", 1, 500, "x"), Err("x"));
         assert_eq!(number("tolv", 1, 500, "x"), Err("x"));

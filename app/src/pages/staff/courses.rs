@@ -9,13 +9,13 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use super::{StaffError, StaffNav, id_param, query_notice};
-use crate::api::dto::{Audience, Format};
 use crate::api::staff::courses::{
     ALT_MAX, CourseDeveloper, CourseEditorDto, CourseState, SUMMARY_MAX, SaveCourse, TEXT_MAX,
     TITLE_MAX, course_editor, course_list, course_preview,
 };
 use crate::i18n::use_locale;
 use crate::pages::course::CourseView;
+use crate::rules::vocabulary::{Audience, Format};
 use crate::tr;
 
 /// Error codes in `?fejl=` and their messages.

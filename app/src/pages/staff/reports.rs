@@ -12,7 +12,7 @@ use crate::api::evaluation::QuestionKind;
 use crate::api::staff::reports::{ReportDto, ReportQuery, report};
 use crate::format;
 use crate::i18n::{Locale, use_locale};
-use crate::reports::{Figures, question_label, summary};
+use crate::rules::reports::{Figures, question_label, summary};
 use crate::tr;
 
 const FORMATS: [&str; 6] = [

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::dto::TeacherKind;
+use crate::rules::vocabulary::TeacherKind;
 
 /// What a team lacks before its run may be published.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

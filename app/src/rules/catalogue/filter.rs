@@ -7,7 +7,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::api::dto::{Audience, Format};
+use crate::rules::vocabulary::{Audience, Format};
 
 /// Longest free-text search kept, in characters.
 pub const MAX_SEARCH_CHARS: usize = 100;
@@ -80,16 +80,6 @@ impl Mode {
 
 /// Weekday slugs in URL order, Monday first (index = days from Monday).
 pub const WEEKDAY_SLUGS: [&str; 7] = ["man", "tir", "ons", "tor", "fre", "loer", "soen"];
-/// Translation keys of the weekdays, Monday first.
-pub const WEEKDAY_KEYS: [&str; 7] = [
-    "weekday.mon",
-    "weekday.tue",
-    "weekday.wed",
-    "weekday.thu",
-    "weekday.fri",
-    "weekday.sat",
-    "weekday.sun",
-];
 
 /// What a person has asked the catalogue for. Empty means "everything upcoming".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

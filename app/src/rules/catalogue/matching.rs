@@ -1,16 +1,11 @@
 //! Does a run match a filter? Dates, weekdays and times of day are judged in Copenhagen local
 //! time, so a session at 00.30 on the night clocks change still counts for the right day.
 
-use chrono::{DateTime, Datelike, NaiveDateTime, Timelike, Utc};
-use chrono_tz::Europe::Copenhagen;
+use chrono::{DateTime, Datelike, Timelike, Utc};
 
 use super::filter::{CatalogueFilter, Mode};
-use crate::api::dto::{Audience, Format};
-
-/// Converts an instant to Copenhagen wall-clock time.
-pub fn to_local(t: DateTime<Utc>) -> NaiveDateTime {
-    t.with_timezone(&Copenhagen).naive_local()
-}
+use crate::rules::time::to_local;
+use crate::rules::vocabulary::{Audience, Format};
 
 /// One session as the filter sees it.
 #[derive(Debug, Clone, Copy)]
@@ -101,7 +96,7 @@ pub fn text_matches(query: &str, fields: &[&str]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::filter::TimeOfDay;
+    use crate::rules::catalogue::filter::TimeOfDay;
     use chrono::TimeZone;
 
     fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {

@@ -1,0 +1,23 @@
+//! **Rules**: the domain's decisions as plain functions over plain values. No database, no
+//! HTTP, no Leptos; everything here builds for the browser too and is unit-tested directly.
+//! The services load facts, ask these functions, and write the answer.
+//!
+//! - [`vocabulary`]: formats, audiences, kinds of teacher, perspectives, and their words;
+//! - [`time`]: local Copenhagen time ↔ UTC (one policy for the daylight-saving hours), terms;
+//! - [`catalogue`]: the filter, which runs it selects, and a run's seat situation;
+//! - [`seats`]: who gets a seat, who waits, promotion from the waiting list, afbud deadlines;
+//! - [`signup`]: the sign-up form and its validation;
+//! - [`access`]: who may do what in the staff workspace;
+//! - [`coproduction`]: the team rule (a peer teacher and a professional or relative teacher);
+//! - [`reports`]: report figures counted from plain facts, with groups under five hidden;
+//! - [`retention`]: how long personal data and links are kept.
+
+pub mod access;
+pub mod catalogue;
+pub mod coproduction;
+pub mod reports;
+pub mod retention;
+pub mod seats;
+pub mod signup;
+pub mod time;
+pub mod vocabulary;
