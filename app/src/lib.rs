@@ -1,37 +1,34 @@
-//! Skolebænk's Leptos application.
+//! Skolebænk's Leptos application: both the server-side rendering library (feature `ssr`, used
+//! by `server`) and the WASM bundle that hydrates the pages in the browser (feature `hydrate`).
 //!
-//! This crate is both the server-side rendering library (feature `ssr`, used by `server`) and the
-//! WASM bundle that hydrates the pages in the browser (feature `hydrate`). Pages live in `pages/`,
-//! shared pieces in `components/`, server functions and their DTOs in `api/`, and the catalogue's
-//! business rules (filters, availability) in `catalogue/`, as plain functions that know nothing
-//! of HTTP or Leptos.
+//! The code is in layers; each may use the ones below it, never one above:
+//!
+//! ```text
+//! pages, components, shell      what people see (built for the browser too)
+//! server_fns | http             the pages' endpoints | every plain axum route (/api/v1, …)
+//! services                      (server only) the only code with queries and writes
+//! dto                           what crosses the wire, plain serde types
+//! rules                         the domain's decisions as pure functions (browser too)
+//! i18n, format, error           words, dates and errors, used by every layer
+//! ```
 
 #![recursion_limit = "256"]
 
 rust_i18n::i18n!("locales", fallback = "da");
 
-pub mod api;
-pub mod booking;
 pub mod components;
+pub mod dto;
 pub mod error;
 pub mod format;
 pub mod i18n;
-#[cfg(feature = "ssr")]
-pub mod mail;
-#[cfg(feature = "ssr")]
-pub mod outbox;
 pub mod pages;
-#[cfg(feature = "ssr")]
-pub mod reports;
 #[cfg(feature = "ssr")]
 pub mod rest;
 pub mod rules;
+pub mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod services;
 pub mod shell;
-pub mod staff;
-#[cfg(feature = "ssr")]
-pub mod state;
-#[cfg(feature = "ssr")]
-pub mod webhooks;
 
 pub use shell::{App, shell};
 

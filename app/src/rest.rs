@@ -15,7 +15,6 @@
 pub mod cache;
 pub mod doc;
 pub mod embed;
-pub mod keys;
 pub mod model;
 pub mod problem;
 pub mod public;
@@ -26,7 +25,7 @@ pub mod signup;
 use axum::Router;
 use axum::routing::{get, post, put};
 
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 /// Where the API lives.
 pub const BASE: &str = "/api/v1";

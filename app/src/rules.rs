@@ -9,12 +9,14 @@
 //! - [`signup`]: the sign-up form and its validation;
 //! - [`access`]: who may do what in the staff workspace;
 //! - [`coproduction`]: the team rule (a peer teacher and a professional or relative teacher);
+//! - [`evaluation`]: the questionnaire's kinds of question and their values;
 //! - [`reports`]: report figures counted from plain facts, with groups under five hidden;
 //! - [`retention`]: how long personal data and links are kept.
 
 pub mod access;
 pub mod catalogue;
 pub mod coproduction;
+pub mod evaluation;
 pub mod reports;
 pub mod retention;
 pub mod seats;

@@ -4,8 +4,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use app::booking::limit::Limits;
-use app::outbox::Backoff;
+use app::services::outbox::Backoff;
+use app::services::rate_limit::Limits;
 
 /// Everything the server can be told from outside.
 #[derive(Debug, Clone)]
@@ -37,7 +37,7 @@ pub struct Config {
     /// session, `SKOLEBAENK_STAFF_SESSION_HOURS` (default 12) after sign-in at the latest.
     /// Cookies are `Secure` with the `__Host-` prefix when the public address is https, or
     /// when `SKOLEBAENK_SECURE_COOKIES=true`.
-    pub staff_sessions: app::staff::auth::SessionSettings,
+    pub staff_sessions: app::services::staff::auth::SessionSettings,
     /// Webhook deliveries; see [`WebhookConfig`].
     pub webhooks: WebhookConfig,
 }
@@ -318,7 +318,7 @@ impl Config {
         let public_url = get(&["SKOLEBAENK_PUBLIC_URL"])
             .map(|u| u.trim_end_matches('/').to_string())
             .unwrap_or_else(|| format!("http://{addr}"));
-        let staff_sessions = app::staff::auth::SessionSettings {
+        let staff_sessions = app::services::staff::auth::SessionSettings {
             idle: chrono::Duration::minutes(
                 i64::try_from(number("SKOLEBAENK_STAFF_IDLE_MINUTES", 60, positive)?).unwrap_or(60),
             ),

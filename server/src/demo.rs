@@ -476,7 +476,7 @@ async fn staff_accounts(
     teachers: &HashMap<&str, i32>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    use app::staff::auth;
+    use app::services::staff::auth;
     use entity::staff_account;
     use sea_orm::sea_query::Expr;
     use sea_orm::{ColumnTrait, QueryFilter};

@@ -12,31 +12,31 @@ use sea_orm::DatabaseConnection;
 /// One round of the jobs. `retention_days`: how long sent mail is kept.
 pub async fn run_once(db: &DatabaseConnection, retention_days: i64) {
     let now = chrono::Utc::now();
-    match app::mail::schedule::queue_reminders(db, now).await {
+    match app::services::mail::schedule::queue_reminders(db, now).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(reminders = n, "reminders queued"),
         Err(err) => tracing::error!(error = %err, "could not queue reminders"),
     }
-    match app::mail::schedule::queue_evaluations(db, now).await {
+    match app::services::mail::schedule::queue_evaluations(db, now).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(messages = n, "evaluation invitations queued"),
         Err(err) => tracing::error!(error = %err, "could not queue evaluation invitations"),
     }
     let kept = chrono::Duration::days(retention_days);
-    match app::outbox::purge(db, now - kept, now - kept * 3).await {
+    match app::services::outbox::purge(db, now - kept, now - kept * 3).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(messages = n, "old mail deleted from the outbox"),
         Err(err) => tracing::error!(error = %err, "could not delete old mail"),
     }
-    match app::booking::store::expire_offers(db, now).await {
+    match app::services::booking::store::expire_offers(db, now).await {
         Ok(0) => {}
         Ok(runs) => tracing::info!(runs, "expired waiting-list offers passed on"),
         Err(err) => tracing::error!(error = %err, "could not expire waiting-list offers"),
     }
-    if let Err(err) = app::booking::token::delete_expired(db, now).await {
+    if let Err(err) = app::services::tokens::delete_expired(db, now).await {
         tracing::error!(error = %err, "could not delete expired link tokens");
     }
-    if let Err(err) = app::staff::auth::purge(db, now).await {
+    if let Err(err) = app::services::staff::auth::purge(db, now).await {
         tracing::error!(error = %err, "could not delete ended staff sessions");
     }
     if let Err(err) = app::rest::signup::purge(db, now).await {

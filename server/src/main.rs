@@ -126,7 +126,7 @@ async fn link(config: Config, email: Option<String>) -> Result<(), String> {
     let conn = db::connect_and_migrate(&config.database_url, 1)
         .await
         .map_err(|e| e.to_string())?;
-    let token = app::booking::token::issue_manage_token(&conn, &key, chrono::Utc::now())
+    let token = app::services::tokens::issue_manage_token(&conn, &key, chrono::Utc::now())
         .await
         .map_err(|e| e.to_string())?;
     println!("{}/mine-tilmeldinger/{token}", config.public_url);
@@ -177,7 +177,7 @@ async fn jobs(config: Config) -> Result<(), String> {
 /// authenticator app at first sign-in.
 async fn create_admin(config: Config, args: Vec<String>) -> Result<(), String> {
     use app::rules::access::Role;
-    use app::staff::auth::{self, LinkPurpose};
+    use app::services::staff::auth::{self, LinkPurpose};
     let (Some(email), name) = (args.first(), args[1.min(args.len())..].join(" ")) else {
         return Err("usage: server create-admin EMAIL NAME".into());
     };
@@ -211,7 +211,7 @@ async fn create_admin(config: Config, args: Vec<String>) -> Result<(), String> {
 /// `server api-key SCHOOL read|write NAME`: for setting up an integration (or a test) without
 /// the staff pages. The key is printed once; only its hash is stored.
 async fn api_key(config: Config, args: Vec<String>) -> Result<(), String> {
-    use app::rest::keys::{self, Scope};
+    use app::services::api_keys::{self, Scope};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let usage = "usage: server api-key SCHOOL read|write NAME";
     let (Some(slug), Some(scope)) = (args.first(), args.get(1).and_then(|s| Scope::parse(s)))
@@ -233,7 +233,7 @@ async fn api_key(config: Config, args: Vec<String>) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("no school with the slug {slug:?}"))?;
-    let (_, key) = keys::create(&conn, school.id, &name, scope, None, 0, chrono::Utc::now())
+    let (_, key) = api_keys::create(&conn, school.id, &name, scope, None, 0, chrono::Utc::now())
         .await
         .map_err(|e| e.to_string())?;
     println!("{key}");

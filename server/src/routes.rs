@@ -2,7 +2,7 @@
 //! and the guard against oversized request lines.
 
 use app::i18n::{LANGUAGE_COOKIE, Locale, translate};
-use app::state::AppState;
+use app::services::state::AppState;
 use axum::{
     Form,
     body::Body,
@@ -42,7 +42,7 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
 /// to, as a JSON file to keep. 404 for an unknown or expired link; never cached.
 pub async fn my_data(State(state): State<AppState>, Path(token): Path<String>) -> Response {
     let now = chrono::Utc::now();
-    let key = match app::booking::token::resolve_manage_token(&state.db, &token, now).await {
+    let key = match app::services::tokens::resolve_manage_token(&state.db, &token, now).await {
         Ok(Some(key)) => key,
         Ok(None) => return StatusCode::NOT_FOUND.into_response(),
         Err(err) => {
@@ -50,7 +50,7 @@ pub async fn my_data(State(state): State<AppState>, Path(token): Path<String>) -
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    match app::booking::store::export(&state.db, &key).await {
+    match app::services::booking::store::export(&state.db, &key).await {
         Ok(data) => (
             StatusCode::OK,
             [
@@ -318,8 +318,8 @@ fn calendar_response(body: String, cache: &'static str, filename: &str) -> Respo
         .into_response()
 }
 
-fn mail_context(state: &AppState) -> app::mail::messages::MailContext {
-    app::mail::messages::MailContext {
+fn mail_context(state: &AppState) -> app::services::mail::messages::MailContext {
+    app::services::mail::messages::MailContext {
         public_url: state.public_url.clone(),
     }
 }
@@ -328,7 +328,9 @@ fn mail_context(state: &AppState) -> app::mail::messages::MailContext {
 /// No attendee data. 404 for an unknown school.
 pub async fn school_calendar(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
     let now = chrono::Utc::now();
-    match app::mail::feeds::school_feed(&state.db, &slug, &mail_context(&state), now).await {
+    match app::services::mail::feeds::school_feed(&state.db, &slug, &mail_context(&state), now)
+        .await
+    {
         Ok(Some(ics)) => calendar_response(ics, "public, max-age=900", "kalender.ics"),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(err) => {
@@ -345,7 +347,9 @@ pub async fn my_calendar(State(state): State<AppState>, Path(file): Path<String>
         return StatusCode::NOT_FOUND.into_response();
     };
     let now = chrono::Utc::now();
-    match app::mail::feeds::personal_feed(&state.db, token, &mail_context(&state), now).await {
+    match app::services::mail::feeds::personal_feed(&state.db, token, &mail_context(&state), now)
+        .await
+    {
         Ok(Some(ics)) => calendar_response(ics, "private, max-age=300", "mine-hold.ics"),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(err) => {

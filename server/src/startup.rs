@@ -3,8 +3,9 @@
 use std::future::Future;
 use std::sync::OnceLock;
 
-use app::booking::limit::RateLimiter;
-use app::{App, shell, state::AppState};
+use app::services::rate_limit::RateLimiter;
+use app::services::state::AppState;
+use app::{App, shell};
 use axum::{
     Router,
     routing::{get, post},
@@ -104,7 +105,7 @@ pub fn worker(
     crate::mail::worker::Worker {
         db,
         mailer: std::sync::Arc::new(mailer),
-        context: app::mail::messages::MailContext {
+        context: app::services::mail::messages::MailContext {
             public_url: config.public_url.clone(),
         },
         from: config.mail.from.clone(),
@@ -128,16 +129,18 @@ pub fn router(state: AppState) -> Router {
         .route("/skoler/{slug}/kalender.ics", get(routes::school_calendar))
         .route("/kalender/{file}", get(routes::my_calendar))
         .route("/indlejr/skoler/{slug}", get(app::rest::embed::page))
-        .route("/billeder/{id}", get(app::api::staff::images::serve))
+        .route("/billeder/{id}", get(app::server_fns::staff::images::serve))
         .route(
             "/personale/billede",
-            post(app::api::staff::images::upload).layer(axum::extract::DefaultBodyLimit::max(
-                app::api::staff::images::MAX_BYTES + 64 * 1024,
-            )),
+            post(app::server_fns::staff::images::upload).layer(
+                axum::extract::DefaultBodyLimit::max(
+                    app::server_fns::staff::images::MAX_BYTES + 64 * 1024,
+                ),
+            ),
         )
         .route(
             "/personale/rapport/csv",
-            axum::routing::get(app::api::staff::reports::csv::download),
+            axum::routing::get(app::server_fns::staff::reports::csv::download),
         )
         .leptos_routes(&state, routes, move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

@@ -10,8 +10,8 @@
 //! fail after a day. Delivery is at least once: a crash between the answer and the record sends
 //! the delivery again when its lease ends.
 
-use app::outbox::{self, Backoff, Channel};
-use app::webhooks::{self, signature};
+use app::services::outbox::{self, Backoff, Channel};
+use app::services::webhooks::{self, signature};
 use chrono::Utc;
 use entity::{outbox_message, webhook};
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
@@ -134,7 +134,7 @@ impl Worker {
                         webhook = hook.id,
                         "webhook switched off after repeated failures"
                     );
-                    outbox::nudge_if_queued();
+                    app::services::worker_signal::nudge_if_queued();
                 }
                 Ok(())
             }

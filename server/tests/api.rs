@@ -6,7 +6,7 @@
 #[macro_use]
 mod common;
 
-use app::rest::keys::{self, Scope};
+use app::services::api_keys::{self, Scope};
 use chrono::{Duration, Utc};
 use common::contract::{check, document, get_checked};
 use common::staff::{COORDINATOR, TEACHER, school_id, sign_in};
@@ -115,7 +115,7 @@ both_backends!(catalogue_answers_keep_the_contract, |app| {
     get_checked(app, &doc, "/api/v1/themes", "/api/v1/themes", &[]).await;
 
     // The same runs as the catalogue page, in pages.
-    let listed = app::api::catalogue::load::matching_runs(&app.db, &Default::default(), Utc::now())
+    let listed = app::services::catalogue::matching_runs(&app.db, &Default::default(), Utc::now())
         .await
         .expect("catalogue");
     let (_, runs) = get_checked(app, &doc, "/api/v1/runs?per_page=100", "/api/v1/runs", &[]).await;
@@ -280,23 +280,23 @@ both_backends!(keys_guard_a_schools_data, |app| {
     let now = Utc::now();
     let randers = school_id(app, "randers").await;
     let aarhus = school_id(app, "aarhus").await;
-    let (_, read) = keys::create(&app.db, randers, "Datavarehus", Scope::Read, None, 1, now)
+    let (_, read) = api_keys::create(&app.db, randers, "Datavarehus", Scope::Read, None, 1, now)
         .await
         .expect("key");
-    let (_, write) = keys::create(&app.db, randers, "Tjek-ind", Scope::Write, None, 1, now)
+    let (_, write) = api_keys::create(&app.db, randers, "Tjek-ind", Scope::Write, None, 1, now)
         .await
         .expect("key");
-    let (_, other) = keys::create(&app.db, aarhus, "Aarhus", Scope::Write, None, 1, now)
+    let (_, other) = api_keys::create(&app.db, aarhus, "Aarhus", Scope::Write, None, 1, now)
         .await
         .expect("key");
     let (revoked_model, revoked) =
-        keys::create(&app.db, randers, "Gammel", Scope::Write, None, 1, now)
+        api_keys::create(&app.db, randers, "Gammel", Scope::Write, None, 1, now)
             .await
             .expect("key");
-    keys::revoke(&app.db, randers, revoked_model.id, now)
+    api_keys::revoke(&app.db, randers, revoked_model.id, now)
         .await
         .expect("revoke");
-    let (_, expired) = keys::create(
+    let (_, expired) = api_keys::create(
         &app.db,
         randers,
         "Udløbet",
@@ -528,7 +528,7 @@ both_backends!(keys_guard_a_schools_data, |app| {
 
     // The key's last use is kept.
     let used = entity::api_key::Entity::find()
-        .filter(entity::api_key::Column::KeyHash.eq(app::booking::token::hash(&read)))
+        .filter(entity::api_key::Column::KeyHash.eq(app::services::tokens::hash(&read)))
         .one(&app.db)
         .await
         .expect("q")
@@ -841,7 +841,7 @@ both_backends!(signing_up_through_the_api_keeps_the_forms_rules, |app| {
 /// The API's sign-up counts against the same per-address limit as the form.
 async fn rate_limited(backend: Backend) {
     let app = common::spawn_app_configured(backend, true, |c| {
-        c.rate_limits = app::booking::limit::Limits {
+        c.rate_limits = app::services::rate_limit::Limits {
             signup_per_ip: 3,
             ..Default::default()
         };
@@ -882,7 +882,7 @@ each_backend!(rate_limited);
 /// seats go, everyone else queues in a single order, and nothing fails.
 async fn mixed_rush(backend: Backend) {
     let app = common::spawn_app_configured(backend, true, |c| {
-        c.rate_limits = app::booking::limit::Limits {
+        c.rate_limits = app::services::rate_limit::Limits {
             signup_per_ip: 10_000,
             signup_per_email: 100,
             ..Default::default()
@@ -928,7 +928,7 @@ async fn mixed_rush(backend: Backend) {
                         ("name", "Web"),
                         ("email", &format!("web{i}@example.org")),
                         ("consent", "ja"),
-                        ("key", &app::booking::token::new_token()),
+                        ("key", &app::services::tokens::new_token()),
                     ])
                     .send()
                     .await

@@ -275,7 +275,7 @@ both_backends!(attendance_is_taken_and_corrected, |app| {
             .await
             .expect("sessions held");
     }
-    app::mail::schedule::queue_evaluations(&app.db, Utc::now())
+    app::services::mail::schedule::queue_evaluations(&app.db, Utc::now())
         .await
         .expect("queue");
     let on_run: Vec<i32> = booking::Entity::find()

@@ -164,7 +164,7 @@ fn link_prints_a_working_link_and_refuses_nonsense() {
         .trim()
         .strip_prefix("https://skolebaenk.example/mine-tilmeldinger/")
         .unwrap_or_else(|| panic!("a link, got {printed:?}"));
-    assert!(app::booking::token::looks_like_token(token));
+    assert!(app::services::tokens::looks_like_token(token));
 
     let out = server()
         .args(["link", "not-an-address"])

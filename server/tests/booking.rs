@@ -100,7 +100,7 @@ async fn manage(app: &TestApp, token: &str, action: &str, booking: i32) -> Strin
 }
 
 async fn manage_token(app: &TestApp, email: &str) -> String {
-    app::booking::token::issue_manage_token(&app.db, &email.to_lowercase(), Utc::now())
+    app::services::tokens::issue_manage_token(&app.db, &email.to_lowercase(), Utc::now())
         .await
         .expect("token")
 }
@@ -475,10 +475,10 @@ both_backends!(offers_must_be_accepted_in_time, |app| {
     let second = sign_up(app, run.id, "Anden", "second@example.dk", KEY_A).await;
     let third = sign_up(app, run.id, "Tredje", "third@example.dk", KEY_A).await;
 
-    let owner = app::booking::store::Actor::Participant {
+    let owner = app::services::booking::store::Actor::Participant {
         email_key: "first@example.dk".into(),
     };
-    app::booking::store::cancel(&app.db, first, &owner, Utc::now())
+    app::services::booking::store::cancel(&app.db, first, &owner, Utc::now())
         .await
         .expect("afbud");
     let offered = booking_by_id(app, second).await;
@@ -493,7 +493,7 @@ both_backends!(offers_must_be_accepted_in_time, |app| {
     // The offer runs out: it passes to the third.
     let later = Utc::now() + Duration::hours(25);
     assert_eq!(
-        app::booking::store::expire_offers(&app.db, later)
+        app::services::booking::store::expire_offers(&app.db, later)
             .await
             .expect("expire"),
         1
@@ -545,7 +545,7 @@ both_backends!(raising_capacity_fills_from_the_queue, |app| {
     {
         sign_up(app, run.id, &format!("P{i}"), email, KEY_A).await;
     }
-    app::booking::store::set_capacity(&app.db, run.id, 2, Utc::now())
+    app::services::booking::store::set_capacity(&app.db, run.id, 2, Utc::now())
         .await
         .expect("raise");
     let statuses: Vec<BookingStatus> = bookings_of(app, run.id)
@@ -561,10 +561,10 @@ both_backends!(raising_capacity_fills_from_the_queue, |app| {
             BookingStatus::Waitlisted
         ]
     );
-    let lower = app::booking::store::set_capacity(&app.db, run.id, 1, Utc::now()).await;
+    let lower = app::services::booking::store::set_capacity(&app.db, run.id, 1, Utc::now()).await;
     assert!(matches!(
         lower,
-        Err(app::booking::store::BookingError::CapacityTooLow)
+        Err(app::services::booking::store::BookingError::CapacityTooLow)
     ));
 });
 
@@ -655,11 +655,11 @@ both_backends!(links_are_private_and_expire, |app| {
     assert_eq!(status, 404);
 
     // An expired token.
-    let token = app::booking::token::new_token();
+    let token = app::services::tokens::new_token();
     access_token::ActiveModel {
         purpose: Set("manage".into()),
         email_key: Set("ole@example.dk".into()),
-        token_hash: Set(app::booking::token::hash(&token)),
+        token_hash: Set(app::services::tokens::hash(&token)),
         created_at: Set(Utc::now() - Duration::days(40)),
         expires_at: Set(Utc::now() - Duration::days(10)),
         ..Default::default()

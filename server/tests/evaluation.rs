@@ -5,7 +5,7 @@
 #[macro_use]
 mod common;
 
-use app::booking::token::{self, Purpose};
+use app::services::tokens::{self, Purpose};
 use chrono::{Duration, Timelike, Utc};
 use common::TestApp;
 use common::staff::*;
@@ -24,7 +24,7 @@ async fn finished_run(app: &TestApp) -> (i32, [(i32, String); 2]) {
     let bent = app.sign_up(run_id, "Bent", "bent@example.org").await;
     held(app, run_id, Utc::now() - Duration::days(2)).await;
     let link = |b: i32, email: &'static str| async move {
-        token::issue(&app.db, Purpose::Evaluation, email, Some(b), Utc::now())
+        tokens::issue(&app.db, Purpose::Evaluation, email, Some(b), Utc::now())
             .await
             .expect("token")
     };
@@ -199,7 +199,7 @@ both_backends!(answers_cannot_be_traced_to_a_person, |app| {
         .exec(&app.db)
         .await
         .expect("expire");
-    let manage = token::issue(
+    let manage = tokens::issue(
         &app.db,
         Purpose::Manage,
         "bent@example.org",
@@ -232,7 +232,7 @@ both_backends!(answers_cannot_be_traced_to_a_person, |app| {
     );
 
     // An all-empty questionnaire is a response too (every question is optional).
-    let fresh = token::issue(
+    let fresh = tokens::issue(
         &app.db,
         Purpose::Evaluation,
         "bent@example.org",

@@ -10,9 +10,9 @@ mod common;
 use std::collections::HashMap;
 use std::time::Duration as StdDuration;
 
-use app::booking::store::{self, Actor};
-use app::mail::messages::{MailContext, Outcome, render};
-use app::mail::schedule;
+use app::services::booking::store::{self, Actor};
+use app::services::mail::messages::{MailContext, Outcome, render};
+use app::services::mail::schedule;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
 use common::{Backend, RunSpec, TestApp, make_run, send_mail_to, spawn_app_configured};
 use entity::{BookingStatus, booking, course, outbox_message, run, school, session};
@@ -663,7 +663,7 @@ async fn a_451_is_retried_and_a_550_is_not() {
         1
     );
     // Staff see the failure per participant.
-    let states = app::outbox::mail_state(&app.db, &[refused])
+    let states = app::services::outbox::mail_state(&app.db, &[refused])
         .await
         .expect("state");
     assert!(states[&refused].any_failed);
@@ -997,9 +997,9 @@ async fn evaluation_links_go_to_those_who_took_part() {
     assert_eq!(app.get(&second).await.0, 200);
     // Once answered, no further reminder goes out.
     let token = second.trim_start_matches("/evaluering/");
-    let stored = app::booking::token::resolve(
+    let stored = app::services::tokens::resolve(
         &app.db,
-        app::booking::token::Purpose::Evaluation,
+        app::services::tokens::Purpose::Evaluation,
         token,
         Utc::now(),
     )
@@ -1007,12 +1007,12 @@ async fn evaluation_links_go_to_those_who_took_part() {
     .expect("query")
     .expect("token");
     assert!(
-        app::booking::token::spend(&app.db, stored.id, Utc::now())
+        app::services::tokens::spend(&app.db, stored.id, Utc::now())
             .await
             .expect("spend")
     );
     assert!(
-        !app::booking::token::spend(&app.db, stored.id, Utc::now())
+        !app::services::tokens::spend(&app.db, stored.id, Utc::now())
             .await
             .expect("spend")
     );
@@ -1061,7 +1061,7 @@ async fn school_and_personal_calendar_feeds() {
 
     // The personal feed: made on request on "Mine tilmeldinger", shown once.
     let a = app.sign_up(run.id, "Asta", "asta@example.dk").await;
-    let manage = app::booking::token::issue_manage_token(&app.db, "asta@example.dk", Utc::now())
+    let manage = app::services::tokens::issue_manage_token(&app.db, "asta@example.dk", Utc::now())
         .await
         .expect("token");
     let posted = app
@@ -1126,7 +1126,7 @@ async fn old_and_forgotten_mail_is_deleted() {
     // Nothing is old yet.
     let now = Utc::now();
     assert_eq!(
-        app::outbox::purge(&app.db, now - Duration::days(30), now - Duration::days(90))
+        app::services::outbox::purge(&app.db, now - Duration::days(30), now - Duration::days(90))
             .await
             .expect("purge"),
         0
@@ -1139,7 +1139,7 @@ async fn old_and_forgotten_mail_is_deleted() {
     assert!(rows.iter().all(|r| r.recipient != "asta@example.dk"));
     // After the retention period, sent mail goes.
     let later = now + Duration::days(31);
-    app::outbox::purge(
+    app::services::outbox::purge(
         &app.db,
         later - Duration::days(30),
         later - Duration::days(90),

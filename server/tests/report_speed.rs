@@ -297,7 +297,7 @@ async fn measure(backend: Backend) {
         generated.as_secs_f64()
     );
     // The computation alone, without the page around it.
-    let everything = app::reports::Selection {
+    let everything = app::services::reports::Selection {
         schools: entity::school::Entity::find()
             .all(&app.db)
             .await
@@ -313,7 +313,7 @@ async fn measure(backend: Backend) {
         teachers: None,
     };
     let started = Instant::now();
-    let f = app::reports::figures(&app.db, &everything, Utc::now())
+    let f = app::services::reports::figures(&app.db, &everything, Utc::now())
         .await
         .expect("figures");
     println!(

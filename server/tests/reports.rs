@@ -6,9 +6,9 @@
 #[macro_use]
 mod common;
 
-use app::reports::{Selection, figures};
 use app::rules::reports::{Cell, Figures};
 use app::rules::time::date_time_to_utc as local_to_utc;
+use app::services::reports::{Selection, figures};
 use chrono::{NaiveDate, NaiveTime, Utc};
 use common::TestApp;
 use common::staff::*;

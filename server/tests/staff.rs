@@ -9,7 +9,7 @@ mod common;
 use std::time::Duration as StdDuration;
 
 use app::rules::access::Role;
-use app::staff::auth;
+use app::services::staff::auth;
 use chrono::{Duration, Utc};
 use common::staff::*;
 use common::{Backend, TestApp, send_mail_to, spawn_app_configured};
@@ -2044,7 +2044,7 @@ both_backends!(pictures_need_alt_text_and_a_real_image, |app| {
     // Refused: no alt text, not a picture (SVG can carry script), too large, no file.
     let svg = b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>".to_vec();
     let mut big = png_bytes();
-    big.resize(app::api::staff::images::MAX_BYTES + 1, 0);
+    big.resize(app::server_fns::staff::images::MAX_BYTES + 1, 0);
     for (fields, file, code) in [
         (course_fields("")(), Some(("a.png", png_bytes())), "alt"),
         (
@@ -2196,7 +2196,7 @@ both_backends!(teachers_edit_their_own_profile, |app| {
         saved.location,
         format!("/personale/profil/{}?gemt=1#besked", lone.id)
     );
-    let too_long = save(lone.id, "x".repeat(app::api::staff::profile::BIO_MAX + 1)).await;
+    let too_long = save(lone.id, "x".repeat(app::dto::staff::profile::BIO_MAX + 1)).await;
     assert_eq!(
         too_long.location,
         format!("/personale/profil/{}?fejl=tekst-lang#besked", lone.id)

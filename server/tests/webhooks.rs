@@ -11,9 +11,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU16, AtomicU32, AtomicU64, Ordering};
 use std::time::Duration as StdDuration;
 
-use app::booking::store::{self, Actor};
-use app::outbox::Backoff;
-use app::webhooks::{self, Event};
+use app::services::booking::store::{self, Actor};
+use app::services::outbox::Backoff;
+use app::services::webhooks::{self, Event};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -196,7 +196,7 @@ both_backends!(
         )
         .await
         .expect("move");
-        app::api::evaluation::store::save(&app.db, t.id, "paper", &[])
+        app::services::evaluation::save(&app.db, t.id, "paper", &[])
             .await
             .expect("evaluation");
         store::cancel_run(&app.db, t.id, "", Utc::now())

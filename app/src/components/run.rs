@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::dto::{PlaceDto, RunDto, SessionDto, TeacherDto};
+use crate::dto::catalogue::{PlaceDto, RunDto, SessionDto, TeacherDto};
 use crate::format;
 use crate::i18n::{Locale, use_locale};
 use crate::rules::catalogue::availability::Availability;

@@ -5,9 +5,10 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::reference::{ERROR_CODES, OperationDto, api_reference};
+use crate::dto::api_reference::{ERROR_CODES, OperationDto};
 use crate::i18n::use_locale;
 use crate::pages::LoadError;
+use crate::server_fns::api_reference::api_reference;
 use crate::tr;
 
 /// A translation key from an identifier: lower case, one `_` for each run of anything but

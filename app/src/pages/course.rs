@@ -5,11 +5,11 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
-use crate::api::catalogue::course_detail;
-use crate::api::dto::CourseDetailDto;
 use crate::components::run::{RunDetails, TeacherCard};
+use crate::dto::catalogue::CourseDetailDto;
 use crate::i18n::{Locale, use_locale};
 use crate::pages::{LoadError, not_found::NotFound, paragraphs};
+use crate::server_fns::catalogue::course_detail;
 use crate::tr;
 
 #[component]

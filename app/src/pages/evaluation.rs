@@ -8,13 +8,15 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::evaluation::{
-    AddQuestion, EvaluationPageDto, QUESTION_MAX, QuestionDto, QuestionKind, RetireQuestion,
-    SavePaper, SubmitEvaluation, TEXT_MAX, course_questions, evaluation_page, paper_page,
-};
+use crate::dto::evaluation::{EvaluationPageDto, QuestionDto};
 use crate::i18n::use_locale;
 use crate::pages::LoadError;
 use crate::pages::staff::{StaffError, StaffNav, id_param, query_notice};
+use crate::rules::evaluation::{QUESTION_MAX, QuestionKind, TEXT_MAX};
+use crate::server_fns::evaluation::{
+    AddQuestion, RetireQuestion, SavePaper, SubmitEvaluation, course_questions, evaluation_page,
+    paper_page,
+};
 use crate::tr;
 
 const ERRORS: &[(&str, &str)] = &[

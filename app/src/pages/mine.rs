@@ -6,16 +6,14 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::booking::{
-    BookingState, ForgetMe, ManageAction, ManageBooking, MyBookingDto, MyBookingsDto, RequestLink,
-    my_bookings,
-};
-use crate::api::reply::MakeCalendarLink;
 use crate::components::run::PlaceLine;
+use crate::dto::booking::{BookingState, ManageAction, MyBookingDto, MyBookingsDto};
 use crate::format;
 use crate::i18n::{Locale, use_locale};
 use crate::pages::LoadError;
 use crate::pages::signup::SchoolContactLine;
+use crate::server_fns::booking::{ForgetMe, ManageBooking, RequestLink, my_bookings};
+use crate::server_fns::reply::MakeCalendarLink;
 use crate::tr;
 
 /// The page where anyone can ask for a link by e-mail.

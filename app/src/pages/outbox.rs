@@ -5,11 +5,12 @@
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
-use crate::api::outbox::{OutboxItemDto, demo_outbox};
+use crate::dto::outbox::OutboxItemDto;
 use crate::format;
 use crate::i18n::{Locale, use_locale};
 use crate::pages::LoadError;
 use crate::pages::not_found::NotFound;
+use crate::server_fns::outbox::demo_outbox;
 use crate::tr;
 
 #[component]

@@ -4,11 +4,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::catalogue::{school_detail, school_list};
-use crate::api::dto::{SchoolDetailDto, SchoolDto};
 use crate::components::run::{PlaceDetails, RunList};
+use crate::dto::catalogue::{SchoolDetailDto, SchoolDto};
 use crate::i18n::use_locale;
 use crate::pages::{LoadError, not_found::NotFound, paragraphs};
+use crate::server_fns::catalogue::{school_detail, school_list};
 use crate::tr;
 
 /// Address and contact lines of a school.

@@ -6,11 +6,9 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::booking::{
-    BookingState, ReceiptDto, SignUp, SignupDraft, SignupPageDto, receipt, signup_page,
-};
-use crate::api::dto::{RunDto, SchoolDto};
 use crate::components::run::{AvailabilityBadge, PlaceDetails, SessionList};
+use crate::dto::booking::{BookingState, ReceiptDto, SignupDraft, SignupPageDto};
+use crate::dto::catalogue::{RunDto, SchoolDto};
 use crate::format;
 use crate::i18n::{Locale, use_locale};
 use crate::pages::{LoadError, not_found::set_status};
@@ -18,6 +16,7 @@ use crate::rules::catalogue::availability::Availability;
 use crate::rules::signup::{
     Field, MUNICIPALITIES, NEEDS_MAX, PERSPECTIVES, PRIVACY_NOTICE_VERSION, SignupForm,
 };
+use crate::server_fns::booking::{SignUp, receipt, signup_page};
 use crate::tr;
 
 fn id_param(name: &'static str) -> impl Fn() -> i32 + Copy + Send + Sync {

@@ -18,12 +18,12 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_location;
 
-use crate::api::staff::MeDto;
-use crate::api::staff::sign_in::SignOut;
+use crate::dto::staff::MeDto;
 use crate::error::AppError;
 use crate::i18n::use_locale;
 use crate::pages::LoadError;
 use crate::rules::access::{Action, Role};
+use crate::server_fns::staff::sign_in::SignOut;
 use crate::tr;
 
 /// The workspace's own menu, under the site header: where the person can go, and sign out.

@@ -13,14 +13,13 @@ use axum::response::{IntoResponse, Response};
 use entity::school;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::api::catalogue::load;
 use crate::components::run::availability_text;
 use crate::format;
 use crate::i18n::Locale;
-use crate::mail::compose::escape as esc;
 use crate::rules::catalogue::availability::Availability;
 use crate::rules::catalogue::filter::CatalogueFilter;
-use crate::state::AppState;
+use crate::services::mail::compose::escape as esc;
+use crate::services::state::AppState;
 use crate::tr;
 
 /// Most runs an embed lists.
@@ -119,13 +118,16 @@ pub async fn page(
         school: Some(found.slug.clone()),
         ..Default::default()
     };
-    let runs = match load::matching_runs(&state.db, &filter, chrono::Utc::now()).await {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::error!(error = %e, "embed: could not read the runs");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-    };
+    let runs =
+        match crate::services::catalogue::matching_runs(&state.db, &filter, chrono::Utc::now())
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::error!(error = %e, "embed: could not read the runs");
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+        };
     let base = state.public_url.as_str();
     let colour = parse_colour(&found.colour).unwrap_or_else(|| "#1f5f5b".into());
     let on = text_on(&colour);

@@ -7,7 +7,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::dto::{PlaceDto, RunDto, SchoolDto, SessionDto, TeacherDto, ThemeDto};
+use crate::dto::catalogue::{PlaceDto, RunDto, SchoolDto, SessionDto, TeacherDto, ThemeDto};
 use crate::rules::catalogue::availability::Availability;
 
 /// A recovery school.

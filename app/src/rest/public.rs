@@ -14,11 +14,10 @@ use super::cache;
 use super::model::*;
 use super::problem::Problem;
 use super::query::{Params, id};
-use crate::api::catalogue::load;
-use crate::api::dto::SchoolDto;
+use crate::dto::catalogue::SchoolDto;
 use crate::rules::catalogue::filter::{CatalogueFilter, MAX_SEARCH_CHARS};
 use crate::rules::vocabulary::{Audience, Format};
-use crate::state::AppState;
+use crate::services::state::AppState;
 
 type Pairs = Query<Vec<(String, String)>>;
 
@@ -235,7 +234,7 @@ pub async fn locations(
                 Some(Location {
                     id: l.id,
                     school,
-                    place: crate::api::dto::PlaceDto::from(l).into(),
+                    place: crate::dto::catalogue::PlaceDto::from(l).into(),
                 })
             })
             .filter(|l| only.as_ref().is_none_or(|s| *s == l.school))
@@ -268,7 +267,7 @@ pub async fn themes(
             .all(&state.db)
             .await?
             .into_iter()
-            .map(|t| crate::api::dto::ThemeDto::from(t).into())
+            .map(|t| crate::dto::catalogue::ThemeDto::from(t).into())
             .collect();
         let (items, page) = paging.cut(all);
         Ok::<_, Problem>(cache::public(&headers, &ThemeList { items, page }))
@@ -282,7 +281,7 @@ async fn courses_matching(
     filter: &CatalogueFilter,
 ) -> Result<Vec<Course>, Problem> {
     let now = chrono::Utc::now();
-    let runs = load::matching_runs(&state.db, filter, now).await?;
+    let runs = crate::services::catalogue::matching_runs(&state.db, filter, now).await?;
     let mut order: Vec<String> = Vec::new();
     let mut run_ids: HashMap<String, Vec<i32>> = HashMap::new();
     for r in &runs {
@@ -410,11 +409,12 @@ pub async fn runs(State(state): State<AppState>, headers: HeaderMap, Query(q): P
         let p = Params(q);
         let paging = p.paging()?;
         let filter = filter_of(&p)?;
-        let all: Vec<Run> = load::matching_runs(&state.db, &filter, chrono::Utc::now())
-            .await?
-            .into_iter()
-            .map(|r| Run::new(r, &state.public_url))
-            .collect();
+        let all: Vec<Run> =
+            crate::services::catalogue::matching_runs(&state.db, &filter, chrono::Utc::now())
+                .await?
+                .into_iter()
+                .map(|r| Run::new(r, &state.public_url))
+                .collect();
         let (items, page) = paging.cut(all);
         Ok::<_, Problem>(cache::public(&headers, &RunList { items, page }))
     };
@@ -437,7 +437,7 @@ pub async fn run(
 ) -> Response {
     let go = async {
         let run_id = id(&run_id)?;
-        let found = load::listed_run(&state.db, run_id, chrono::Utc::now())
+        let found = crate::services::catalogue::listed_run(&state.db, run_id, chrono::Utc::now())
             .await?
             .ok_or_else(Problem::not_found)?;
         Ok::<_, Problem>(cache::public(&headers, &Run::new(found, &state.public_url)))

@@ -16,12 +16,12 @@ use sea_orm::{ActiveEnum, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use utoipa::IntoParams;
 
 use super::cache;
-use super::keys::{Client, authenticate};
 use super::model::*;
 use super::problem::Problem;
 use super::query::{Params, id};
 use crate::rules::time::to_local;
-use crate::state::AppState;
+use crate::services::api_keys::{Client, authenticate};
+use crate::services::state::AppState;
 
 type Pairs = Query<Vec<(String, String)>>;
 
@@ -31,13 +31,24 @@ async fn school_for(
     headers: &HeaderMap,
     slug: &str,
 ) -> Result<(Client, school::Model), Problem> {
-    let client = authenticate(&state.db, headers, Utc::now()).await?;
+    let key = headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            let (scheme, rest) = v.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
+        });
+    let client = authenticate(&state.db, key, Utc::now())
+        .await?
+        .ok_or_else(Problem::unauthorized)?;
     let s = school::Entity::find()
         .filter(school::Column::Slug.eq(slug))
         .one(&state.db)
         .await?
         .ok_or_else(Problem::not_found)?;
-    client.owns(s.id)?;
+    if !client.owns(s.id) {
+        return Err(Problem::forbidden_school());
+    }
     Ok((client, s))
 }
 
@@ -233,7 +244,9 @@ pub async fn record_attendance(
 ) -> Response {
     let go = async {
         let (client, school) = school_for(&state, &headers, &slug).await?;
-        client.may_write()?;
+        if !client.may_write() {
+            return Err(Problem::read_only());
+        }
         let session_id = id(&session_id)?;
         let s = session::Entity::find_by_id(session_id)
             .one(&state.db)
@@ -243,7 +256,7 @@ pub async fn record_attendance(
         let request: MarksRequest =
             serde_json::from_slice(&body).map_err(|e| Problem::bad_body(&e.to_string()))?;
         let now = Utc::now();
-        if crate::api::staff::attendance::store::refusal(&s, now).is_some() {
+        if crate::services::attendance::refusal(&s, now).is_some() {
             return Err(Problem::new(
                 StatusCode::CONFLICT,
                 "session_not_open",
@@ -292,8 +305,7 @@ pub async fn record_attendance(
             }
         }
         let changes =
-            crate::api::staff::attendance::store::record(&state.db, s.id, &wanted, None, now)
-                .await?;
+            crate::services::attendance::record(&state.db, s.id, &wanted, None, now).await?;
         Ok::<_, Problem>(cache::private(
             StatusCode::OK,
             &MarksResult {
@@ -434,9 +446,9 @@ pub async fn report(
                 "the end must come after the start, at most 10 years later",
             ));
         }
-        let f = crate::reports::figures(
+        let f = crate::services::reports::figures(
             &state.db,
-            &crate::reports::Selection {
+            &crate::services::reports::Selection {
                 schools: vec![school.id],
                 from,
                 to,

@@ -21,12 +21,13 @@ use super::cache;
 use super::model::{SignupRequest, SignupResult};
 use super::problem::{FieldProblem, Problem};
 use super::query::id;
-use crate::booking::limit::Kind as Limit;
-use crate::booking::store::{self, BookingError, NewBooking, SignupOutcome, write_transaction};
-use crate::booking::token::hash;
 use crate::i18n::{Locale, translate};
 use crate::rules::signup::{Field, SignupForm, email_key, validate};
-use crate::state::AppState;
+use crate::services::booking::store::{self, BookingError, NewBooking, SignupOutcome};
+use crate::services::rate_limit::Kind as Limit;
+use crate::services::state::AppState;
+use crate::services::tokens::hash;
+use crate::services::transaction::write;
 
 /// Longest accepted `Idempotency-Key`.
 const MAX_KEY_CHARS: usize = 200;
@@ -93,7 +94,7 @@ fn refusal(e: &BookingError) -> Problem {
         StatusCode::CONFLICT,
         code,
         (da, en),
-        crate::api::booking::web::booking_error_key(e),
+        crate::services::request::booking_error_key(e),
     )
 }
 
@@ -207,7 +208,7 @@ async fn attempt(
     let request: SignupRequest =
         serde_json::from_slice(body).map_err(|e| Problem::bad_body(&e.to_string()))?;
 
-    let ip = crate::api::booking::web::client_ip_from(state, headers, Some(peer));
+    let ip = crate::services::request::client_ip_from(state, headers, Some(peer));
     let key = email_key(&request.email);
     let instant = std::time::Instant::now();
     if !state.limiter.allow(Limit::SignupPerIp, &ip, instant)
@@ -249,7 +250,7 @@ async fn attempt(
     let new = NewBooking {
         signup: &signup,
         locale: Locale::Da.code(),
-        source: "api",
+        source: crate::rules::vocabulary::source::API,
         receipt_hash: receipt.clone(),
         known_receipts: receipt.into_iter().collect(),
     };
@@ -365,7 +366,7 @@ async fn remember(
     body: &str,
     now: DateTime<Utc>,
 ) {
-    let saved = write_transaction(&state.db, || async {
+    let saved = write::<_, sea_orm::DbErr, _, _>(&state.db, |txn| async move {
         idempotency_record::Entity::insert(idempotency_record::ActiveModel {
             key_hash: Set(key_hash.into()),
             request_hash: Set(request_hash.into()),
@@ -375,7 +376,7 @@ async fn remember(
             ..Default::default()
         })
         .on_conflict_do_nothing_on([idempotency_record::Column::KeyHash])
-        .exec(&state.db)
+        .exec(&txn)
         .await?;
         Ok(())
     })
@@ -391,15 +392,15 @@ pub async fn purge(
     db: &sea_orm::DatabaseConnection,
     now: DateTime<Utc>,
 ) -> Result<u64, sea_orm::DbErr> {
-    Ok(write_transaction(db, || async {
+    write::<_, sea_orm::DbErr, _, _>(db, |txn| async move {
         Ok(idempotency_record::Entity::delete_many()
             .filter(
                 idempotency_record::Column::CreatedAt
                     .lt(now - Duration::hours(crate::rules::retention::IDEMPOTENCY_HOURS)),
             )
-            .exec(db)
+            .exec(&txn)
             .await?
             .rows_affected)
     })
-    .await?)
+    .await
 }

@@ -88,6 +88,18 @@ impl Perspective {
     ];
 }
 
+/// Where a booking came from, as stored and as the API and reports name it.
+pub mod source {
+    /// The public sign-up form.
+    pub const WEB: &str = "web";
+    /// A staff member signing someone up on their behalf.
+    pub const STAFF: &str = "staff";
+    /// The public API.
+    pub const API: &str = "api";
+    /// Someone who came without signing up, recorded at attendance.
+    pub const WALK_IN: &str = "walk_in";
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

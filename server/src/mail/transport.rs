@@ -7,8 +7,8 @@
 
 use std::path::PathBuf;
 
-use app::mail::ics::Method;
-use app::mail::messages::Rendered;
+use app::services::mail::ics::Method;
+use app::services::mail::messages::Rendered;
 use lettre::message::header::{self, ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;

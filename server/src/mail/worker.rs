@@ -7,8 +7,8 @@
 
 use std::sync::Arc;
 
-use app::mail::messages::{MailContext, Outcome, render};
-use app::outbox::{self, Backoff};
+use app::services::mail::messages::{MailContext, Outcome, render};
+use app::services::outbox::{self, Backoff};
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
 
@@ -148,7 +148,7 @@ impl Worker {
                 }
                 tokio::select! {
                     () = tokio::time::sleep(self.poll) => {}
-                    () = outbox::nudged() => {}
+                    () = app::services::worker_signal::nudged() => {}
                 }
             }
         })

@@ -457,7 +457,7 @@ impl TestApp {
     /// Signs up through the form endpoint, in `lang` (`da` or `en`), and returns the booking id.
     pub async fn sign_up_in(&self, lang: &str, run_id: i32, name: &str, email: &str) -> i32 {
         let run = run_id.to_string();
-        let key = app::booking::token::new_token();
+        let key = app::services::tokens::new_token();
         let cookie = format!("sprog={lang}");
         let posted = self
             .post_form(

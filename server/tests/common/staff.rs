@@ -2,7 +2,7 @@
 //! and a GET with a session cookie.
 
 use app::rules::access::Role;
-use app::staff::{auth, totp};
+use app::services::staff::{auth, totp};
 use chrono::Utc;
 use entity::school;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};

@@ -7,11 +7,11 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use super::{StaffError, StaffNav, field, query_notice};
-use crate::api::staff::account::{
+use crate::i18n::use_locale;
+use crate::server_fns::staff::account::{
     ChangePassword, DisableTotp, NewRecoveryCodes, account_page, recovery_codes_page,
 };
-use crate::api::staff::sign_in::SignOutEverywhere;
-use crate::i18n::use_locale;
+use crate::server_fns::staff::sign_in::SignOutEverywhere;
 use crate::tr;
 
 #[component]

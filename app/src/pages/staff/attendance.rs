@@ -9,12 +9,10 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use super::{StaffError, StaffNav, field, id_param, query_notice};
-use crate::api::staff::attendance::{
-    AddWalkIn, AttendanceRow, HEADCOUNT_MAX, HeadcountDto, SaveAttendance, SaveHeadcount,
-    SessionChoice, attendance,
-};
+use crate::dto::staff::attendance::{AttendanceRow, HEADCOUNT_MAX, HeadcountDto, SessionChoice};
 use crate::format;
 use crate::i18n::{Locale, use_locale};
+use crate::server_fns::staff::attendance::{AddWalkIn, SaveAttendance, SaveHeadcount, attendance};
 use crate::tr;
 
 const ERRORS: &[(&str, &str)] = &[

@@ -9,13 +9,15 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use super::{StaffError, StaffNav, id_param, query_notice};
-use crate::api::staff::courses::{
-    ALT_MAX, CourseDeveloper, CourseEditorDto, CourseState, SUMMARY_MAX, SaveCourse, TEXT_MAX,
-    TITLE_MAX, course_editor, course_list, course_preview,
+use crate::dto::staff::courses::{
+    ALT_MAX, CourseEditorDto, CourseState, SUMMARY_MAX, TEXT_MAX, TITLE_MAX,
 };
 use crate::i18n::use_locale;
 use crate::pages::course::CourseView;
 use crate::rules::vocabulary::{Audience, Format};
+use crate::server_fns::staff::courses::{
+    CourseDeveloper, SaveCourse, course_editor, course_list, course_preview,
+};
 use crate::tr;
 
 /// Error codes in `?fejl=` and their messages.

@@ -4,9 +4,10 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
 use super::{StaffError, StaffNav};
-use crate::api::staff::home::{RunRowDto, staff_home};
+use crate::dto::staff::home::RunRowDto;
 use crate::format;
 use crate::i18n::{Locale, use_locale};
+use crate::server_fns::staff::home::staff_home;
 use crate::tr;
 
 #[component]

@@ -7,13 +7,14 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use super::{StaffError, StaffNav, query_notice};
-use crate::api::staff::account::me;
-use crate::api::staff::integrations::{
-    CreateApiKey, CreateWebhook, DeleteWebhook, EnableWebhook, IntegrationsDto, RevokeApiKey,
-    SchoolIntegrationsDto, SetColour, integrations,
-};
+use crate::dto::staff::integrations::{IntegrationsDto, SchoolIntegrationsDto};
 use crate::format;
 use crate::i18n::{Locale, use_locale};
+use crate::server_fns::staff::account::me;
+use crate::server_fns::staff::integrations::{
+    CreateApiKey, CreateWebhook, DeleteWebhook, EnableWebhook, RevokeApiKey, SetColour,
+    integrations,
+};
 use crate::tr;
 
 fn event_label(l: Locale, name: &str) -> String {

@@ -7,11 +7,11 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use super::{StaffError, StaffNav, query_notice};
-use crate::api::staff::account::me;
-use crate::api::staff::people::{InviteStaff, RemoveRole, audit_log, staff_list};
 use crate::format;
 use crate::i18n::use_locale;
 use crate::rules::vocabulary::TeacherKind;
+use crate::server_fns::staff::account::me;
+use crate::server_fns::staff::people::{InviteStaff, RemoveRole, audit_log, staff_list};
 use crate::tr;
 
 #[component]

@@ -7,10 +7,9 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use super::{StaffError, StaffNav, id_param, query_notice};
-use crate::api::staff::profile::{
-    BIO_MAX, ProfileEditorDto, SaveProfile, TITLE_MAX, profile_editor, profile_list,
-};
+use crate::dto::staff::profile::{BIO_MAX, ProfileEditorDto, TITLE_MAX};
 use crate::i18n::use_locale;
+use crate::server_fns::staff::profile::{SaveProfile, profile_editor, profile_list};
 use crate::tr;
 
 const ERRORS: &[(&str, &str)] = &[

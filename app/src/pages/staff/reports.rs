@@ -8,11 +8,12 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use super::{StaffError, StaffNav};
-use crate::api::evaluation::QuestionKind;
-use crate::api::staff::reports::{ReportDto, ReportQuery, report};
+use crate::dto::staff::reports::{ReportDto, ReportQuery};
 use crate::format;
 use crate::i18n::{Locale, use_locale};
+use crate::rules::evaluation::QuestionKind;
 use crate::rules::reports::{Figures, question_label, summary};
+use crate::server_fns::staff::reports::report;
 use crate::tr;
 
 const FORMATS: [&str; 6] = [

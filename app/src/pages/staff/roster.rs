@@ -7,12 +7,13 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use super::{StaffError, StaffNav, field, id_param, query_notice};
-use crate::api::booking::BookingState;
-use crate::api::staff::roster::{
-    AddParticipant, CancelParticipant, GiveSeat, MESSAGE_MAX, MessageRun, RosterRow, roster,
-};
+use crate::dto::booking::BookingState;
+use crate::dto::staff::roster::{MESSAGE_MAX, RosterRow};
 use crate::format;
 use crate::i18n::use_locale;
+use crate::server_fns::staff::roster::{
+    AddParticipant, CancelParticipant, GiveSeat, MessageRun, roster,
+};
 use crate::tr;
 
 const ERRORS: &[(&str, &str)] = &[

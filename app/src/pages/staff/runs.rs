@@ -8,14 +8,15 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use super::{StaffError, StaffNav, id_param, query_notice};
-use crate::api::staff::account::me;
-use crate::api::staff::home::RunState;
-use crate::api::staff::runs::{
-    AddSession, AddTeacher, CancelRun, CancelSession, DuplicateRun, MoveSession, PublishRun,
-    RemoveTeacher, RunEditorDto, SaveRun, SessionRow, run_course_choices, run_editor,
-};
+use crate::dto::staff::home::RunState;
+use crate::dto::staff::runs::{RunEditorDto, SessionRow};
 use crate::format;
 use crate::i18n::{Locale, use_locale};
+use crate::server_fns::staff::account::me;
+use crate::server_fns::staff::runs::{
+    AddSession, AddTeacher, CancelRun, CancelSession, DuplicateRun, MoveSession, PublishRun,
+    RemoveTeacher, SaveRun, run_course_choices, run_editor,
+};
 use crate::tr;
 
 /// Error codes in `?fejl=` and their messages.

@@ -7,11 +7,12 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{StaffError, field, query_notice};
-use crate::api::staff::sign_in::{
-    EnableTotp, LinkPageDto, RequestReset, SetPasswordByLink, SignIn, SignInCode, SignOut,
-    link_page, sign_in_page, totp_setup_page,
-};
+use crate::dto::staff::sign_in::LinkPageDto;
 use crate::i18n::use_locale;
+use crate::server_fns::staff::sign_in::{
+    EnableTotp, RequestReset, SetPasswordByLink, SignIn, SignInCode, SignOut, link_page,
+    sign_in_page, totp_setup_page,
+};
 use crate::tr;
 
 /// `/personale/log-ind`.

@@ -1,0 +1,96 @@
+//! What the sign-up, confirmation and "Mine tilmeldinger" pages show and send.
+
+use crate::dto::catalogue::RunDto;
+use crate::dto::catalogue::SchoolDto;
+use crate::rules::signup::FieldError;
+use crate::rules::signup::SignupForm;
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+/// Where a booking stands, as the person sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BookingState {
+    Confirmed,
+    /// In the queue, as number `position`.
+    Waiting {
+        position: u32,
+    },
+    /// Offered a seat until this local time.
+    Offered {
+        until: NaiveDateTime,
+    },
+    Cancelled,
+    /// An offer that ran out.
+    Expired,
+}
+
+/// A rejected form coming back to the page: what was typed and what to fix.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignupDraft {
+    pub form: SignupForm,
+    pub errors: Vec<FieldError>,
+    /// A message about the whole form (a translation key), e.g. the run just closed.
+    pub notice: Option<String>,
+}
+
+/// What the sign-up page needs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SignupPageDto {
+    /// The run, if it is listed in the catalogue now.
+    pub run: Option<RunDto>,
+    pub school: Option<SchoolDto>,
+    pub draft: Option<SignupDraft>,
+    /// Fresh random key for the form (see `SignupForm::key`).
+    pub key: String,
+}
+
+/// The confirmation page after signing up.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReceiptDto {
+    pub state: BookingState,
+    pub name: String,
+    pub email: String,
+    pub on_behalf: bool,
+    pub run: RunDto,
+    pub school: SchoolDto,
+    /// Until when the person may cancel themselves (local time), if there is a deadline.
+    pub cancel_until: Option<NaiveDateTime>,
+}
+
+/// One booking on "Mine tilmeldinger".
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MyBookingDto {
+    pub id: i32,
+    pub state: BookingState,
+    pub run: RunDto,
+    pub school: SchoolDto,
+    /// The seat may be cancelled now (before the deadline).
+    pub can_cancel: bool,
+    pub cancel_until: Option<NaiveDateTime>,
+    /// Sessions the person has given afbud for.
+    pub absent_sessions: Vec<i32>,
+    pub on_behalf: bool,
+}
+
+/// "Mine tilmeldinger" for a link.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum MyBookingsDto {
+    /// The link is unknown or has expired.
+    Invalid,
+    Valid {
+        bookings: Vec<MyBookingDto>,
+        /// A calendar feed link made just now, shown once.
+        calendar_feed: Option<String>,
+    },
+}
+
+/// What the person asked for on "Mine tilmeldinger".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ManageAction {
+    /// Afbud for the whole run, leaving the waiting list, or turning down an offer.
+    Cancel,
+    Accept,
+    SessionAfbud,
+    SessionUndo,
+}

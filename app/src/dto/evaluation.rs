@@ -1,0 +1,75 @@
+//! The evaluation form, its questions, and the staff pages for paper forms and course questions.
+
+use crate::dto::catalogue::SchoolDto;
+use crate::dto::staff::MeDto;
+use crate::rules::evaluation::QuestionKind;
+use serde::{Deserialize, Serialize};
+
+/// One question as the form shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuestionDto {
+    pub id: i32,
+    /// For a default question: its text is `evaluation.q.<code>`.
+    pub code: Option<String>,
+    /// For a course's own question: its text.
+    pub text: String,
+    pub kind: QuestionKind,
+}
+
+impl QuestionDto {
+    /// The question in the reader's language.
+    pub fn label(&self, l: crate::i18n::Locale) -> String {
+        match &self.code {
+            Some(code) => crate::tr!(l, &format!("evaluation.q.{code}")),
+            None => self.text.clone(),
+        }
+    }
+}
+
+/// The page an evaluation link opens.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum EvaluationPageDto {
+    /// Unknown, expired, already used, or of another kind.
+    Invalid,
+    Valid {
+        course: String,
+        school: Box<SchoolDto>,
+        questions: Vec<QuestionDto>,
+    },
+}
+
+/// The questionnaire as posted: `q[q<question id>]` per answered question (a letter first:
+/// serde_qs reads numeric keys as list positions).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AnswerForm {
+    #[serde(default)]
+    pub token: String,
+    #[serde(default)]
+    pub run_id: String,
+    #[serde(default)]
+    pub q: std::collections::BTreeMap<String, String>,
+}
+
+/// The paper-form page of a run, for staff.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PaperDto {
+    pub me: MeDto,
+    pub run_id: i32,
+    pub course_title: String,
+    pub school_name: String,
+    pub questions: Vec<QuestionDto>,
+    /// Responses so far, from the link and from paper.
+    pub web: u64,
+    pub paper: u64,
+}
+
+/// A course's own questions, for the course's editors.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CourseQuestionsDto {
+    pub me: MeDto,
+    pub course_id: i32,
+    pub course_title: String,
+    /// The default set, for reference.
+    pub defaults: Vec<QuestionDto>,
+    pub own: Vec<QuestionDto>,
+}

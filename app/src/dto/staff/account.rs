@@ -1,0 +1,13 @@
+//! The account page.
+
+use crate::dto::staff::MeDto;
+use serde::{Deserialize, Serialize};
+
+/// The account page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountDto {
+    pub me: MeDto,
+    pub recovery_codes_left: u64,
+    /// The role requires the authenticator app, so it cannot be turned off.
+    pub totp_required: bool,
+}

@@ -1,0 +1,45 @@
+//! A run's list of people.
+
+use serde::{Deserialize, Serialize};
+
+use crate::dto::booking::BookingState;
+use crate::dto::staff::MeDto;
+use crate::dto::staff::home::RunState;
+
+/// One person on the list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RosterRow {
+    pub booking_id: i32,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub state: BookingState,
+    /// Translation key, only when the person gave one.
+    pub perspective: Option<String>,
+    /// Practical needs, as the person wrote them.
+    pub needs: String,
+    /// Signed up by someone else (name).
+    pub booked_by: Option<String>,
+    /// Answered "Ja, jeg kommer" to the reminder.
+    pub coming: bool,
+    /// The last e-mail's kind and state, and whether any could not be delivered.
+    pub mail: Option<(String, String)>,
+    pub mail_failed: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RosterDto {
+    pub me: MeDto,
+    pub run_id: i32,
+    pub course_title: String,
+    pub school_name: String,
+    pub state: RunState,
+    pub capacity: Option<u32>,
+    pub first: Option<chrono::NaiveDateTime>,
+    pub seats: Vec<RosterRow>,
+    pub waiting: Vec<RosterRow>,
+    pub may_edit: bool,
+}
+
+/// Longest message to a class.
+pub const MESSAGE_MAX: usize = 2000;

@@ -1,0 +1,170 @@
+//! The person's own account: who they are, their roles, the authenticator app and recovery
+//! codes, changing the password, and signing out everywhere.
+
+#[allow(unused_imports)]
+use crate::dto::staff::account::*;
+use leptos::prelude::*;
+
+use crate::dto::staff::MeDto;
+use crate::error::AppError;
+
+/// Who is signed in. Every staff page loads this for its header.
+#[server(endpoint = "personale_mig")]
+pub async fn me() -> Result<MeDto, AppError> {
+    let ctx = crate::services::staff::guard::signed_in().await?;
+    me_dto(&ctx).await
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) async fn me_dto(ctx: &crate::services::staff::guard::Ctx) -> Result<MeDto, AppError> {
+    use entity::school;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+    let g = &ctx.me.grants;
+    let mut query = school::Entity::find().order_by_asc(school::Column::Name);
+    if !g.admin {
+        query = query.filter(school::Column::Id.is_in(g.schools()));
+    }
+    let schools = query
+        .all(&ctx.state.db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect();
+    Ok(MeDto {
+        name: ctx.me.account.name.clone(),
+        email: ctx.me.account.email.clone(),
+        grants: g.clone(),
+        schools,
+        totp_enabled: ctx.me.account.totp_enabled,
+    })
+}
+
+#[server(endpoint = "personale_konto_side")]
+pub async fn account_page() -> Result<AccountDto, AppError> {
+    use crate::services::staff::auth;
+    let ctx = crate::services::staff::guard::signed_in().await?;
+    Ok(AccountDto {
+        me: me_dto(&ctx).await?,
+        recovery_codes_left: auth::recovery_codes_left(&ctx.state.db, ctx.me.account.id).await?,
+        totp_required: ctx.me.grants.requires_second_factor(),
+    })
+}
+
+/// New recovery codes, shown once (from the cookie `enable_totp` or `new_recovery_codes` set).
+#[server(endpoint = "personale_koder_side")]
+pub async fn recovery_codes_page() -> Result<Vec<String>, AppError> {
+    use super::sign_in::RECOVERY_COOKIE;
+    use crate::services::request;
+    let _ctx = crate::services::staff::guard::signed_in().await?;
+    let codes = request::cookie(RECOVERY_COOKIE)
+        .map(|c| c.split('.').map(str::to_string).collect())
+        .unwrap_or_default();
+    request::set_flash(RECOVERY_COOKIE, "", "/personale/konto/koder", 0);
+    Ok(codes)
+}
+
+/// Replaces the recovery codes (the old ones stop working) and shows the new ones once.
+#[server(endpoint = "personale_nye_koder")]
+pub async fn new_recovery_codes() -> Result<(), AppError> {
+    use super::sign_in::RECOVERY_COOKIE;
+    use crate::services::request;
+    use crate::services::staff::auth;
+    let ctx = crate::services::staff::guard::signed_in().await?;
+    if !ctx.me.account.totp_enabled {
+        leptos_axum::redirect("/personale/konto");
+        return Ok(());
+    }
+    let codes = auth::new_recovery_codes(&ctx.state.db, ctx.me.account.id).await?;
+    request::set_flash(
+        RECOVERY_COOKIE,
+        &codes.join("."),
+        "/personale/konto/koder",
+        600,
+    );
+    leptos_axum::redirect("/personale/konto/koder");
+    Ok(())
+}
+
+/// Turns the authenticator app off, for people whose roles do not require it; needs the
+/// password.
+#[server(endpoint = "personale_totp_fra")]
+pub async fn disable_totp(#[server(default)] password: String) -> Result<(), AppError> {
+    use crate::services::staff::password as pw;
+    use entity::{recovery_code, staff_account};
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let ctx = crate::services::staff::guard::signed_in().await?;
+    if ctx.me.grants.requires_second_factor() {
+        leptos_axum::redirect("/personale/konto?fejl=kraevet");
+        return Ok(());
+    }
+    let ok = ctx
+        .me
+        .account
+        .password_hash
+        .as_deref()
+        .is_some_and(|h| pw::verify(&password, h));
+    if !ok {
+        leptos_axum::redirect("/personale/konto?fejl=adgangskode#totp");
+        return Ok(());
+    }
+    let db = &ctx.state.db;
+    staff_account::Entity::update_many()
+        .col_expr(staff_account::Column::TotpEnabled, Expr::value(false))
+        .col_expr(
+            staff_account::Column::TotpSecret,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(staff_account::Column::Id.eq(ctx.me.account.id))
+        .exec(db)
+        .await?;
+    recovery_code::Entity::delete_many()
+        .filter(recovery_code::Column::AccountId.eq(ctx.me.account.id))
+        .exec(db)
+        .await?;
+    leptos_axum::redirect("/personale/konto?totp=fra");
+    Ok(())
+}
+
+/// Changes the password: the current one, and the new one twice. Every other session ends.
+#[server(endpoint = "personale_skift_adgangskode")]
+pub async fn change_password(
+    #[server(default)] current: String,
+    #[server(default)] password: String,
+    #[server(default)] repeat: String,
+) -> Result<(), AppError> {
+    use crate::services::staff::auth::{self, Stage};
+    use crate::services::staff::guard;
+    use crate::services::staff::password as pw;
+
+    let ctx = guard::signed_in().await?;
+    let ok = ctx
+        .me
+        .account
+        .password_hash
+        .as_deref()
+        .is_some_and(|h| pw::verify(&current, h));
+    if !ok {
+        leptos_axum::redirect("/personale/konto?fejl=adgangskode#adgangskode");
+        return Ok(());
+    }
+    if let Err(key) = pw::check_new(&password, &repeat, &ctx.me.account.email) {
+        let code = key.rsplit('.').next().unwrap_or("fejl");
+        leptos_axum::redirect(&format!("/personale/konto?fejl={code}#adgangskode"));
+        return Ok(());
+    }
+    auth::set_password(&ctx.state.db, ctx.me.account.id, &password).await?;
+    let token = auth::start_session(
+        &ctx.state.db,
+        ctx.me.account.id,
+        Stage::Full,
+        ctx.now,
+        &ctx.state.staff_sessions,
+    )
+    .await?;
+    guard::set_session_cookie(&ctx.state, &token);
+    leptos_axum::redirect("/personale/konto?adgangskode=skiftet");
+    Ok(())
+}

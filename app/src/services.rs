@@ -1,0 +1,32 @@
+//! **Services** (server only): the only code that reads or writes the database, sends nothing
+//! itself but queues it, and knows the request it serves. Each service loads the facts a rule
+//! needs, asks the rule (`crate::rules`), and writes the answer through the one transaction
+//! helper ([`transaction::write`]).
+//!
+//! - [`transaction`]: the write helper (writer queue and busy retry on SQLite; row locks on
+//!   PostgreSQL are taken by the services that count);
+//! - [`request`]: the request being served: app state, cookies, the client's address;
+//! - [`state`]: the app's shared state;
+//! - [`catalogue`], [`booking`], [`attendance`], [`evaluation`], [`reports`]: the domain;
+//! - [`tokens`], [`rate_limit`], [`api_keys`]: links, limits and keys;
+//! - [`staff`]: sessions and sign-in, the audit log, and what staff pages load and change;
+//! - [`outbox`], [`webhooks`], [`mail`], [`worker_signal`]: what leaves the app, and when;
+//! - [`vocabulary`]: the database's enums mapped to the rules' words.
+
+pub mod api_keys;
+pub mod attendance;
+pub mod booking;
+pub mod catalogue;
+pub mod evaluation;
+pub mod mail;
+pub mod outbox;
+pub mod rate_limit;
+pub mod reports;
+pub mod request;
+pub mod staff;
+pub mod state;
+pub mod tokens;
+pub mod transaction;
+pub mod vocabulary;
+pub mod webhooks;
+pub mod worker_signal;

@@ -1,0 +1,793 @@
+//! Renders an outbox row into the e-mail a person gets: subject, text and HTML bodies, and for
+//! seat changes an iCalendar invitation or cancellation.
+//!
+//! Rendering happens when the message is sent, not when it is queued: links carry fresh tokens
+//! (only their hashes are stored), and conditions are checked again, so no reminder goes to
+//! someone who has cancelled, no offer to someone whose offer has ended, and nothing to a
+//! person who asked to be forgotten.
+//!
+//! Subjects and sender never name the course: a subject says what happened and which school it
+//! is from; the course is named only inside the message. Calendar events are titled with the
+//! school, not the course, because calendars are often shared at work.
+
+use chrono::{DateTime, Utc};
+use entity::{BookingStatus, WaitlistMode, access_token, booking, course, location, run, school};
+use entity::{session, session_absence};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
+use serde_json::Value;
+
+use super::compose::Body;
+use super::ics::{self, Method, Party, SessionEvent};
+use crate::format;
+use crate::i18n::Locale;
+use crate::rules::time::to_local;
+use crate::services::outbox::Kind;
+use crate::services::tokens::{self, Purpose};
+use crate::tr;
+
+/// What the renderer needs from the configuration.
+#[derive(Clone, Debug)]
+pub struct MailContext {
+    /// Where people reach the site, without a trailing slash, e.g. `https://skolebaenk.dk`.
+    pub public_url: String,
+}
+
+impl MailContext {
+    /// The host name used in calendar UIDs.
+    pub fn host(&self) -> &str {
+        let rest = self
+            .public_url
+            .split_once("://")
+            .map_or(self.public_url.as_str(), |(_, r)| r);
+        let end = rest.find(['/', ':']).unwrap_or(rest.len());
+        &rest[..end]
+    }
+}
+
+/// A rendered message.
+#[derive(Clone, Debug)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// Shown as the sender's name: the school, never the course.
+    pub from_name: String,
+    /// Replies go to the school.
+    pub reply_to: Option<Party>,
+    pub calendar: Option<(Method, String)>,
+}
+
+/// What to do with an outbox row.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    Send(Box<Rendered>),
+    /// Not wanted any more; the reason is recorded on the row.
+    Skip(&'static str),
+}
+
+/// Everything a booking's messages talk about.
+struct Facts {
+    booking: booking::Model,
+    run: run::Model,
+    course: course::Model,
+    school: school::Model,
+    run_place: Option<location::Model>,
+    places: Vec<location::Model>,
+    sessions: Vec<session::Model>,
+    afbud: Vec<i32>,
+}
+
+impl Facts {
+    async fn load(
+        db: &impl ConnectionTrait,
+        booking: booking::Model,
+    ) -> Result<Option<Facts>, DbErr> {
+        let Some(run) = run::Entity::find_by_id(booking.run_id).one(db).await? else {
+            return Ok(None);
+        };
+        let (Some(course), Some(school)) = (
+            course::Entity::find_by_id(run.course_id).one(db).await?,
+            school::Entity::find_by_id(run.school_id).one(db).await?,
+        ) else {
+            return Ok(None);
+        };
+        let sessions = session::Entity::find()
+            .filter(session::Column::RunId.eq(run.id))
+            .order_by_asc(session::Column::StartsAt)
+            .all(db)
+            .await?;
+        let place_ids: Vec<i32> = sessions
+            .iter()
+            .filter_map(|s| s.location_id)
+            .chain(run.location_id)
+            .collect();
+        let places = location::Entity::find()
+            .filter(location::Column::Id.is_in(place_ids))
+            .all(db)
+            .await?;
+        let run_place = run
+            .location_id
+            .and_then(|id| places.iter().find(|p| p.id == id).cloned());
+        let afbud = session_absence::Entity::find()
+            .filter(session_absence::Column::BookingId.eq(booking.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|a| a.session_id)
+            .collect();
+        Ok(Some(Facts {
+            booking,
+            run,
+            course,
+            school,
+            run_place,
+            places,
+            sessions,
+            afbud,
+        }))
+    }
+
+    fn place_of(&self, s: &session::Model) -> Option<&location::Model> {
+        s.location_id
+            .and_then(|id| self.places.iter().find(|p| p.id == id))
+            .or(self.run_place.as_ref())
+    }
+
+    fn first_start(&self) -> Option<DateTime<Utc>> {
+        self.sessions
+            .iter()
+            .find(|s| !s.cancelled)
+            .map(|s| s.starts_at)
+    }
+
+    fn session(&self, id: i32) -> Option<&session::Model> {
+        self.sessions.iter().find(|s| s.id == id)
+    }
+
+    fn organizer(&self) -> Party {
+        Party {
+            name: self.school.name.clone(),
+            email: self.school.email.clone(),
+        }
+    }
+
+    fn attendee(&self) -> Party {
+        Party {
+            name: self.booking.name.clone(),
+            email: self.booking.email.clone(),
+        }
+    }
+}
+
+/// "Huset, lokale 2, Vestergade 1, 8000 Aarhus C", or "Online".
+pub fn place_line(l: Locale, p: &location::Model) -> String {
+    if p.is_online {
+        return tr!(l, "mail.online");
+    }
+    let mut parts = vec![p.name.clone()];
+    parts.extend(p.room.clone().filter(|r| !r.is_empty()));
+    parts.extend(p.street.clone().filter(|s| !s.is_empty()));
+    let town = [p.postal_code.as_deref(), p.city.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if !town.is_empty() {
+        parts.push(town);
+    }
+    parts.join(", ")
+}
+
+/// "Tirsdag 8. december 2026, kl. 17.00–20.00", for a line of its own.
+fn when(l: Locale, s: &session::Model) -> String {
+    format::session_when(l, to_local(s.starts_at), to_local(s.ends_at))
+}
+
+/// The same inside a sentence: Danish weekdays are written in lower case there.
+fn when_in_text(l: Locale, s: &session::Model) -> String {
+    let text = when(l, s);
+    match l {
+        Locale::Da => {
+            let mut chars = text.chars();
+            chars
+                .next()
+                .map(|c| c.to_lowercase().chain(chars).collect())
+                .unwrap_or_default()
+        }
+        Locale::En => text,
+    }
+}
+
+fn when_at(l: Locale, start: DateTime<Utc>, end: DateTime<Utc>) -> String {
+    format::session_when(l, to_local(start), to_local(end))
+}
+
+fn payload_time(p: &Value, key: &str) -> Option<DateTime<Utc>> {
+    p.get(key)
+        .and_then(Value::as_str)
+        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+fn payload_i32(p: &Value, key: &str) -> Option<i32> {
+    p.get(key)
+        .and_then(Value::as_i64)
+        .and_then(|n| i32::try_from(n).ok())
+}
+
+/// Adds the school's own words about a change, when it gave any.
+fn school_note(body: &mut Body, l: Locale, payload: &Value) {
+    if let Some(note) = payload
+        .get("note")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty())
+    {
+        body.text(tr!(l, "mail.body.note", note = note));
+    }
+}
+
+/// Renders `m`. May mint link tokens, so call it once per send.
+pub async fn render(
+    db: &DatabaseConnection,
+    m: &entity::outbox_message::Model,
+    ctx: &MailContext,
+    now: DateTime<Utc>,
+) -> Result<Outcome, DbErr> {
+    let Some(kind) = Kind::parse(&m.kind) else {
+        return Ok(Outcome::Skip("unknown kind of message"));
+    };
+    let l = Locale::parse(&m.locale).unwrap_or_default();
+    let payload: Value = serde_json::from_str(&m.payload).unwrap_or(Value::Null);
+
+    if kind == Kind::ManageLink {
+        let Some(key) = payload.get("email_key").and_then(Value::as_str) else {
+            return Ok(Outcome::Skip("no address in the message"));
+        };
+        let token = tokens::issue_manage_token(db, key, now).await?;
+        let mut body = Body {
+            lang: l.code(),
+            greeting: tr!(l, "mail.greeting_plain"),
+            signature: vec![tr!(l, "mail.regards"), tr!(l, "site.name")],
+            ..Body::default()
+        };
+        body.text(tr!(l, "mail.body.manage_link"))
+            .button(
+                tr!(l, "mail.body.manage_link_button"),
+                format!("{}/mine-tilmeldinger/{token}", ctx.public_url),
+            )
+            .small(tr!(
+                l,
+                "mail.body.link_valid",
+                days = crate::rules::retention::MANAGE_LINK_DAYS
+            ));
+        body.title = tr!(l, "mail.subject.manage_link");
+        return Ok(Outcome::Send(Box::new(Rendered {
+            subject: body.title.clone(),
+            text: body.to_text(),
+            html: body.to_html(),
+            from_name: tr!(l, "site.name"),
+            reply_to: None,
+            calendar: None,
+        })));
+    }
+
+    if matches!(kind, Kind::StaffInvite | Kind::StaffReset) {
+        return staff_link(db, kind, l, &payload, ctx, now).await;
+    }
+
+    if kind == Kind::WebhookDisabled {
+        let address = payload
+            .get("url")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let mut body = Body {
+            lang: l.code(),
+            greeting: tr!(l, "mail.greeting_plain"),
+            signature: vec![tr!(l, "mail.regards"), tr!(l, "site.name")],
+            ..Body::default()
+        };
+        body.text(tr!(l, "staff.hooks.mail_body", url = address))
+            .button(
+                tr!(l, "staff.hooks.mail_button"),
+                format!("{}/personale/integrationer", ctx.public_url),
+            );
+        body.title = tr!(l, "staff.hooks.mail_subject");
+        return Ok(Outcome::Send(Box::new(Rendered {
+            subject: body.title.clone(),
+            text: body.to_text(),
+            html: body.to_html(),
+            from_name: tr!(l, "site.name"),
+            reply_to: None,
+            calendar: None,
+        })));
+    }
+
+    let Some(booking_id) = m.booking_id else {
+        return Ok(Outcome::Skip("no booking on the message"));
+    };
+    let Some(b) = booking::Entity::find_by_id(booking_id).one(db).await? else {
+        return Ok(Outcome::Skip("the booking is gone"));
+    };
+    if b.email.is_empty() {
+        return Ok(Outcome::Skip("the person asked to be forgotten"));
+    }
+    let Some(f) = Facts::load(db, b).await? else {
+        return Ok(Outcome::Skip("the run is gone"));
+    };
+    compose(db, kind, l, &payload, &f, ctx, now).await
+}
+
+/// A staff invitation or password reset: a single-use link minted now.
+async fn staff_link(
+    db: &DatabaseConnection,
+    kind: Kind,
+    l: Locale,
+    payload: &Value,
+    ctx: &MailContext,
+    now: DateTime<Utc>,
+) -> Result<Outcome, DbErr> {
+    use crate::services::staff::auth::{self, LinkPurpose};
+    let Some(account) = match payload_i32(payload, "account_id") {
+        Some(id) => {
+            entity::staff_account::Entity::find_by_id(id)
+                .one(db)
+                .await?
+        }
+        None => None,
+    }
+    .filter(|a| a.disabled_at.is_none()) else {
+        return Ok(Outcome::Skip("the account is gone"));
+    };
+    let (purpose, path, subject, text, button, valid) = if kind == Kind::StaffInvite {
+        (
+            LinkPurpose::Invite,
+            "invitation",
+            tr!(l, "staff.mail.invite_subject"),
+            tr!(
+                l,
+                "staff.mail.invite_body",
+                by = payload
+                    .get("by")
+                    .and_then(Value::as_str)
+                    .unwrap_or("Skolebænk")
+            ),
+            tr!(l, "staff.mail.invite_button"),
+            tr!(
+                l,
+                "staff.mail.invite_valid",
+                days = crate::rules::retention::INVITE_DAYS
+            ),
+        )
+    } else {
+        (
+            LinkPurpose::Reset,
+            "nulstil",
+            tr!(l, "staff.mail.reset_subject"),
+            tr!(l, "staff.mail.reset_body"),
+            tr!(l, "staff.mail.reset_button"),
+            tr!(
+                l,
+                "staff.mail.reset_valid",
+                hours = crate::rules::retention::RESET_HOURS
+            ),
+        )
+    };
+    let token = auth::issue_link(db, account.id, purpose, now).await?;
+    let mut body = Body {
+        lang: l.code(),
+        greeting: tr!(l, "mail.greeting", name = account.name.clone()),
+        signature: vec![tr!(l, "mail.regards"), tr!(l, "site.name")],
+        ..Body::default()
+    };
+    body.text(text)
+        .button(
+            button,
+            format!("{}/personale/{path}/{token}", ctx.public_url),
+        )
+        .small(valid);
+    if kind == Kind::StaffReset {
+        body.small(tr!(l, "staff.mail.reset_ignore"));
+    }
+    body.title = subject;
+    Ok(Outcome::Send(Box::new(Rendered {
+        subject: body.title.clone(),
+        text: body.to_text(),
+        html: body.to_html(),
+        from_name: tr!(l, "site.name"),
+        reply_to: None,
+        calendar: None,
+    })))
+}
+
+/// The calendar events of `sessions` for this booking.
+fn events<'a>(
+    f: &Facts,
+    l: Locale,
+    ctx: &MailContext,
+    sessions: impl Iterator<Item = &'a session::Model>,
+    manage_url: &str,
+) -> Vec<SessionEvent> {
+    sessions
+        .map(|s| {
+            let place = f.place_of(s).map(|p| place_line(l, p)).unwrap_or_default();
+            SessionEvent {
+                uid: ics::uid("invite", s.id, ctx.host()),
+                sequence: u32::try_from(s.sequence + f.booking.calendar_seq).unwrap_or(0),
+                starts_at: s.starts_at,
+                ends_at: s.ends_at,
+                summary: tr!(l, "calendar.event_title", school = f.school.name),
+                location: place,
+                description: format!(
+                    "{}\n\n{}: {manage_url}",
+                    f.course.title,
+                    tr!(l, "mail.manage_button")
+                ),
+                url: Some(manage_url.to_string()),
+                cancelled: s.cancelled,
+            }
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_lines)]
+async fn compose(
+    db: &DatabaseConnection,
+    kind: Kind,
+    l: Locale,
+    payload: &Value,
+    f: &Facts,
+    ctx: &MailContext,
+    now: DateTime<Utc>,
+) -> Result<Outcome, DbErr> {
+    let b = &f.booking;
+    let school = f.school.name.as_str();
+    let course = f.course.title.as_str();
+    let mut body = Body {
+        lang: l.code(),
+        greeting: tr!(l, "mail.greeting", name = b.name),
+        signature: vec![
+            tr!(l, "mail.regards"),
+            f.school.name.clone(),
+            tr!(
+                l,
+                "mail.contact",
+                phone = f.school.phone,
+                email = f.school.email
+            ),
+        ],
+        ..Body::default()
+    };
+    // Most messages carry a link to "Mine tilmeldinger"; minted only when used.
+    let mut manage_url = None;
+    let mut manage = async |db: &DatabaseConnection| -> Result<String, DbErr> {
+        if let Some(u) = &manage_url {
+            return Ok(String::clone(u));
+        }
+        let token = tokens::issue_manage_token(db, &b.email_key, now).await?;
+        let url = format!("{}/mine-tilmeldinger/{token}", ctx.public_url);
+        manage_url = Some(url.clone());
+        Ok(url)
+    };
+    let taking_part = |s: &&session::Model| !s.cancelled && !f.afbud.contains(&s.id);
+    let session_lines = |f: &Facts| -> Vec<String> {
+        f.sessions
+            .iter()
+            .filter(|s| !s.cancelled)
+            .map(|s| {
+                let mut line = when(l, s);
+                if s.location_id.is_some()
+                    && s.location_id != f.run_place.as_ref().map(|p| p.id)
+                    && let Some(p) = f.place_of(s)
+                {
+                    line.push_str(&format!(" · {}", place_line(l, p)));
+                }
+                line
+            })
+            .collect()
+    };
+    let place = f
+        .run_place
+        .as_ref()
+        .map(|p| tr!(l, "mail.place", place = place_line(l, p)));
+    let subject_key;
+    let mut calendar = None;
+
+    match kind {
+        Kind::BookingConfirmed | Kind::WaitlistPromoted => {
+            subject_key = if kind == Kind::BookingConfirmed {
+                "mail.subject.booking_confirmed"
+            } else {
+                "mail.subject.waitlist_promoted"
+            };
+            let lead = if kind == Kind::WaitlistPromoted {
+                tr!(l, "mail.body.promoted", course = course)
+            } else if payload.get("from_offer").and_then(Value::as_bool) == Some(true) {
+                tr!(l, "mail.body.confirmed_offer", course = course)
+            } else {
+                tr!(l, "mail.body.confirmed", course = course)
+            };
+            body.text(lead);
+            if let Some(booker) = &b.booked_by_name {
+                body.text(tr!(l, "mail.body.on_behalf", booker = booker));
+            }
+            body.text(tr!(l, "mail.body.meets")).list(session_lines(f));
+            if let Some(p) = &place {
+                body.text(p.clone());
+            }
+            let url = manage(db).await?;
+            body.button(tr!(l, "mail.manage_button"), &url)
+                .text(tr!(l, "mail.body.cant_come"));
+            let evs = events(f, l, ctx, f.sessions.iter().filter(taking_part), &url);
+            if !evs.is_empty() {
+                body.small(tr!(l, "mail.calendar_attached"));
+                calendar = Some((Method::Request, evs));
+            }
+        }
+        Kind::BookingWaitlisted => {
+            subject_key = "mail.subject.booking_waitlisted";
+            body.text(match payload_i32(payload, "position") {
+                Some(p) => tr!(l, "mail.body.waitlisted", course = course, position = p),
+                None => tr!(l, "mail.body.waitlisted_plain", course = course),
+            });
+            body.text(if f.run.waitlist_mode == WaitlistMode::Offer {
+                tr!(l, "mail.body.waitlist_offer")
+            } else {
+                tr!(l, "mail.body.waitlist_auto")
+            });
+            body.text(tr!(l, "mail.body.meets")).list(session_lines(f));
+            let url = manage(db).await?;
+            body.button(tr!(l, "mail.manage_button"), url);
+        }
+        Kind::WaitlistOffer => {
+            if b.status != BookingStatus::Offered {
+                return Ok(Outcome::Skip("the offer has ended"));
+            }
+            let Some(until) = b.offer_expires_at.filter(|u| *u > now) else {
+                return Ok(Outcome::Skip("the offer has ended"));
+            };
+            subject_key = "mail.subject.waitlist_offer";
+            body.text(tr!(
+                l,
+                "mail.body.offer",
+                course = course,
+                until = format::date_time(l, to_local(until))
+            ));
+            body.text(tr!(l, "mail.body.meets")).list(session_lines(f));
+            let url = manage(db).await?;
+            body.button(tr!(l, "mail.body.offer_button"), url)
+                .text(tr!(l, "mail.body.offer_after"));
+        }
+        Kind::OfferExpired => {
+            subject_key = "mail.subject.offer_expired";
+            body.text(tr!(l, "mail.body.offer_expired", course = course))
+                .text(tr!(l, "mail.body.sign_up_again"));
+        }
+        Kind::BookingCancelled => {
+            let had_seat = payload.get("was").and_then(Value::as_str) == Some("confirmed");
+            if had_seat {
+                subject_key = "mail.subject.booking_cancelled";
+                body.text(tr!(l, "mail.body.cancelled_seat", course = course));
+                let url = manage(db).await?;
+                let evs = events(f, l, ctx, f.sessions.iter().filter(|s| !s.cancelled), &url);
+                if !evs.is_empty() {
+                    body.small(tr!(l, "mail.calendar_removed"));
+                    calendar = Some((Method::Cancel, evs));
+                }
+            } else {
+                subject_key = "mail.subject.waitlist_left";
+                body.text(tr!(l, "mail.body.cancelled_wait", course = course));
+            }
+            body.text(tr!(l, "mail.body.sign_up_again"));
+        }
+        Kind::SessionAfbud | Kind::SessionReturn => {
+            let Some(s) = payload_i32(payload, "session_id").and_then(|id| f.session(id)) else {
+                return Ok(Outcome::Skip("the session is gone"));
+            };
+            let url = manage(db).await?;
+            let (key, text, method) = if kind == Kind::SessionAfbud {
+                (
+                    "mail.subject.session_afbud",
+                    "mail.body.session_afbud",
+                    Method::Cancel,
+                )
+            } else {
+                (
+                    "mail.subject.session_return",
+                    "mail.body.session_return",
+                    Method::Request,
+                )
+            };
+            subject_key = key;
+            body.text(tr!(l, text, when = when_in_text(l, s), course = course))
+                .button(tr!(l, "mail.manage_button"), &url);
+            if b.status == BookingStatus::Confirmed {
+                calendar = Some((method, events(f, l, ctx, std::iter::once(s), &url)));
+                body.small(tr!(
+                    l,
+                    if method == Method::Cancel {
+                        "mail.calendar_removed"
+                    } else {
+                        "mail.calendar_updated"
+                    }
+                ));
+            }
+        }
+        Kind::AlreadyBooked => {
+            subject_key = "mail.subject.already_booked";
+            body.text(tr!(l, "mail.body.already", course = course));
+            let url = manage(db).await?;
+            body.button(tr!(l, "mail.manage_button"), url);
+        }
+        Kind::SessionChanged => {
+            let Some(s) = payload_i32(payload, "session_id").and_then(|id| f.session(id)) else {
+                return Ok(Outcome::Skip("the session is gone"));
+            };
+            subject_key = "mail.subject.session_changed";
+            body.text(tr!(l, "mail.body.session_changed", course = course));
+            let mut lines = Vec::new();
+            if let (Some(start), Some(end)) = (
+                payload_time(payload, "old_start"),
+                payload_time(payload, "old_end"),
+            ) {
+                lines.push(tr!(l, "mail.body.was", when = when_at(l, start, end)));
+            }
+            let mut now_line = when(l, s);
+            if let Some(p) = f.place_of(s) {
+                now_line.push_str(&format!(" · {}", place_line(l, p)));
+            }
+            lines.push(tr!(l, "mail.body.now", when = now_line));
+            body.list(lines);
+            school_note(&mut body, l, payload);
+            let url = manage(db).await?;
+            body.button(tr!(l, "mail.manage_button"), &url);
+            if b.status == BookingStatus::Confirmed && !f.afbud.contains(&s.id) && !s.cancelled {
+                calendar = Some((Method::Request, events(f, l, ctx, std::iter::once(s), &url)));
+                body.small(tr!(l, "mail.calendar_updated"));
+            }
+        }
+        Kind::SessionCancelled => {
+            let Some(s) = payload_i32(payload, "session_id").and_then(|id| f.session(id)) else {
+                return Ok(Outcome::Skip("the session is gone"));
+            };
+            subject_key = "mail.subject.session_cancelled";
+            body.text(tr!(
+                l,
+                "mail.body.session_cancelled",
+                when = when_in_text(l, s),
+                course = course
+            ));
+            school_note(&mut body, l, payload);
+            let url = manage(db).await?;
+            body.button(tr!(l, "mail.manage_button"), &url);
+            if b.status == BookingStatus::Confirmed {
+                calendar = Some((Method::Cancel, events(f, l, ctx, std::iter::once(s), &url)));
+                body.small(tr!(l, "mail.calendar_removed"));
+            }
+        }
+        Kind::RunCancelled => {
+            subject_key = "mail.subject.run_cancelled";
+            body.text(tr!(l, "mail.body.run_cancelled", course = course));
+            school_note(&mut body, l, payload);
+            if payload.get("had_seat").and_then(Value::as_bool) == Some(true) {
+                let url = manage(db).await?;
+                calendar = Some((Method::Cancel, events(f, l, ctx, f.sessions.iter(), &url)));
+                body.small(tr!(l, "mail.calendar_removed"));
+            }
+        }
+        Kind::Reminder => {
+            let about = payload_time(payload, "first_start");
+            let first = f.first_start();
+            if b.status != BookingStatus::Confirmed {
+                return Ok(Outcome::Skip("the booking is no longer active"));
+            }
+            if about.is_none() || about != first || first.is_none_or(|t| t <= now) {
+                return Ok(Outcome::Skip("the first session has moved or passed"));
+            }
+            let Some(s) = f.sessions.iter().find(|s| !s.cancelled) else {
+                return Ok(Outcome::Skip("no session to come"));
+            };
+            subject_key = "mail.subject.reminder";
+            let reply = tokens::issue(db, Purpose::Reply, &b.email_key, Some(b.id), now).await?;
+            let reply_url = format!("{}/kommer/{reply}", ctx.public_url);
+            body.text(tr!(
+                l,
+                "mail.body.reminder",
+                course = course,
+                when = when_in_text(l, s)
+            ));
+            if let Some(p) = f.place_of(s) {
+                body.text(tr!(l, "mail.place", place = place_line(l, p)));
+            }
+            body.text(tr!(l, "mail.body.reminder_ask"))
+                .button(
+                    tr!(l, "mail.body.reminder_yes"),
+                    format!("{reply_url}?svar=ja"),
+                )
+                .button(
+                    tr!(l, "mail.body.reminder_no"),
+                    format!("{reply_url}?svar=nej"),
+                )
+                .small(tr!(l, "mail.body.reminder_no_hint"));
+        }
+        Kind::EvaluationInvitation | Kind::EvaluationReminder => {
+            let tokens = access_token::Entity::find()
+                .filter(access_token::Column::BookingId.eq(b.id))
+                .filter(access_token::Column::Purpose.eq(Purpose::Evaluation.as_str()))
+                .all(db)
+                .await?;
+            if tokens.iter().any(|t| t.used_at.is_some()) {
+                return Ok(Outcome::Skip("the evaluation is answered"));
+            }
+            // One live link per person: a reminder's link replaces the invitation's.
+            access_token::Entity::delete_many()
+                .filter(access_token::Column::Id.is_in(tokens.iter().map(|t| t.id)))
+                .exec(db)
+                .await?;
+            let token =
+                tokens::issue(db, Purpose::Evaluation, &b.email_key, Some(b.id), now).await?;
+            let (key, text) = if kind == Kind::EvaluationInvitation {
+                ("mail.subject.evaluation_invitation", "mail.body.evaluation")
+            } else {
+                (
+                    "mail.subject.evaluation_reminder",
+                    "mail.body.evaluation_reminder",
+                )
+            };
+            subject_key = key;
+            body.text(tr!(l, text, course = course))
+                .button(
+                    tr!(l, "mail.body.evaluation_button"),
+                    format!("{}/evaluering/{token}", ctx.public_url),
+                )
+                .small(tr!(
+                    l,
+                    "mail.body.evaluation_once",
+                    days = crate::rules::retention::EVALUATION_LINK_DAYS
+                ));
+        }
+        Kind::RunMessage => {
+            if !b.status.is_active() {
+                return Ok(Outcome::Skip("the booking is no longer active"));
+            }
+            subject_key = "staff.mail.run_message_subject";
+            let from = payload
+                .get("from")
+                .and_then(Value::as_str)
+                .unwrap_or(school);
+            body.text(tr!(
+                l,
+                "staff.mail.run_message_body",
+                from = from,
+                course = course
+            ));
+            let text = payload.get("text").and_then(Value::as_str).unwrap_or("");
+            for paragraph in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+                body.text(paragraph.to_string());
+            }
+            body.small(tr!(l, "staff.mail.run_message_reply"));
+        }
+        Kind::ManageLink | Kind::StaffInvite | Kind::StaffReset | Kind::WebhookDisabled => {
+            return Ok(Outcome::Skip("handled above"));
+        }
+    }
+
+    let organizer = f.organizer();
+    let attendee = f.attendee();
+    let calendar = calendar.map(|(method, evs)| {
+        let text = ics::calendar(method, None, &evs, Some(&organizer), Some(&attendee), now);
+        (method, text)
+    });
+    let subject = tr!(l, subject_key, school = school);
+    body.title = subject.clone();
+    Ok(Outcome::Send(Box::new(Rendered {
+        subject,
+        text: body.to_text(),
+        html: body.to_html(),
+        from_name: f.school.name.clone(),
+        reply_to: Some(organizer),
+        calendar,
+    })))
+}

@@ -1,0 +1,473 @@
+//! The outbox: e-mails to send, written in the same transaction as the change that causes them.
+//! A row holds what kind of message it is and the facts it needs; the sender renders the text
+//! (and mints any link token) when it sends, so no token is stored in plain text.
+//!
+//! A row's life: `pending` → claimed (`sending`, with a lease) → `sent`, `failed` (a permanent
+//! refusal, or 24 hours of temporary ones) or `skipped` (what it was about no longer holds, such
+//! as a reminder to someone who has since cancelled). A claim is a lease: the claiming worker
+//! moves `next_attempt_at` to the lease's end, so if it dies mid-send the row is due again then
+//! and another worker sends it, with the same Message-ID. On PostgreSQL the claim skips rows
+//! other workers hold (`FOR UPDATE SKIP LOCKED`); on SQLite claims go through the process's
+//! single write queue.
+
+use chrono::{DateTime, Duration, Utc};
+use entity::outbox_message;
+use rand::RngCore;
+use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
+    DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use serde_json::Value;
+
+use crate::services::transaction::write;
+
+/// The states of a row.
+pub mod status {
+    pub const PENDING: &str = "pending";
+    pub const SENDING: &str = "sending";
+    pub const SENT: &str = "sent";
+    pub const FAILED: &str = "failed";
+    pub const SKIPPED: &str = "skipped";
+}
+
+/// The kinds of message the booking engine queues.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    BookingConfirmed,
+    BookingWaitlisted,
+    WaitlistOffer,
+    WaitlistPromoted,
+    OfferExpired,
+    BookingCancelled,
+    SessionAfbud,
+    AlreadyBooked,
+    ManageLink,
+    SessionReturn,
+    SessionChanged,
+    SessionCancelled,
+    RunCancelled,
+    Reminder,
+    EvaluationInvitation,
+    EvaluationReminder,
+    /// An invitation to the staff workspace: a link to set a password.
+    StaffInvite,
+    /// A staff password reset link.
+    StaffReset,
+    /// A message from a run's staff to everyone on it.
+    RunMessage,
+    /// To a school's koordinatorer: a webhook kept failing and was switched off.
+    WebhookDisabled,
+}
+
+impl Kind {
+    /// Every kind, for parsing and for tests.
+    pub const ALL: [Kind; 20] = [
+        Kind::BookingConfirmed,
+        Kind::BookingWaitlisted,
+        Kind::WaitlistOffer,
+        Kind::WaitlistPromoted,
+        Kind::OfferExpired,
+        Kind::BookingCancelled,
+        Kind::SessionAfbud,
+        Kind::AlreadyBooked,
+        Kind::ManageLink,
+        Kind::SessionReturn,
+        Kind::SessionChanged,
+        Kind::SessionCancelled,
+        Kind::RunCancelled,
+        Kind::Reminder,
+        Kind::EvaluationInvitation,
+        Kind::EvaluationReminder,
+        Kind::StaffInvite,
+        Kind::StaffReset,
+        Kind::RunMessage,
+        Kind::WebhookDisabled,
+    ];
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::BookingConfirmed => "booking_confirmed",
+            Kind::BookingWaitlisted => "booking_waitlisted",
+            Kind::WaitlistOffer => "waitlist_offer",
+            Kind::WaitlistPromoted => "waitlist_promoted",
+            Kind::OfferExpired => "offer_expired",
+            Kind::BookingCancelled => "booking_cancelled",
+            Kind::SessionAfbud => "session_afbud",
+            Kind::AlreadyBooked => "already_booked",
+            Kind::ManageLink => "manage_link",
+            Kind::SessionReturn => "session_return",
+            Kind::SessionChanged => "session_changed",
+            Kind::SessionCancelled => "session_cancelled",
+            Kind::RunCancelled => "run_cancelled",
+            Kind::Reminder => "reminder",
+            Kind::EvaluationInvitation => "evaluation_invitation",
+            Kind::EvaluationReminder => "evaluation_reminder",
+            Kind::StaffInvite => "staff_invite",
+            Kind::StaffReset => "staff_reset",
+            Kind::RunMessage => "run_message",
+            Kind::WebhookDisabled => "webhook_disabled",
+        }
+    }
+}
+
+/// A message to queue.
+pub struct Message<'a> {
+    pub kind: Kind,
+    pub recipient: &'a str,
+    pub locale: &'a str,
+    pub booking_id: Option<i32>,
+    pub payload: Value,
+}
+
+/// The name (without extension) of the file a message is written to by the file backend:
+/// queued time, id and kind, so a folder listing reads in order.
+pub fn file_stem(m: &outbox_message::Model) -> String {
+    format!(
+        "{}-{:06}-{}",
+        m.created_at.format("%Y%m%dT%H%M%S"),
+        m.id,
+        m.kind
+    )
+}
+
+/// Queues a message on `db`, which should be the transaction making the change. A message to
+/// nobody (someone who came without signing up has no e-mail) is not queued.
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    message: Message<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if message.recipient.trim().is_empty() {
+        return Ok(());
+    }
+    let mut id = [0u8; 16];
+    rand::rng().fill_bytes(&mut id);
+    let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    outbox_message::ActiveModel {
+        kind: Set(message.kind.as_str().into()),
+        recipient: Set(message.recipient.into()),
+        locale: Set(message.locale.into()),
+        payload: Set(message.payload.to_string()),
+        booking_id: Set(message.booking_id),
+        message_id: Set(format!("<{hex}@skolebaenk>")),
+        status: Set(status::PENDING.into()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        last_error: Set(None),
+        created_at: Set(now),
+        sent_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    super::worker_signal::mark_queued();
+    Ok(())
+}
+
+/// Queues a row of another channel than e-mail (a webhook delivery): `kind`, `recipient` and
+/// `payload` as the channel's sender reads them, with a stable `message_id`.
+pub async fn enqueue_raw(
+    db: &impl ConnectionTrait,
+    kind: &str,
+    recipient: &str,
+    payload: &str,
+    message_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    outbox_message::ActiveModel {
+        kind: Set(kind.into()),
+        recipient: Set(recipient.into()),
+        locale: Set(String::new()),
+        payload: Set(payload.into()),
+        booking_id: Set(None),
+        message_id: Set(message_id.into()),
+        status: Set(status::PENDING.into()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        last_error: Set(None),
+        created_at: Set(now),
+        sent_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Which sender a row is for: e-mails, or webhook deliveries (kind `webhook`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    Mail,
+    Webhook,
+}
+
+/// When to try again after a temporary failure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Backoff {
+    /// Pause after the first, second, … failed attempt; the last one repeats.
+    pub steps: Vec<Duration>,
+    /// A message still not sent this long after it was queued has failed.
+    pub give_up_after: Duration,
+}
+
+impl Default for Backoff {
+    /// About 10 s, 30 s, 1 min, 5 min, 15 min, then hourly, for up to 24 hours.
+    fn default() -> Self {
+        Backoff {
+            steps: [10, 30, 60, 300, 900, 3600]
+                .into_iter()
+                .map(Duration::seconds)
+                .collect(),
+            give_up_after: Duration::hours(24),
+        }
+    }
+}
+
+impl Backoff {
+    /// When to try again after `attempts` failed attempts of a message queued at `created_at`,
+    /// or `None` when it is time to give up.
+    pub fn next_attempt(
+        &self,
+        attempts: i32,
+        created_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
+        let i = usize::try_from(Ord::max(attempts, 1) - 1).unwrap_or(0);
+        let pause = self
+            .steps
+            .get(i)
+            .or(self.steps.last())
+            .copied()
+            .unwrap_or_else(|| Duration::seconds(60));
+        let next = now + pause;
+        (next <= created_at + self.give_up_after).then_some(next)
+    }
+}
+
+/// Claims up to `limit` due messages of `channel` for sending: each becomes `sending` with a
+/// lease ending at `now + lease`, and its attempt count goes up.
+pub async fn claim(
+    db: &DatabaseConnection,
+    channel: Channel,
+    now: DateTime<Utc>,
+    lease: Duration,
+    limit: u64,
+) -> Result<Vec<outbox_message::Model>, DbErr> {
+    use outbox_message::Column as C;
+    let of_channel = match channel {
+        Channel::Mail => C::Kind.ne(crate::services::webhooks::KIND),
+        Channel::Webhook => C::Kind.eq(crate::services::webhooks::KIND),
+    };
+    let of_channel = &of_channel;
+    write(db, |txn| async move {
+        let mut due = outbox_message::Entity::find()
+            .filter(of_channel.clone())
+            .filter(C::Status.is_in([status::PENDING, status::SENDING]))
+            .filter(C::NextAttemptAt.lte(now))
+            .order_by_asc(C::NextAttemptAt)
+            .order_by_asc(C::Id)
+            .limit(limit);
+        if db.get_database_backend() == DbBackend::Postgres {
+            // Rows another worker is claiming right now are passed over, not waited for.
+            due = due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+        }
+        let rows = due.all(&txn).await?;
+        if rows.is_empty() {
+            return Ok(rows);
+        }
+        let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+        let until = now + lease;
+        outbox_message::Entity::update_many()
+            .col_expr(C::Status, Expr::value(status::SENDING))
+            .col_expr(C::Attempts, Expr::col(C::Attempts).add(1))
+            .col_expr(C::NextAttemptAt, Expr::value(until))
+            .filter(C::Id.is_in(ids))
+            .exec(&txn)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|mut r| {
+                r.status = status::SENDING.into();
+                r.attempts += 1;
+                r.next_attempt_at = until;
+                r
+            })
+            .collect())
+    })
+    .await
+}
+
+/// Records the end of a send. Only a row still claimed changes: a row deleted meanwhile (the
+/// person asked to be forgotten) stays deleted.
+async fn finish(
+    db: &DatabaseConnection,
+    ids: &[i32],
+    new_status: &str,
+    error: Option<String>,
+    next_attempt_at: Option<DateTime<Utc>>,
+    sent_at: Option<DateTime<Utc>>,
+) -> Result<(), DbErr> {
+    use outbox_message::Column as C;
+    let mut update = outbox_message::Entity::update_many()
+        .col_expr(C::Status, Expr::value(new_status))
+        .col_expr(C::LastError, Expr::value(error))
+        .col_expr(C::SentAt, Expr::value(sent_at));
+    if let Some(at) = next_attempt_at {
+        update = update.col_expr(C::NextAttemptAt, Expr::value(at));
+    }
+    let update = &update;
+    write(db, |txn| async move {
+        update
+            .clone()
+            .filter(C::Id.is_in(ids.iter().copied()))
+            .filter(C::Status.eq(status::SENDING))
+            .exec(&txn)
+            .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// The messages went out.
+pub async fn mark_sent(
+    db: &DatabaseConnection,
+    ids: &[i32],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    finish(db, ids, status::SENT, None, None, Some(now)).await
+}
+
+/// The message is no longer wanted (what it was about has changed).
+pub async fn mark_skipped(db: &DatabaseConnection, id: i32, reason: &str) -> Result<(), DbErr> {
+    finish(db, &[id], status::SKIPPED, Some(reason.into()), None, None).await
+}
+
+/// A temporary failure: try again at `at`.
+pub async fn mark_retry(
+    db: &DatabaseConnection,
+    id: i32,
+    error: &str,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    finish(
+        db,
+        &[id],
+        status::PENDING,
+        Some(error.into()),
+        Some(at),
+        None,
+    )
+    .await
+}
+
+/// A permanent failure, or temporary ones for too long.
+pub async fn mark_failed(db: &DatabaseConnection, id: i32, error: &str) -> Result<(), DbErr> {
+    finish(db, &[id], status::FAILED, Some(error.into()), None, None).await
+}
+
+/// Deletes sent and skipped messages queued before `done_before`, and failed ones queued before
+/// `failed_before`. Returns how many went.
+pub async fn purge(
+    db: &DatabaseConnection,
+    done_before: DateTime<Utc>,
+    failed_before: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    use outbox_message::Column as C;
+    write(db, |txn| async move {
+        Ok(outbox_message::Entity::delete_many()
+            .filter(
+                Condition::any()
+                    .add(
+                        Condition::all()
+                            .add(C::Status.is_in([status::SENT, status::SKIPPED]))
+                            .add(C::CreatedAt.lt(done_before)),
+                    )
+                    .add(
+                        Condition::all()
+                            .add(C::Status.eq(status::FAILED))
+                            .add(C::CreatedAt.lt(failed_before)),
+                    ),
+            )
+            .exec(&txn)
+            .await?
+            .rows_affected)
+    })
+    .await
+}
+
+/// How a person's mail stands, for staff: the latest message per booking and whether any failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MailState {
+    pub last_kind: String,
+    pub last_status: String,
+    pub any_failed: bool,
+}
+
+/// The mail state of each of `booking_ids` that has messages.
+pub async fn mail_state(
+    db: &impl ConnectionTrait,
+    booking_ids: &[i32],
+) -> Result<std::collections::HashMap<i32, MailState>, DbErr> {
+    let rows = outbox_message::Entity::find()
+        .filter(outbox_message::Column::BookingId.is_in(booking_ids.iter().copied()))
+        .order_by_asc(outbox_message::Column::Id)
+        .all(db)
+        .await?;
+    let mut states = std::collections::HashMap::new();
+    for r in rows {
+        let Some(b) = r.booking_id else { continue };
+        let failed = r.status == status::FAILED;
+        let entry = states.entry(b).or_insert(MailState {
+            last_kind: String::new(),
+            last_status: String::new(),
+            any_failed: false,
+        });
+        entry.last_kind = r.kind;
+        entry.last_status = r.status;
+        entry.any_failed |= failed;
+    }
+    Ok(states)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn backoff_follows_the_schedule_then_gives_up() {
+        let b = Backoff::default();
+        let created = Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).single();
+        let Some(created) = created else {
+            panic!("valid date")
+        };
+        let wait = |attempts, now| b.next_attempt(attempts, created, now).map(|t| t - now);
+        assert_eq!(wait(1, created), Some(Duration::seconds(10)));
+        assert_eq!(wait(2, created), Some(Duration::seconds(30)));
+        assert_eq!(wait(3, created), Some(Duration::seconds(60)));
+        assert_eq!(wait(4, created), Some(Duration::minutes(5)));
+        assert_eq!(wait(5, created), Some(Duration::minutes(15)));
+        assert_eq!(wait(6, created), Some(Duration::hours(1)));
+        assert_eq!(wait(20, created), Some(Duration::hours(1)));
+        // A next try that would fall after 24 hours is not made.
+        assert_eq!(
+            wait(20, created + Duration::hours(23) + Duration::minutes(1)),
+            None
+        );
+    }
+
+    #[test]
+    fn kinds_round_trip() {
+        for k in Kind::ALL {
+            assert_eq!(Kind::parse(k.as_str()), Some(k));
+        }
+        assert_eq!(Kind::parse("nonsense"), None);
+    }
+}

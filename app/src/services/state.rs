@@ -1,0 +1,33 @@
+//! Shared server state: handed to axum handlers and, through context, to server functions.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+use sea_orm::DatabaseConnection;
+
+use crate::services::rate_limit::RateLimiter;
+
+/// Everything a request handler may need.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub leptos_options: LeptosOptions,
+    /// Rate limits on sign-ups and link requests.
+    pub limiter: Arc<RateLimiter>,
+    /// Trust `X-Forwarded-For` for the client's address (behind a reverse proxy).
+    pub behind_proxy: bool,
+    /// Where people reach the site, for links in feeds and e-mails (no trailing slash).
+    pub public_url: String,
+    /// Staff session lifetimes and cookie form.
+    pub staff_sessions: crate::services::staff::auth::SessionSettings,
+    /// The folder the file mail backend writes to; `/udbakke` lists it to visitors on this
+    /// machine. `None` when mail goes out by SMTP.
+    pub mail_dir: Option<std::path::PathBuf>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

@@ -1,0 +1,137 @@
+//! The one way to write: every change to the database goes through [`write`], which runs a
+//! transaction so that writers never trip over each other.
+//!
+//! - On SQLite a transaction is begun `IMMEDIATE`, so it holds the database's write lock from
+//!   its first statement and no read inside it can go stale before its write. Writers of this
+//!   process queue for that lock in a fair in-process queue (rather than each holding a pooled
+//!   connection while SQLite makes it wait), so a rush of sign-ups never runs the pool dry; a
+//!   busy database (another process, such as the command line) is waited for by SQLite's busy
+//!   timeout and then retried here, never reported to a person.
+//! - On PostgreSQL transactions run side by side; a writer that decides from a count (seats)
+//!   first takes the row lock of what it counts (`services::booking`'s `lock_run`), so writers
+//!   of the same run queue behind each other and every later statement sees what the previous
+//!   holder committed (READ COMMITTED).
+//!
+//! After a commit, the outbox's workers are woken if the transaction queued anything.
+
+use std::future::Future;
+use std::ops::Deref;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
+    QueryResult, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+};
+
+use super::worker_signal;
+
+/// How many times a transaction is retried when SQLite reports a busy database after its busy
+/// timeout.
+const BUSY_RETRIES: u32 = 8;
+
+/// An error a write may end in. Those that say the database was busy are retried.
+pub trait WriteError: From<DbErr> {
+    fn is_busy(&self) -> bool;
+}
+
+impl WriteError for DbErr {
+    fn is_busy(&self) -> bool {
+        let text = self.to_string();
+        text.contains("database is locked")
+            || text.contains("database table is locked")
+            || text.contains("SQLITE_BUSY")
+    }
+}
+
+/// SQLite has one writer at a time; the writers of this process queue here, in order.
+fn sqlite_write_gate() -> &'static tokio::sync::Mutex<()> {
+    static GATE: std::sync::OnceLock<tokio::sync::Mutex<()>> = std::sync::OnceLock::new();
+    GATE.get_or_init(|| tokio::sync::Mutex::new(()))
+}
+
+/// The transaction a write's body works in. It goes wherever a connection or a
+/// `&DatabaseTransaction` does (`.exec(&txn)`, `lock_run(&txn, …)`); the helper commits it once
+/// the body is done with it.
+pub struct Tx(Arc<DatabaseTransaction>);
+
+impl Deref for Tx {
+    type Target = DatabaseTransaction;
+
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.0
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for Tx {
+    fn get_database_backend(&self) -> DbBackend {
+        self.0.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.0.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.0.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.0.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.0.query_all_raw(stmt).await
+    }
+}
+
+/// Runs `body` in a write transaction and commits it when `body` answers `Ok`; an `Err` rolls
+/// everything back. On SQLite one transaction at a time per process, retried when the database
+/// is busy (so `body` may run more than once and must not have effects outside the database).
+///
+/// ```ignore
+/// write(db, |txn| async move { thing.insert(&txn).await?; Ok(()) }).await
+/// ```
+pub async fn write<T, E, F, Fut>(db: &DatabaseConnection, mut body: F) -> Result<T, E>
+where
+    E: WriteError,
+    F: FnMut(Tx) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+{
+    let _gate = match db.get_database_backend() {
+        DbBackend::Sqlite => Some(sqlite_write_gate().lock().await),
+        _ => None,
+    };
+    let mut tries = 0;
+    loop {
+        let attempt = async {
+            let txn = db
+                .begin_with_options(TransactionOptions {
+                    sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                    ..Default::default()
+                })
+                .await?;
+            let txn = Arc::new(txn);
+            let value = body(Tx(Arc::clone(&txn))).await?;
+            // The body has ended, and with it its handle on the transaction.
+            let txn = Arc::into_inner(txn)
+                .ok_or_else(|| DbErr::Custom("a write's transaction outlived its body".into()))?;
+            txn.commit().await?;
+            Ok::<T, E>(value)
+        };
+        match attempt.await {
+            Ok(value) => {
+                // What this transaction queued is committed now; wake the workers.
+                worker_signal::nudge_if_queued();
+                return Ok(value);
+            }
+            Err(e) if e.is_busy() && tries < BUSY_RETRIES => {
+                tries += 1;
+                tracing::warn!(tries, "database busy; retrying the write");
+                tokio::time::sleep(Duration::from_millis(20 * u64::from(tries))).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
