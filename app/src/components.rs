@@ -1,4 +1,5 @@
 //! Pieces shared by several pages.
 
+pub mod form;
 pub mod layout;
 pub mod run;

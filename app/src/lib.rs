@@ -20,10 +20,10 @@ pub mod components;
 pub mod dto;
 pub mod error;
 pub mod format;
+#[cfg(feature = "ssr")]
+pub mod http;
 pub mod i18n;
 pub mod pages;
-#[cfg(feature = "ssr")]
-pub mod rest;
 pub mod rules;
 pub mod server_fns;
 #[cfg(feature = "ssr")]

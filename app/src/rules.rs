@@ -8,15 +8,19 @@
 //! - [`seats`]: who gets a seat, who waits, promotion from the waiting list, afbud deadlines;
 //! - [`signup`]: the sign-up form and its validation;
 //! - [`access`]: who may do what in the staff workspace;
+//! - [`attendance`]: when attendance may be taken, and headcounts;
 //! - [`coproduction`]: the team rule (a peer teacher and a professional or relative teacher);
 //! - [`evaluation`]: the questionnaire's kinds of question and their values;
+//! - [`forms`]: the one way a refused form says what to fix;
 //! - [`reports`]: report figures counted from plain facts, with groups under five hidden;
 //! - [`retention`]: how long personal data and links are kept.
 
 pub mod access;
+pub mod attendance;
 pub mod catalogue;
 pub mod coproduction;
 pub mod evaluation;
+pub mod forms;
 pub mod reports;
 pub mod retention;
 pub mod seats;

@@ -9,5 +9,4 @@ pub mod booking;
 pub mod catalogue;
 pub mod evaluation;
 pub mod outbox;
-pub mod reply;
 pub mod staff;

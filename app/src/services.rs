@@ -8,9 +8,11 @@
 //! - [`request`]: the request being served: app state, cookies, the client's address;
 //! - [`state`]: the app's shared state;
 //! - [`catalogue`], [`booking`], [`attendance`], [`evaluation`], [`reports`]: the domain;
-//! - [`tokens`], [`rate_limit`], [`api_keys`]: links, limits and keys;
+//! - [`tokens`], [`rate_limit`], [`api_keys`], [`idempotency`]: links, limits, keys and kept
+//!   API answers;
 //! - [`staff`]: sessions and sign-in, the audit log, and what staff pages load and change;
 //! - [`outbox`], [`webhooks`], [`mail`], [`worker_signal`]: what leaves the app, and when;
+//! - [`images`]: pictures; [`health`]: whether the database answers;
 //! - [`vocabulary`]: the database's enums mapped to the rules' words.
 
 pub mod api_keys;
@@ -18,6 +20,9 @@ pub mod attendance;
 pub mod booking;
 pub mod catalogue;
 pub mod evaluation;
+pub mod health;
+pub mod idempotency;
+pub mod images;
 pub mod mail;
 pub mod outbox;
 pub mod rate_limit;

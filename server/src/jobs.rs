@@ -28,7 +28,7 @@ pub async fn run_once(db: &DatabaseConnection, retention_days: i64) {
         Ok(n) => tracing::info!(messages = n, "old mail deleted from the outbox"),
         Err(err) => tracing::error!(error = %err, "could not delete old mail"),
     }
-    match app::services::booking::store::expire_offers(db, now).await {
+    match app::services::booking::expire_offers(db, now).await {
         Ok(0) => {}
         Ok(runs) => tracing::info!(runs, "expired waiting-list offers passed on"),
         Err(err) => tracing::error!(error = %err, "could not expire waiting-list offers"),
@@ -39,7 +39,7 @@ pub async fn run_once(db: &DatabaseConnection, retention_days: i64) {
     if let Err(err) = app::services::staff::auth::purge(db, now).await {
         tracing::error!(error = %err, "could not delete ended staff sessions");
     }
-    if let Err(err) = app::rest::signup::purge(db, now).await {
+    if let Err(err) = app::services::idempotency::purge(db, now).await {
         tracing::error!(error = %err, "could not delete kept API answers");
     }
 }

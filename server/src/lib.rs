@@ -7,6 +7,5 @@ pub mod db;
 pub mod demo;
 pub mod jobs;
 pub mod mail;
-pub mod routes;
 pub mod startup;
 pub mod webhooks;

@@ -6,10 +6,7 @@ use std::sync::OnceLock;
 use app::services::rate_limit::RateLimiter;
 use app::services::state::AppState;
 use app::{App, shell};
-use axum::{
-    Router,
-    routing::{get, post},
-};
+use axum::Router;
 use leptos::prelude::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
@@ -22,7 +19,7 @@ use tower_http::{
 
 use crate::config::Config;
 use crate::db::{DbStartError, connect_and_migrate};
-use crate::routes;
+use app::http::guards;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +39,8 @@ pub enum StartError {
     Serve(std::io::Error),
     #[error("e-mail is not set up right: {0}")]
     Mail(String),
+    #[error("the API description could not be read: {0}")]
+    ApiDocument(String),
 }
 
 /// Connects to the database, migrates, loads demo data if asked and the database is empty, and
@@ -63,6 +62,8 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
         .build();
+    let api_reference = app::http::api_v1::doc::reference(&config.public_url)
+        .map_err(|e| StartError::ApiDocument(e.to_string()))?;
     Ok(AppState {
         db,
         leptos_options,
@@ -74,6 +75,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
             crate::config::MailBackend::File { dir } => Some(dir.clone()),
             crate::config::MailBackend::Smtp(_) => None,
         },
+        api_reference: std::sync::Arc::new(api_reference),
     })
 }
 
@@ -122,35 +124,16 @@ pub fn router(state: AppState) -> Router {
     let shell_options = state.leptos_options.clone();
     let guard_state = state.clone();
     Router::new()
-        .merge(app::rest::router())
-        .route("/healthz", get(routes::healthz))
-        .route("/sprog", post(routes::set_language))
-        .route("/mine-tilmeldinger/{token}/data", get(routes::my_data))
-        .route("/skoler/{slug}/kalender.ics", get(routes::school_calendar))
-        .route("/kalender/{file}", get(routes::my_calendar))
-        .route("/indlejr/skoler/{slug}", get(app::rest::embed::page))
-        .route("/billeder/{id}", get(app::server_fns::staff::images::serve))
-        .route(
-            "/personale/billede",
-            post(app::server_fns::staff::images::upload).layer(
-                axum::extract::DefaultBodyLimit::max(
-                    app::server_fns::staff::images::MAX_BYTES + 64 * 1024,
-                ),
-            ),
-        )
-        .route(
-            "/personale/rapport/csv",
-            axum::routing::get(app::server_fns::staff::reports::csv::download),
-        )
+        .merge(app::http::router())
         .leptos_routes(&state, routes, move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(
             guard_state,
-            routes::reject_cross_site,
+            guards::reject_cross_site,
         ))
-        .layer(axum::middleware::from_fn(routes::reject_long_uris))
-        .layer(axum::middleware::from_fn(routes::refuse_framing))
+        .layer(axum::middleware::from_fn(guards::reject_long_uris))
+        .layer(axum::middleware::from_fn(guards::refuse_framing))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             http::header::X_CONTENT_TYPE_OPTIONS,
@@ -168,7 +151,7 @@ pub fn router(state: AppState) -> Router {
                     .get("x-request-id")
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or_default();
-                let path = routes::loggable_path(request.uri().path());
+                let path = guards::loggable_path(request.uri().path());
                 tracing::info_span!("request", method = %request.method(), path = %path, id)
             }),
         )

@@ -211,7 +211,7 @@ both_backends!(attendance_is_taken_and_corrected, |app| {
             Some(&cookie),
         )
         .await;
-    assert_eq!(nameless.location, format!("{back}fejl=name_missing#ny"));
+    assert_eq!(nameless.location, format!("{back}fejl=navn-mangler#ny"));
     let walked_in = app
         .post_form(
             "/api/personale_fremmoede_ny",

@@ -68,11 +68,10 @@ async fn page_after_rejection(
     posted: &common::Posted,
 ) -> (u16, String) {
     let draft = posted.cookie("sb_udkast").expect("the form comes back");
-    app.get_with_cookie(
-        &format!("/hold/{run_id}/tilmelding"),
-        Some(&format!("sb_udkast={draft}")),
-    )
-    .await
+    let page = posted.location.split('#').next().unwrap_or_default();
+    assert!(page.starts_with(&format!("/hold/{run_id}/tilmelding")));
+    app.get_with_cookie(page, Some(&format!("sb_udkast={draft}")))
+        .await
 }
 
 async fn booking_by_id(app: &TestApp, id: i32) -> booking::Model {
@@ -252,7 +251,10 @@ both_backends!(mistakes_come_back_with_messages_and_what_was_typed, |app| {
     assert_eq!(posted.status, 302);
     assert_eq!(
         posted.location,
-        format!("/hold/{}/tilmelding#tilmeld-fejl", run.id)
+        format!(
+            "/hold/{}/tilmelding?fejl=email-ugyldig.telefon-ugyldigt.perspektiv-ugyldigt.behov-for-langt.samtykke-mangler#tilmeld-fejl",
+            run.id
+        )
     );
     let (status, page) = page_after_rejection(app, run.id, &posted).await;
     assert_eq!(status, 200);
@@ -337,7 +339,7 @@ both_backends!(runs_that_cannot_be_booked_say_why, |app| {
         .await;
     assert_eq!(
         posted.location,
-        format!("/hold/{}/tilmelding#tilmeld-fejl", run.id)
+        format!("/hold/{}/tilmelding?fejl=holdet-er-aflyst#tilmeld-fejl", run.id)
     );
     assert!(bookings_of(app, run.id).await.is_empty());
 
@@ -475,10 +477,10 @@ both_backends!(offers_must_be_accepted_in_time, |app| {
     let second = sign_up(app, run.id, "Anden", "second@example.dk", KEY_A).await;
     let third = sign_up(app, run.id, "Tredje", "third@example.dk", KEY_A).await;
 
-    let owner = app::services::booking::store::Actor::Participant {
+    let owner = app::services::booking::Actor::Participant {
         email_key: "first@example.dk".into(),
     };
-    app::services::booking::store::cancel(&app.db, first, &owner, Utc::now())
+    app::services::booking::cancel(&app.db, first, &owner, Utc::now())
         .await
         .expect("afbud");
     let offered = booking_by_id(app, second).await;
@@ -493,7 +495,7 @@ both_backends!(offers_must_be_accepted_in_time, |app| {
     // The offer runs out: it passes to the third.
     let later = Utc::now() + Duration::hours(25);
     assert_eq!(
-        app::services::booking::store::expire_offers(&app.db, later)
+        app::services::booking::expire_offers(&app.db, later)
             .await
             .expect("expire"),
         1
@@ -545,7 +547,7 @@ both_backends!(raising_capacity_fills_from_the_queue, |app| {
     {
         sign_up(app, run.id, &format!("P{i}"), email, KEY_A).await;
     }
-    app::services::booking::store::set_capacity(&app.db, run.id, 2, Utc::now())
+    app::services::booking::set_capacity(&app.db, run.id, 2, Utc::now())
         .await
         .expect("raise");
     let statuses: Vec<BookingStatus> = bookings_of(app, run.id)
@@ -561,10 +563,10 @@ both_backends!(raising_capacity_fills_from_the_queue, |app| {
             BookingStatus::Waitlisted
         ]
     );
-    let lower = app::services::booking::store::set_capacity(&app.db, run.id, 1, Utc::now()).await;
+    let lower = app::services::booking::set_capacity(&app.db, run.id, 1, Utc::now()).await;
     assert!(matches!(
         lower,
-        Err(app::services::booking::store::BookingError::CapacityTooLow)
+        Err(app::services::booking::BookingError::CapacityTooLow)
     ));
 });
 

@@ -10,7 +10,7 @@ mod common;
 use std::collections::HashMap;
 use std::time::Duration as StdDuration;
 
-use app::services::booking::store::{self, Actor};
+use app::services::booking::{self as bookings, Actor};
 use app::services::mail::messages::{MailContext, Outcome, render};
 use app::services::mail::schedule;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
@@ -546,7 +546,7 @@ async fn calendar_updates_keep_the_uid_and_raise_the_sequence_across_dst() {
 
     // The school moves the second session an hour later: same UID, higher SEQUENCE.
     let now = Utc::now();
-    store::move_session(
+    bookings::move_session(
         &app.db,
         s2,
         utc(2027, 11, 4, 17),
@@ -579,7 +579,7 @@ async fn calendar_updates_keep_the_uid_and_raise_the_sequence_across_dst() {
     let actor = Actor::Participant {
         email_key: to.into(),
     };
-    store::session_afbud(&app.db, booking_id, s1, &actor, now)
+    bookings::session_afbud(&app.db, booking_id, s1, &actor, now)
         .await
         .expect("afbud");
     let afbud = wait_for_mail(&sink, to, 3).await.remove(2);
@@ -589,7 +589,7 @@ async fn calendar_updates_keep_the_uid_and_raise_the_sequence_across_dst() {
     assert!(afbud.attachments.contains(&"cancellation.ics".to_string()));
 
     // Cancelling the booking cancels every session.
-    store::cancel(&app.db, booking_id, &Actor::Staff, now)
+    bookings::cancel(&app.db, booking_id, &Actor::Staff, now)
         .await
         .expect("cancel");
     let cancelled = wait_for_mail(&sink, to, 4).await.remove(3);
@@ -842,7 +842,7 @@ async fn reminders_are_checked_again_when_sent_and_follow_a_moved_session() {
     );
     let reminder = row_for(&app, a, "reminder").await;
     // Cancelled before the worker got to it: not sent.
-    store::cancel(&app.db, a, &Actor::Staff, now)
+    bookings::cancel(&app.db, a, &Actor::Staff, now)
         .await
         .expect("cancel");
     assert_eq!(rendered_text(&app, &reminder).await, None);
@@ -861,7 +861,7 @@ async fn reminders_are_checked_again_when_sent_and_follow_a_moved_session() {
         .await
         .expect("query")
         .expect("session");
-    store::move_session(
+    bookings::move_session(
         &app.db,
         s.id,
         s.starts_at + Duration::hours(1),
@@ -882,7 +882,7 @@ async fn reminders_are_checked_again_when_sent_and_follow_a_moved_session() {
     let fresh = row_for(&app, c, "reminder").await;
     let text = rendered_text(&app, &fresh).await.expect("sent");
     // Moved outside the lead time: no new reminder until it is near again.
-    store::move_session(
+    bookings::move_session(
         &app.db,
         s.id,
         s.starts_at + Duration::days(5),
@@ -928,7 +928,7 @@ async fn evaluation_links_go_to_those_who_took_part() {
     let a = app.sign_up(run.id, "Asta", "asta@example.dk").await;
     let b = app.sign_up(run.id, "Bo", "bo@example.dk").await;
     let now = Utc::now();
-    store::session_afbud(
+    bookings::session_afbud(
         &app.db,
         b,
         run.sessions[0],
@@ -1090,7 +1090,7 @@ async fn school_and_personal_calendar_feeds() {
     assert_eq!(status, 200);
     let cal = check_rfc5545(&ics);
     assert_eq!(events_by_uid(&cal).len(), 2);
-    store::session_afbud(
+    bookings::session_afbud(
         &app.db,
         a,
         run.sessions[1],
@@ -1132,7 +1132,7 @@ async fn old_and_forgotten_mail_is_deleted() {
         0
     );
     // A person who asks to be forgotten takes their mail rows with them.
-    store::forget(&app.db, "asta@example.dk", now)
+    bookings::forget(&app.db, "asta@example.dk", now)
         .await
         .expect("forget");
     let rows = outbox_rows(&app).await;

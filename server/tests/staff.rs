@@ -2044,7 +2044,7 @@ both_backends!(pictures_need_alt_text_and_a_real_image, |app| {
     // Refused: no alt text, not a picture (SVG can carry script), too large, no file.
     let svg = b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>".to_vec();
     let mut big = png_bytes();
-    big.resize(app::server_fns::staff::images::MAX_BYTES + 1, 0);
+    big.resize(app::services::images::MAX_BYTES + 1, 0);
     for (fields, file, code) in [
         (course_fields("")(), Some(("a.png", png_bytes())), "alt"),
         (

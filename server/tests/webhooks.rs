@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU16, AtomicU32, AtomicU64, Ordering};
 use std::time::Duration as StdDuration;
 
-use app::services::booking::store::{self, Actor};
+use app::services::booking::{self as bookings, Actor};
 use app::services::outbox::Backoff;
 use app::services::webhooks::{self, Event};
 use axum::body::Bytes;
@@ -181,11 +181,11 @@ both_backends!(
             .await
             .expect("q")
             .expect("booking");
-        store::cancel(&app.db, first.id, &Actor::Staff, Utc::now())
+        bookings::cancel(&app.db, first.id, &Actor::Staff, Utc::now())
             .await
             .expect("cancel");
         let later = Utc::now() + Duration::days(20);
-        store::move_session(
+        bookings::move_session(
             &app.db,
             t.sessions[1],
             later,
@@ -199,7 +199,7 @@ both_backends!(
         app::services::evaluation::save(&app.db, t.id, "paper", &[])
             .await
             .expect("evaluation");
-        store::cancel_run(&app.db, t.id, "", Utc::now())
+        bookings::cancel_run(&app.db, t.id, "", Utc::now())
             .await
             .expect("cancel run");
 

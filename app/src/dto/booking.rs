@@ -2,7 +2,6 @@
 
 use crate::dto::catalogue::RunDto;
 use crate::dto::catalogue::SchoolDto;
-use crate::rules::signup::FieldError;
 use crate::rules::signup::SignupForm;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
@@ -24,22 +23,14 @@ pub enum BookingState {
     Expired,
 }
 
-/// A rejected form coming back to the page: what was typed and what to fix.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SignupDraft {
-    pub form: SignupForm,
-    pub errors: Vec<FieldError>,
-    /// A message about the whole form (a translation key), e.g. the run just closed.
-    pub notice: Option<String>,
-}
-
 /// What the sign-up page needs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SignupPageDto {
     /// The run, if it is listed in the catalogue now.
     pub run: Option<RunDto>,
     pub school: Option<SchoolDto>,
-    pub draft: Option<SignupDraft>,
+    /// What was typed, when a refused form comes back (what to fix is in the address).
+    pub typed: Option<SignupForm>,
     /// Fresh random key for the form (see `SignupForm::key`).
     pub key: String,
 }
@@ -93,4 +84,24 @@ pub enum ManageAction {
     Accept,
     SessionAfbud,
     SessionUndo,
+}
+
+/// The page a reminder's link opens.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ReplyPageDto {
+    /// The link is unknown or has expired.
+    Invalid,
+    Valid {
+        booking: Box<MyBookingDto>,
+        /// The person has already said they are coming.
+        coming: bool,
+    },
+}
+
+crate::refusals! {
+    /// Why no "Mine tilmeldinger" link was sent.
+    pub enum LinkRefusal {
+        Email => "email", "signup.err.email_invalid";
+        TooMany => "mange", "mine.err_rate";
+    }
 }

@@ -73,3 +73,29 @@ pub struct CourseQuestionsDto {
     pub defaults: Vec<QuestionDto>,
     pub own: Vec<QuestionDto>,
 }
+
+crate::refusals! {
+    /// Why a questionnaire (from the link, or typed in from paper) was not stored.
+    pub enum EvaluationRefusal {
+        Choice => "svar", "evaluation.err.choice";
+        Text => "tekst", "evaluation.err.text";
+        Empty => "tom", "evaluation.err.empty";
+    }
+}
+
+impl From<crate::rules::evaluation::AnswerProblem> for EvaluationRefusal {
+    fn from(p: crate::rules::evaluation::AnswerProblem) -> Self {
+        match p {
+            crate::rules::evaluation::AnswerProblem::NotAChoice => EvaluationRefusal::Choice,
+            crate::rules::evaluation::AnswerProblem::TextTooLong => EvaluationRefusal::Text,
+        }
+    }
+}
+
+crate::refusals! {
+    /// Why a course's own question was not added.
+    pub enum QuestionRefusal {
+        Text => "tekst", "staff.questions.err.text";
+        Kind => "type", "staff.questions.err.kind";
+    }
+}

@@ -6,6 +6,7 @@ pub mod courses;
 pub mod home;
 pub mod integrations;
 pub mod people;
+pub mod pictures;
 pub mod profile;
 pub mod reports;
 pub mod roster;

@@ -8,7 +8,8 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::dto::evaluation::{EvaluationPageDto, QuestionDto};
+use crate::components::form::refusal_notice;
+use crate::dto::evaluation::{EvaluationPageDto, EvaluationRefusal, QuestionDto, QuestionRefusal};
 use crate::i18n::use_locale;
 use crate::pages::LoadError;
 use crate::pages::staff::{StaffError, StaffNav, id_param, query_notice};
@@ -18,13 +19,6 @@ use crate::server_fns::evaluation::{
     paper_page,
 };
 use crate::tr;
-
-const ERRORS: &[(&str, &str)] = &[
-    ("svar", "evaluation.err.choice"),
-    ("tekst", "evaluation.err.text"),
-    ("tom", "evaluation.err.empty"),
-    ("type", "staff.questions.err.kind"),
-];
 
 /// The questions as form fields: a group of choices per question, a text box for free text.
 #[component]
@@ -73,7 +67,6 @@ fn Questions(questions: Vec<QuestionDto>) -> impl IntoView {
 pub fn EvaluationPage() -> impl IntoView {
     let params = use_params_map();
     let token = params.with_untracked(|p| p.get("token").unwrap_or_default());
-    let error = use_query_map().with_untracked(|q| q.get("fejl"));
     let data = Resource::new(
         {
             let token = token.clone();
@@ -85,7 +78,7 @@ pub fn EvaluationPage() -> impl IntoView {
         <Meta name="robots" content="noindex"/>
         <Suspense fallback=|| ()>
             {move || {
-                let (token, error) = (token.clone(), error.clone());
+                let token = token.clone();
                 Suspend::new(async move {
                     let l = use_locale();
                     match data.await {
@@ -98,7 +91,7 @@ pub fn EvaluationPage() -> impl IntoView {
                             <div class="narrow">
                                 <p>{tr!(l, "evaluation.anonymous")}</p>
                                 <p>{tr!(l, "evaluation.optional")}</p>
-                                <div id="fejl">{query_notice(l, error, ERRORS, false)}</div>
+                                <div id="fejl">{refusal_notice::<EvaluationRefusal>(l)}</div>
                                 <form method="post" action=SubmitEvaluation::url() class="evaluation-form">
                                     <input type="hidden" name="token" value=token/>
                                     <Questions questions/>
@@ -145,14 +138,13 @@ pub fn PaperEvaluationPage() -> impl IntoView {
     let l = use_locale();
     let id = id_param();
     let query = use_query_map();
-    let error = query.with_untracked(|q| q.get("fejl"));
     let ok = query.with_untracked(|q| q.get("besked"));
     let data = Resource::new(move || id, paper_page);
     view! {
         <Meta name="robots" content="noindex"/>
         <Suspense fallback=|| ()>
             {move || {
-                let (error, ok) = (error.clone(), ok.clone());
+                let ok = ok.clone();
                 Suspend::new(async move {
                     match data.await {
                         Ok(d) => {
@@ -170,7 +162,7 @@ pub fn PaperEvaluationPage() -> impl IntoView {
                                 <div class="narrow">
                                     <p>{tr!(l, "staff.paper.intro")}</p>
                                     <p>{tr!(l, "staff.paper.counts", web = d.web, paper = d.paper)}</p>
-                                    <div id="fejl">{query_notice(l, error, ERRORS, false)}</div>
+                                    <div id="fejl">{refusal_notice::<EvaluationRefusal>(l)}</div>
                                     {query_notice(l, ok.filter(|o| o == "gemt"), &[("gemt", "staff.paper.saved")], true)}
                                     <form method="post" action=SavePaper::url() class="evaluation-form">
                                         <input type="hidden" name="run_id" value=d.run_id.to_string()/>
@@ -195,14 +187,13 @@ pub fn CourseQuestionsPage() -> impl IntoView {
     let l = use_locale();
     let id = id_param();
     let query = use_query_map();
-    let error = query.with_untracked(|q| q.get("fejl"));
     let ok = query.with_untracked(|q| q.get("besked"));
     let data = Resource::new(move || id, course_questions);
     view! {
         <Meta name="robots" content="noindex"/>
         <Suspense fallback=|| ()>
             {move || {
-                let (error, ok) = (error.clone(), ok.clone());
+                let ok = ok.clone();
                 Suspend::new(async move {
                     match data.await {
                         Ok(d) => {
@@ -218,10 +209,7 @@ pub fn CourseQuestionsPage() -> impl IntoView {
                                     <p class="lead">{tr!(l, "staff.questions.intro")}</p>
                                 </div>
                                 <div id="besked-omraade">
-                                    {query_notice(l, error, &[
-                                        ("tekst", "staff.questions.err.text"),
-                                        ("type", "staff.questions.err.kind"),
-                                    ], false)}
+                                    {refusal_notice::<QuestionRefusal>(l)}
                                     {query_notice(l, ok, &[
                                         ("tilfoejet", "staff.questions.added"),
                                         ("fjernet", "staff.questions.removed"),

@@ -6,14 +6,16 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::components::form::{refusal_notice_as, refusals};
 use crate::components::run::PlaceLine;
-use crate::dto::booking::{BookingState, ManageAction, MyBookingDto, MyBookingsDto};
+use crate::dto::booking::{BookingState, LinkRefusal, ManageAction, MyBookingDto, MyBookingsDto};
 use crate::format;
 use crate::i18n::{Locale, use_locale};
 use crate::pages::LoadError;
 use crate::pages::signup::SchoolContactLine;
-use crate::server_fns::booking::{ForgetMe, ManageBooking, RequestLink, my_bookings};
-use crate::server_fns::reply::MakeCalendarLink;
+use crate::server_fns::booking::{
+    ForgetMe, MakeCalendarLink, ManageBooking, RequestLink, my_bookings,
+};
 use crate::tr;
 
 /// The page where anyone can ask for a link by e-mail.
@@ -22,7 +24,8 @@ pub fn RequestLinkPage() -> impl IntoView {
     let l = use_locale();
     let query = use_query_map();
     let sent = move || query.with(|q| q.get("sendt").is_some());
-    let problem = move || query.with(|q| q.get("fejl"));
+    let refused = refusals::<LinkRefusal>();
+    let problem = move || !refused().is_empty();
     let expired = move || query.with(|q| q.get("udloebet").is_some());
     let deleted = move || query.with(|q| q.get("slettet").is_some());
     view! {
@@ -35,16 +38,13 @@ pub fn RequestLinkPage() -> impl IntoView {
             {move || expired().then(|| view! { <p class="notice" role="status">{tr!(l, "mine.link_expired")}</p> })}
             {move || deleted().then(|| view! { <p class="notice notice-ok" role="status">{tr!(l, "mine.deleted")}</p> })}
             {move || sent().then(|| view! { <p class="notice notice-ok" role="status">{tr!(l, "mine.sent")}</p> })}
-            {move || problem().map(|p| {
-                let key = if p == "mange" { "mine.err_rate" } else { "signup.err.email_invalid" };
-                view! { <p class="notice notice-error" role="alert" id="mine-fejl">{tr!(l, key)}</p> }
-            })}
+            {refusal_notice_as::<LinkRefusal>(l, "mine-fejl")}
             <form method="post" action=RequestLink::url() class="signup-form" novalidate>
-                <div class="field" class:field-invalid=move || problem().is_some()>
+                <div class="field" class:field-invalid=problem>
                     <label for="mine-email">{tr!(l, "signup.email")}</label>
                     <input type="email" id="mine-email" name="email" autocomplete="email"
-                        aria-invalid=move || problem().is_some().then_some("true")
-                        aria-describedby=move || problem().map(|_| "mine-fejl")/>
+                        aria-invalid=move || problem().then_some("true")
+                        aria-describedby=move || problem().then_some("mine-fejl")/>
                 </div>
                 <button type="submit" class="button">{tr!(l, "mine.send")}</button>
             </form>

@@ -7,14 +7,14 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::run::PlaceLine;
+use crate::dto::booking::ReplyPageDto;
 use crate::dto::booking::{BookingState, MyBookingDto};
-use crate::dto::reply::ReplyPageDto;
 use crate::format;
 use crate::i18n::use_locale;
 use crate::pages::LoadError;
 use crate::pages::mine::LinkInvalid;
 use crate::pages::signup::SchoolContactLine;
-use crate::server_fns::reply::{AnswerReminder, reply_page};
+use crate::server_fns::booking::{AnswerReminder, reply_page};
 use crate::tr;
 
 /// `/kommer/:token`: the reminder's answers.

@@ -6,8 +6,9 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use crate::components::form::refusals_now;
 use crate::components::run::{AvailabilityBadge, PlaceDetails, SessionList};
-use crate::dto::booking::{BookingState, ReceiptDto, SignupDraft, SignupPageDto};
+use crate::dto::booking::{BookingState, ReceiptDto, SignupPageDto};
 use crate::dto::catalogue::{RunDto, SchoolDto};
 use crate::format;
 use crate::i18n::{Locale, use_locale};
@@ -15,6 +16,7 @@ use crate::pages::{LoadError, not_found::set_status};
 use crate::rules::catalogue::availability::Availability;
 use crate::rules::signup::{
     Field, MUNICIPALITIES, NEEDS_MAX, PERSPECTIVES, PRIVACY_NOTICE_VERSION, SignupForm,
+    SignupRefusal,
 };
 use crate::server_fns::booking::{SignUp, receipt, signup_page};
 use crate::tr;
@@ -32,8 +34,8 @@ pub fn SignupPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(SignupPageDto { run: Some(run), school, draft, key }) => {
-                        view! { <SignupView run school draft key/> }.into_any()
+                    Ok(SignupPageDto { run: Some(run), school, typed, key }) => {
+                        view! { <SignupView run school typed key/> }.into_any()
                     }
                     Ok(_) => view! { <NoSuchRun/> }.into_any(),
                     Err(error) => view! { <LoadError error/> }.into_any(),
@@ -77,13 +79,12 @@ fn RunSummary(run: RunDto) -> impl IntoView {
     }
 }
 
-fn error_key(draft: &Option<SignupDraft>, field: Field) -> Option<String> {
-    draft
-        .as_ref()?
-        .errors
+fn error_key(refused: &[SignupRefusal], field: Field) -> Option<String> {
+    use crate::rules::forms::Refusal;
+    refused
         .iter()
-        .find(|e| e.field == field)
-        .map(|e| e.key.clone())
+        .find(|r| r.field() == Some(field))
+        .map(|r| r.message_key().to_string())
 }
 
 /// `aria-describedby` for a field: its hint and its error, when present.
@@ -114,7 +115,7 @@ fn error_line(l: Locale, field: Field, key: Option<String>) -> impl IntoView {
 #[allow(clippy::too_many_arguments)]
 fn text_field(
     l: Locale,
-    draft: &Option<SignupDraft>,
+    refused: &[SignupRefusal],
     field: Field,
     name: &'static str,
     value: String,
@@ -123,7 +124,7 @@ fn text_field(
     label: &'static str,
     hint: Option<&'static str>,
 ) -> impl IntoView {
-    let error = error_key(draft, field);
+    let error = error_key(refused, field);
     let id = field.input_id();
     view! {
         <div class="field" class:field-invalid=error.is_some()>
@@ -147,24 +148,31 @@ fn text_field(
 fn SignupView(
     run: RunDto,
     school: Option<SchoolDto>,
-    draft: Option<SignupDraft>,
+    typed: Option<SignupForm>,
     key: String,
 ) -> impl IntoView {
+    use crate::rules::forms::Refusal;
     let l = use_locale();
-    let form: SignupForm = draft.as_ref().map(|d| d.form.clone()).unwrap_or_default();
+    let form: SignupForm = typed.unwrap_or_default();
+    let refused = refusals_now::<SignupRefusal>();
     let waitlist = matches!(run.availability, Availability::Waitlist);
     let open = matches!(
         run.availability,
         Availability::Open { .. } | Availability::Waitlist
     );
-    let has_errors = draft
-        .as_ref()
-        .is_some_and(|d| !d.errors.is_empty() || d.notice.is_some());
+    let has_errors = !refused.is_empty();
     let on_behalf_open = !form.booker_name.is_empty()
         || !form.booker_email.is_empty()
         || !form.booker_consent.is_empty();
-    let errors = draft.as_ref().map(|d| d.errors.clone()).unwrap_or_default();
-    let notice = draft.as_ref().and_then(|d| d.notice.clone());
+    let errors: Vec<(Field, &'static str)> = refused
+        .iter()
+        .filter_map(|r| Some((r.field()?, r.message_key())))
+        .collect();
+    let notices: Vec<&'static str> = refused
+        .iter()
+        .filter(|r| r.field().is_none())
+        .map(|r| r.message_key())
+        .collect();
     let perspective = form.perspective.clone();
     let municipality = form.municipality.clone();
     let title = tr!(l, "signup.title");
@@ -180,11 +188,11 @@ fn SignupView(
                 {has_errors.then(|| view! {
                     <div class="notice notice-error error-summary" id="tilmeld-fejl" role="alert" tabindex="-1">
                         <h2>{tr!(l, "signup.errors_title")}</h2>
-                        {notice.clone().map(|n| view! { <p>{tr!(l, n.as_str())}</p> })}
+                        {notices.iter().map(|n| view! { <p>{tr!(l, *n)}</p> }).collect_view()}
                         {(!errors.is_empty()).then(|| view! {
                             <ul>
-                                {errors.iter().map(|e| view! {
-                                    <li><a href=format!("#{}", e.field.input_id())>{tr!(l, e.key.as_str())}</a></li>
+                                {errors.iter().map(|(field, key)| view! {
+                                    <li><a href=format!("#{}", field.input_id())>{tr!(l, *key)}</a></li>
                                 }).collect_view()}
                             </ul>
                         })}
@@ -198,13 +206,13 @@ fn SignupView(
                             <input type="hidden" name="run" value=run.id.to_string()/>
                             <input type="hidden" name="key" value=key/>
                             <p class="hint">{tr!(l, "signup.required_note")}</p>
-                            {text_field(l, &draft, Field::Name, "name", form.name.clone(), "text", "given-name", "signup.name", Some("signup.name_hint"))}
-                            {text_field(l, &draft, Field::Email, "email", form.email.clone(), "email", "email", "signup.email", Some("signup.email_hint"))}
-                            {text_field(l, &draft, Field::Phone, "phone", form.phone.clone(), "tel", "tel", "signup.phone", Some("signup.phone_hint"))}
+                            {text_field(l, &refused, Field::Name, "name", form.name.clone(), "text", "given-name", "signup.name", Some("signup.name_hint"))}
+                            {text_field(l, &refused, Field::Email, "email", form.email.clone(), "email", "email", "signup.email", Some("signup.email_hint"))}
+                            {text_field(l, &refused, Field::Phone, "phone", form.phone.clone(), "tel", "tel", "signup.phone", Some("signup.phone_hint"))}
                             <fieldset class="field checks-column" aria-describedby="felt-perspektiv-hint">
                                 <legend id=Field::Perspective.input_id()>{tr!(l, "signup.perspective")}</legend>
                                 <p class="hint" id="felt-perspektiv-hint">{tr!(l, "signup.perspective_hint")}</p>
-                                {error_line(l, Field::Perspective, error_key(&draft, Field::Perspective))}
+                                {error_line(l, Field::Perspective, error_key(&refused, Field::Perspective))}
                                 {PERSPECTIVES.iter().map(|p| {
                                     let id = format!("perspektiv-{p}");
                                     let label_for = id.clone();
@@ -217,10 +225,10 @@ fn SignupView(
                                     }
                                 }).collect_view()}
                             </fieldset>
-                            <div class="field" class:field-invalid=error_key(&draft, Field::Municipality).is_some()>
+                            <div class="field" class:field-invalid=error_key(&refused, Field::Municipality).is_some()>
                                 <label for=Field::Municipality.input_id()>{tr!(l, "signup.municipality")}</label>
                                 <p class="hint" id="felt-kommune-hint">{tr!(l, "signup.municipality_hint")}</p>
-                                {error_line(l, Field::Municipality, error_key(&draft, Field::Municipality))}
+                                {error_line(l, Field::Municipality, error_key(&refused, Field::Municipality))}
                                 <select id=Field::Municipality.input_id() name="municipality" aria-describedby="felt-kommune-hint">
                                     <option value="">{tr!(l, "signup.municipality_none")}</option>
                                     {MUNICIPALITIES.iter().map(|m| view! {
@@ -228,39 +236,39 @@ fn SignupView(
                                     }).collect_view()}
                                 </select>
                             </div>
-                            <div class="field" class:field-invalid=error_key(&draft, Field::Needs).is_some()>
+                            <div class="field" class:field-invalid=error_key(&refused, Field::Needs).is_some()>
                                 <label for=Field::Needs.input_id()>{tr!(l, "signup.needs")}</label>
                                 <p class="hint" id="felt-behov-hint">{tr!(l, "signup.needs_hint", max = NEEDS_MAX)}</p>
-                                {error_line(l, Field::Needs, error_key(&draft, Field::Needs))}
+                                {error_line(l, Field::Needs, error_key(&refused, Field::Needs))}
                                 <textarea
                                     id=Field::Needs.input_id()
                                     name="needs"
                                     rows="3"
-                                    aria-invalid=error_key(&draft, Field::Needs).is_some().then_some("true")
-                                    aria-describedby=described_by(Field::Needs, true, error_key(&draft, Field::Needs).is_some())
+                                    aria-invalid=error_key(&refused, Field::Needs).is_some().then_some("true")
+                                    aria-describedby=described_by(Field::Needs, true, error_key(&refused, Field::Needs).is_some())
                                 >{form.needs.clone()}</textarea>
                             </div>
                             <details class="on-behalf" open=on_behalf_open>
                                 <summary>{tr!(l, "signup.on_behalf")}</summary>
                                 <p class="hint">{tr!(l, "signup.on_behalf_intro")}</p>
-                                {text_field(l, &draft, Field::BookerName, "booker_name", form.booker_name.clone(), "text", "off", "signup.booker_name", None)}
-                                {text_field(l, &draft, Field::BookerEmail, "booker_email", form.booker_email.clone(), "email", "off", "signup.booker_email", None)}
-                                <div class="field" class:field-invalid=error_key(&draft, Field::BookerConsent).is_some()>
-                                    {error_line(l, Field::BookerConsent, error_key(&draft, Field::BookerConsent))}
+                                {text_field(l, &refused, Field::BookerName, "booker_name", form.booker_name.clone(), "text", "off", "signup.booker_name", None)}
+                                {text_field(l, &refused, Field::BookerEmail, "booker_email", form.booker_email.clone(), "email", "off", "signup.booker_email", None)}
+                                <div class="field" class:field-invalid=error_key(&refused, Field::BookerConsent).is_some()>
+                                    {error_line(l, Field::BookerConsent, error_key(&refused, Field::BookerConsent))}
                                     <label class="check" for=Field::BookerConsent.input_id()>
                                         <input type="checkbox" id=Field::BookerConsent.input_id() name="booker_consent" value="ja"
                                             checked=form.booker_consent == "ja"
-                                            aria-describedby=error_key(&draft, Field::BookerConsent).map(|_| "felt-tilmelder-samtykke-fejl")/>
+                                            aria-describedby=error_key(&refused, Field::BookerConsent).map(|_| "felt-tilmelder-samtykke-fejl")/>
                                         {tr!(l, "signup.booker_consent")}
                                     </label>
                                 </div>
                             </details>
-                            <div class="field" class:field-invalid=error_key(&draft, Field::Consent).is_some()>
-                                {error_line(l, Field::Consent, error_key(&draft, Field::Consent))}
+                            <div class="field" class:field-invalid=error_key(&refused, Field::Consent).is_some()>
+                                {error_line(l, Field::Consent, error_key(&refused, Field::Consent))}
                                 <label class="check check-top" for=Field::Consent.input_id()>
                                     <input type="checkbox" id=Field::Consent.input_id() name="consent" value="ja"
                                         checked=form.consent == "ja"
-                                        aria-describedby=error_key(&draft, Field::Consent).map(|_| "felt-samtykke-fejl")/>
+                                        aria-describedby=error_key(&refused, Field::Consent).map(|_| "felt-samtykke-fejl")/>
                                     <span>
                                         {tr!(l, "signup.consent", version = PRIVACY_NOTICE_VERSION)}" "
                                         <a href="/privatliv">{tr!(l, "signup.consent_link")}</a>

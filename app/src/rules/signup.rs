@@ -70,11 +70,57 @@ impl Field {
     }
 }
 
-/// A message about one field: the field and a translation key.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    pub field: Field,
-    pub key: String,
+crate::refusals! {
+    /// What is wrong with a sign-up, each shown next to its field (see [`SignupRefusal::field`])
+    /// or, for the last ones, above the form.
+    pub enum SignupRefusal {
+        NameMissing => "navn-mangler", "signup.err.name_missing";
+        NameLong => "navn-for-langt", "signup.err.name_long";
+        NameInvalid => "navn-ugyldigt", "signup.err.name_invalid";
+        EmailMissing => "email-mangler", "signup.err.email_missing";
+        EmailInvalid => "email-ugyldig", "signup.err.email_invalid";
+        PhoneInvalid => "telefon-ugyldigt", "signup.err.phone_invalid";
+        PerspectiveInvalid => "perspektiv-ugyldigt", "signup.err.choice_invalid";
+        MunicipalityInvalid => "kommune-ugyldig", "signup.err.choice_invalid";
+        NeedsLong => "behov-for-langt", "signup.err.needs_long";
+        ConsentMissing => "samtykke-mangler", "signup.err.consent_missing";
+        BookerNameMissing => "tilmelder-navn-mangler", "signup.err.name_missing";
+        BookerNameLong => "tilmelder-navn-for-langt", "signup.err.name_long";
+        BookerNameInvalid => "tilmelder-navn-ugyldigt", "signup.err.name_invalid";
+        BookerEmailMissing => "tilmelder-email-mangler", "signup.err.email_missing";
+        BookerEmailInvalid => "tilmelder-email-ugyldig", "signup.err.email_invalid";
+        BookerConsentMissing => "tilmelder-samtykke-mangler", "signup.err.booker_consent_missing";
+        RateLimited => "for-mange", "signup.err.rate_limited";
+        TryAgain => "proev-igen", "signup.err.try_again";
+        RunCancelled => "holdet-er-aflyst", "signup.err.run_cancelled";
+        DropIn => "drop-in", "signup.err.drop_in";
+        NotOpen => "ikke-aabnet-endnu", "signup.err.not_open";
+        Closed => "lukket", "signup.err.closed";
+        Full => "holdet-er-fuldt", "signup.err.full";
+        Unknown => "ukendt", "error.generic";
+    }
+}
+
+impl SignupRefusal {
+    /// The field the refusal is about, if it is about one.
+    pub fn field(self) -> Option<Field> {
+        use SignupRefusal::*;
+        Some(match self {
+            NameMissing | NameLong | NameInvalid => Field::Name,
+            EmailMissing | EmailInvalid => Field::Email,
+            PhoneInvalid => Field::Phone,
+            PerspectiveInvalid => Field::Perspective,
+            MunicipalityInvalid => Field::Municipality,
+            NeedsLong => Field::Needs,
+            ConsentMissing => Field::Consent,
+            BookerNameMissing | BookerNameLong | BookerNameInvalid => Field::BookerName,
+            BookerEmailMissing | BookerEmailInvalid => Field::BookerEmail,
+            BookerConsentMissing => Field::BookerConsent,
+            RateLimited | TryAgain | RunCancelled | DropIn | NotOpen | Closed | Full | Unknown => {
+                return None;
+            }
+        })
+    }
 }
 
 /// What a perspective answer may be; the values match `entity::Perspective`.
@@ -204,30 +250,47 @@ pub struct ValidSignup {
     pub booked_by: Option<(String, String)>,
 }
 
-fn err(field: Field, key: &str) -> FieldError {
-    FieldError {
-        field,
-        key: key.to_string(),
-    }
-}
-
 /// True for a character that has no place in a name or a one-line field.
 fn is_control(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Checks a name as the sign-up form does; the error goes to `errors`.
-pub fn check_name(value: &str, field: Field, errors: &mut Vec<FieldError>) -> String {
+/// What is wrong with a name, as the sign-up form judges it: missing, too long or without a
+/// letter or digit (or with hidden control characters). `None` for a good name.
+pub fn name_problem(value: &str) -> Option<NameProblem> {
     let name = value.trim();
     if name.is_empty() {
-        errors.push(err(field, "signup.err.name_missing"));
+        Some(NameProblem::Missing)
     } else if name.chars().count() > NAME_MAX {
-        errors.push(err(field, "signup.err.name_long"));
+        Some(NameProblem::Long)
     } else if name.chars().any(is_control) || !name.chars().any(char::is_alphanumeric) {
-        errors.push(err(field, "signup.err.name_invalid"));
+        Some(NameProblem::Invalid)
+    } else {
+        None
     }
-    name.to_string()
+}
+
+/// What can be wrong with a name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameProblem {
+    Missing,
+    Long,
+    Invalid,
+}
+
+fn check_name(
+    value: &str,
+    [missing, long, invalid]: [SignupRefusal; 3],
+    errors: &mut Vec<SignupRefusal>,
+) -> String {
+    match name_problem(value) {
+        Some(NameProblem::Missing) => errors.push(missing),
+        Some(NameProblem::Long) => errors.push(long),
+        Some(NameProblem::Invalid) => errors.push(invalid),
+        None => {}
+    }
+    value.trim().to_string()
 }
 
 /// A plain check of an e-mail address's shape: one `@`, a local part, and a domain with a dot
@@ -265,22 +328,31 @@ pub fn email_key(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-fn check_email(value: &str, field: Field, errors: &mut Vec<FieldError>) -> String {
+fn check_email(
+    value: &str,
+    [missing, invalid]: [SignupRefusal; 2],
+    errors: &mut Vec<SignupRefusal>,
+) -> String {
     let email = value.trim();
     if email.is_empty() {
-        errors.push(err(field, "signup.err.email_missing"));
+        errors.push(missing);
     } else if !email_is_valid(email) {
-        errors.push(err(field, "signup.err.email_invalid"));
+        errors.push(invalid);
     }
     email.to_string()
 }
 
 /// Checks a posted form. On success the values are trimmed and ready to store; on failure every
 /// problem is reported at once, each next to its field.
-pub fn validate(form: &SignupForm) -> Result<ValidSignup, Vec<FieldError>> {
+pub fn validate(form: &SignupForm) -> Result<ValidSignup, Vec<SignupRefusal>> {
+    use SignupRefusal::*;
     let mut errors = Vec::new();
-    let name = check_name(&form.name, Field::Name, &mut errors);
-    let email = check_email(&form.email, Field::Email, &mut errors);
+    let name = check_name(
+        &form.name,
+        [NameMissing, NameLong, NameInvalid],
+        &mut errors,
+    );
+    let email = check_email(&form.email, [EmailMissing, EmailInvalid], &mut errors);
 
     let phone = form.phone.trim();
     let digits = phone.chars().filter(char::is_ascii_digit).count();
@@ -291,36 +363,41 @@ pub fn validate(form: &SignupForm) -> Result<ValidSignup, Vec<FieldError>> {
                 .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')'))
             || !(8..=15).contains(&digits))
     {
-        errors.push(err(Field::Phone, "signup.err.phone_invalid"));
+        errors.push(PhoneInvalid);
     }
 
     let perspective = form.perspective.trim();
     if !perspective.is_empty() && !PERSPECTIVES.contains(&perspective) {
-        errors.push(err(Field::Perspective, "signup.err.choice_invalid"));
+        errors.push(PerspectiveInvalid);
     }
     let municipality = form.municipality.trim();
     if !municipality.is_empty() && !MUNICIPALITIES.contains(&municipality) {
-        errors.push(err(Field::Municipality, "signup.err.choice_invalid"));
+        errors.push(MunicipalityInvalid);
     }
     let needs = form.needs.trim();
     if needs.chars().count() > NEEDS_MAX {
-        errors.push(err(Field::Needs, "signup.err.needs_long"));
+        errors.push(NeedsLong);
     }
     if form.consent != "ja" {
-        errors.push(err(Field::Consent, "signup.err.consent_missing"));
+        errors.push(ConsentMissing);
     }
 
     let on_behalf = !form.booker_name.trim().is_empty()
         || !form.booker_email.trim().is_empty()
         || !form.booker_consent.is_empty();
     let booked_by = if on_behalf {
-        let booker_name = check_name(&form.booker_name, Field::BookerName, &mut errors);
-        let booker_email = check_email(&form.booker_email, Field::BookerEmail, &mut errors);
+        let booker_name = check_name(
+            &form.booker_name,
+            [BookerNameMissing, BookerNameLong, BookerNameInvalid],
+            &mut errors,
+        );
+        let booker_email = check_email(
+            &form.booker_email,
+            [BookerEmailMissing, BookerEmailInvalid],
+            &mut errors,
+        );
         if form.booker_consent != "ja" {
-            errors.push(err(
-                Field::BookerConsent,
-                "signup.err.booker_consent_missing",
-            ));
+            errors.push(BookerConsentMissing);
         }
         Some((booker_name, booker_email))
     } else {
@@ -387,7 +464,7 @@ mod tests {
             .err()
             .unwrap_or_default()
             .into_iter()
-            .map(|e| e.field)
+            .filter_map(SignupRefusal::field)
             .collect()
     }
 
@@ -525,6 +602,28 @@ mod tests {
             validate(&full).expect("valid").booked_by,
             Some(("Mor".into(), "mor@example.dk".into()))
         );
+    }
+
+    #[test]
+    fn field_refusals_carry_their_field_and_the_rest_none() {
+        use crate::rules::forms::Refusal;
+        for r in SignupRefusal::ALL {
+            let about_a_field = r.field().is_some();
+            let form_level = matches!(
+                r,
+                SignupRefusal::RateLimited
+                    | SignupRefusal::TryAgain
+                    | SignupRefusal::RunCancelled
+                    | SignupRefusal::DropIn
+                    | SignupRefusal::NotOpen
+                    | SignupRefusal::Closed
+                    | SignupRefusal::Full
+                    | SignupRefusal::Unknown
+            );
+            assert_ne!(about_a_field, form_level, "{r:?}");
+        }
+        assert_eq!(name_problem("  "), Some(NameProblem::Missing));
+        assert_eq!(name_problem("Åse"), None);
     }
 
     #[test]

@@ -1,33 +1,68 @@
 //! Server functions for signing up and for "Mine tilmeldinger". The forms post straight to these
 //! endpoints (no JavaScript needed); each one checks its input and the person's right to act,
-//! then answers with a redirect to a page that shows the new state.
+//! calls the booking service, and answers with a redirect to a page that shows the new state.
 
-#[allow(unused_imports)]
-use crate::dto::booking::*;
-#[cfg(feature = "ssr")]
-use crate::services::request;
 use leptos::prelude::*;
 
+use crate::dto::booking::{ManageAction, MyBookingsDto, ReceiptDto, SignupPageDto};
 use crate::error::AppError;
-#[cfg(feature = "ssr")]
-use crate::rules::signup::FieldError;
 use crate::rules::signup::SignupForm;
 
-/// The sign-up page's data: the run, and a rejected form if one is coming back.
+#[cfg(feature = "ssr")]
+mod web {
+    //! Cookies and redirects of the booking pages.
+
+    use chrono::{DateTime, Utc};
+
+    use crate::error::AppError;
+    use crate::services::request;
+    use crate::services::state::AppState;
+
+    /// Proves which browser made a booking, so its confirmation can be shown again.
+    pub const RECEIPT_COOKIE: &str = "sb_kvittering";
+    /// Shows a new calendar feed link once on "Mine tilmeldinger".
+    pub const FEED_COOKIE: &str = "sb_kalender";
+
+    pub fn set_receipt_cookie(key: &str) {
+        request::set_cookie(&format!(
+            "{RECEIPT_COOKIE}={key}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax",
+            crate::rules::retention::RECEIPT_HOURS * 3600
+        ));
+    }
+
+    /// The e-mail key a "Mine tilmeldinger" link opens. For an unknown or expired link the
+    /// browser is sent to ask for a new one, and the answer is `None`.
+    pub async fn link_owner(
+        state: &AppState,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, AppError> {
+        let owner = crate::services::tokens::resolve_manage_token(&state.db, token, now).await?;
+        if owner.is_none() {
+            leptos_axum::redirect("/mine-tilmeldinger?udloebet=1");
+        }
+        Ok(owner)
+    }
+}
+
+/// The sign-up page's data: the run, and what was typed if a refused form is coming back.
 #[server(endpoint = "tilmelding_side")]
 pub async fn signup_page(run_id: i32) -> Result<SignupPageDto, AppError> {
+    use crate::services::{catalogue, request};
+
     let state = request::state()?;
     let now = chrono::Utc::now();
-    let run = crate::services::catalogue::listed_run(&state.db, run_id, now).await?;
+    let run = catalogue::listed_run(&state.db, run_id, now).await?;
     let school = match &run {
-        Some(r) => request::school_by_slug(&state.db, &r.school.slug).await?,
+        Some(r) => catalogue::school_by_slug(&state.db, &r.school.slug).await?,
         None => None,
     };
-    let draft = request::take_draft(run_id);
+    let typed = request::take_typed::<SignupForm>("/hold")
+        .filter(|form| form.run.trim() == run_id.to_string());
     Ok(SignupPageDto {
         run,
         school,
-        draft,
+        typed,
         key: crate::services::tokens::new_token(),
     })
 }
@@ -36,10 +71,11 @@ pub async fn signup_page(run_id: i32) -> Result<SignupPageDto, AppError> {
 /// with what was typed and what to fix.
 #[server(endpoint = "tilmeld")]
 pub async fn sign_up(#[server(flatten)] form: SignupForm) -> Result<(), AppError> {
-    use crate::rules::signup::validate;
-    use crate::services::booking::store::{self, BookingError, NewBooking, SignupOutcome};
+    use crate::rules::signup::{SignupRefusal, email_key, trimmed_for_redisplay, validate};
+    use crate::services::booking::BookingError;
+    use crate::services::booking::signup::{self, NewBooking, SignupOutcome};
     use crate::services::rate_limit::Kind as Limit;
-    use crate::services::tokens;
+    use crate::services::{request, tokens};
 
     let state = request::state()?;
     let now = chrono::Utc::now();
@@ -51,37 +87,32 @@ pub async fn sign_up(#[server(flatten)] form: SignupForm) -> Result<(), AppError
         leptos_axum::redirect("/tilmelding/modtaget");
         return Ok(());
     }
-    let back_with = |errors: Vec<FieldError>, notice: Option<&str>| {
-        request::put_draft(&SignupDraft {
-            form: crate::rules::signup::trimmed_for_redisplay(&form),
-            errors,
-            notice: notice.map(str::to_string),
-        });
-        leptos_axum::redirect(&format!("{form_url}#tilmeld-fejl"));
+    let back_with = |refusals: &[SignupRefusal]| {
+        request::keep_typed(&trimmed_for_redisplay(&form), "/hold");
+        request::refuse(&form_url, refusals, "tilmeld-fejl");
     };
 
     let ip = request::client_ip(&state).await;
-    let email_key = crate::rules::signup::email_key(&form.email);
-    if !state
-        .limiter
-        .allow(Limit::SignupPerIp, &ip, std::time::Instant::now())
-        || (!email_key.is_empty()
+    let key_of_email = email_key(&form.email);
+    let instant = std::time::Instant::now();
+    if !state.limiter.allow(Limit::SignupPerIp, &ip, instant)
+        || (!key_of_email.is_empty()
             && !state
                 .limiter
-                .allow(Limit::SignupPerEmail, &email_key, std::time::Instant::now()))
+                .allow(Limit::SignupPerEmail, &key_of_email, instant))
     {
-        back_with(Vec::new(), Some("signup.err.rate_limited"));
+        back_with(&[SignupRefusal::RateLimited]);
         return Ok(());
     }
 
-    let signup = match validate(&form) {
-        Ok(signup) => signup,
+    let valid = match validate(&form) {
+        Ok(valid) => valid,
         Err(_) if run_id <= 0 => {
             leptos_axum::redirect("/hold/0/tilmelding");
             return Ok(());
         }
-        Err(errors) => {
-            back_with(errors, None);
+        Err(refusals) => {
+            back_with(&refusals);
             return Ok(());
         }
     };
@@ -93,38 +124,39 @@ pub async fn sign_up(#[server(flatten)] form: SignupForm) -> Result<(), AppError
     };
     let mut known_receipts = vec![tokens::hash(&key)];
     if let Some(cookie) =
-        request::cookie(request::RECEIPT_COOKIE).filter(|c| tokens::looks_like_token(c))
+        request::cookie(web::RECEIPT_COOKIE).filter(|c| tokens::looks_like_token(c))
     {
         known_receipts.push(tokens::hash(&cookie));
     }
     let locale = crate::i18n::detect_locale();
-    let request = NewBooking {
-        signup: &signup,
+    let booking = NewBooking {
+        signup: &valid,
         locale: locale.code(),
         source: crate::rules::vocabulary::source::WEB,
         receipt_hash: Some(tokens::hash(&key)),
         known_receipts,
     };
-    match store::sign_up(&state.db, &request, now).await {
+    match signup::sign_up(&state.db, &booking, now).await {
         Ok(SignupOutcome::Created { booking_id, .. })
         | Ok(SignupOutcome::Existing {
             booking_id,
             same_browser: true,
         }) => {
-            request::set_receipt_cookie(&key);
+            web::set_receipt_cookie(&key);
             leptos_axum::redirect(&format!("/tilmelding/{booking_id}"));
         }
         Ok(SignupOutcome::Existing {
             same_browser: false,
             ..
         }) => leptos_axum::redirect(&format!("{form_url}/allerede")),
-        Err(BookingError::Db(e)) => {
-            // Logged; the person keeps what they typed and can simply try again.
-            tracing::error!(error = %e, "sign-up failed");
-            back_with(Vec::new(), Some("signup.err.try_again"));
-        }
         Err(BookingError::NoSuchRun) => leptos_axum::redirect(&form_url),
-        Err(e) => back_with(Vec::new(), Some(request::booking_error_key(&e))),
+        Err(e) => {
+            if let BookingError::Db(e) = &e {
+                // Logged; the person keeps what they typed and can simply try again.
+                tracing::error!(error = %e, "sign-up failed");
+            }
+            back_with(&[e.signup_refusal()]);
+        }
     }
     Ok(())
 }
@@ -133,58 +165,33 @@ pub async fn sign_up(#[server(flatten)] form: SignupForm) -> Result<(), AppError
 /// for a few hours. `None` otherwise.
 #[server(endpoint = "kvittering")]
 pub async fn receipt(booking_id: i32) -> Result<Option<ReceiptDto>, AppError> {
-    use crate::services::tokens;
-    use entity::booking;
-    use sea_orm::EntityTrait;
+    use crate::services::booking::mine;
+    use crate::services::{request, tokens};
 
     let state = request::state()?;
-    let now = chrono::Utc::now();
     request::no_store();
-    let Some(key) =
-        request::cookie(request::RECEIPT_COOKIE).filter(|c| tokens::looks_like_token(c))
+    let Some(key) = request::cookie(web::RECEIPT_COOKIE).filter(|c| tokens::looks_like_token(c))
     else {
         return Ok(None);
     };
-    let Some(b) = booking::Entity::find_by_id(booking_id)
-        .one(&state.db)
-        .await?
-        .filter(|b| b.receipt_hash.as_deref() == Some(tokens::hash(&key).as_str()))
-        .filter(|b| {
-            now - b.created_at < chrono::Duration::hours(crate::rules::retention::RECEIPT_HOURS)
-        })
-    else {
-        return Ok(None);
-    };
-    let mut views = request::booking_views(&state.db, vec![b.clone()], now).await?;
-    let Some(view) = views.pop() else {
-        return Ok(None);
-    };
-    Ok(Some(ReceiptDto {
-        state: view.state,
-        name: b.name,
-        email: b.email,
-        on_behalf: b.booked_by_email.is_some(),
-        run: view.run,
-        school: view.school,
-        cancel_until: view.cancel_until,
-    }))
+    mine::receipt(&state.db, booking_id, &key, chrono::Utc::now()).await
 }
 
 /// Sends a fresh "Mine tilmeldinger" link to an address that has bookings. The answer is the
 /// same whether or not the address is known.
 #[server(endpoint = "mine_tilmeldinger_link")]
 pub async fn request_link(#[server(default)] email: String) -> Result<(), AppError> {
+    use crate::dto::booking::LinkRefusal;
     use crate::rules::signup::{email_is_valid, email_key};
-    use crate::services::outbox::{self, Kind, Message};
+    use crate::services::booking::mine;
     use crate::services::rate_limit::Kind as Limit;
-    use entity::booking;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    use crate::services::request;
 
     let state = request::state()?;
-    let now = chrono::Utc::now();
     let email = email.trim();
+    let page = "/mine-tilmeldinger";
     if !email_is_valid(email) {
-        leptos_axum::redirect("/mine-tilmeldinger?fejl=email");
+        request::refuse(page, &[LinkRefusal::Email], "");
         return Ok(());
     }
     let key = email_key(email);
@@ -193,28 +200,11 @@ pub async fn request_link(#[server(default)] email: String) -> Result<(), AppErr
     if !state.limiter.allow(Limit::LinkPerIp, &ip, instant)
         || !state.limiter.allow(Limit::LinkPerEmail, &key, instant)
     {
-        leptos_axum::redirect("/mine-tilmeldinger?fejl=mange");
+        request::refuse(page, &[LinkRefusal::TooMany], "");
         return Ok(());
     }
-    let latest = booking::Entity::find()
-        .filter(booking::Column::EmailKey.eq(key.as_str()))
-        .order_by_desc(booking::Column::Id)
-        .one(&state.db)
-        .await?;
-    if let Some(b) = latest {
-        outbox::enqueue(
-            &state.db,
-            Message {
-                kind: Kind::ManageLink,
-                recipient: &b.email,
-                locale: crate::i18n::detect_locale().code(),
-                booking_id: None,
-                payload: serde_json::json!({ "email_key": key }),
-            },
-            now,
-        )
-        .await?;
-    }
+    let locale = crate::i18n::detect_locale();
+    mine::send_manage_link(&state.db, &key, locale.code(), chrono::Utc::now()).await?;
     leptos_axum::redirect("/mine-tilmeldinger?sendt=1");
     Ok(())
 }
@@ -222,38 +212,28 @@ pub async fn request_link(#[server(default)] email: String) -> Result<(), AppErr
 /// The bookings a "Mine tilmeldinger" link opens.
 #[server(endpoint = "mine_tilmeldinger")]
 pub async fn my_bookings(token: String) -> Result<MyBookingsDto, AppError> {
-    use entity::booking;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use crate::services::booking::mine;
+    use crate::services::request;
+    use crate::services::tokens::{self, Purpose};
 
     let state = request::state()?;
     let now = chrono::Utc::now();
     request::no_store();
-    let Some(email_key) =
-        crate::services::tokens::resolve_manage_token(&state.db, &token, now).await?
-    else {
+    let Some(email_key) = tokens::resolve_manage_token(&state.db, &token, now).await? else {
         return Ok(MyBookingsDto::Invalid);
     };
-    let bookings = booking::Entity::find()
-        .filter(booking::Column::EmailKey.eq(email_key.as_str()))
-        .all(&state.db)
-        .await?;
-    let mut views = request::booking_views(&state.db, bookings, now).await?;
-    // Runs that are over are not news; the school keeps their figures.
-    views.retain(|v| v.run.next_session.is_some());
-    views.sort_by_key(|v| v.run.next_session.as_ref().map(|s| s.starts));
+    let bookings = mine::upcoming(&state.db, &email_key, now).await?;
     // A feed link made a moment ago, if it belongs to this person.
     let mut calendar_feed = None;
-    if let Some(feed) = request::cookie(request::FEED_COOKIE) {
-        use crate::services::tokens::{Purpose, resolve};
-        if resolve(&state.db, Purpose::Feed, &feed, now)
+    if let Some(feed) = request::cookie(web::FEED_COOKIE)
+        && tokens::resolve(&state.db, Purpose::Feed, &feed, now)
             .await?
             .is_some_and(|t| t.email_key == email_key)
-        {
-            calendar_feed = Some(format!("{}/kalender/{feed}.ics", state.public_url));
-        }
+    {
+        calendar_feed = Some(format!("{}/kalender/{feed}.ics", state.public_url));
     }
     Ok(MyBookingsDto::Valid {
-        bookings: views,
+        bookings,
         calendar_feed,
     })
 }
@@ -266,39 +246,41 @@ pub async fn manage_booking(
     booking: i32,
     #[server(default)] session: Option<i32>,
 ) -> Result<(), AppError> {
-    use crate::services::booking::store::{self, Actor, BookingError, CancelOutcome};
+    use crate::services::booking::BookingError;
+    use crate::services::booking::participant::{self, Actor, CancelOutcome};
+    use crate::services::request;
     use entity::BookingStatus;
 
     let state = request::state()?;
     let now = chrono::Utc::now();
-    let Some(email_key) = request::link_owner(&state, &token, now).await? else {
+    let Some(email_key) = web::link_owner(&state, &token, now).await? else {
         return Ok(());
     };
     let actor = Actor::Participant { email_key };
     let db = &state.db;
     let result = match (action, session) {
-        (ManageAction::Cancel, _) => {
-            store::cancel(db, booking, &actor, now)
-                .await
-                .map(|o| match o {
-                    CancelOutcome::Cancelled {
-                        was: BookingStatus::Confirmed,
-                    } => "afbud",
-                    CancelOutcome::Cancelled {
-                        was: BookingStatus::Offered,
-                    } => "tilbud_afslaaet",
-                    CancelOutcome::Cancelled { .. } => "venteliste_forladt",
-                    CancelOutcome::AlreadyGone => "allerede",
-                })
-        }
-        (ManageAction::Accept, _) => store::accept_offer(db, booking, &actor, now)
+        (ManageAction::Cancel, _) => participant::cancel(db, booking, &actor, now)
+            .await
+            .map(|o| match o {
+                CancelOutcome::Cancelled {
+                    was: BookingStatus::Confirmed,
+                } => "afbud",
+                CancelOutcome::Cancelled {
+                    was: BookingStatus::Offered,
+                } => "tilbud_afslaaet",
+                CancelOutcome::Cancelled { .. } => "venteliste_forladt",
+                CancelOutcome::AlreadyGone => "allerede",
+            }),
+        (ManageAction::Accept, _) => participant::accept_offer(db, booking, &actor, now)
             .await
             .map(|()| "tilbud_accepteret"),
-        (ManageAction::SessionAfbud, Some(s)) => store::session_afbud(db, booking, s, &actor, now)
-            .await
-            .map(|()| "gang_afbud"),
+        (ManageAction::SessionAfbud, Some(s)) => {
+            participant::session_afbud(db, booking, s, &actor, now)
+                .await
+                .map(|()| "gang_afbud")
+        }
         (ManageAction::SessionUndo, Some(s)) => {
-            store::withdraw_session_afbud(db, booking, s, &actor, now)
+            participant::withdraw_session_afbud(db, booking, s, &actor, now)
                 .await
                 .map(|()| "gang_fortrudt")
         }
@@ -324,11 +306,12 @@ pub async fn manage_booking(
 /// have ticked that they mean it.
 #[server(endpoint = "mine_tilmeldinger_slet")]
 pub async fn forget_me(token: String, #[server(default)] confirm: String) -> Result<(), AppError> {
-    use crate::services::booking::store::{self, BookingError};
+    use crate::services::booking::{BookingError, privacy};
+    use crate::services::request;
 
     let state = request::state()?;
     let now = chrono::Utc::now();
-    let Some(email_key) = request::link_owner(&state, &token, now).await? else {
+    let Some(email_key) = web::link_owner(&state, &token, now).await? else {
         return Ok(());
     };
     if confirm != "ja" {
@@ -337,7 +320,7 @@ pub async fn forget_me(token: String, #[server(default)] confirm: String) -> Res
         ));
         return Ok(());
     }
-    match store::forget(&state.db, &email_key, now).await {
+    match privacy::forget(&state.db, &email_key, now).await {
         Ok(_) => {}
         Err(BookingError::Db(e)) => return Err(e.into()),
         Err(e) => {
@@ -346,5 +329,89 @@ pub async fn forget_me(token: String, #[server(default)] confirm: String) -> Res
         }
     }
     leptos_axum::redirect("/mine-tilmeldinger?slettet=1");
+    Ok(())
+}
+
+/// Makes a private calendar feed link for the person a "Mine tilmeldinger" link belongs to,
+/// replacing any earlier one, and shows it once on their page.
+#[server(endpoint = "mine_tilmeldinger_kalender")]
+pub async fn make_calendar_link(token: String) -> Result<(), AppError> {
+    use crate::services::booking::mine;
+    use crate::services::request;
+
+    let state = request::state()?;
+    let now = chrono::Utc::now();
+    let Some(email_key) = web::link_owner(&state, &token, now).await? else {
+        return Ok(());
+    };
+    let feed = mine::renew_feed_link(&state.db, &email_key, now).await?;
+    request::set_flash(web::FEED_COOKIE, &feed, "/mine-tilmeldinger", 600);
+    leptos_axum::redirect(&format!("/mine-tilmeldinger/{token}#kalender"));
+    Ok(())
+}
+
+/// The booking a reminder's link is about.
+#[server(endpoint = "svar_side")]
+pub async fn reply_page(token: String) -> Result<crate::dto::booking::ReplyPageDto, AppError> {
+    use crate::dto::booking::ReplyPageDto;
+    use crate::services::booking::mine;
+    use crate::services::request;
+
+    let state = request::state()?;
+    request::no_store();
+    Ok(
+        match mine::reminder(&state.db, &token, chrono::Utc::now()).await? {
+            Some((booking, coming)) => ReplyPageDto::Valid {
+                booking: Box::new(booking),
+                coming,
+            },
+            None => ReplyPageDto::Invalid,
+        },
+    )
+}
+
+/// Answers a reminder: `ja` ("Ja, jeg kommer") or `nej` ("Jeg kan ikke alligevel", which gives
+/// the seat to the next in line at once). Shows the page again with the outcome.
+#[server(endpoint = "svar")]
+pub async fn answer_reminder(
+    token: String,
+    #[server(default)] answer: String,
+) -> Result<(), AppError> {
+    use crate::services::booking::BookingError;
+    use crate::services::booking::participant::{self, Actor};
+    use crate::services::request;
+    use crate::services::tokens::{self, Purpose};
+
+    let state = request::state()?;
+    let now = chrono::Utc::now();
+    let back = |outcome: &str| {
+        leptos_axum::redirect(&format!("/kommer/{token}?udfald={outcome}#udfald"));
+    };
+    let Some(booking_id) = tokens::resolve(&state.db, Purpose::Reply, &token, now)
+        .await?
+        .and_then(|t| t.booking_id)
+    else {
+        // The page itself explains that the link no longer works.
+        leptos_axum::redirect(&format!("/kommer/{token}"));
+        return Ok(());
+    };
+    let result = match answer.as_str() {
+        "ja" => participant::confirm_coming(&state.db, booking_id, now)
+            .await
+            .map(|()| "kommer"),
+        "nej" => participant::cancel(&state.db, booking_id, &Actor::Reply { booking_id }, now)
+            .await
+            .map(|_| "afbud"),
+        _ => Err(BookingError::SessionNotPossible),
+    };
+    match result {
+        Ok(outcome) => back(outcome),
+        Err(BookingError::TooLate) => back("for-sent"),
+        Err(BookingError::Db(e)) => {
+            tracing::error!(error = %e, "reminder answer failed");
+            back("fejl");
+        }
+        Err(_) => back("ikke-muligt"),
+    }
     Ok(())
 }

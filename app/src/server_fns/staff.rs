@@ -6,7 +6,6 @@ pub mod account;
 pub mod attendance;
 pub mod courses;
 pub mod home;
-pub mod images;
 pub mod integrations;
 pub mod people;
 pub mod profile;

@@ -1,23 +1,23 @@
-//! Reading and writing attendance.
+//! Fremmøde: who is on a session's list, what was recorded, and recording it (statuses per
+//! person, drop-in headcounts). Walk-ins are seats, so they go through the booking service.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use entity::{
-    AttendanceStatus, BookingStatus, Perspective, attendance, booking, headcount, run, session,
-    session_absence,
+    AttendanceStatus, BookingStatus, CourseFormat, Perspective, attendance, booking, course,
+    headcount, run, school, session, session_absence,
 };
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
-use crate::dto::staff::attendance::{AttendanceRow, HeadcountDto};
-
-/// How long before a session begins its attendance list opens.
-pub const OPEN_BEFORE_MINUTES: i64 = 60;
-use crate::error::AppError;
-use crate::services::staff::guard::Ctx;
+use crate::dto::staff::attendance::{AttendanceRow, SessionChoice};
+use crate::rules::attendance::{Closed, Headcount, closed, is_open};
+use crate::rules::time::to_local;
 use crate::services::transaction::write;
 
+/// A run's sessions, in order.
 pub async fn sessions(
     db: &impl ConnectionTrait,
     run_id: i32,
@@ -30,54 +30,111 @@ pub async fn sessions(
 }
 
 /// The session a form names, if it exists.
-pub async fn session(ctx: &Ctx, id: &str) -> Result<Option<session::Model>, AppError> {
+pub async fn session(db: &DatabaseConnection, id: &str) -> Result<Option<session::Model>, DbErr> {
     let Ok(id) = id.trim().parse::<i32>() else {
         return Ok(None);
     };
-    Ok(session::Entity::find_by_id(id).one(&ctx.state.db).await?)
+    session::Entity::find_by_id(id).one(db).await
 }
 
-/// The session a form names, with its run, if the person may record attendance for it
-/// now. `None` after answering: 404 for no such session, or a redirect back to the page
-/// saying why not (cancelled, not begun); 403 for someone not on the team.
-pub async fn recordable(
-    ctx: &Ctx,
-    id: &str,
-) -> Result<Option<(session::Model, run::Model)>, AppError> {
-    let Some(s) = session(ctx, id).await? else {
-        return crate::services::staff::guard::not_found();
-    };
-    let r = crate::services::staff::access::roster(ctx, s.run_id).await?;
-    if let Some(code) = refusal(&s, ctx.now) {
-        back(&s, &format!("fejl={code}"));
-        return Ok(None);
+/// Whether attendance can be taken for the session now, and if not, why.
+pub fn closed_now(s: &session::Model, now: DateTime<Utc>) -> Option<Closed> {
+    closed(s.cancelled, s.starts_at, now)
+}
+
+/// The page of one session of a run: the run's sessions to choose from, the one shown (the one
+/// asked for, else the latest open, else the first), its list of people (none at a drop-in,
+/// which counts heads), its headcount, and the course's and school's names.
+pub struct Page {
+    pub sessions: Vec<SessionChoice>,
+    pub chosen: Option<SessionChoice>,
+    pub rows: Vec<AttendanceRow>,
+    pub headcount: Headcount,
+    pub drop_in: bool,
+    pub course_title: String,
+    pub school_name: String,
+}
+
+/// Loads the attendance page of `r` for session `asked` (0 for the one on now).
+pub async fn page(
+    db: &DatabaseConnection,
+    r: &run::Model,
+    asked: i32,
+    now: DateTime<Utc>,
+) -> Result<Page, DbErr> {
+    let all = sessions(db, r.id).await?;
+    let ids: Vec<i32> = all.iter().map(|s| s.id).collect();
+    let with_rows: Vec<i32> = attendance::Entity::find()
+        .select_only()
+        .column(attendance::Column::SessionId)
+        .distinct()
+        .filter(attendance::Column::SessionId.is_in(ids.clone()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let counted: Vec<i32> = headcount::Entity::find()
+        .select_only()
+        .column(headcount::Column::SessionId)
+        .filter(headcount::Column::SessionId.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let choices: Vec<SessionChoice> = all
+        .iter()
+        .enumerate()
+        .map(|(i, s)| SessionChoice {
+            id: s.id,
+            number: i + 1,
+            starts: to_local(s.starts_at),
+            ends: to_local(s.ends_at),
+            cancelled: s.cancelled,
+            recorded: with_rows.contains(&s.id) || counted.contains(&s.id),
+            open: is_open(s.starts_at, now),
+        })
+        .collect();
+    let chosen = choices
+        .iter()
+        .find(|c| c.id == asked)
+        .or_else(|| choices.iter().rfind(|c| c.open && !c.cancelled))
+        .or_else(|| choices.first())
+        .cloned();
+    let course = course::Entity::find_by_id(r.course_id).one(db).await?;
+    let drop_in = course
+        .as_ref()
+        .is_some_and(|c| c.format == CourseFormat::DropIn);
+    let mut rows = Vec::new();
+    let mut count = Headcount::default();
+    if let Some(c) = &chosen
+        && let Some(s) = all.iter().find(|s| s.id == c.id)
+    {
+        // A drop-in counts heads: no names are sent to the page.
+        if !drop_in {
+            rows = self::rows(db, s).await?;
+        }
+        if let Some(h) = headcount::Entity::find_by_id(s.id).one(db).await? {
+            let n = |v: Option<i32>| v.and_then(|v| u32::try_from(v).ok());
+            count = Headcount {
+                total: n(Some(h.total)),
+                own_experience: n(h.own_experience),
+                relative: n(h.relative),
+                professional: n(h.professional),
+                other: n(h.other),
+            };
+        }
     }
-    Ok(Some((s, r)))
+    let school = school::Entity::find_by_id(r.school_id).one(db).await?;
+    Ok(Page {
+        sessions: choices,
+        chosen,
+        rows,
+        headcount: count,
+        drop_in,
+        course_title: course.map(|c| c.title).unwrap_or_default(),
+        school_name: school.map(|s| s.name).unwrap_or_default(),
+    })
 }
 
-/// Sends the browser back to the session's attendance page with `query`.
-pub fn back(s: &session::Model, query: &str) {
-    leptos_axum::redirect(&format!(
-        "/personale/hold/{}/fremmoede?gang={}&{query}",
-        s.run_id, s.id
-    ));
-}
-
-pub fn is_open(s: &session::Model, now: DateTime<Utc>) -> bool {
-    s.starts_at - Duration::minutes(OPEN_BEFORE_MINUTES) <= now
-}
-
-/// Why attendance cannot be recorded for the session now, as the page's error code.
-pub fn refusal(s: &session::Model, now: DateTime<Utc>) -> Option<&'static str> {
-    if s.cancelled {
-        Some("aflyst")
-    } else if !is_open(s, now) {
-        Some("fremtid")
-    } else {
-        None
-    }
-}
-
+/// A perspective a walk-in or a headcount may name ("undisclosed" is what is left over).
 pub fn perspective(slug: &str) -> Option<Perspective> {
     use crate::rules::vocabulary::Perspective as P;
     P::from_slug(slug)
@@ -147,7 +204,7 @@ pub struct Changes {
 /// Records statuses for a session in one transaction; two teachers saving at once both
 /// land (the later tap wins per person).
 pub async fn record(
-    db: &sea_orm::DatabaseConnection,
+    db: &DatabaseConnection,
     session_id: i32,
     wanted: &[(i32, AttendanceStatus)],
     by: Option<i32>,
@@ -199,9 +256,9 @@ pub async fn record(
 
 /// Stores a headcount; returns the earlier total if there was one (a correction).
 pub async fn save_headcount(
-    db: &sea_orm::DatabaseConnection,
+    db: &DatabaseConnection,
     session_id: i32,
-    count: &HeadcountDto,
+    count: &Headcount,
     by: i32,
     now: DateTime<Utc>,
 ) -> Result<Option<i32>, DbErr> {

@@ -9,25 +9,15 @@ use entity::{
     BookingStatus, CourseStatus, RunStatus, booking, course, course_teacher, course_theme,
     location, run, run_teacher, school, session, teacher, theme,
 };
-use leptos::prelude::use_context;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::dto::catalogue::*;
-use crate::error::AppError;
 use crate::rules::catalogue::availability::{SeatFacts, availability};
 use crate::rules::catalogue::filter::CatalogueFilter;
 use crate::rules::catalogue::matching::{RunFacts, SessionFacts, matches};
 use crate::rules::time::to_local;
-use crate::services::state::AppState;
-
-pub(crate) fn state() -> Result<AppState, AppError> {
-    use_context::<AppState>().ok_or_else(|| {
-        tracing::error!("AppState missing from server function context");
-        AppError::Internal
-    })
-}
 
 /// Which runs to load.
 #[derive(Clone, Copy)]
@@ -565,4 +555,16 @@ pub async fn schools(db: &DatabaseConnection) -> Result<Vec<SchoolDto>, DbErr> {
         .into_iter()
         .map(SchoolDto::from)
         .collect())
+}
+
+/// A school's public details, by its slug.
+pub async fn school_by_slug(
+    db: &DatabaseConnection,
+    slug: &str,
+) -> Result<Option<SchoolDto>, DbErr> {
+    Ok(school::Entity::find()
+        .filter(school::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .map(SchoolDto::from))
 }

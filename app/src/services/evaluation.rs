@@ -1,14 +1,21 @@
-//! Questions and anonymous responses.
+//! The evaluation: the questions asked about a course, anonymous responses (from the link or
+//! typed in from paper), and a course's own questions. A response carries only the run and its
+//! source: no booking, no person, no time; the link that opened it is spent in the same
+//! transaction, with the day only.
 
 use chrono::{DateTime, Utc};
-use entity::{evaluation_answer, evaluation_question, evaluation_response, run};
+use entity::{booking, course, evaluation_answer, evaluation_question, evaluation_response, run};
 use rand::RngCore;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 
-use crate::dto::evaluation::QuestionDto;
-use crate::rules::evaluation::{QuestionKind, TEXT_MAX};
+use crate::dto::catalogue::SchoolDto;
+use crate::dto::evaluation::{EvaluationPageDto, QuestionDto};
+use crate::rules::evaluation::{Answer, QuestionKind};
+use crate::services::tokens::{self, Purpose};
+use crate::services::transaction::write;
 
 /// The questions asked about a course: the default set, then the course's own, with the
 /// free-text questions last.
@@ -48,49 +55,12 @@ pub async fn questions(
     Ok(questions.into_iter().map(|(_, _, q)| q).collect())
 }
 
+/// The course a run is of (0 for no such run).
 pub async fn course_of(db: &impl ConnectionTrait, run_id: i32) -> Result<i32, DbErr> {
     Ok(run::Entity::find_by_id(run_id)
         .one(db)
         .await?
         .map_or(0, |r| r.course_id))
-}
-
-/// One answer: a choice's value or a text.
-#[derive(Debug, PartialEq)]
-pub enum Answer {
-    Choice(i32),
-    Text(String),
-}
-
-/// Reads the posted answers to `questions`; unanswered questions are left out. The error
-/// is the code the page explains.
-pub fn parse(
-    questions: &[QuestionDto],
-    posted: &std::collections::BTreeMap<String, String>,
-) -> Result<Vec<(i32, Answer)>, &'static str> {
-    let mut answers = Vec::new();
-    for q in questions {
-        let Some(value) = posted.get(&format!("q{}", q.id)) else {
-            continue;
-        };
-        let value = value.trim();
-        if value.is_empty() {
-            continue;
-        }
-        match q.kind {
-            QuestionKind::Text => {
-                if value.chars().count() > TEXT_MAX {
-                    return Err("tekst");
-                }
-                answers.push((q.id, Answer::Text(value.to_string())));
-            }
-            kind => match value.parse::<i32>() {
-                Ok(v) if kind.values().contains(&v) => answers.push((q.id, Answer::Choice(v))),
-                _ => return Err("svar"),
-            },
-        }
-    }
-    Ok(answers)
 }
 
 /// Midnight (UTC) of the day of `t`.
@@ -107,7 +77,7 @@ fn response_key() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Stores a response to a run with its answers.
+/// Stores a response to a run with its answers, in the transaction given.
 pub async fn save(
     db: &impl ConnectionTrait,
     run_id: i32,
@@ -153,56 +123,156 @@ pub async fn save(
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// What an evaluation link opens: the questionnaire of the link's run, or `Invalid` for an
+/// unknown, expired or spent link.
+pub async fn page(
+    db: &DatabaseConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<EvaluationPageDto, DbErr> {
+    let Some(run_id) = link_run(db, token, now).await? else {
+        return Ok(EvaluationPageDto::Invalid);
+    };
+    let Some(r) = run::Entity::find_by_id(run_id).one(db).await? else {
+        return Ok(EvaluationPageDto::Invalid);
+    };
+    let (Some(c), Some(s)) = (
+        course::Entity::find_by_id(r.course_id).one(db).await?,
+        entity::school::Entity::find_by_id(r.school_id)
+            .one(db)
+            .await?,
+    ) else {
+        return Ok(EvaluationPageDto::Invalid);
+    };
+    Ok(EvaluationPageDto::Valid {
+        questions: questions(db, c.id).await?,
+        course: c.title,
+        school: Box::new(SchoolDto::from(s)),
+    })
+}
 
-    fn q(id: i32, kind: QuestionKind) -> QuestionDto {
-        QuestionDto {
-            id,
-            code: None,
-            text: String::new(),
-            kind,
+/// The run an evaluation link is about, if the link works.
+pub async fn link_run(
+    db: &DatabaseConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<i32>, DbErr> {
+    let Some(t) = tokens::resolve(db, Purpose::Evaluation, token, now).await? else {
+        return Ok(None);
+    };
+    Ok(
+        booking::Entity::find_by_id(t.booking_id.unwrap_or_default())
+            .one(db)
+            .await?
+            .map(|b| b.run_id),
+    )
+}
+
+/// Stores a response from an evaluation link and spends the link, in one transaction. Spent
+/// with the day only: the time of spending would line up with nothing, but a day is all the
+/// reminder needs to know. `false` when the link was already spent (nothing is stored).
+pub async fn submit(
+    db: &DatabaseConnection,
+    token: &str,
+    run_id: i32,
+    answers: &[(i32, Answer)],
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let Some(t) = tokens::resolve(db, Purpose::Evaluation, token, now).await? else {
+        return Ok(false);
+    };
+    write(db, |txn| async move {
+        if !tokens::spend(&txn, t.id, day_of(now)).await? {
+            return Ok(false);
         }
-    }
+        save(&txn, run_id, "web", answers).await?;
+        Ok(true)
+    })
+    .await
+}
 
-    #[test]
-    fn answers_are_read_within_their_scale() {
-        let questions = [
-            q(1, crate::rules::evaluation::QuestionKind::Likert),
-            q(2, crate::rules::evaluation::QuestionKind::Recommend),
-            q(3, crate::rules::evaluation::QuestionKind::Text),
-            q(4, crate::rules::evaluation::QuestionKind::Likert),
-        ];
-        let posted = |pairs: &[(&str, &str)]| {
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect::<std::collections::BTreeMap<_, _>>()
-        };
-        let read = parse(
-            &questions,
-            &posted(&[
-                ("q1", "5"),
-                ("q2", "0"),
-                ("q3", "  Fællesskabet  "),
-                ("q9", "5"),
-            ]),
-        )
-        .expect("valid");
-        assert_eq!(
-            read,
-            vec![
-                (1, Answer::Choice(5)),
-                (2, Answer::Choice(0)),
-                (3, Answer::Text("Fællesskabet".into())),
-            ]
-        );
-        assert_eq!(parse(&questions, &posted(&[("q2", "4")])), Err("svar"));
-        assert_eq!(parse(&questions, &posted(&[("q1", "6")])), Err("svar"));
-        assert_eq!(parse(&questions, &posted(&[("q1", "en")])), Err("svar"));
-        let long = "x".repeat(TEXT_MAX + 1);
-        assert_eq!(parse(&questions, &posted(&[("q3", &long)])), Err("tekst"));
-        assert_eq!(parse(&questions, &posted(&[("q4", "")])), Ok(vec![]));
-    }
+/// Stores one paper form's answers for a run.
+pub async fn save_paper(
+    db: &DatabaseConnection,
+    run_id: i32,
+    answers: &[(i32, Answer)],
+) -> Result<(), DbErr> {
+    write(db, |txn| async move {
+        save(&txn, run_id, "paper", answers).await
+    })
+    .await
+}
+
+/// How many responses a run has from the link and from paper.
+pub async fn counts(db: &DatabaseConnection, run_id: i32) -> Result<(u64, u64), DbErr> {
+    let count = |source: &'static str| {
+        evaluation_response::Entity::find()
+            .filter(evaluation_response::Column::RunId.eq(run_id))
+            .filter(evaluation_response::Column::Source.eq(source))
+            .count(db)
+    };
+    Ok((count("web").await?, count("paper").await?))
+}
+
+/// Adds a question of the course's own, asked after the default set.
+pub async fn add_question(
+    db: &DatabaseConnection,
+    course_id: i32,
+    text: &str,
+    kind: QuestionKind,
+) -> Result<(), DbErr> {
+    write(db, |txn| async move {
+        let n = evaluation_question::Entity::find()
+            .filter(evaluation_question::Column::CourseId.eq(course_id))
+            .count(&txn)
+            .await?;
+        evaluation_question::ActiveModel {
+            code: Set(None),
+            course_id: Set(Some(course_id)),
+            position: Set(1000 + i32::try_from(n).unwrap_or(0)),
+            kind: Set(kind.slug().into()),
+            domain: Set("course".into()),
+            text: Set(text.into()),
+            active: Set(true),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// A question, by its id.
+pub async fn question(
+    db: &DatabaseConnection,
+    id: i32,
+) -> Result<Option<evaluation_question::Model>, DbErr> {
+    evaluation_question::Entity::find_by_id(id).one(db).await
+}
+
+/// Stops asking a question; the answers already given stay.
+pub async fn retire_question(
+    db: &DatabaseConnection,
+    q: &evaluation_question::Model,
+) -> Result<(), DbErr> {
+    write(db, |txn| async move {
+        let mut retired = q.clone().into_active_model();
+        retired.active = Set(false);
+        retired.update(&txn).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// The names a staff page shows with a run: its course's title and its school's name.
+pub async fn run_names(db: &DatabaseConnection, r: &run::Model) -> Result<(String, String), DbErr> {
+    let course = course::Entity::find_by_id(r.course_id).one(db).await?;
+    let school = entity::school::Entity::find_by_id(r.school_id)
+        .one(db)
+        .await?;
+    Ok((
+        course.map(|c| c.title).unwrap_or_default(),
+        school.map(|s| s.name).unwrap_or_default(),
+    ))
 }

@@ -436,6 +436,57 @@ pub async fn mail_state(
     Ok(states)
 }
 
+/// The latest messages (at most 200), newest first, with what the file backend wrote for each
+/// (read from `dir`): for the demo's outbox page.
+pub async fn demo_list(
+    db: &sea_orm::DatabaseConnection,
+    dir: &std::path::Path,
+) -> Result<Vec<crate::dto::outbox::OutboxItemDto>, DbErr> {
+    use crate::dto::outbox::OutboxItemDto;
+    use crate::rules::time::to_local;
+    use sea_orm::{QueryOrder, QuerySelect};
+
+    let rows = outbox_message::Entity::find()
+        .order_by_desc(outbox_message::Column::Id)
+        .limit(200)
+        .all(db)
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|m| {
+            let file = dir.join(format!("{}.eml", file_stem(&m)));
+            let parsed = std::fs::read(file).ok().and_then(|bytes| {
+                let message = mail_parser::MessageParser::default().parse(&bytes)?;
+                let calendar = message.parts.iter().any(|p| {
+                    use mail_parser::MimeHeaders;
+                    p.content_type()
+                        .and_then(|c| c.subtype())
+                        .is_some_and(|s| s.eq_ignore_ascii_case("calendar"))
+                });
+                Some((
+                    message.subject().map(str::to_string),
+                    message.body_text(0).map(|t| t.into_owned()),
+                    calendar,
+                ))
+            });
+            let (subject, text, has_calendar) = parsed.unwrap_or((None, None, false));
+            OutboxItemDto {
+                id: m.id,
+                created: to_local(m.created_at),
+                recipient: m.recipient,
+                kind: m.kind,
+                status: m.status,
+                attempts: m.attempts,
+                last_error: m.last_error,
+                subject,
+                text,
+                has_calendar,
+            }
+        })
+        .collect();
+    Ok(items)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,4 +9,6 @@ pub mod auth;
 pub mod guard;
 pub mod overview;
 pub mod password;
+pub mod reports;
+pub mod roster;
 pub mod totp;

@@ -24,6 +24,8 @@ pub struct AppState {
     /// The folder the file mail backend writes to; `/udbakke` lists it to visitors on this
     /// machine. `None` when mail goes out by SMTP.
     pub mail_dir: Option<std::path::PathBuf>,
+    /// The public API's operations for the `/api` page, from its OpenAPI document.
+    pub api_reference: Arc<crate::dto::api_reference::ReferenceDto>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

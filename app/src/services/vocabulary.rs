@@ -153,3 +153,14 @@ impl From<entity::school::Model> for SchoolDto {
         }
     }
 }
+
+impl From<entity::RunStatus> for crate::dto::staff::home::RunState {
+    fn from(s: entity::RunStatus) -> Self {
+        use crate::dto::staff::home::RunState;
+        match s {
+            entity::RunStatus::Draft => RunState::Draft,
+            entity::RunStatus::Published => RunState::Published,
+            entity::RunStatus::Cancelled => RunState::Cancelled,
+        }
+    }
+}

@@ -1,10 +1,8 @@
 //! Fremmøde: the session's list, the form as posted, headcounts.
 
 use crate::dto::staff::MeDto;
+use crate::rules::attendance::Headcount;
 use serde::{Deserialize, Serialize};
-
-/// The largest headcount a form accepts.
-pub const HEADCOUNT_MAX: u32 = 500;
 
 /// One session of the run, to choose from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -35,16 +33,6 @@ pub struct AttendanceRow {
     pub walk_in: bool,
 }
 
-/// A drop-in session's count.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct HeadcountDto {
-    pub total: Option<u32>,
-    pub own_experience: Option<u32>,
-    pub relative: Option<u32>,
-    pub professional: Option<u32>,
-    pub other: Option<u32>,
-}
-
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AttendanceDto {
     pub me: MeDto,
@@ -57,7 +45,7 @@ pub struct AttendanceDto {
     /// The session shown.
     pub session: Option<SessionChoice>,
     pub rows: Vec<AttendanceRow>,
-    pub headcount: HeadcountDto,
+    pub headcount: Headcount,
 }
 
 /// The attendance form, as posted: `status[b<booking id>]` per person (a letter first: serde_qs
@@ -70,4 +58,49 @@ pub struct AttendanceForm {
     pub status: std::collections::BTreeMap<String, String>,
     #[serde(default)]
     pub all: String,
+}
+
+crate::refusals! {
+    /// Why attendance, a walk-in or a headcount was not saved.
+    pub enum AttendanceRefusal {
+        Cancelled => "aflyst", "staff.attendance.err.cancelled";
+        NotYet => "fremtid", "staff.attendance.err.future";
+        Choice => "valg", "staff.attendance.err.choice";
+        NameMissing => "navn-mangler", "signup.err.name_missing";
+        NameLong => "navn-for-langt", "signup.err.name_long";
+        NameInvalid => "navn-ugyldigt", "signup.err.name_invalid";
+        Count => "antal", "staff.attendance.err.count";
+        CountMissing => "antal_mangler", "staff.attendance.err.count_missing";
+        CountSum => "antal_sum", "staff.attendance.err.count_sum";
+    }
+}
+
+impl From<crate::rules::attendance::Closed> for AttendanceRefusal {
+    fn from(c: crate::rules::attendance::Closed) -> Self {
+        match c {
+            crate::rules::attendance::Closed::Cancelled => AttendanceRefusal::Cancelled,
+            crate::rules::attendance::Closed::NotYet => AttendanceRefusal::NotYet,
+        }
+    }
+}
+
+impl From<crate::rules::signup::NameProblem> for AttendanceRefusal {
+    fn from(p: crate::rules::signup::NameProblem) -> Self {
+        match p {
+            crate::rules::signup::NameProblem::Missing => AttendanceRefusal::NameMissing,
+            crate::rules::signup::NameProblem::Long => AttendanceRefusal::NameLong,
+            crate::rules::signup::NameProblem::Invalid => AttendanceRefusal::NameInvalid,
+        }
+    }
+}
+
+impl From<crate::rules::attendance::HeadcountProblem> for AttendanceRefusal {
+    fn from(p: crate::rules::attendance::HeadcountProblem) -> Self {
+        use crate::rules::attendance::HeadcountProblem;
+        match p {
+            HeadcountProblem::NotACount => AttendanceRefusal::Count,
+            HeadcountProblem::NoTotal => AttendanceRefusal::CountMissing,
+            HeadcountProblem::PartsExceedTotal => AttendanceRefusal::CountSum,
+        }
+    }
 }

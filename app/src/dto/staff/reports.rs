@@ -78,3 +78,20 @@ pub struct ReportDto {
     pub error: Option<String>,
     pub figures: Figures,
 }
+
+/// The most runs the page lists (the latest); the CSV file has them all.
+pub const PAGE_RUNS: usize = 100;
+/// The most free-text answers per question the page shows.
+pub const PAGE_TEXTS: usize = 200;
+
+/// The tables a CSV file can hold.
+pub const CSV_TABLES: [&str; 8] = [
+    "noegletal",
+    "hold",
+    "gange",
+    "kurser",
+    "fremmoede",
+    "perspektiver",
+    "kommuner",
+    "evaluering",
+];

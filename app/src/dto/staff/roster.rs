@@ -43,3 +43,15 @@ pub struct RosterDto {
 
 /// Longest message to a class.
 pub const MESSAGE_MAX: usize = 2000;
+
+crate::refusals! {
+    /// Why a change to the list did not happen. A sign-up on someone's behalf is refused with
+    /// the sign-up form's own refusals (`SignupRefusal`) besides these.
+    pub enum RosterRefusal {
+        Consent => "samtykke", "staff.roster.err.consent";
+        Cancel => "afmeld", "staff.roster.err.cancel";
+        NoFreeSeat => "fuldt", "staff.roster.err.no_free_seat";
+        Seat => "plads", "staff.roster.err.seat";
+        Message => "besked", "staff.roster.err.message";
+    }
+}

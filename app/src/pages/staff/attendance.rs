@@ -9,23 +9,13 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use super::{StaffError, StaffNav, field, id_param, query_notice};
-use crate::dto::staff::attendance::{AttendanceRow, HEADCOUNT_MAX, HeadcountDto, SessionChoice};
+use crate::components::form::refusal_notice;
+use crate::dto::staff::attendance::{AttendanceRefusal, AttendanceRow, SessionChoice};
 use crate::format;
 use crate::i18n::{Locale, use_locale};
+use crate::rules::attendance::{HEADCOUNT_MAX, Headcount};
 use crate::server_fns::staff::attendance::{AddWalkIn, SaveAttendance, SaveHeadcount, attendance};
 use crate::tr;
-
-const ERRORS: &[(&str, &str)] = &[
-    ("aflyst", "staff.attendance.err.cancelled"),
-    ("fremtid", "staff.attendance.err.future"),
-    ("valg", "staff.attendance.err.choice"),
-    ("name_missing", "signup.err.name_missing"),
-    ("name_long", "signup.err.name_long"),
-    ("name_invalid", "signup.err.name_invalid"),
-    ("antal", "staff.attendance.err.count"),
-    ("antal_mangler", "staff.attendance.err.count_missing"),
-    ("antal_sum", "staff.attendance.err.count_sum"),
-];
 
 const SUCCESSES: &[(&str, &str)] = &[
     ("gemt", "staff.attendance.saved"),
@@ -51,14 +41,13 @@ pub fn AttendancePage() -> impl IntoView {
             .and_then(|g| g.parse::<i32>().ok())
             .unwrap_or(0)
     });
-    let error = query.with_untracked(|q| q.get("fejl"));
     let ok = query.with_untracked(|q| q.get("besked"));
     let data = Resource::new(move || (id, session), |(id, s)| attendance(id, s));
     view! {
         <Meta name="robots" content="noindex"/>
         <Suspense fallback=|| ()>
             {move || {
-                let (error, ok) = (error.clone(), ok.clone());
+                let ok = ok.clone();
                 Suspend::new(async move {
                     match data.await {
                         Ok(d) => {
@@ -78,7 +67,7 @@ pub fn AttendancePage() -> impl IntoView {
                                     </p>
                                 </div>
                                 <div id="besked-omraade">
-                                    {query_notice(l, error, ERRORS, false)}
+                                    {refusal_notice::<AttendanceRefusal>(l)}
                                     {query_notice(l, ok, SUCCESSES, true)}
                                 </div>
                                 <SessionPicker run_id=d.run_id sessions=d.sessions.clone() chosen=d.session.as_ref().map(|s| s.id)/>
@@ -222,7 +211,7 @@ fn WalkInForm(session: i32) -> impl IntoView {
 }
 
 #[component]
-fn HeadcountForm(session: i32, count: HeadcountDto) -> impl IntoView {
+fn HeadcountForm(session: i32, count: Headcount) -> impl IntoView {
     let l = use_locale();
     let value = |v: Option<u32>| v.map(|v| v.to_string()).unwrap_or_default();
     let number = move |id: &'static str, name: &'static str, label: String, v: Option<u32>| {

@@ -7,34 +7,16 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use super::{StaffError, StaffNav, field, id_param, query_notice};
+use crate::components::form::refusal_notice;
 use crate::dto::booking::BookingState;
-use crate::dto::staff::roster::{MESSAGE_MAX, RosterRow};
+use crate::dto::staff::roster::{MESSAGE_MAX, RosterRefusal, RosterRow};
 use crate::format;
 use crate::i18n::use_locale;
+use crate::rules::signup::SignupRefusal;
 use crate::server_fns::staff::roster::{
     AddParticipant, CancelParticipant, GiveSeat, MessageRun, roster,
 };
 use crate::tr;
-
-const ERRORS: &[(&str, &str)] = &[
-    ("samtykke", "staff.roster.err.consent"),
-    ("name_missing", "signup.err.name_missing"),
-    ("name_long", "signup.err.name_long"),
-    ("name_invalid", "signup.err.name_invalid"),
-    ("email_missing", "signup.err.email_missing"),
-    ("email_invalid", "signup.err.email_invalid"),
-    ("phone_invalid", "signup.err.phone_invalid"),
-    ("full", "signup.err.full"),
-    ("closed", "signup.err.closed"),
-    ("not_open", "signup.err.not_open"),
-    ("run_cancelled", "signup.err.run_cancelled"),
-    ("drop_in", "signup.err.drop_in"),
-    ("generic", "error.generic"),
-    ("afmeld", "staff.roster.err.cancel"),
-    ("fuldt", "staff.roster.err.no_free_seat"),
-    ("plads", "staff.roster.err.seat"),
-    ("besked", "staff.roster.err.message"),
-];
 
 const SUCCESSES: &[(&str, &str)] = &[
     ("tilmeldt", "staff.roster.added"),
@@ -49,7 +31,6 @@ pub fn RosterPage() -> impl IntoView {
     let l = use_locale();
     let id = id_param();
     let query = use_query_map();
-    let error = query.with_untracked(|q| q.get("fejl"));
     let ok = query.with_untracked(|q| q.get("besked"));
     let count = query.with_untracked(|q| q.get("antal"));
     let data = Resource::new(move || id, roster);
@@ -57,7 +38,7 @@ pub fn RosterPage() -> impl IntoView {
         <Meta name="robots" content="noindex"/>
         <Suspense fallback=|| ()>
             {move || {
-                let (error, ok, count) = (error.clone(), ok.clone(), count.clone());
+                let (ok, count) = (ok.clone(), count.clone());
                 Suspend::new(async move {
                     match data.await {
                         Ok(d) => {
@@ -79,7 +60,8 @@ pub fn RosterPage() -> impl IntoView {
                                     </p>
                                 </div>
                                 <div id="besked-omraade">
-                                    {query_notice(l, error, ERRORS, false)}
+                                    {refusal_notice::<RosterRefusal>(l)}
+                                    {refusal_notice::<SignupRefusal>(l)}
                                     {ok.clone().filter(|o| o == "sendt").map(|_| view! {
                                         <p class="notice notice-ok" role="status">{tr!(l, "staff.roster.message_sent", count = count.clone().unwrap_or_default())}</p>
                                     })}

@@ -12,32 +12,7 @@ use crate::error::AppError;
 #[server(endpoint = "personale_mig")]
 pub async fn me() -> Result<MeDto, AppError> {
     let ctx = crate::services::staff::guard::signed_in().await?;
-    me_dto(&ctx).await
-}
-
-#[cfg(feature = "ssr")]
-pub(crate) async fn me_dto(ctx: &crate::services::staff::guard::Ctx) -> Result<MeDto, AppError> {
-    use entity::school;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-
-    let g = &ctx.me.grants;
-    let mut query = school::Entity::find().order_by_asc(school::Column::Name);
-    if !g.admin {
-        query = query.filter(school::Column::Id.is_in(g.schools()));
-    }
-    let schools = query
-        .all(&ctx.state.db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect();
-    Ok(MeDto {
-        name: ctx.me.account.name.clone(),
-        email: ctx.me.account.email.clone(),
-        grants: g.clone(),
-        schools,
-        totp_enabled: ctx.me.account.totp_enabled,
-    })
+    crate::services::staff::guard::me_dto(&ctx).await
 }
 
 #[server(endpoint = "personale_konto_side")]
@@ -45,7 +20,7 @@ pub async fn account_page() -> Result<AccountDto, AppError> {
     use crate::services::staff::auth;
     let ctx = crate::services::staff::guard::signed_in().await?;
     Ok(AccountDto {
-        me: me_dto(&ctx).await?,
+        me: crate::services::staff::guard::me_dto(&ctx).await?,
         recovery_codes_left: auth::recovery_codes_left(&ctx.state.db, ctx.me.account.id).await?,
         totp_required: ctx.me.grants.requires_second_factor(),
     })

@@ -91,7 +91,7 @@ pub async fn course_list() -> Result<CourseListDto, AppError> {
         return Err(AppError::Forbidden);
     }
     Ok(CourseListDto {
-        me: super::account::me_dto(&ctx).await?,
+        me: crate::services::staff::guard::me_dto(&ctx).await?,
         courses,
         may_create,
     })
@@ -186,7 +186,7 @@ pub async fn course_editor(id: i32) -> Result<CourseEditorDto, AppError> {
         school_name: names.get(&t.school_id).cloned().unwrap_or_default(),
     };
     Ok(CourseEditorDto {
-        me: super::account::me_dto(&ctx).await?,
+        me: crate::services::staff::guard::me_dto(&ctx).await?,
         id: existing.as_ref().map(|c| c.id),
         slug: existing
             .as_ref()

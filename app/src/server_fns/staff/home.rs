@@ -16,7 +16,7 @@ pub async fn staff_home() -> Result<HomeDto, AppError> {
 
     let ctx = crate::services::staff::guard::signed_in().await?;
     let db = &ctx.state.db;
-    let me = super::account::me_dto(&ctx).await?;
+    let me = crate::services::staff::guard::me_dto(&ctx).await?;
     let g = &ctx.me.grants;
     let today = to_local(ctx.now).date();
     let crate::rules::time::TermSpan {
@@ -69,7 +69,7 @@ pub async fn staff_home() -> Result<HomeDto, AppError> {
             next_sessions.push(MySessionDto {
                 run_id: r.id,
                 session_id: s.id,
-                attendance_open: crate::services::attendance::is_open(s, ctx.now),
+                attendance_open: crate::rules::attendance::is_open(s.starts_at, ctx.now),
                 course_title: row.course_title.clone(),
                 school_name: row.school_name.clone(),
                 starts: to_local(s.starts_at),

@@ -74,13 +74,13 @@ pub async fn integrations() -> Result<IntegrationsDto, AppError> {
     let schools = schools
         .into_iter()
         .map(|s| SchoolIntegrationsDto {
-            iframe_snippet: crate::rest::embed::iframe_snippet(
+            iframe_snippet: crate::http::embed::iframe_snippet(
                 &base,
                 &s.slug,
                 &s.name,
                 upcoming.iter().filter(|r| r.school.slug == s.slug).count(),
             ),
-            script_snippet: crate::rest::embed::script_snippet(&base, &s.slug),
+            script_snippet: crate::http::embed::script_snippet(&base, &s.slug),
             keys: keys
                 .iter()
                 .filter(|k| k.school_id == s.id)
@@ -404,7 +404,7 @@ pub async fn set_colour(
     let ctx = crate::services::staff::guard::signed_in().await?;
     let school_id = school_of(&ctx, &school).await?;
     let anchor = format!("indlejring-{school_id}");
-    let Some(colour) = crate::rest::embed::parse_colour(&colour) else {
+    let Some(colour) = crate::http::embed::parse_colour(&colour) else {
         back("fejl=farve", &anchor);
         return Ok(());
     };

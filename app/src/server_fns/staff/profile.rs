@@ -56,7 +56,7 @@ pub async fn profile_list() -> Result<ProfileListDto, AppError> {
     }
     profiles.sort_by_key(|p| !p.own);
     Ok(ProfileListDto {
-        me: super::account::me_dto(&ctx).await?,
+        me: crate::services::staff::guard::me_dto(&ctx).await?,
         profiles,
     })
 }
@@ -75,7 +75,7 @@ pub async fn profile_editor(id: i32) -> Result<ProfileEditorDto, AppError> {
         .map(|s| s.name)
         .unwrap_or_default();
     Ok(ProfileEditorDto {
-        me: super::account::me_dto(&ctx).await?,
+        me: crate::services::staff::guard::me_dto(&ctx).await?,
         own: access::own_profile(&ctx, &t),
         id: t.id,
         name: t.name,

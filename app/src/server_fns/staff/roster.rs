@@ -5,89 +5,27 @@
 //! cancel a booking, and write to everyone on the run, all through the same seat rules as the
 //! public form.
 
-#[allow(unused_imports)]
-use crate::dto::staff::roster::*;
 use leptos::prelude::*;
 
-#[cfg(feature = "ssr")]
-use crate::dto::booking::BookingState;
-#[cfg(feature = "ssr")]
-use crate::dto::staff::home::RunState;
+use crate::dto::staff::roster::RosterDto;
 use crate::error::AppError;
+
+/// The page of a run's list.
+#[cfg(feature = "ssr")]
+fn page(run_id: i32) -> String {
+    format!("/personale/hold/{run_id}/deltagere")
+}
 
 /// The participant list of a run.
 #[server(endpoint = "personale_deltagere")]
 pub async fn roster(run_id: i32) -> Result<RosterDto, AppError> {
     use crate::rules::access::Action;
-    use crate::rules::time::to_local;
-    use crate::services::staff::access;
-    use entity::{BookingStatus, RunStatus, booking, course, school, session};
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    use crate::services::staff::{access, guard, roster};
 
-    let ctx = crate::services::staff::guard::signed_in().await?;
+    let ctx = guard::signed_in().await?;
     let r = access::roster(&ctx, run_id).await?;
-    let db = &ctx.state.db;
-    let bookings = booking::Entity::find()
-        .filter(booking::Column::RunId.eq(r.id))
-        .filter(booking::Column::Status.is_in(BookingStatus::ACTIVE))
-        .order_by_asc(booking::Column::QueueNo)
-        .order_by_asc(booking::Column::Id)
-        .all(db)
-        .await?;
-    let ids: Vec<i32> = bookings.iter().map(|b| b.id).collect();
-    let mail = crate::services::outbox::mail_state(db, &ids).await?;
-    let mut position = 0;
-    let mut seats = Vec::new();
-    let mut waiting = Vec::new();
-    for b in bookings {
-        let state = match b.status {
-            BookingStatus::Confirmed => BookingState::Confirmed,
-            BookingStatus::Offered => BookingState::Offered {
-                until: b.offer_expires_at.map(to_local).unwrap_or_default(),
-            },
-            _ => {
-                position += 1;
-                BookingState::Waiting { position }
-            }
-        };
-        let m = mail.get(&b.id);
-        let row = RosterRow {
-            booking_id: b.id,
-            name: b.name,
-            email: b.email,
-            phone: b.phone,
-            perspective: b
-                .perspective
-                .filter(|p| *p != entity::Perspective::Undisclosed)
-                .map(|p| {
-                    format!(
-                        "staff.perspective.{}",
-                        crate::rules::vocabulary::Perspective::from(p).slug()
-                    )
-                }),
-            needs: b.needs,
-            booked_by: b.booked_by_name,
-            coming: b.rsvp.is_some(),
-            mail: m.map(|m| (m.last_kind.clone(), m.last_status.clone())),
-            mail_failed: m.is_some_and(|m| m.any_failed),
-            state,
-        };
-        if b.status == BookingStatus::Confirmed {
-            seats.push(row);
-        } else {
-            waiting.push(row);
-        }
-    }
-    let course = course::Entity::find_by_id(r.course_id).one(db).await?;
-    let school = school::Entity::find_by_id(r.school_id).one(db).await?;
-    let first = session::Entity::find()
-        .filter(session::Column::RunId.eq(r.id))
-        .filter(session::Column::Cancelled.eq(false))
-        .order_by_asc(session::Column::StartsAt)
-        .one(db)
-        .await?
-        .map(|s| to_local(s.starts_at));
-    crate::services::staff::guard::audit(
+    let list = roster::roster(&ctx.state.db, &r).await?;
+    guard::audit(
         &ctx,
         Some(r.school_id),
         "roster.view",
@@ -97,19 +35,15 @@ pub async fn roster(run_id: i32) -> Result<RosterDto, AppError> {
     .await?;
     let own = access::own_run(&ctx, r.id).await?;
     Ok(RosterDto {
-        me: super::account::me_dto(&ctx).await?,
+        me: guard::me_dto(&ctx).await?,
         run_id: r.id,
-        course_title: course.map(|c| c.title).unwrap_or_default(),
-        school_name: school.map(|s| s.name).unwrap_or_default(),
-        state: match r.status {
-            RunStatus::Draft => RunState::Draft,
-            RunStatus::Published => RunState::Published,
-            RunStatus::Cancelled => RunState::Cancelled,
-        },
+        course_title: list.course_title,
+        school_name: list.school_name,
+        state: r.status.into(),
         capacity: r.capacity.and_then(|c| u32::try_from(c).ok()),
-        first,
-        seats,
-        waiting,
+        first: list.first,
+        seats: list.seats,
+        waiting: list.waiting,
         may_edit: ctx.me.grants.may(Action::EditRun {
             school: r.school_id,
             own,
@@ -127,20 +61,16 @@ pub async fn add_participant(
     #[server(default)] phone: String,
     #[server(default)] consent: String,
 ) -> Result<(), AppError> {
+    use crate::dto::staff::roster::RosterRefusal;
     use crate::rules::signup::{SignupForm, validate};
-    use crate::services::booking::store::{self, BookingError, NewBooking, SignupOutcome};
+    use crate::services::booking::{self, BookingError, NewBooking, SignupOutcome};
     use crate::services::request;
-    use crate::services::staff::access;
+    use crate::services::staff::{access, guard};
 
-    let ctx = crate::services::staff::guard::signed_in().await?;
+    let ctx = guard::signed_in().await?;
     let r = access::roster(&ctx, run_id).await?;
-    let back = |code: &str| {
-        leptos_axum::redirect(&format!(
-            "/personale/hold/{run_id}/deltagere?fejl={code}#tilmeld"
-        ));
-    };
     if consent != "ja" {
-        back("samtykke");
+        request::refuse(&page(run_id), &[RosterRefusal::Consent], "tilmeld");
         return Ok(());
     }
     let form = SignupForm {
@@ -154,31 +84,27 @@ pub async fn add_participant(
         booker_consent: "ja".into(),
         ..SignupForm::default()
     };
-    let signup = match validate(&form) {
-        Ok(s) => s,
-        Err(errors) => {
-            let code = errors
-                .first()
-                .map(|e| e.key.rsplit('.').next().unwrap_or("felt").to_string())
-                .unwrap_or_else(|| "felt".into());
-            back(&code);
+    let valid = match validate(&form) {
+        Ok(valid) => valid,
+        Err(refusals) => {
+            request::refuse(&page(run_id), &refusals, "tilmeld");
             return Ok(());
         }
     };
-    let request = NewBooking {
-        signup: &signup,
+    let new = NewBooking {
+        signup: &valid,
         locale: "da",
         source: crate::rules::vocabulary::source::STAFF,
         receipt_hash: None,
         known_receipts: Vec::new(),
     };
-    let outcome = match store::sign_up(&ctx.state.db, &request, ctx.now).await {
+    let outcome = match booking::sign_up(&ctx.state.db, &new, ctx.now).await {
         Ok(SignupOutcome::Created { booking_id, .. }) => {
-            crate::services::staff::guard::audit(
+            guard::audit(
                 &ctx,
                 Some(r.school_id),
                 "booking.add",
-                format!("{} (tilmelding {booking_id}, hold {run_id})", signup.name),
+                format!("{} (tilmelding {booking_id}, hold {run_id})", valid.name),
                 String::new(),
             )
             .await?;
@@ -187,42 +113,36 @@ pub async fn add_participant(
         Ok(SignupOutcome::Existing { .. }) => "findes",
         Err(BookingError::Db(e)) => return Err(e.into()),
         Err(e) => {
-            let key = request::booking_error_key(&e);
-            back(key.rsplit('.').next().unwrap_or("fejl"));
+            request::refuse(&page(run_id), &[e.signup_refusal()], "tilmeld");
             return Ok(());
         }
     };
-    leptos_axum::redirect(&format!(
-        "/personale/hold/{run_id}/deltagere?besked={outcome}"
-    ));
+    leptos_axum::redirect(&format!("{}?besked={outcome}", page(run_id)));
     Ok(())
 }
 
 /// Cancels a booking for the person (afbud by phone); the seat passes to the waiting list.
 #[server(endpoint = "personale_afmeld")]
 pub async fn cancel_participant(booking_id: i32) -> Result<(), AppError> {
-    use crate::services::booking::store::{self, Actor, BookingError};
-    use crate::services::staff::access;
-    use entity::booking;
-    use sea_orm::EntityTrait;
+    use crate::dto::staff::roster::RosterRefusal;
+    use crate::services::booking::{self, Actor, BookingError};
+    use crate::services::request;
+    use crate::services::staff::{access, guard, roster};
 
-    let ctx = crate::services::staff::guard::signed_in().await?;
-    let Some(b) = booking::Entity::find_by_id(booking_id)
-        .one(&ctx.state.db)
-        .await?
-    else {
-        return crate::services::staff::guard::not_found();
+    let ctx = guard::signed_in().await?;
+    let Some(b) = roster::booking(&ctx.state.db, booking_id).await? else {
+        return guard::not_found();
     };
     let r = access::roster(&ctx, b.run_id).await?;
-    match store::cancel(&ctx.state.db, b.id, &Actor::Staff, ctx.now).await {
+    match booking::cancel(&ctx.state.db, b.id, &Actor::Staff, ctx.now).await {
         Ok(_) => {}
         Err(BookingError::Db(e)) => return Err(e.into()),
         Err(_) => {
-            leptos_axum::redirect(&format!("/personale/hold/{}/deltagere?fejl=afmeld", r.id));
+            request::refuse(&page(r.id), &[RosterRefusal::Cancel], "");
             return Ok(());
         }
     }
-    crate::services::staff::guard::audit(
+    guard::audit(
         &ctx,
         Some(r.school_id),
         "booking.cancel",
@@ -230,10 +150,7 @@ pub async fn cancel_participant(booking_id: i32) -> Result<(), AppError> {
         String::new(),
     )
     .await?;
-    leptos_axum::redirect(&format!(
-        "/personale/hold/{}/deltagere?besked=afmeldt",
-        r.id
-    ));
+    leptos_axum::redirect(&format!("{}?besked=afmeldt", page(r.id)));
     Ok(())
 }
 
@@ -241,32 +158,29 @@ pub async fn cancel_participant(booking_id: i32) -> Result<(), AppError> {
 /// overbooking; raise the number of seats on the run first if the class may grow).
 #[server(endpoint = "personale_giv_plads")]
 pub async fn give_seat(booking_id: i32) -> Result<(), AppError> {
-    use crate::services::booking::store::{self, BookingError};
-    use crate::services::staff::access;
-    use entity::booking;
-    use sea_orm::EntityTrait;
+    use crate::dto::staff::roster::RosterRefusal;
+    use crate::services::booking::{self, BookingError};
+    use crate::services::request;
+    use crate::services::staff::{access, guard, roster};
 
-    let ctx = crate::services::staff::guard::signed_in().await?;
-    let Some(b) = booking::Entity::find_by_id(booking_id)
-        .one(&ctx.state.db)
-        .await?
-    else {
-        return crate::services::staff::guard::not_found();
+    let ctx = guard::signed_in().await?;
+    let Some(b) = roster::booking(&ctx.state.db, booking_id).await? else {
+        return guard::not_found();
     };
     let r = access::roster(&ctx, b.run_id).await?;
-    match store::staff_give_seat(&ctx.state.db, b.id, ctx.now).await {
+    match booking::staff_give_seat(&ctx.state.db, b.id, ctx.now).await {
         Ok(()) => {}
         Err(BookingError::Db(e)) => return Err(e.into()),
         Err(BookingError::Full) => {
-            leptos_axum::redirect(&format!("/personale/hold/{}/deltagere?fejl=fuldt", r.id));
+            request::refuse(&page(r.id), &[RosterRefusal::NoFreeSeat], "");
             return Ok(());
         }
         Err(_) => {
-            leptos_axum::redirect(&format!("/personale/hold/{}/deltagere?fejl=plads", r.id));
+            request::refuse(&page(r.id), &[RosterRefusal::Seat], "");
             return Ok(());
         }
     }
-    crate::services::staff::guard::audit(
+    guard::audit(
         &ctx,
         Some(r.school_id),
         "booking.promote",
@@ -274,65 +188,34 @@ pub async fn give_seat(booking_id: i32) -> Result<(), AppError> {
         String::new(),
     )
     .await?;
-    leptos_axum::redirect(&format!("/personale/hold/{}/deltagere?besked=plads", r.id));
+    leptos_axum::redirect(&format!("{}?besked=plads", page(r.id)));
     Ok(())
 }
 
 /// Writes to everyone with a seat or a place in the queue, by e-mail.
 #[server(endpoint = "personale_besked")]
 pub async fn message_run(run_id: i32, #[server(default)] text: String) -> Result<(), AppError> {
-    use crate::services::outbox::{self, Kind, Message};
-    use crate::services::staff::access;
-    use entity::{BookingStatus, booking};
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+    use crate::dto::staff::roster::{MESSAGE_MAX, RosterRefusal};
+    use crate::services::request;
+    use crate::services::staff::{access, guard, roster};
 
-    let ctx = crate::services::staff::guard::signed_in().await?;
+    let ctx = guard::signed_in().await?;
     let r = access::roster(&ctx, run_id).await?;
     let text = text.trim();
     if text.is_empty() || text.chars().count() > MESSAGE_MAX {
-        leptos_axum::redirect(&format!(
-            "/personale/hold/{run_id}/deltagere?fejl=besked#besked"
-        ));
+        request::refuse(&page(run_id), &[RosterRefusal::Message], "besked");
         return Ok(());
     }
-    let db = &ctx.state.db;
-    let txn = db.begin().await?;
-    let people = booking::Entity::find()
-        .filter(booking::Column::RunId.eq(r.id))
-        .filter(booking::Column::Status.is_in(BookingStatus::ACTIVE))
-        .all(&txn)
-        .await?;
-    for b in &people {
-        outbox::enqueue(
-            &txn,
-            Message {
-                kind: Kind::RunMessage,
-                recipient: &b.email,
-                locale: &b.locale,
-                booking_id: Some(b.id),
-                payload: serde_json::json!({
-                    "run_id": r.id,
-                    "from": ctx.me.account.name,
-                    "text": text,
-                }),
-            },
-            ctx.now,
-        )
-        .await?;
-    }
-    txn.commit().await?;
-    crate::services::worker_signal::nudge();
-    crate::services::staff::guard::audit(
+    let from = ctx.me.account.name.clone();
+    let sent = roster::message_everyone(&ctx.state.db, r.id, &from, text, ctx.now).await?;
+    guard::audit(
         &ctx,
         Some(r.school_id),
         "run.message",
         format!("Hold {run_id}"),
-        format!("{} modtagere", people.len()),
+        format!("{sent} modtagere"),
     )
     .await?;
-    leptos_axum::redirect(&format!(
-        "/personale/hold/{run_id}/deltagere?besked=sendt&antal={}",
-        people.len()
-    ));
+    leptos_axum::redirect(&format!("{}?besked=sendt&antal={sent}", page(run_id)));
     Ok(())
 }

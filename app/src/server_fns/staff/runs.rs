@@ -1,7 +1,7 @@
 //! The run editor: create a run of a course, its settings, its teacher team, its sessions
 //! (add, move, cancel), publishing under the co-production rule, cancelling, and duplicating
 //! to a later date. Moving or cancelling a session or the run tells everyone on it through the
-//! outbox (with updated or cancelled calendar entries), via `booking::store`.
+//! outbox (with updated or cancelled calendar entries), via the booking service.
 
 #[allow(unused_imports)]
 use crate::dto::staff::runs::*;
@@ -240,7 +240,7 @@ pub async fn run_editor(run_id: i32, course_id: i32) -> Result<RunEditorDto, App
         .find(|s| s.id == school_id)
         .map_or(48, |s| s.reminder_lead_hours);
     Ok(RunEditorDto {
-        me: super::account::me_dto(&ctx).await?,
+        me: crate::services::staff::guard::me_dto(&ctx).await?,
         id: existing.as_ref().map(|r| r.id),
         course_id: course.id,
         course_title: course.title.clone(),
@@ -279,7 +279,7 @@ fn number(text: &str, min: i32, max: i32, code: &'static str) -> Result<i32, &'s
 #[server(endpoint = "personale_hold_gem")]
 pub async fn save_run(#[server(flatten)] form: RunForm) -> Result<(), AppError> {
     use crate::rules::access::Action;
-    use crate::services::booking::store;
+    use crate::services::booking as bookings;
     use entity::{CourseFormat, RunStatus, WaitlistMode, location, run};
     use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 
@@ -424,9 +424,9 @@ pub async fn save_run(#[server(flatten)] form: RunForm) -> Result<(), AppError> 
             if let Some(c) = capacity
                 && Some(c) != old_capacity
             {
-                match store::set_capacity(db, run_id, c, ctx.now).await {
+                match bookings::set_capacity(db, run_id, c, ctx.now).await {
                     Ok(()) => {}
-                    Err(store::BookingError::Db(e)) => return Err(e.into()),
+                    Err(bookings::BookingError::Db(e)) => return Err(e.into()),
                     Err(_) => {
                         back("pladser-faerre");
                         return Ok(());
@@ -589,7 +589,7 @@ pub async fn add_session(#[server(flatten)] form: SessionForm) -> Result<(), App
 /// Moves a session; everyone on the run is told, with an updated calendar entry.
 #[server(endpoint = "personale_gang_flyt")]
 pub async fn move_session(#[server(flatten)] form: SessionForm) -> Result<(), AppError> {
-    use crate::services::booking::store;
+    use crate::services::booking as bookings;
     use entity::session;
     use sea_orm::EntityTrait;
 
@@ -616,7 +616,7 @@ pub async fn move_session(#[server(flatten)] form: SessionForm) -> Result<(), Ap
         "" => Some(None),
         t => Some(t.parse::<i32>().ok()),
     };
-    match store::move_session(
+    match bookings::move_session(
         &ctx.state.db,
         session_id,
         starts,
@@ -628,7 +628,7 @@ pub async fn move_session(#[server(flatten)] form: SessionForm) -> Result<(), Ap
     .await
     {
         Ok(()) => {}
-        Err(store::BookingError::Db(e)) => return Err(e.into()),
+        Err(bookings::BookingError::Db(e)) => return Err(e.into()),
         Err(_) => {
             leptos_axum::redirect(&format!("/personale/hold/{}?fejl=flyt#gange", r.id));
             return Ok(());
@@ -653,7 +653,7 @@ pub async fn move_session(#[server(flatten)] form: SessionForm) -> Result<(), Ap
 /// Cancels a session; everyone on the run is told.
 #[server(endpoint = "personale_gang_aflys")]
 pub async fn cancel_session(session: i32, #[server(default)] note: String) -> Result<(), AppError> {
-    use crate::services::booking::store;
+    use crate::services::booking as bookings;
     use entity::session as sessions;
     use sea_orm::EntityTrait;
 
@@ -665,9 +665,9 @@ pub async fn cancel_session(session: i32, #[server(default)] note: String) -> Re
         return crate::services::staff::guard::not_found();
     };
     let r = access::editable(&ctx, s.run_id).await?;
-    match store::cancel_session(&ctx.state.db, session, note.trim(), ctx.now).await {
+    match bookings::cancel_session(&ctx.state.db, session, note.trim(), ctx.now).await {
         Ok(()) => {}
-        Err(store::BookingError::Db(e)) => return Err(e.into()),
+        Err(bookings::BookingError::Db(e)) => return Err(e.into()),
         Err(_) => {
             leptos_axum::redirect(&format!("/personale/hold/{}?fejl=aflys#gange", r.id));
             return Ok(());
@@ -744,7 +744,7 @@ pub async fn cancel_run(
     #[server(default)] note: String,
     #[server(default)] confirm: String,
 ) -> Result<(), AppError> {
-    use crate::services::booking::store;
+    use crate::services::booking as bookings;
 
     let ctx = crate::services::staff::guard::signed_in().await?;
     let r = access::editable(&ctx, run_id).await?;
@@ -752,9 +752,9 @@ pub async fn cancel_run(
         leptos_axum::redirect(&format!("/personale/hold/{run_id}?fejl=bekraeft#aflys"));
         return Ok(());
     }
-    match store::cancel_run(&ctx.state.db, run_id, note.trim(), ctx.now).await {
+    match bookings::cancel_run(&ctx.state.db, run_id, note.trim(), ctx.now).await {
         Ok(()) => {}
-        Err(store::BookingError::Db(e)) => return Err(e.into()),
+        Err(bookings::BookingError::Db(e)) => return Err(e.into()),
         Err(_) => {
             leptos_axum::redirect(&format!("/personale/hold/{run_id}?fejl=aflys#aflys"));
             return Ok(());

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
+use crate::dto::staff::MeDto;
 use crate::error::AppError;
 use crate::rules::access::Action;
 use crate::services::request;
@@ -163,9 +164,34 @@ pub async fn audit(
 
 /// Sets the session cookie.
 pub fn set_session_cookie(state: &AppState, token: &str) {
-    request::set_cookie_header(&state.staff_sessions.cookie(token));
+    request::set_cookie(&state.staff_sessions.cookie(token));
 }
 
 pub fn clear_session_cookie(state: &AppState) {
-    request::set_cookie_header(&state.staff_sessions.clear_cookie());
+    request::set_cookie(&state.staff_sessions.clear_cookie());
+}
+
+/// Who is signed in, as every staff page shows it.
+pub async fn me_dto(ctx: &Ctx) -> Result<MeDto, AppError> {
+    use entity::school;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+    let g = &ctx.me.grants;
+    let mut query = school::Entity::find().order_by_asc(school::Column::Name);
+    if !g.admin {
+        query = query.filter(school::Column::Id.is_in(g.schools()));
+    }
+    let schools = query
+        .all(&ctx.state.db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect();
+    Ok(MeDto {
+        name: ctx.me.account.name.clone(),
+        email: ctx.me.account.email.clone(),
+        grants: g.clone(),
+        schools,
+        totp_enabled: ctx.me.account.totp_enabled,
+    })
 }

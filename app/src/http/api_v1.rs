@@ -14,7 +14,6 @@
 
 pub mod cache;
 pub mod doc;
-pub mod embed;
 pub mod model;
 pub mod problem;
 pub mod public;

@@ -242,7 +242,7 @@ dt{{font-weight:600}}dd{{margin:0}}
 async fn script(state: &AppState, file: &str) -> Response {
     let Some(slug) = file
         .strip_suffix(".js")
-        .filter(|s| super::query::is_slug(s))
+        .filter(|s| crate::http::api_v1::query::is_slug(s))
     else {
         return StatusCode::NOT_FOUND.into_response();
     };

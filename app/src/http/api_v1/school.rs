@@ -256,7 +256,7 @@ pub async fn record_attendance(
         let request: MarksRequest =
             serde_json::from_slice(&body).map_err(|e| Problem::bad_body(&e.to_string()))?;
         let now = Utc::now();
-        if crate::services::attendance::refusal(&s, now).is_some() {
+        if crate::services::attendance::closed_now(&s, now).is_some() {
             return Err(Problem::new(
                 StatusCode::CONFLICT,
                 "session_not_open",

@@ -13,9 +13,9 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Duration, Utc};
-use entity::{BookingStatus, booking, idempotency_record};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use chrono::{DateTime, Utc};
+use entity::{BookingStatus, booking};
+use sea_orm::EntityTrait;
 
 use super::cache;
 use super::model::{SignupRequest, SignupResult};
@@ -23,11 +23,10 @@ use super::problem::{FieldProblem, Problem};
 use super::query::id;
 use crate::i18n::{Locale, translate};
 use crate::rules::signup::{Field, SignupForm, email_key, validate};
-use crate::services::booking::store::{self, BookingError, NewBooking, SignupOutcome};
+use crate::services::booking::{self as bookings, BookingError, NewBooking, SignupOutcome};
 use crate::services::rate_limit::Kind as Limit;
 use crate::services::state::AppState;
 use crate::services::tokens::hash;
-use crate::services::transaction::write;
 
 /// Longest accepted `Idempotency-Key`.
 const MAX_KEY_CHARS: usize = 200;
@@ -94,7 +93,7 @@ fn refusal(e: &BookingError) -> Problem {
         StatusCode::CONFLICT,
         code,
         (da, en),
-        crate::services::request::booking_error_key(e),
+        crate::rules::forms::Refusal::message_key(e.signup_refusal()),
     )
 }
 
@@ -233,10 +232,13 @@ async fn attempt(
         .with_errors(
             errors
                 .into_iter()
-                .map(|e| FieldProblem {
-                    field: field_name(e.field).into(),
-                    message: translate(Locale::Da, &e.key),
-                    message_en: translate(Locale::En, &e.key),
+                .filter_map(|e| {
+                    let key = crate::rules::forms::Refusal::message_key(e);
+                    Some(FieldProblem {
+                        field: field_name(e.field()?).into(),
+                        message: translate(Locale::Da, key),
+                        message_en: translate(Locale::En, key),
+                    })
                 })
                 .collect(),
         )
@@ -254,7 +256,7 @@ async fn attempt(
         receipt_hash: receipt.clone(),
         known_receipts: receipt.into_iter().collect(),
     };
-    match store::sign_up(&state.db, &new, now).await {
+    match bookings::sign_up(&state.db, &new, now).await {
         Ok(SignupOutcome::Created {
             status, position, ..
         }) => Ok((
@@ -309,15 +311,7 @@ async fn replay(
     request_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Response>, Problem> {
-    let Some(kept) = idempotency_record::Entity::find()
-        .filter(idempotency_record::Column::KeyHash.eq(key_hash))
-        .filter(
-            idempotency_record::Column::CreatedAt
-                .gt(now - Duration::hours(crate::rules::retention::IDEMPOTENCY_HOURS)),
-        )
-        .one(&state.db)
-        .await?
-    else {
+    let Some(kept) = crate::services::idempotency::kept(&state.db, key_hash, now).await? else {
         return Ok(None);
     };
     if kept.request_hash != request_hash {
@@ -366,41 +360,11 @@ async fn remember(
     body: &str,
     now: DateTime<Utc>,
 ) {
-    let saved = write::<_, sea_orm::DbErr, _, _>(&state.db, |txn| async move {
-        idempotency_record::Entity::insert(idempotency_record::ActiveModel {
-            key_hash: Set(key_hash.into()),
-            request_hash: Set(request_hash.into()),
-            status: Set(i32::from(status)),
-            body: Set(body.into()),
-            created_at: Set(now),
-            ..Default::default()
-        })
-        .on_conflict_do_nothing_on([idempotency_record::Column::KeyHash])
-        .exec(&txn)
-        .await?;
-        Ok(())
-    })
-    .await;
+    let saved =
+        crate::services::idempotency::keep(&state.db, key_hash, request_hash, status, body, now)
+            .await;
     if let Err(e) = saved {
         // The booking stands; a retry is then recognised by its receipt instead.
         tracing::error!(error = %e, "api: could not keep an idempotent answer");
     }
-}
-
-/// Forgets kept answers older than a day. Returns how many went.
-pub async fn purge(
-    db: &sea_orm::DatabaseConnection,
-    now: DateTime<Utc>,
-) -> Result<u64, sea_orm::DbErr> {
-    write::<_, sea_orm::DbErr, _, _>(db, |txn| async move {
-        Ok(idempotency_record::Entity::delete_many()
-            .filter(
-                idempotency_record::Column::CreatedAt
-                    .lt(now - Duration::hours(crate::rules::retention::IDEMPOTENCY_HOURS)),
-            )
-            .exec(&txn)
-            .await?
-            .rows_affected)
-    })
-    .await
 }

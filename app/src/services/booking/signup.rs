@@ -1,0 +1,256 @@
+//! Signing up: a seat while there is one, otherwise a place in the queue.
+
+use chrono::{DateTime, Utc};
+use entity::{
+    BookingStatus, CourseFormat, CourseStatus, Perspective, RunStatus, booking, course, run,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QuerySelect, Set,
+};
+use serde_json::json;
+
+use crate::rules::catalogue::availability::{Availability, SeatFacts, availability};
+use crate::rules::seats::{self as rules, Decision, Entry};
+use crate::rules::signup::{PRIVACY_NOTICE_VERSION, ValidSignup};
+use crate::rules::time::to_local;
+use crate::services::outbox::Kind;
+use crate::services::transaction::write;
+
+use super::error::BookingError;
+use super::lock::*;
+
+/// A new sign-up to store.
+pub struct NewBooking<'a> {
+    pub signup: &'a ValidSignup,
+    /// Language of the page the person used.
+    pub locale: &'a str,
+    /// `web`, `staff` or `api`.
+    pub source: &'a str,
+    /// Hash of the browser's receipt key, stored on the booking.
+    pub receipt_hash: Option<String>,
+    /// Receipt hashes this browser can prove (the form's key and the receipt cookie), to
+    /// recognise a resubmit from the same browser.
+    pub known_receipts: Vec<String>,
+}
+
+/// What a sign-up led to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignupOutcome {
+    /// A new booking: a seat, or a place in the queue.
+    Created {
+        booking_id: i32,
+        status: BookingStatus,
+        position: Option<u32>,
+    },
+    /// The e-mail already has an active booking on the run. `same_browser` when the request
+    /// proves it comes from the browser that made it (a resubmit, the back button, another tab).
+    Existing { booking_id: i32, same_browser: bool },
+}
+
+/// Checks that the run takes sign-ups at `now`, by the same rules the catalogue shows: status,
+/// drop-in, and the sign-up window (closing at the first session unless set earlier).
+async fn check_open(
+    txn: &DatabaseTransaction,
+    run: &run::Model,
+    first: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), BookingError> {
+    if run.status == RunStatus::Draft {
+        return Err(BookingError::NoSuchRun);
+    }
+    let course = course::Entity::find_by_id(run.course_id)
+        .one(txn)
+        .await?
+        .filter(|c| c.status == CourseStatus::Published)
+        .ok_or(BookingError::NoSuchRun)?;
+    if first.is_none() && run.signup_closes_at.is_none() {
+        // A run with no session to come has nothing to sign up for.
+        return Err(BookingError::Closed);
+    }
+    let facts = SeatFacts {
+        cancelled: run.status == RunStatus::Cancelled,
+        drop_in: course.format == CourseFormat::DropIn,
+        capacity: run.capacity,
+        // Seats are decided under the lock by the rules, not here.
+        held: 0,
+        waiting: 0,
+        waitlist_enabled: run.waitlist_enabled,
+        signup_opens_at: run.signup_opens_at,
+        signup_closes_at: run.signup_closes_at,
+        first_start: first,
+    };
+    match availability(facts, now, to_local) {
+        Availability::Cancelled => Err(BookingError::RunCancelled),
+        Availability::DropIn => Err(BookingError::DropIn),
+        Availability::NotYetOpen { .. } => Err(BookingError::NotYetOpen),
+        Availability::Closed => Err(BookingError::Closed),
+        Availability::Open { .. } | Availability::Waitlist | Availability::Full => Ok(()),
+    }
+}
+
+/// Signs a person up: a seat while there is one, otherwise a place in the queue. A second
+/// sign-up with the same e-mail finds the first.
+pub async fn sign_up(
+    db: &DatabaseConnection,
+    request: &NewBooking<'_>,
+    now: DateTime<Utc>,
+) -> Result<SignupOutcome, BookingError> {
+    write(
+        db,
+        |txn| async move { sign_up_in(&txn, request, now).await },
+    )
+    .await?
+}
+
+/// The sign-up inside its transaction. The outer error rolls back; the inner one is an answer
+/// for the person that keeps what the transaction did (an expired offer passing on).
+async fn sign_up_in(
+    txn: &DatabaseTransaction,
+    request: &NewBooking<'_>,
+    now: DateTime<Utc>,
+) -> Result<Result<SignupOutcome, BookingError>, BookingError> {
+    let s = request.signup;
+    let run = lock_run(txn, s.run_id)
+        .await?
+        .ok_or(BookingError::NoSuchRun)?;
+    let mut bookings = active_bookings(txn, run.id).await?;
+
+    if let Some(existing) = bookings.iter().find(|b| b.email_key == s.email_key) {
+        let same_browser = existing
+            .receipt_hash
+            .as_ref()
+            .is_some_and(|h| request.known_receipts.contains(h));
+        if !same_browser {
+            // Tell the address's owner, with a way to their bookings; the person at the form
+            // learns no more than that the address is already signed up.
+            notify(
+                txn,
+                Kind::AlreadyBooked,
+                existing,
+                json!({ "run_id": run.id }),
+                now,
+            )
+            .await?;
+        }
+        let outcome = SignupOutcome::Existing {
+            booking_id: existing.id,
+            same_browser,
+        };
+        return Ok(Ok(outcome));
+    }
+
+    let first = first_start(txn, run.id).await?;
+    check_open(txn, &run, first, now).await?;
+    settle_locked(txn, &run, first, &mut bookings, now).await?;
+
+    let highest_queue_no: Option<i32> = booking::Entity::find()
+        .select_only()
+        .column_as(booking::Column::QueueNo.max(), "highest")
+        .filter(booking::Column::RunId.eq(run.id))
+        .into_tuple::<Option<i32>>()
+        .one(txn)
+        .await?
+        .flatten();
+    // A new booking after a cancelled one must outrank the old cancellation in calendars.
+    let earlier_seq: Option<i32> = booking::Entity::find()
+        .select_only()
+        .column_as(booking::Column::CalendarSeq.max(), "highest")
+        .filter(booking::Column::RunId.eq(run.id))
+        .filter(booking::Column::EmailKey.eq(&s.email_key))
+        .into_tuple::<Option<i32>>()
+        .one(txn)
+        .await?
+        .flatten();
+    let entries: Vec<Entry> = bookings.iter().map(entry).collect();
+    let (status, queue_no, position) = match rules::decide(
+        &rules_of(&run, None),
+        &entries,
+        highest_queue_no.unwrap_or(0) + 1,
+    ) {
+        Decision::Confirm => (BookingStatus::Confirmed, None, None),
+        Decision::Wait { queue_no, position } => {
+            (BookingStatus::Waitlisted, Some(queue_no), Some(position))
+        }
+        Decision::Full => {
+            // Keep what settling did (an expired offer passing on) even though this
+            // person gets nothing.
+            return Ok(Err(BookingError::Full));
+        }
+    };
+
+    let held_before = bookings
+        .iter()
+        .filter(|b| matches!(b.status, BookingStatus::Confirmed | BookingStatus::Offered))
+        .count();
+    let perspective = s
+        .perspective
+        .as_deref()
+        .and_then(crate::rules::vocabulary::Perspective::from_slug)
+        .map(Perspective::from);
+    let created = booking::ActiveModel {
+        run_id: Set(run.id),
+        name: Set(s.name.clone()),
+        email: Set(s.email.clone()),
+        email_key: Set(s.email_key.clone()),
+        phone: Set(s.phone.clone()),
+        perspective: Set(perspective),
+        municipality: Set(s.municipality.clone()),
+        needs: Set(s.needs.clone()),
+        status: Set(status),
+        queue_no: Set(queue_no),
+        offer_expires_at: Set(None),
+        consent_version: Set(PRIVACY_NOTICE_VERSION.into()),
+        consent_at: Set(Some(now)),
+        booked_by_name: Set(s.booked_by.as_ref().map(|(n, _)| n.clone())),
+        booked_by_email: Set(s.booked_by.as_ref().map(|(_, e)| e.clone())),
+        source: Set(request.source.into()),
+        locale: Set(request.locale.into()),
+        receipt_hash: Set(request.receipt_hash.clone()),
+        created_at: Set(now),
+        updated_at: Set(None),
+        cancelled_at: Set(None),
+        calendar_seq: Set(earlier_seq.map_or(0, |n| n + 1)),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+
+    notify(
+        txn,
+        if status == BookingStatus::Confirmed {
+            Kind::BookingConfirmed
+        } else {
+            Kind::BookingWaitlisted
+        },
+        &created,
+        json!({
+            "run_id": run.id,
+            "position": position,
+            "on_behalf": s.booked_by.is_some(),
+        }),
+        now,
+    )
+    .await?;
+    hook(
+        txn,
+        &run,
+        crate::services::webhooks::Event::BookingCreated,
+        json!({
+            "booking_id": created.id,
+            "run_id": run.id,
+            "status": status_slug(status),
+            "source": request.source,
+        }),
+        now,
+    )
+    .await?;
+    if status == BookingStatus::Confirmed {
+        became_full(txn, &run, held_before + 1, now).await?;
+    }
+    Ok(Ok(SignupOutcome::Created {
+        booking_id: created.id,
+        status,
+        position,
+    }))
+}

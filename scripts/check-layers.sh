@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Checks that the app's layers only point down (see app/src/lib.rs): every `crate::<module>` path
+# in a layer's files must name a module of the same layer or one below. Prints each arrow that
+# points up or sideways, and exits 1 if there is one.
+#
+#   foundation  i18n format error   (used by all)
+#   rules       rules
+#   dto         dto
+#   services    services
+#   endpoints   server_fns | http   (siblings: neither uses the other)
+#   views       pages components shell
+set -euo pipefail
+cd "$(dirname "$0")/../app/src"
+
+rank() {
+  case "$1" in
+    i18n|format|error|tr|i) echo 0 ;;
+    rules) echo 1 ;;
+    dto) echo 2 ;;
+    services) echo 3 ;;
+    server_fns|http) echo 4 ;;
+    pages|components|shell|App|shell) echo 5 ;;
+    *) echo 9 ;;
+  esac
+}
+
+layer_of_file() { # the top module a file belongs to
+  local f="${1#./}"
+  f="${f%%/*}"
+  echo "${f%.rs}"
+}
+
+status=0
+while IFS= read -r file; do
+  from="$(layer_of_file "$file")"
+  [ "$from" = "lib" ] && continue
+  from_rank="$(rank "$from")"
+  # every crate::<name> mentioned outside comments
+  while IFS=: read -r line to; do
+    [ -z "$to" ] && continue
+    to_rank="$(rank "$to")"
+    if [ "$to_rank" -gt "$from_rank" ] || { [ "$to_rank" -eq "$from_rank" ] && [ "$to" != "$from" ] && [ "$from_rank" -ge 1 ]; } ; then
+      # pages, components and shell are one layer; so are i18n, format and error
+      if [ "$from_rank" -eq 5 ] && [ "$to_rank" -eq 5 ]; then continue; fi
+      echo "$file:$line: $from -> $to"
+      status=1
+    fi
+  done < <(grep -n 'crate::[a-z_]' "$file" | grep -v -E '^[0-9]+:\s*//' \
+    | grep -o -E '^[0-9]+:|crate::[a-z_]+' | awk '/^[0-9]+:$/ {n=$0; next} {sub("crate::", ""); print n $0}')
+done < <(find . -name '*.rs' | sort)
+exit $status
