@@ -10,8 +10,10 @@
 //! - [`access`]: who may do what in the staff workspace;
 //! - [`attendance`]: when attendance may be taken, and headcounts;
 //! - [`coproduction`]: the team rule (a peer teacher and a professional or relative teacher);
+//! - [`embed`]: the embedded course list's colours;
 //! - [`evaluation`]: the questionnaire's kinds of question and their values;
 //! - [`forms`]: the one way a refused form says what to fix;
+//! - [`password`]: what a new staff password must be;
 //! - [`reports`]: report figures counted from plain facts, with groups under five hidden;
 //! - [`retention`]: how long personal data and links are kept.
 
@@ -19,8 +21,10 @@ pub mod access;
 pub mod attendance;
 pub mod catalogue;
 pub mod coproduction;
+pub mod embed;
 pub mod evaluation;
 pub mod forms;
+pub mod password;
 pub mod reports;
 pub mod retention;
 pub mod seats;

@@ -339,7 +339,10 @@ both_backends!(runs_that_cannot_be_booked_say_why, |app| {
         .await;
     assert_eq!(
         posted.location,
-        format!("/hold/{}/tilmelding?fejl=holdet-er-aflyst#tilmeld-fejl", run.id)
+        format!(
+            "/hold/{}/tilmelding?fejl=holdet-er-aflyst#tilmeld-fejl",
+            run.id
+        )
     );
     assert!(bookings_of(app, run.id).await.is_empty());
 

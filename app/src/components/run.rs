@@ -5,24 +5,8 @@ use leptos::prelude::*;
 use crate::dto::catalogue::{PlaceDto, RunDto, SessionDto, TeacherDto};
 use crate::format;
 use crate::i18n::{Locale, use_locale};
-use crate::rules::catalogue::availability::Availability;
+use crate::rules::catalogue::availability::{Availability, availability_text};
 use crate::tr;
-
-/// The seat situation as a short label.
-pub fn availability_text(l: Locale, a: Availability) -> String {
-    match a {
-        Availability::DropIn => tr!(l, "seats.drop_in"),
-        Availability::Open { left: 1 } => tr!(l, "seats.left_one"),
-        Availability::Open { left } => tr!(l, "seats.left_many", count = left),
-        Availability::Waitlist => tr!(l, "seats.waitlist"),
-        Availability::Full => tr!(l, "seats.full"),
-        Availability::NotYetOpen { opens } => {
-            tr!(l, "seats.opens", date = format::date_plain(l, opens.date()))
-        }
-        Availability::Closed => tr!(l, "seats.closed"),
-        Availability::Cancelled => tr!(l, "seats.cancelled"),
-    }
-}
 
 fn availability_class(a: Availability) -> &'static str {
     match a {

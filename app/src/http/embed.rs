@@ -13,56 +13,18 @@ use axum::response::{IntoResponse, Response};
 use entity::school;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::components::run::availability_text;
 use crate::format;
 use crate::i18n::Locale;
-use crate::rules::catalogue::availability::Availability;
+use crate::rules::catalogue::availability::{Availability, availability_text};
 use crate::rules::catalogue::filter::CatalogueFilter;
+use crate::rules::embed::{fitting_height, parse_colour, text_on};
 use crate::services::mail::compose::escape as esc;
 use crate::services::state::AppState;
 use crate::tr;
 
 /// Most runs an embed lists.
 pub const MAX_RUNS: usize = 50;
-/// Runs listed when the snippet does not say.
-pub const DEFAULT_RUNS: usize = 10;
-
-/// A colour as `#rrggbb` in lower case, or `None`.
-pub fn parse_colour(s: &str) -> Option<String> {
-    let s = s.trim().to_ascii_lowercase();
-    let hex = s.strip_prefix('#')?;
-    (hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit())).then(|| format!("#{hex}"))
-}
-
-fn luminance(colour: &str) -> f64 {
-    let channel = |i: usize| {
-        let v = colour
-            .get(1 + 2 * i..3 + 2 * i)
-            .and_then(|h| u8::from_str_radix(h, 16).ok())
-            .map_or(0.0, |v| f64::from(v) / 255.0);
-        if v <= 0.039_28 {
-            v / 12.92
-        } else {
-            ((v + 0.055) / 1.055).powf(2.4)
-        }
-    };
-    0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2)
-}
-
-/// The WCAG contrast ratio of two colours.
-pub fn contrast(a: &str, b: &str) -> f64 {
-    let (la, lb) = (luminance(a), luminance(b));
-    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
-}
-
-/// Black or white, whichever reads better on `colour` (at least 4.5:1 for any colour).
-pub fn text_on(colour: &str) -> &'static str {
-    if contrast(colour, "#ffffff") >= contrast(colour, "#000000") {
-        "#ffffff"
-    } else {
-        "#000000"
-    }
-}
+use crate::services::embed::DEFAULT_RUNS;
 
 /// How many runs to list, from `antal`.
 fn count_of(q: &[(String, String)]) -> usize {
@@ -70,25 +32,6 @@ fn count_of(q: &[(String, String)]) -> usize {
         .find(|(k, _)| k == "antal")
         .and_then(|(_, v)| v.parse::<usize>().ok())
         .map_or(DEFAULT_RUNS, |n| n.clamp(1, MAX_RUNS))
-}
-
-/// A height that fits `runs` listed runs without a scrollbar, for the iframe snippet.
-pub fn fitting_height(runs: usize) -> usize {
-    150 + 190 * runs.max(1)
-}
-
-/// The iframe snippet for a school, for pages without JavaScript.
-pub fn iframe_snippet(base: &str, slug: &str, name: &str, runs: usize) -> String {
-    format!(
-        "<iframe src=\"{base}/indlejr/skoler/{slug}\" title=\"{}\" width=\"100%\" height=\"{}\" style=\"border:0\" loading=\"lazy\"></iframe>",
-        esc(&tr!(Locale::Da, "embed.title", school = name)),
-        fitting_height(runs.clamp(1, DEFAULT_RUNS)),
-    )
-}
-
-/// The script snippet: inserts the iframe and keeps its height fitting.
-pub fn script_snippet(base: &str, slug: &str) -> String {
-    format!("<script src=\"{base}/indlejr/skoler/{slug}.js\" async></script>")
 }
 
 /// `GET /indlejr/skoler/{slug}`: the embedded list. `antal` caps the number of runs (1–50).
@@ -277,29 +220,4 @@ async fn script(state: &AppState, file: &str) -> Response {
         js,
     )
         .into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn colours_are_read_strictly() {
-        assert_eq!(parse_colour(" #1F5F5B "), Some("#1f5f5b".into()));
-        assert_eq!(parse_colour("1f5f5b"), None);
-        assert_eq!(parse_colour("#fff"), None);
-        assert_eq!(parse_colour("#12345g"), None);
-    }
-
-    #[test]
-    fn text_on_any_colour_reads_at_aa() {
-        for c in [
-            "#1f5f5b", "#ffff00", "#777777", "#767676", "#808080", "#000000", "#ffffff", "#6b3d7a",
-        ] {
-            let t = text_on(c);
-            assert!(contrast(c, t) >= 4.5, "{c} on {t}: {}", contrast(c, t));
-        }
-        assert_eq!(text_on("#1f5f5b"), "#ffffff");
-        assert_eq!(text_on("#ffff00"), "#000000");
-    }
 }

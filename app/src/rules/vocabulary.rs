@@ -100,6 +100,34 @@ pub mod source {
     pub const WALK_IN: &str = "walk_in";
 }
 
+/// A URL slug from a title: lower case, Danish letters spelled out, words joined by '-'.
+pub fn slug_from(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.trim().to_lowercase().chars() {
+        match c {
+            'æ' => out.push_str("ae"),
+            'ø' => out.push_str("oe"),
+            'å' => out.push_str("aa"),
+            'é' | 'è' => out.push('e'),
+            'ü' => out.push('u'),
+            'ö' => out.push('o'),
+            'ä' => out.push('a'),
+            c if c.is_ascii_alphanumeric() => out.push(c),
+            _ => {
+                if !out.ends_with('-') && !out.is_empty() {
+                    out.push('-');
+                }
+            }
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() {
+        "kursus".into()
+    } else {
+        out.chars().take(80).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,5 +147,15 @@ mod tests {
             assert_eq!(Perspective::from_slug(p.slug()), Some(*p));
         }
         assert_eq!(Perspective::from_slug("diagnose"), None);
+    }
+
+    #[test]
+    fn slugs_spell_danish_letters_out() {
+        assert_eq!(slug_from("Angst i hverdagen"), "angst-i-hverdagen");
+        assert_eq!(
+            slug_from("  Søvn & ro – på én gang! "),
+            "soevn-ro-paa-en-gang"
+        );
+        assert_eq!(slug_from("!!!"), "kursus");
     }
 }

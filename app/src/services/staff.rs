@@ -6,9 +6,13 @@
 pub mod access;
 pub mod audit;
 pub mod auth;
+pub mod courses;
 pub mod guard;
 pub mod overview;
 pub mod password;
+pub mod people;
+pub mod profiles;
 pub mod reports;
 pub mod roster;
+pub mod runs;
 pub mod totp;

@@ -11,3 +11,12 @@ pub struct AccountDto {
     /// The role requires the authenticator app, so it cannot be turned off.
     pub totp_required: bool,
 }
+
+crate::refusals! {
+    /// Why a change to the account was refused (a new password's own refusals are
+    /// `rules::password::PasswordRefusal`).
+    pub enum AccountRefusal {
+        WrongPassword => "adgangskode", "staff.account.wrong_password";
+        TotpRequired => "kraevet", "staff.account.totp_required";
+    }
+}

@@ -4,6 +4,8 @@ use crate::dto::staff::MeDto;
 use crate::dto::staff::runs::TeacherOption;
 use serde::{Deserialize, Serialize};
 
+use crate::rules::vocabulary::{Audience, Format};
+
 /// A course's life-cycle state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CourseState {
@@ -103,3 +105,83 @@ pub const SUMMARY_MAX: usize = 300;
 pub const TEXT_MAX: usize = 5000;
 
 pub const ALT_MAX: usize = 300;
+
+crate::refusals! {
+    /// Why a course's fields, or a step of its life cycle, were refused (its picture's
+    /// refusals are `pictures::PictureRefusal`).
+    pub enum CourseRefusal {
+        Title => "titel", "staff.courses.err.title";
+        TitleLong => "titel-lang", "staff.courses.err.title_long";
+        SummaryLong => "resume-lang", "staff.courses.err.summary_long";
+        TextLong => "tekst-lang", "staff.courses.err.text_long";
+        Format => "form", "staff.courses.err.format";
+        Audience => "maalgruppe", "staff.courses.err.audience";
+        Texts => "mangler-tekst", "staff.courses.err.texts";
+        School => "skole", "staff.courses.err.school";
+        Upcoming => "kommende-hold", "staff.courses.err.upcoming";
+    }
+}
+
+/// What is wrong with a course's fields; `publishing` also requires the texts a course page
+/// needs. (The picture and its alt text have a form of their own.)
+pub fn check_fields(form: &CourseForm, publishing: bool) -> Result<(), CourseRefusal> {
+    let len = |s: &str| s.trim().chars().count();
+    if len(&form.title) == 0 {
+        return Err(CourseRefusal::Title);
+    }
+    if len(&form.title) > TITLE_MAX {
+        return Err(CourseRefusal::TitleLong);
+    }
+    if len(&form.summary) > SUMMARY_MAX {
+        return Err(CourseRefusal::SummaryLong);
+    }
+    if len(&form.description) > TEXT_MAX || len(&form.expectations) > TEXT_MAX {
+        return Err(CourseRefusal::TextLong);
+    }
+    if Format::from_slug(&form.format).is_none() {
+        return Err(CourseRefusal::Format);
+    }
+    if Audience::from_slug(&form.audience).is_none() {
+        return Err(CourseRefusal::Audience);
+    }
+    if publishing
+        && (len(&form.summary) == 0 || len(&form.description) == 0 || len(&form.expectations) == 0)
+    {
+        return Err(CourseRefusal::Texts);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_checked_and_publishing_needs_the_texts() {
+        let mut f = CourseForm {
+            title: "Søvn".into(),
+            format: "kursus".into(),
+            audience: "alle".into(),
+            ..CourseForm::default()
+        };
+        assert_eq!(check_fields(&f, false), Ok(()));
+        assert_eq!(check_fields(&f, true), Err(CourseRefusal::Texts));
+        f.summary = "Om at sove bedre".into();
+        f.description = "Vi taler om søvn.".into();
+        f.expectations = "Tre timer med pauser.".into();
+        assert_eq!(check_fields(&f, true), Ok(()));
+        f.format = "ukendt".into();
+        assert_eq!(check_fields(&f, false), Err(CourseRefusal::Format));
+        f.format = "kursus".into();
+        f.audience = "alle-andre".into();
+        assert_eq!(check_fields(&f, false), Err(CourseRefusal::Audience));
+        f.audience = "alle".into();
+        f.summary = "å".repeat(SUMMARY_MAX + 1);
+        assert_eq!(check_fields(&f, false), Err(CourseRefusal::SummaryLong));
+        f.summary = String::new();
+        f.title = " ".into();
+        assert_eq!(check_fields(&f, false), Err(CourseRefusal::Title));
+        f.title = "x".repeat(TITLE_MAX + 1);
+        assert_eq!(check_fields(&f, false), Err(CourseRefusal::TitleLong));
+    }
+}

@@ -68,3 +68,21 @@ pub struct IntegrationsDto {
     /// Every event name, in order.
     pub events: Vec<String>,
 }
+
+crate::refusals! {
+    /// Why a key, a webhook or the colour was refused.
+    pub enum IntegrationRefusal {
+        Name => "navn", "staff.keys.err_name";
+        Scope => "adgang", "staff.keys.err_scope";
+        Valid => "varighed", "staff.keys.err_valid";
+        Address => "adresse", "staff.hooks.err.url";
+        Https => "https", "staff.hooks.err.https";
+        Events => "haendelser", "staff.hooks.err.events";
+        Colour => "farve", "staff.embed.err_colour";
+    }
+}
+
+/// Shows a new API key once, on the next page.
+pub const NEW_KEY_COOKIE: &str = "sb_ny_noegle";
+/// Shows a new webhook's secret once, on the next page.
+pub const NEW_HOOK_COOKIE: &str = "sb_ny_webhook";

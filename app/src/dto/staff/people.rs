@@ -43,3 +43,13 @@ pub struct AuditEntryDto {
     pub subject: String,
     pub detail: String,
 }
+
+crate::refusals! {
+    /// Why an invitation or a role's removal was refused.
+    pub enum PeopleRefusal {
+        Fields => "felter", "staff.people.err_fields";
+        Role => "rolle", "staff.people.err_role";
+        Own => "selv", "staff.people.err_self";
+        Kind => "slags", "staff.people.err_kind";
+    }
+}

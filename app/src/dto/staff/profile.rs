@@ -37,3 +37,41 @@ pub struct ProfileEditorDto {
     pub photo_url: Option<String>,
     pub own: bool,
 }
+
+crate::refusals! {
+    /// Why a profile's text was not saved (its photo's refusals are `pictures::PictureRefusal`).
+    pub enum ProfileRefusal {
+        TitleLong => "titel-lang", "staff.profile.err.title_long";
+        TextLong => "tekst-lang", "staff.profile.err.text_long";
+    }
+}
+
+/// What is wrong with a profile's title and text, if anything.
+pub fn check_profile(title: &str, bio: &str) -> Result<(), ProfileRefusal> {
+    if title.trim().chars().count() > TITLE_MAX {
+        return Err(ProfileRefusal::TitleLong);
+    }
+    if bio.trim().chars().count() > BIO_MAX {
+        return Err(ProfileRefusal::TextLong);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profile_text_has_room_but_a_limit() {
+        assert_eq!(check_profile("", ""), Ok(()));
+        assert_eq!(check_profile("Sygeplejerske", &"ø".repeat(BIO_MAX)), Ok(()));
+        assert_eq!(
+            check_profile("", &"ø".repeat(BIO_MAX + 1)),
+            Err(ProfileRefusal::TextLong)
+        );
+        assert_eq!(
+            check_profile(&"a".repeat(TITLE_MAX + 1), ""),
+            Err(ProfileRefusal::TitleLong)
+        );
+    }
+}

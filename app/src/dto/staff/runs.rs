@@ -140,3 +140,211 @@ pub struct SessionForm {
     #[serde(default)]
     pub note: String,
 }
+
+crate::refusals! {
+    /// Why a change to a run was refused.
+    pub enum RunRefusal {
+        Capacity => "pladser", "staff.runs.err.capacity";
+        CapacityLow => "pladser-faerre", "staff.runs.err.capacity_low";
+        OfferHours => "tilbud", "staff.runs.err.offer_hours";
+        CancelHours => "afbud", "staff.runs.err.cancel_hours";
+        Lead => "paamindelse", "staff.runs.err.lead";
+        Opens => "aabner", "staff.runs.err.opens";
+        Closes => "lukker", "staff.runs.err.closes";
+        Window => "vindue", "staff.runs.err.window";
+        Place => "sted", "staff.runs.err.place";
+        Note => "note", "staff.runs.err.note";
+        Date => "dato", "staff.runs.err.date";
+        Start => "start", "staff.runs.err.start";
+        End => "slut", "staff.runs.err.end";
+        EndBeforeStart => "slut-foer-start", "staff.runs.err.end_before_start";
+        Link => "link", "staff.runs.err.link";
+        Move => "flyt", "staff.runs.err.move";
+        Cancel => "aflys", "staff.runs.err.cancel";
+        Team => "team", "staff.runs.err.team";
+        TeamPublished => "team-offentlig", "staff.runs.err.team_published";
+        NoSessions => "ingen-gange", "staff.runs.err.no_sessions";
+        CourseDraft => "kursus-kladde", "staff.runs.err.course_draft";
+        NotDraft => "ikke-kladde", "staff.runs.err.not_draft";
+        Confirm => "bekraeft", "staff.runs.err.confirm";
+        Weeks => "uger", "staff.runs.err.weeks";
+    }
+}
+
+/// A run's settings as read from its form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunValues {
+    /// `None` for a drop-in (no seats to count).
+    pub capacity: Option<i32>,
+    pub waitlist: bool,
+    pub offer_mode: bool,
+    pub offer_hours: i32,
+    pub cancel_deadline_hours: i32,
+    pub reminder_lead_hours: Option<i32>,
+    pub opens: Option<chrono::DateTime<chrono::Utc>>,
+    pub closes: Option<chrono::DateTime<chrono::Utc>>,
+    pub location_id: Option<i32>,
+    pub note: String,
+}
+
+/// A number in a range, or the refusal for the field.
+pub fn number(text: &str, min: i32, max: i32, refusal: RunRefusal) -> Result<i32, RunRefusal> {
+    text.trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|n| (min..=max).contains(n))
+        .ok_or(refusal)
+}
+
+impl RunForm {
+    /// Reads the settings form of a run of a course that is (or is not) a drop-in. Times are
+    /// local and read by the one time policy (`rules::time`).
+    pub fn values(&self, drop_in: bool) -> Result<RunValues, RunRefusal> {
+        use crate::rules::time::{local_to_utc, parse_datetime_local};
+        let or_default = |text: &str, default: &'static str| -> String {
+            if text.trim().is_empty() {
+                default.to_string()
+            } else {
+                text.to_string()
+            }
+        };
+        let capacity = if drop_in {
+            None
+        } else {
+            Some(number(&self.capacity, 1, 500, RunRefusal::Capacity)?)
+        };
+        let offer_hours = number(
+            &or_default(&self.offer_hours, "24"),
+            1,
+            168,
+            RunRefusal::OfferHours,
+        )?;
+        let cancel_deadline_hours = number(
+            &or_default(&self.cancel_deadline_hours, "24"),
+            0,
+            336,
+            RunRefusal::CancelHours,
+        )?;
+        let reminder_lead_hours = match self.reminder_lead_hours.trim() {
+            "" => None,
+            t => Some(number(t, 1, 336, RunRefusal::Lead)?),
+        };
+        let time = |text: &str, refusal: RunRefusal| match text.trim() {
+            "" => Ok(None),
+            t => parse_datetime_local(t)
+                .and_then(local_to_utc)
+                .map(Some)
+                .ok_or(refusal),
+        };
+        let opens = time(&self.opens, RunRefusal::Opens)?;
+        let closes = time(&self.closes, RunRefusal::Closes)?;
+        if let (Some(o), Some(c)) = (opens, closes)
+            && c <= o
+        {
+            return Err(RunRefusal::Window);
+        }
+        let location_id = match self.location.trim() {
+            "" => None,
+            t => Some(t.parse::<i32>().map_err(|_| RunRefusal::Place)?),
+        };
+        if self.note.chars().count() > 1000 {
+            return Err(RunRefusal::Note);
+        }
+        Ok(RunValues {
+            capacity,
+            waitlist: self.waitlist == "ja",
+            offer_mode: self.waitlist_mode == "offer",
+            offer_hours,
+            cancel_deadline_hours,
+            reminder_lead_hours,
+            opens,
+            closes,
+            location_id,
+            note: self.note.trim().to_string(),
+        })
+    }
+}
+
+impl SessionForm {
+    /// The session's start and end, read from the local date and times.
+    pub fn times(
+        &self,
+    ) -> Result<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>), RunRefusal> {
+        use crate::rules::time::{date_time_to_utc, parse_date, parse_time};
+        let date = parse_date(&self.date).ok_or(RunRefusal::Date)?;
+        let start = parse_time(&self.start).ok_or(RunRefusal::Start)?;
+        let end = parse_time(&self.end).ok_or(RunRefusal::End)?;
+        if end <= start {
+            return Err(RunRefusal::EndBeforeStart);
+        }
+        let starts = date_time_to_utc(date, start).ok_or(RunRefusal::Start)?;
+        let ends = date_time_to_utc(date, end).ok_or(RunRefusal::End)?;
+        Ok((starts, ends))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_read_within_their_range() {
+        assert_eq!(number("12", 1, 500, RunRefusal::Capacity), Ok(12));
+        assert_eq!(
+            number("0", 1, 500, RunRefusal::Capacity),
+            Err(RunRefusal::Capacity)
+        );
+        assert_eq!(
+            number("tolv", 1, 500, RunRefusal::Capacity),
+            Err(RunRefusal::Capacity)
+        );
+    }
+
+    #[test]
+    fn a_session_ends_after_it_starts_and_exists_in_local_time() {
+        let form = |date: &str, start: &str, end: &str| SessionForm {
+            date: date.into(),
+            start: start.into(),
+            end: end.into(),
+            ..SessionForm::default()
+        };
+        assert!(form("2026-12-08", "17.00", "20:00").times().is_ok());
+        assert_eq!(
+            form("2026-12-08", "20:00", "17:00").times(),
+            Err(RunRefusal::EndBeforeStart)
+        );
+        assert_eq!(
+            form("8/12", "17:00", "20:00").times(),
+            Err(RunRefusal::Date)
+        );
+        // 02:30 does not exist on 29 March 2026.
+        assert_eq!(
+            form("2026-03-29", "02:30", "04:00").times(),
+            Err(RunRefusal::Start)
+        );
+    }
+
+    #[test]
+    fn the_sign_up_window_must_open_before_it_closes() {
+        let form = RunForm {
+            capacity: "12".into(),
+            opens: "2026-12-08T10:00".into(),
+            closes: "2026-12-01T10:00".into(),
+            ..RunForm::default()
+        };
+        assert_eq!(form.values(false), Err(RunRefusal::Window));
+        assert_eq!(
+            form.values(true).map(|v| v.capacity),
+            Err(RunRefusal::Window)
+        );
+        let ok = RunForm {
+            capacity: "12".into(),
+            ..RunForm::default()
+        };
+        assert_eq!(
+            ok.values(false).map(|v| (v.capacity, v.offer_hours)),
+            Ok((Some(12), 24))
+        );
+        assert_eq!(ok.values(true).map(|v| v.capacity), Ok(None));
+    }
+}

@@ -27,3 +27,31 @@ pub enum LinkPageDto {
     Invalid,
     Valid { name: String, email: String },
 }
+
+crate::refusals! {
+    /// Why e-mail and password did not sign the person in.
+    pub enum SignInRefusal {
+        Wrong => "forkert", "staff.sign_in.wrong";
+        Throttled => "pause", "staff.sign_in.throttled";
+        Missing => "mangler", "staff.sign_in.missing";
+        Expired => "udloebet", "staff.sign_in.expired";
+    }
+}
+
+crate::refusals! {
+    /// Why the authenticator code did not sign the person in.
+    pub enum CodeRefusal {
+        Wrong => "forkert", "staff.code.wrong";
+        Throttled => "pause", "staff.sign_in.throttled";
+    }
+}
+
+crate::refusals! {
+    /// Why the authenticator app was not set up.
+    pub enum TotpRefusal {
+        Wrong => "forkert", "staff.totp.wrong";
+    }
+}
+
+/// Carries new recovery codes to the page that shows them once.
+pub const RECOVERY_COOKIE: &str = "sb_personale_koder";

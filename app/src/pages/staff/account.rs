@@ -7,7 +7,10 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use super::{StaffError, StaffNav, field, query_notice};
+use crate::components::form::refusal_notice;
+use crate::dto::staff::account::AccountRefusal;
 use crate::i18n::use_locale;
+use crate::rules::password::PasswordRefusal;
 use crate::server_fns::staff::account::{
     ChangePassword, DisableTotp, NewRecoveryCodes, account_page, recovery_codes_page,
 };
@@ -18,7 +21,6 @@ use crate::tr;
 pub fn AccountPage() -> impl IntoView {
     let l = use_locale();
     let query = use_query_map();
-    let error = query.with_untracked(|q| q.get("fejl"));
     let ok = query.with_untracked(|q| {
         q.get("adgangskode")
             .map(|_| "adgangskode".to_string())
@@ -31,7 +33,7 @@ pub fn AccountPage() -> impl IntoView {
         <Meta name="robots" content="noindex"/>
         <Suspense fallback=|| ()>
             {move || {
-                let (error, ok, codes_left) = (error.clone(), ok.clone(), codes_left.clone());
+                let (ok, codes_left) = (ok.clone(), codes_left.clone());
                 Suspend::new(async move {
                     match data.await {
                         Ok(d) => view! {
@@ -41,14 +43,8 @@ pub fn AccountPage() -> impl IntoView {
                                 <p class="lead">{d.me.name.clone()}" · "{d.me.email.clone()}</p>
                             </div>
                             <div class="narrow">
-                                {query_notice(l, error, &[
-                                    ("adgangskode", "staff.account.wrong_password"),
-                                    ("kraevet", "staff.account.totp_required"),
-                                    ("too_short", "staff.password.too_short"),
-                                    ("too_long", "staff.password.too_long"),
-                                    ("mismatch", "staff.password.mismatch"),
-                                    ("too_guessable", "staff.password.too_guessable"),
-                                ], false)}
+                                {refusal_notice::<AccountRefusal>(l)}
+                                {refusal_notice::<PasswordRefusal>(l)}
                                 {query_notice(l, ok, &[
                                     ("adgangskode", "staff.account.password_changed"),
                                     ("totp-fra", "staff.account.totp_off"),

@@ -9,9 +9,11 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use super::{StaffError, StaffNav, id_param, query_notice};
+use crate::components::form::refusal_notice;
 use crate::dto::staff::courses::{
-    ALT_MAX, CourseEditorDto, CourseState, SUMMARY_MAX, TEXT_MAX, TITLE_MAX,
+    ALT_MAX, CourseEditorDto, CourseRefusal, CourseState, SUMMARY_MAX, TEXT_MAX, TITLE_MAX,
 };
+use crate::dto::staff::pictures::PictureRefusal;
 use crate::i18n::use_locale;
 use crate::pages::course::CourseView;
 use crate::rules::vocabulary::{Audience, Format};
@@ -21,24 +23,6 @@ use crate::server_fns::staff::courses::{
 use crate::tr;
 
 /// Error codes in `?fejl=` and their messages.
-const ERRORS: &[(&str, &str)] = &[
-    ("titel", "staff.courses.err.title"),
-    ("titel-lang", "staff.courses.err.title_long"),
-    ("resume-lang", "staff.courses.err.summary_long"),
-    ("tekst-lang", "staff.courses.err.text_long"),
-    ("form", "staff.courses.err.format"),
-    ("maalgruppe", "staff.courses.err.audience"),
-    ("alt", "staff.courses.err.alt"),
-    ("alt-lang", "staff.courses.err.alt_long"),
-    ("mangler-tekst", "staff.courses.err.texts"),
-    ("skole", "staff.courses.err.school"),
-    ("kommende-hold", "staff.courses.err.upcoming"),
-    ("billede-mangler", "staff.image.err.missing"),
-    ("billede-type", "staff.image.err.type"),
-    ("billede-stor", "staff.image.err.size"),
-    ("billede-laes", "staff.image.err.read"),
-];
-
 const SUCCESSES: &[(&str, &str)] = &[
     ("gemt", "staff.courses.saved"),
     ("offentliggjort", "staff.courses.published"),
@@ -131,17 +115,16 @@ pub fn CourseEditorPage() -> impl IntoView {
 #[component]
 fn CourseEditor(id: i32) -> impl IntoView {
     let query = use_query_map();
-    let error = query.with_untracked(|q| q.get("fejl"));
     let ok = query.with_untracked(success);
     let data = Resource::new(move || id, course_editor);
     view! {
         <Meta name="robots" content="noindex"/>
         <Suspense fallback=|| ()>
             {move || {
-                let (error, ok) = (error.clone(), ok.clone());
+                let ok = ok.clone();
                 Suspend::new(async move {
                     match data.await {
-                        Ok(d) => view! { <EditorView d error ok/> }.into_any(),
+                        Ok(d) => view! { <EditorView d ok/> }.into_any(),
                         Err(error) => view! { <StaffError error/> }.into_any(),
                     }
                 })
@@ -171,7 +154,7 @@ fn text_area(
 }
 
 #[component]
-fn EditorView(d: CourseEditorDto, error: Option<String>, ok: Option<String>) -> impl IntoView {
+fn EditorView(d: CourseEditorDto, ok: Option<String>) -> impl IntoView {
     let l = use_locale();
     let f = d.fields.clone();
     let course_id = d.id.unwrap_or(0);
@@ -198,7 +181,8 @@ fn EditorView(d: CourseEditorDto, error: Option<String>, ok: Option<String>) -> 
             })}
         </div>
         <div id="fejl" tabindex="-1">
-            {query_notice(l, error, ERRORS, false)}
+            {refusal_notice::<CourseRefusal>(l)}
+            {refusal_notice::<PictureRefusal>(l)}
             {query_notice(l, ok, SUCCESSES, true)}
         </div>
 

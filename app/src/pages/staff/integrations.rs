@@ -7,7 +7,8 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use super::{StaffError, StaffNav, query_notice};
-use crate::dto::staff::integrations::{IntegrationsDto, SchoolIntegrationsDto};
+use crate::components::form::refusal_notice;
+use crate::dto::staff::integrations::{IntegrationRefusal, IntegrationsDto, SchoolIntegrationsDto};
 use crate::format;
 use crate::i18n::{Locale, use_locale};
 use crate::server_fns::staff::account::me;
@@ -32,7 +33,6 @@ fn delivery_state(l: Locale, status: &str) -> String {
 pub fn IntegrationsPage() -> impl IntoView {
     let l = use_locale();
     let query = use_query_map();
-    let error = query.with_untracked(|q| q.get("fejl"));
     let ok = query.with_untracked(|q| {
         ["tilbagekaldt", "til", "slettet", "farve"]
             .into_iter()
@@ -46,7 +46,7 @@ pub fn IntegrationsPage() -> impl IntoView {
         <Meta name="robots" content="noindex"/>
         <Suspense fallback=|| ()>
             {move || {
-                let (error, ok) = (error.clone(), ok.clone());
+                let ok = ok.clone();
                 Suspend::new(async move {
                     let me = match me.await {
                         Ok(me) => me,
@@ -60,15 +60,7 @@ pub fn IntegrationsPage() -> impl IntoView {
                                 <p class="lead">{tr!(l, "staff.integrations.intro")}</p>
                                 <p><a href="/api">{tr!(l, "staff.integrations.docs")}</a></p>
                             </div>
-                            {query_notice(l, error, &[
-                                ("navn", "staff.keys.err_name"),
-                                ("adgang", "staff.keys.err_scope"),
-                                ("varighed", "staff.keys.err_valid"),
-                                ("adresse", "staff.hooks.err.url"),
-                                ("https", "staff.hooks.err.https"),
-                                ("haendelser", "staff.hooks.err.events"),
-                                ("farve", "staff.embed.err_colour"),
-                            ], false)}
+                            {refusal_notice::<IntegrationRefusal>(l)}
                             {query_notice(l, ok, &[
                                 ("tilbagekaldt", "staff.keys.revoked_ok"),
                                 ("til", "staff.hooks.enabled_ok"),

@@ -7,6 +7,8 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use super::{StaffError, StaffNav, query_notice};
+use crate::components::form::refusal_notice;
+use crate::dto::staff::people::PeopleRefusal;
 use crate::format;
 use crate::i18n::use_locale;
 use crate::rules::vocabulary::TeacherKind;
@@ -18,7 +20,6 @@ use crate::tr;
 pub fn StaffListPage() -> impl IntoView {
     let l = use_locale();
     let query = use_query_map();
-    let error = query.with_untracked(|q| q.get("fejl"));
     let ok = query.with_untracked(|q| {
         q.get("inviteret")
             .map(|_| "inviteret".to_string())
@@ -31,7 +32,7 @@ pub fn StaffListPage() -> impl IntoView {
         <Meta name="robots" content="noindex"/>
         <Suspense fallback=|| ()>
             {move || {
-                let (error, ok) = (error.clone(), ok.clone());
+                let ok = ok.clone();
                 Suspend::new(async move {
                     let me = match me.await {
                         Ok(me) => me,
@@ -44,12 +45,7 @@ pub fn StaffListPage() -> impl IntoView {
                                 <h1>{tr!(l, "staff.people.title")}</h1>
                                 <p class="lead">{tr!(l, "staff.people.intro")}</p>
                             </div>
-                            {query_notice(l, error, &[
-                                ("felter", "staff.people.err_fields"),
-                                ("rolle", "staff.people.err_role"),
-                                ("selv", "staff.people.err_self"),
-                                ("slags", "staff.people.err_kind"),
-                            ], false)}
+                            {refusal_notice::<PeopleRefusal>(l)}
                             {query_notice(l, ok, &[
                                 ("inviteret", "staff.people.invited"),
                                 ("fjernet", "staff.people.removed"),

@@ -7,19 +7,12 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use super::{StaffError, StaffNav, id_param, query_notice};
-use crate::dto::staff::profile::{BIO_MAX, ProfileEditorDto, TITLE_MAX};
+use crate::components::form::refusal_notice;
+use crate::dto::staff::pictures::PictureRefusal;
+use crate::dto::staff::profile::{BIO_MAX, ProfileEditorDto, ProfileRefusal, TITLE_MAX};
 use crate::i18n::use_locale;
 use crate::server_fns::staff::profile::{SaveProfile, profile_editor, profile_list};
 use crate::tr;
-
-const ERRORS: &[(&str, &str)] = &[
-    ("titel-lang", "staff.profile.err.title_long"),
-    ("tekst-lang", "staff.profile.err.text_long"),
-    ("billede-mangler", "staff.image.err.missing"),
-    ("billede-type", "staff.image.err.type"),
-    ("billede-stor", "staff.image.err.size"),
-    ("billede-laes", "staff.image.err.read"),
-];
 
 const SUCCESSES: &[(&str, &str)] = &[
     ("gemt", "staff.profile.saved"),
@@ -67,7 +60,6 @@ pub fn ProfileListPage() -> impl IntoView {
 pub fn ProfileEditorPage() -> impl IntoView {
     let id = id_param();
     let query = use_query_map();
-    let error = query.with_untracked(|q| q.get("fejl"));
     let ok = query.with_untracked(|q| {
         q.get("billede")
             .map(|b| format!("billede-{b}"))
@@ -78,10 +70,10 @@ pub fn ProfileEditorPage() -> impl IntoView {
         <Meta name="robots" content="noindex"/>
         <Suspense fallback=|| ()>
             {move || {
-                let (error, ok) = (error.clone(), ok.clone());
+                let ok = ok.clone();
                 Suspend::new(async move {
                     match data.await {
-                        Ok(d) => view! { <ProfileView d error ok/> }.into_any(),
+                        Ok(d) => view! { <ProfileView d ok/> }.into_any(),
                         Err(error) => view! { <StaffError error/> }.into_any(),
                     }
                 })
@@ -91,7 +83,7 @@ pub fn ProfileEditorPage() -> impl IntoView {
 }
 
 #[component]
-fn ProfileView(d: ProfileEditorDto, error: Option<String>, ok: Option<String>) -> impl IntoView {
+fn ProfileView(d: ProfileEditorDto, ok: Option<String>) -> impl IntoView {
     let l = use_locale();
     let title = if d.own {
         tr!(l, "staff.profile.own_title")
@@ -108,7 +100,8 @@ fn ProfileView(d: ProfileEditorDto, error: Option<String>, ok: Option<String>) -
             <p class="lead">{d.name.clone()}" · "{tr!(l, d.kind.label_key())}" · "{d.school_name.clone()}</p>
         </div>
         <div id="besked" tabindex="-1">
-            {query_notice(l, error, ERRORS, false)}
+            {refusal_notice::<ProfileRefusal>(l)}
+            {refusal_notice::<PictureRefusal>(l)}
             {query_notice(l, ok, SUCCESSES, true)}
         </div>
         <section aria-labelledby="profil-tekst" class="editor-section">

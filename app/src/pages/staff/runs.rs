@@ -8,8 +8,9 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use super::{StaffError, StaffNav, id_param, query_notice};
+use crate::components::form::refusal_notice;
 use crate::dto::staff::home::RunState;
-use crate::dto::staff::runs::{RunEditorDto, SessionRow};
+use crate::dto::staff::runs::{RunEditorDto, RunRefusal, SessionRow};
 use crate::format;
 use crate::i18n::{Locale, use_locale};
 use crate::server_fns::staff::account::me;
@@ -18,34 +19,6 @@ use crate::server_fns::staff::runs::{
     RemoveTeacher, SaveRun, run_course_choices, run_editor,
 };
 use crate::tr;
-
-/// Error codes in `?fejl=` and their messages.
-const ERRORS: &[(&str, &str)] = &[
-    ("pladser", "staff.runs.err.capacity"),
-    ("pladser-faerre", "staff.runs.err.capacity_low"),
-    ("tilbud", "staff.runs.err.offer_hours"),
-    ("afbud", "staff.runs.err.cancel_hours"),
-    ("paamindelse", "staff.runs.err.lead"),
-    ("aabner", "staff.runs.err.opens"),
-    ("lukker", "staff.runs.err.closes"),
-    ("vindue", "staff.runs.err.window"),
-    ("sted", "staff.runs.err.place"),
-    ("note", "staff.runs.err.note"),
-    ("dato", "staff.runs.err.date"),
-    ("start", "staff.runs.err.start"),
-    ("slut", "staff.runs.err.end"),
-    ("slut-foer-start", "staff.runs.err.end_before_start"),
-    ("link", "staff.runs.err.link"),
-    ("flyt", "staff.runs.err.move"),
-    ("aflys", "staff.runs.err.cancel"),
-    ("team", "staff.runs.err.team"),
-    ("team-offentlig", "staff.runs.err.team_published"),
-    ("ingen-gange", "staff.runs.err.no_sessions"),
-    ("kursus-kladde", "staff.runs.err.course_draft"),
-    ("ikke-kladde", "staff.runs.err.not_draft"),
-    ("bekraeft", "staff.runs.err.confirm"),
-    ("uger", "staff.runs.err.weeks"),
-];
 
 /// Success codes and their messages.
 fn success(q: &leptos_router::params::ParamsMap) -> Option<String> {
@@ -139,17 +112,16 @@ pub fn RunEditorPage() -> impl IntoView {
 #[component]
 fn RunEditor(run_id: i32, course_id: i32) -> impl IntoView {
     let query = use_query_map();
-    let error = query.with_untracked(|q| q.get("fejl"));
     let ok = query.with_untracked(success);
     let data = Resource::new(move || (run_id, course_id), |(r, c)| run_editor(r, c));
     view! {
         <Meta name="robots" content="noindex"/>
         <Suspense fallback=|| ()>
             {move || {
-                let (error, ok) = (error.clone(), ok.clone());
+                let ok = ok.clone();
                 Suspend::new(async move {
                     match data.await {
-                        Ok(d) => view! { <EditorView d error ok/> }.into_any(),
+                        Ok(d) => view! { <EditorView d ok/> }.into_any(),
                         Err(error) => view! { <StaffError error/> }.into_any(),
                     }
                 })
@@ -164,7 +136,7 @@ fn datetime_value(t: Option<chrono::NaiveDateTime>) -> String {
 }
 
 #[component]
-fn EditorView(d: RunEditorDto, error: Option<String>, ok: Option<String>) -> impl IntoView {
+fn EditorView(d: RunEditorDto, ok: Option<String>) -> impl IntoView {
     let l = use_locale();
     let title = match d.id {
         Some(_) => tr!(l, "staff.runs.edit_title", course = d.course_title.clone()),
@@ -197,7 +169,7 @@ fn EditorView(d: RunEditorDto, error: Option<String>, ok: Option<String>) -> imp
             })}
         </div>
         <div id="fejl" tabindex="-1">
-            {query_notice(l, error, ERRORS, false)}
+            {refusal_notice::<RunRefusal>(l)}
             {query_notice(l, ok, SUCCESSES, true)}
         </div>
 

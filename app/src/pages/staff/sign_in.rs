@@ -7,8 +7,10 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{StaffError, field, query_notice};
-use crate::dto::staff::sign_in::LinkPageDto;
+use crate::components::form::refusal_notice;
+use crate::dto::staff::sign_in::{CodeRefusal, LinkPageDto, SignInRefusal, TotpRefusal};
 use crate::i18n::use_locale;
+use crate::rules::password::PasswordRefusal;
 use crate::server_fns::staff::sign_in::{
     EnableTotp, RequestReset, SetPasswordByLink, SignIn, SignInCode, SignOut, link_page,
     sign_in_page, totp_setup_page,
@@ -21,7 +23,6 @@ pub fn SignInPage() -> impl IntoView {
     let l = use_locale();
     let query = use_query_map();
     let data = Resource::new(|| (), |()| sign_in_page());
-    let error = query.with_untracked(|q| q.get("fejl"));
     let back = query.with_untracked(|q| q.get("til")).unwrap_or_default();
     let ok = query.with_untracked(|q| {
         q.get("ud")
@@ -37,12 +38,7 @@ pub fn SignInPage() -> impl IntoView {
             <p class="lead">{tr!(l, "staff.sign_in.intro")}</p>
         </div>
         <div class="narrow">
-            {query_notice(l, error, &[
-                ("forkert", "staff.sign_in.wrong"),
-                ("pause", "staff.sign_in.throttled"),
-                ("mangler", "staff.sign_in.missing"),
-                ("udloebet", "staff.sign_in.expired"),
-            ], false)}
+            {refusal_notice::<SignInRefusal>(l)}
             {query_notice(l, ok, &[
                 ("ud", "staff.sign_in.signed_out"),
                 ("ud-alle", "staff.sign_in.signed_out_all"),
@@ -75,7 +71,6 @@ pub fn SignInPage() -> impl IntoView {
 #[component]
 pub fn CodePage() -> impl IntoView {
     let l = use_locale();
-    let error = use_query_map().with_untracked(|q| q.get("fejl"));
     view! {
         <Title text=tr!(l, "staff.code.title")/>
         <Meta name="robots" content="noindex"/>
@@ -84,10 +79,7 @@ pub fn CodePage() -> impl IntoView {
             <p class="lead">{tr!(l, "staff.code.intro")}</p>
         </div>
         <div class="narrow">
-            {query_notice(l, error, &[
-                ("forkert", "staff.code.wrong"),
-                ("pause", "staff.sign_in.throttled"),
-            ], false)}
+            {refusal_notice::<CodeRefusal>(l)}
             <form method="post" action=SignInCode::url() class="staff-form">
                 <div class="field">
                     <label for="kode">{tr!(l, "staff.field.code")}</label>
@@ -107,14 +99,12 @@ pub fn CodePage() -> impl IntoView {
 #[component]
 pub fn TotpSetupPage() -> impl IntoView {
     let l = use_locale();
-    let error = use_query_map().with_untracked(|q| q.get("fejl"));
     let data = Resource::new(|| (), |()| totp_setup_page());
     view! {
         <Title text=tr!(l, "staff.totp.title")/>
         <Meta name="robots" content="noindex"/>
         <Suspense fallback=|| ()>
             {move || {
-                let error = error.clone();
                 Suspend::new(async move {
                     match data.await {
                         Ok(d) => view! {
@@ -123,7 +113,7 @@ pub fn TotpSetupPage() -> impl IntoView {
                                 <p class="lead">{if d.required { tr!(l, "staff.totp.required") } else { tr!(l, "staff.totp.optional") }}</p>
                             </div>
                             <div class="narrow">
-                                {query_notice(l, error, &[("forkert", "staff.totp.wrong")], false)}
+                                {refusal_notice::<TotpRefusal>(l)}
                                 {d.already_enabled.then(|| view! { <p class="notice">{tr!(l, "staff.totp.replaces")}</p> })}
                                 <ol class="steps">
                                     <li>{tr!(l, "staff.totp.step_app")}</li>
@@ -170,7 +160,6 @@ pub fn PasswordLinkPage(reset: bool) -> impl IntoView {
     let l = use_locale();
     let params = use_params_map();
     let token = move || params.with(|p| p.get("token").unwrap_or_default());
-    let error = use_query_map().with_untracked(|q| q.get("fejl"));
     let data = Resource::new(token, move |t| link_page(t, reset));
     let title = if reset {
         tr!(l, "staff.link.reset_title")
@@ -184,17 +173,11 @@ pub fn PasswordLinkPage(reset: bool) -> impl IntoView {
         <div class="narrow">
             <Suspense fallback=|| ()>
                 {move || {
-                    let error = error.clone();
-                    Suspend::new(async move {
+                        Suspend::new(async move {
                         match data.await {
                             Ok(LinkPageDto::Valid { name, email }) => view! {
                                 <p class="lead">{tr!(l, "staff.link.for", name = name, email = email.clone())}</p>
-                                {query_notice(l, error, &[
-                                    ("too_short", "staff.password.too_short"),
-                                    ("too_long", "staff.password.too_long"),
-                                    ("mismatch", "staff.password.mismatch"),
-                                    ("too_guessable", "staff.password.too_guessable"),
-                                ], false)}
+                                {refusal_notice::<PasswordRefusal>(l)}
                                 <form method="post" action=SetPasswordByLink::url() class="staff-form">
                                     <input type="hidden" name="token" value=token()/>
                                     <input type="hidden" name="reset" value=reset.to_string()/>

@@ -80,6 +80,23 @@ pub fn availability(
     }
 }
 
+/// The seat situation as a short label.
+pub fn availability_text(l: crate::i18n::Locale, a: Availability) -> String {
+    use crate::{format, tr};
+    match a {
+        Availability::DropIn => tr!(l, "seats.drop_in"),
+        Availability::Open { left: 1 } => tr!(l, "seats.left_one"),
+        Availability::Open { left } => tr!(l, "seats.left_many", count = left),
+        Availability::Waitlist => tr!(l, "seats.waitlist"),
+        Availability::Full => tr!(l, "seats.full"),
+        Availability::NotYetOpen { opens } => {
+            tr!(l, "seats.opens", date = format::date_plain(l, opens.date()))
+        }
+        Availability::Closed => tr!(l, "seats.closed"),
+        Availability::Cancelled => tr!(l, "seats.cancelled"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

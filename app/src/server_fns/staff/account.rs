@@ -1,11 +1,10 @@
 //! The person's own account: who they are, their roles, the authenticator app and recovery
 //! codes, changing the password, and signing out everywhere.
 
-#[allow(unused_imports)]
-use crate::dto::staff::account::*;
 use leptos::prelude::*;
 
 use crate::dto::staff::MeDto;
+use crate::dto::staff::account::AccountDto;
 use crate::error::AppError;
 
 /// Who is signed in. Every staff page loads this for its header.
@@ -29,7 +28,7 @@ pub async fn account_page() -> Result<AccountDto, AppError> {
 /// New recovery codes, shown once (from the cookie `enable_totp` or `new_recovery_codes` set).
 #[server(endpoint = "personale_koder_side")]
 pub async fn recovery_codes_page() -> Result<Vec<String>, AppError> {
-    use super::sign_in::RECOVERY_COOKIE;
+    use crate::dto::staff::sign_in::RECOVERY_COOKIE;
     use crate::services::request;
     let _ctx = crate::services::staff::guard::signed_in().await?;
     let codes = request::cookie(RECOVERY_COOKIE)
@@ -42,7 +41,7 @@ pub async fn recovery_codes_page() -> Result<Vec<String>, AppError> {
 /// Replaces the recovery codes (the old ones stop working) and shows the new ones once.
 #[server(endpoint = "personale_nye_koder")]
 pub async fn new_recovery_codes() -> Result<(), AppError> {
-    use super::sign_in::RECOVERY_COOKIE;
+    use crate::dto::staff::sign_in::RECOVERY_COOKIE;
     use crate::services::request;
     use crate::services::staff::auth;
     let ctx = crate::services::staff::guard::signed_in().await?;
@@ -65,14 +64,13 @@ pub async fn new_recovery_codes() -> Result<(), AppError> {
 /// password.
 #[server(endpoint = "personale_totp_fra")]
 pub async fn disable_totp(#[server(default)] password: String) -> Result<(), AppError> {
-    use crate::services::staff::password as pw;
-    use entity::{recovery_code, staff_account};
-    use sea_orm::sea_query::Expr;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use crate::dto::staff::account::AccountRefusal;
+    use crate::services::request;
+    use crate::services::staff::{auth, password as pw};
 
     let ctx = crate::services::staff::guard::signed_in().await?;
     if ctx.me.grants.requires_second_factor() {
-        leptos_axum::redirect("/personale/konto?fejl=kraevet");
+        request::refuse("/personale/konto", &[AccountRefusal::TotpRequired], "");
         return Ok(());
     }
     let ok = ctx
@@ -82,23 +80,10 @@ pub async fn disable_totp(#[server(default)] password: String) -> Result<(), App
         .as_deref()
         .is_some_and(|h| pw::verify(&password, h));
     if !ok {
-        leptos_axum::redirect("/personale/konto?fejl=adgangskode#totp");
+        request::refuse("/personale/konto", &[AccountRefusal::WrongPassword], "totp");
         return Ok(());
     }
-    let db = &ctx.state.db;
-    staff_account::Entity::update_many()
-        .col_expr(staff_account::Column::TotpEnabled, Expr::value(false))
-        .col_expr(
-            staff_account::Column::TotpSecret,
-            Expr::value(Option::<String>::None),
-        )
-        .filter(staff_account::Column::Id.eq(ctx.me.account.id))
-        .exec(db)
-        .await?;
-    recovery_code::Entity::delete_many()
-        .filter(recovery_code::Column::AccountId.eq(ctx.me.account.id))
-        .exec(db)
-        .await?;
+    auth::disable_totp(&ctx.state.db, ctx.me.account.id).await?;
     leptos_axum::redirect("/personale/konto?totp=fra");
     Ok(())
 }
@@ -110,6 +95,9 @@ pub async fn change_password(
     #[server(default)] password: String,
     #[server(default)] repeat: String,
 ) -> Result<(), AppError> {
+    use crate::dto::staff::account::AccountRefusal;
+    use crate::rules::password::check_new;
+    use crate::services::request;
     use crate::services::staff::auth::{self, Stage};
     use crate::services::staff::guard;
     use crate::services::staff::password as pw;
@@ -122,12 +110,15 @@ pub async fn change_password(
         .as_deref()
         .is_some_and(|h| pw::verify(&current, h));
     if !ok {
-        leptos_axum::redirect("/personale/konto?fejl=adgangskode#adgangskode");
+        request::refuse(
+            "/personale/konto",
+            &[AccountRefusal::WrongPassword],
+            "adgangskode",
+        );
         return Ok(());
     }
-    if let Err(key) = pw::check_new(&password, &repeat, &ctx.me.account.email) {
-        let code = key.rsplit('.').next().unwrap_or("fejl");
-        leptos_axum::redirect(&format!("/personale/konto?fejl={code}#adgangskode"));
+    if let Err(refusal) = check_new(&password, &repeat, &ctx.me.account.email) {
+        request::refuse("/personale/konto", &[refusal], "adgangskode");
         return Ok(());
     }
     auth::set_password(&ctx.state.db, ctx.me.account.id, &password).await?;

@@ -5,50 +5,57 @@
 
 use std::collections::HashMap;
 
-#[allow(unused_imports)]
-use crate::dto::staff::integrations::*;
 use leptos::prelude::*;
 
+use crate::dto::staff::integrations::IntegrationsDto;
 use crate::error::AppError;
 
-/// Shows a new API key once, on the next page.
-pub const NEW_KEY_COOKIE: &str = "sb_ny_noegle";
-/// Shows a new webhook's secret once, on the next page.
-pub const NEW_HOOK_COOKIE: &str = "sb_ny_webhook";
 #[cfg(feature = "ssr")]
-const PAGE: &str = "/personale/integrationer";
+mod web {
+    //! Reading the school a form names, and the way back to the page.
+
+    use crate::dto::staff::integrations::IntegrationRefusal;
+    use crate::error::AppError;
+    use crate::rules::access::Action;
+    use crate::services::request;
+    use crate::services::staff::guard::{self, Ctx};
+
+    pub const PAGE: &str = "/personale/integrationer";
+
+    /// The school a form names, if the person may manage its integrations.
+    pub fn school_of(ctx: &Ctx, school: &str) -> Result<i32, AppError> {
+        let Ok(id) = school.trim().parse::<i32>() else {
+            return guard::not_found();
+        };
+        guard::allow(ctx, Action::ManageIntegrations { school: id })?;
+        Ok(id)
+    }
+
+    /// Back to the page with a message, to `anchor`.
+    pub fn back(query: &str, anchor: &str) {
+        leptos_axum::redirect(&format!("{PAGE}?{query}#{anchor}"));
+    }
+
+    /// Back to the page with a refusal, to `anchor`.
+    pub fn refuse(refusal: IntegrationRefusal, anchor: &str) {
+        request::refuse(PAGE, &[refusal], anchor);
+    }
+}
 
 #[server(endpoint = "integrationer")]
 pub async fn integrations() -> Result<IntegrationsDto, AppError> {
-    use crate::rules::access::Action;
-    use crate::rules::time::to_local;
-    use crate::services::request;
-    use entity::school;
-    use sea_orm::{EntityTrait, QueryOrder};
+    use crate::dto::staff::integrations::{NEW_HOOK_COOKIE, NEW_KEY_COOKIE};
+    use crate::services::staff::guard;
+    use crate::services::{integrations, request, webhooks};
 
-    let ctx = crate::services::staff::guard::signed_in().await?;
+    let ctx = guard::signed_in().await?;
     let db = &ctx.state.db;
-    let schools: Vec<school::Model> = school::Entity::find()
-        .order_by_asc(school::Column::Name)
-        .all(db)
-        .await?
-        .into_iter()
-        .filter(|s| {
-            ctx.me
-                .grants
-                .may(Action::ManageIntegrations { school: s.id })
-        })
-        .collect();
+    let schools = integrations::managed_schools(db, &ctx.me.grants).await?;
     if schools.is_empty() {
-        return crate::services::staff::guard::forbidden(&ctx, "integrations");
+        return guard::forbidden(&ctx, "integrations");
     }
-    let ids: Vec<i32> = schools.iter().map(|s| s.id).collect();
-    let keys = crate::services::api_keys::list(db, &ids).await?;
-    let hooks = crate::services::webhooks::list(db, &ids).await?;
-    let hook_ids: Vec<i32> = hooks.iter().map(|h| h.id).collect();
-    let deliveries = crate::services::webhooks::deliveries(db, &hook_ids, 50).await?;
-    let school_of_hook: HashMap<i32, i32> = hooks.iter().map(|h| (h.id, h.school_id)).collect();
-
+    let base = ctx.state.public_url.clone();
+    let (schools, keys, hooks) = integrations::overview(db, schools, &base, ctx.now).await?;
     // Shown once: the cookie goes with this answer, and the key or secret must be the
     // person's school's.
     let new_key = request::cookie(NEW_KEY_COOKIE).and_then(|k| {
@@ -62,124 +69,21 @@ pub async fn integrations() -> Result<IntegrationsDto, AppError> {
         .and_then(|id| hooks.iter().find(|h| h.id == id))
         .map(|h| (h.id, h.secret.clone()));
     if new_key.is_some() {
-        request::set_flash(NEW_KEY_COOKIE, "", PAGE, 0);
+        request::set_flash(NEW_KEY_COOKIE, "", web::PAGE, 0);
     }
     if new_secret.is_some() {
-        request::set_flash(NEW_HOOK_COOKIE, "", PAGE, 0);
+        request::set_flash(NEW_HOOK_COOKIE, "", web::PAGE, 0);
     }
-
-    let now = ctx.now;
-    let base = ctx.state.public_url.clone();
-    let upcoming = crate::services::catalogue::matching_runs(db, &Default::default(), now).await?;
-    let schools = schools
-        .into_iter()
-        .map(|s| SchoolIntegrationsDto {
-            iframe_snippet: crate::http::embed::iframe_snippet(
-                &base,
-                &s.slug,
-                &s.name,
-                upcoming.iter().filter(|r| r.school.slug == s.slug).count(),
-            ),
-            script_snippet: crate::http::embed::script_snippet(&base, &s.slug),
-            keys: keys
-                .iter()
-                .filter(|k| k.school_id == s.id)
-                .map(|k| ApiKeyDto {
-                    id: k.id,
-                    name: k.name.clone(),
-                    prefix: k.prefix.clone(),
-                    write: k.scope == "write",
-                    created: to_local(k.created_at),
-                    last_used: k.last_used_at.map(to_local),
-                    expires: k.expires_at.map(to_local),
-                    revoked: k.revoked_at.map(to_local),
-                    live: k.revoked_at.is_none() && k.expires_at.is_none_or(|at| at > now),
-                })
-                .collect(),
-            hooks: hooks
-                .iter()
-                .filter(|h| h.school_id == s.id)
-                .map(|h| WebhookDto {
-                    id: h.id,
-                    url: h.url.clone(),
-                    events: crate::services::webhooks::events_of(&h.events)
-                        .into_iter()
-                        .map(|e| e.as_str().to_string())
-                        .collect(),
-                    active: h.active,
-                    failures_in_row: h.failures_in_row,
-                    disabled: h.disabled_at.map(to_local),
-                    last_success: h.last_success_at.map(to_local),
-                })
-                .collect(),
-            deliveries: deliveries
-                .iter()
-                .filter_map(|d| {
-                    let hook = d.recipient.parse::<i32>().ok()?;
-                    (school_of_hook.get(&hook) == Some(&s.id)).then(|| DeliveryDto {
-                        id: d.id,
-                        webhook_id: hook,
-                        event: crate::services::webhooks::event_of(&d.payload),
-                        created: to_local(d.created_at),
-                        status: d.status.clone(),
-                        attempts: d.attempts,
-                        last_error: d.last_error.clone(),
-                    })
-                })
-                .take(20)
-                .collect(),
-            id: s.id,
-            slug: s.slug,
-            name: s.name,
-            colour: s.colour,
-        })
-        .collect();
     Ok(IntegrationsDto {
         schools,
         new_key,
         new_secret,
-        public_url: ctx.state.public_url.clone(),
-        events: crate::services::webhooks::Event::ALL
+        public_url: base,
+        events: webhooks::Event::ALL
             .iter()
             .map(|e| e.as_str().to_string())
             .collect(),
     })
-}
-
-/// The school a form names, if the person may manage its integrations.
-#[cfg(feature = "ssr")]
-async fn school_of(
-    ctx: &crate::services::staff::guard::Ctx,
-    school: &str,
-) -> Result<i32, AppError> {
-    use crate::rules::access::Action;
-    let Ok(id) = school.trim().parse::<i32>() else {
-        return crate::services::staff::guard::not_found();
-    };
-    crate::services::staff::guard::allow(ctx, Action::ManageIntegrations { school: id })?;
-    Ok(id)
-}
-
-/// The school's webhook a form names.
-#[cfg(feature = "ssr")]
-async fn hook_of(
-    ctx: &crate::services::staff::guard::Ctx,
-    school_id: i32,
-    hook: &str,
-) -> Result<Option<entity::webhook::Model>, AppError> {
-    use sea_orm::EntityTrait;
-    let Ok(id) = hook.trim().parse::<i32>() else {
-        return Ok(None);
-    };
-    Ok(entity::webhook::Entity::find_by_id(id)
-        .one(&ctx.state.db)
-        .await?
-        .filter(|h| h.school_id == school_id))
-}
-
-#[cfg(feature = "ssr")]
-fn back(query: &str, anchor: &str) {
-    leptos_axum::redirect(&format!("{PAGE}?{query}#{anchor}"));
 }
 
 /// Creates an API key and shows it once.
@@ -190,19 +94,21 @@ pub async fn create_api_key(
     #[server(default)] scope: String,
     #[server(default)] valid: String,
 ) -> Result<(), AppError> {
+    use crate::dto::staff::integrations::{IntegrationRefusal, NEW_KEY_COOKIE};
     use crate::services::api_keys::{self, MAX_NAME_CHARS, Scope};
     use crate::services::request;
+    use crate::services::staff::guard;
 
-    let ctx = crate::services::staff::guard::signed_in().await?;
-    let school_id = school_of(&ctx, &school).await?;
+    let ctx = guard::signed_in().await?;
+    let school_id = web::school_of(&ctx, &school)?;
     let anchor = format!("noegler-{school_id}");
     let name = name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
-        back("fejl=navn", &anchor);
+        web::refuse(IntegrationRefusal::Name, &anchor);
         return Ok(());
     }
     let Some(scope) = Scope::parse(&scope) else {
-        back("fejl=adgang", &anchor);
+        web::refuse(IntegrationRefusal::Scope, &anchor);
         return Ok(());
     };
     let valid_for = match valid.as_str() {
@@ -210,21 +116,22 @@ pub async fn create_api_key(
         "365" | "" => Some(chrono::Duration::days(365)),
         "aldrig" => None,
         _ => {
-            back("fejl=varighed", &anchor);
+            web::refuse(IntegrationRefusal::Valid, &anchor);
             return Ok(());
         }
     };
+    let by = ctx.me.account.id;
     let (model, key) = api_keys::create(
         &ctx.state.db,
         school_id,
         name,
         scope,
         valid_for,
-        ctx.me.account.id,
+        by,
         ctx.now,
     )
     .await?;
-    crate::services::staff::guard::audit(
+    guard::audit(
         &ctx,
         Some(school_id),
         "api_key.created",
@@ -232,8 +139,8 @@ pub async fn create_api_key(
         scope.as_str().into(),
     )
     .await?;
-    request::set_flash(NEW_KEY_COOKIE, &key, PAGE, 300);
-    back("ny=noegle", &anchor);
+    request::set_flash(NEW_KEY_COOKIE, &key, web::PAGE, 300);
+    web::back("ny=noegle", &anchor);
     Ok(())
 }
 
@@ -243,15 +150,16 @@ pub async fn revoke_api_key(
     #[server(default)] school: String,
     #[server(default)] key: String,
 ) -> Result<(), AppError> {
-    let ctx = crate::services::staff::guard::signed_in().await?;
-    let school_id = school_of(&ctx, &school).await?;
+    use crate::services::api_keys;
+    use crate::services::staff::guard;
+
+    let ctx = guard::signed_in().await?;
+    let school_id = web::school_of(&ctx, &school)?;
     let Ok(key_id) = key.trim().parse::<i32>() else {
-        return crate::services::staff::guard::not_found();
+        return guard::not_found();
     };
-    if let Some(k) =
-        crate::services::api_keys::revoke(&ctx.state.db, school_id, key_id, ctx.now).await?
-    {
-        crate::services::staff::guard::audit(
+    if let Some(k) = api_keys::revoke(&ctx.state.db, school_id, key_id, ctx.now).await? {
+        guard::audit(
             &ctx,
             Some(school_id),
             "api_key.revoked",
@@ -260,7 +168,7 @@ pub async fn revoke_api_key(
         )
         .await?;
     }
-    back("tilbagekaldt=1", &format!("noegler-{school_id}"));
+    web::back("tilbagekaldt=1", &format!("noegler-{school_id}"));
     Ok(())
 }
 
@@ -271,19 +179,21 @@ pub async fn create_webhook(
     #[server(default)] url: String,
     #[server(default)] events: HashMap<String, String>,
 ) -> Result<(), AppError> {
+    use crate::dto::staff::integrations::{IntegrationRefusal, NEW_HOOK_COOKIE};
     use crate::services::request;
+    use crate::services::staff::guard;
     use crate::services::webhooks::{self, Event};
 
-    let ctx = crate::services::staff::guard::signed_in().await?;
-    let school_id = school_of(&ctx, &school).await?;
+    let ctx = guard::signed_in().await?;
+    let school_id = web::school_of(&ctx, &school)?;
     let anchor = format!("webhooks-{school_id}");
     if let Err(key) = webhooks::check_url(&url) {
-        let code = if key.ends_with("https") {
-            "https"
+        let refusal = if key.ends_with("https") {
+            IntegrationRefusal::Https
         } else {
-            "adresse"
+            IntegrationRefusal::Address
         };
-        back(&format!("fejl={code}"), &anchor);
+        web::refuse(refusal, &anchor);
         return Ok(());
     }
     let chosen: Vec<Event> = Event::ALL
@@ -293,19 +203,12 @@ pub async fn create_webhook(
         .map(|(_, e)| e)
         .collect();
     if chosen.is_empty() {
-        back("fejl=haendelser", &anchor);
+        web::refuse(IntegrationRefusal::Events, &anchor);
         return Ok(());
     }
-    let hook = webhooks::create(
-        &ctx.state.db,
-        school_id,
-        &url,
-        &chosen,
-        ctx.me.account.id,
-        ctx.now,
-    )
-    .await?;
-    crate::services::staff::guard::audit(
+    let by = ctx.me.account.id;
+    let hook = webhooks::create(&ctx.state.db, school_id, &url, &chosen, by, ctx.now).await?;
+    guard::audit(
         &ctx,
         Some(school_id),
         "webhook.created",
@@ -313,8 +216,8 @@ pub async fn create_webhook(
         hook.events.clone(),
     )
     .await?;
-    request::set_flash(NEW_HOOK_COOKIE, &hook.id.to_string(), PAGE, 300);
-    back("ny=webhook", &anchor);
+    request::set_flash(NEW_HOOK_COOKIE, &hook.id.to_string(), web::PAGE, 300);
+    web::back("ny=webhook", &anchor);
     Ok(())
 }
 
@@ -324,34 +227,17 @@ pub async fn enable_webhook(
     #[server(default)] school: String,
     #[server(default)] hook: String,
 ) -> Result<(), AppError> {
-    use entity::{outbox_message, webhook};
-    use sea_orm::sea_query::Expr;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use crate::services::integrations;
+    use crate::services::staff::guard;
 
-    let ctx = crate::services::staff::guard::signed_in().await?;
-    let school_id = school_of(&ctx, &school).await?;
-    let db = &ctx.state.db;
-    let Some(h) = hook_of(&ctx, school_id, &hook).await? else {
-        return crate::services::staff::guard::not_found();
+    let ctx = guard::signed_in().await?;
+    let school_id = web::school_of(&ctx, &school)?;
+    let id = hook.trim().parse::<i32>().unwrap_or(0);
+    let Some(h) = integrations::hook(&ctx.state.db, school_id, id).await? else {
+        return guard::not_found();
     };
-    webhook::Entity::update_many()
-        .col_expr(webhook::Column::Active, Expr::value(true))
-        .col_expr(webhook::Column::FailuresInRow, Expr::value(0))
-        .col_expr(
-            webhook::Column::DisabledAt,
-            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
-        )
-        .filter(webhook::Column::Id.eq(h.id))
-        .exec(db)
-        .await?;
-    outbox_message::Entity::update_many()
-        .col_expr(outbox_message::Column::NextAttemptAt, Expr::value(ctx.now))
-        .filter(outbox_message::Column::Kind.eq(crate::services::webhooks::KIND))
-        .filter(outbox_message::Column::Recipient.eq(h.id.to_string()))
-        .filter(outbox_message::Column::Status.eq(crate::services::outbox::status::PENDING))
-        .exec(db)
-        .await?;
-    crate::services::staff::guard::audit(
+    integrations::enable_hook(&ctx.state.db, &h, ctx.now).await?;
+    guard::audit(
         &ctx,
         Some(school_id),
         "webhook.enabled",
@@ -359,7 +245,7 @@ pub async fn enable_webhook(
         String::new(),
     )
     .await?;
-    back("til=1", &format!("webhooks-{school_id}"));
+    web::back("til=1", &format!("webhooks-{school_id}"));
     Ok(())
 }
 
@@ -369,25 +255,25 @@ pub async fn delete_webhook(
     #[server(default)] school: String,
     #[server(default)] hook: String,
 ) -> Result<(), AppError> {
-    use sea_orm::ModelTrait;
+    use crate::services::integrations;
+    use crate::services::staff::guard;
 
-    let ctx = crate::services::staff::guard::signed_in().await?;
-    let school_id = school_of(&ctx, &school).await?;
-    let db = &ctx.state.db;
-    let Some(h) = hook_of(&ctx, school_id, &hook).await? else {
-        return crate::services::staff::guard::not_found();
+    let ctx = guard::signed_in().await?;
+    let school_id = web::school_of(&ctx, &school)?;
+    let id = hook.trim().parse::<i32>().unwrap_or(0);
+    let Some(h) = integrations::hook(&ctx.state.db, school_id, id).await? else {
+        return guard::not_found();
     };
-    let url = h.url.clone();
-    h.delete(db).await?;
-    crate::services::staff::guard::audit(
+    integrations::delete_hook(&ctx.state.db, &h).await?;
+    guard::audit(
         &ctx,
         Some(school_id),
         "webhook.deleted",
-        url,
+        h.url,
         String::new(),
     )
     .await?;
-    back("slettet=1", &format!("webhooks-{school_id}"));
+    web::back("slettet=1", &format!("webhooks-{school_id}"));
     Ok(())
 }
 
@@ -397,23 +283,20 @@ pub async fn set_colour(
     #[server(default)] school: String,
     #[server(default)] colour: String,
 ) -> Result<(), AppError> {
-    use entity::school;
-    use sea_orm::sea_query::Expr;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use crate::dto::staff::integrations::IntegrationRefusal;
+    use crate::rules::embed::parse_colour;
+    use crate::services::integrations;
+    use crate::services::staff::guard;
 
-    let ctx = crate::services::staff::guard::signed_in().await?;
-    let school_id = school_of(&ctx, &school).await?;
+    let ctx = guard::signed_in().await?;
+    let school_id = web::school_of(&ctx, &school)?;
     let anchor = format!("indlejring-{school_id}");
-    let Some(colour) = crate::http::embed::parse_colour(&colour) else {
-        back("fejl=farve", &anchor);
+    let Some(colour) = parse_colour(&colour) else {
+        web::refuse(IntegrationRefusal::Colour, &anchor);
         return Ok(());
     };
-    school::Entity::update_many()
-        .col_expr(school::Column::Colour, Expr::value(colour.clone()))
-        .filter(school::Column::Id.eq(school_id))
-        .exec(&ctx.state.db)
-        .await?;
-    crate::services::staff::guard::audit(
+    integrations::set_colour(&ctx.state.db, school_id, &colour).await?;
+    guard::audit(
         &ctx,
         Some(school_id),
         "school.colour",
@@ -421,6 +304,6 @@ pub async fn set_colour(
         String::new(),
     )
     .await?;
-    back("farve=1", &anchor);
+    web::back("farve=1", &anchor);
     Ok(())
 }

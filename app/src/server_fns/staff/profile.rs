@@ -3,79 +3,58 @@
 //! (and administrators) can edit any of the school's profiles, e.g. for a teacher without an
 //! account.
 
-#[allow(unused_imports)]
-use crate::dto::staff::profile::*;
-#[cfg(feature = "ssr")]
-use crate::services::staff::access;
 use leptos::prelude::*;
 
+use crate::dto::staff::profile::{ProfileEditorDto, ProfileListDto};
 use crate::error::AppError;
 
 /// The profiles the person may edit: their own first, then those of the schools they
 /// coordinate. 403 when there are none.
 #[server(endpoint = "personale_profiler")]
 pub async fn profile_list() -> Result<ProfileListDto, AppError> {
+    use crate::dto::staff::profile::ProfileRow;
     use crate::rules::access::Action;
-    use entity::{school, teacher};
-    use sea_orm::{EntityTrait, QueryOrder};
-    use std::collections::HashMap;
+    use crate::services::staff::{access, guard, profiles};
 
-    let ctx = crate::services::staff::guard::signed_in().await?;
-    let db = &ctx.state.db;
-    let names: HashMap<i32, String> = school::Entity::find()
-        .all(db)
+    let ctx = guard::signed_in().await?;
+    let mut rows: Vec<ProfileRow> = profiles::all(&ctx.state.db)
         .await?
         .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect();
-    let mut profiles: Vec<ProfileRow> = teacher::Entity::find()
-        .order_by_asc(teacher::Column::Name)
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|t| {
+        .filter_map(|(t, school_name)| {
             let own = access::own_profile(&ctx, &t);
+            let school = t.school_id;
             ctx.me
                 .grants
-                .may(Action::EditTeacher {
-                    school: t.school_id,
-                    own,
-                })
+                .may(Action::EditTeacher { school, own })
                 .then(|| ProfileRow {
                     id: t.id,
-                    school_name: names.get(&t.school_id).cloned().unwrap_or_default(),
+                    school_name,
                     kind: t.kind.into(),
                     name: t.name,
                     own,
                 })
         })
         .collect();
-    if profiles.is_empty() {
-        crate::services::staff::guard::set_status(http::StatusCode::FORBIDDEN);
-        return Err(AppError::Forbidden);
+    if rows.is_empty() {
+        return guard::forbidden(&ctx, "teacher profiles");
     }
-    profiles.sort_by_key(|p| !p.own);
+    rows.sort_by_key(|p| !p.own);
     Ok(ProfileListDto {
-        me: crate::services::staff::guard::me_dto(&ctx).await?,
-        profiles,
+        me: guard::me_dto(&ctx).await?,
+        profiles: rows,
     })
 }
 
 /// One profile's editor.
 #[server(endpoint = "personale_profil_side")]
 pub async fn profile_editor(id: i32) -> Result<ProfileEditorDto, AppError> {
-    use entity::school;
-    use sea_orm::EntityTrait;
+    use crate::services::staff::{access, guard, profiles};
 
-    let ctx = crate::services::staff::guard::signed_in().await?;
+    let ctx = guard::signed_in().await?;
     let t = access::editable_profile(&ctx, id).await?;
-    let school_name = school::Entity::find_by_id(t.school_id)
-        .one(&ctx.state.db)
-        .await?
-        .map(|s| s.name)
-        .unwrap_or_default();
+    let school_name = profiles::school_name(&ctx.state.db, t.school_id).await?;
     Ok(ProfileEditorDto {
-        me: crate::services::staff::guard::me_dto(&ctx).await?,
+        me: guard::me_dto(&ctx).await?,
         own: access::own_profile(&ctx, &t),
         id: t.id,
         name: t.name,
@@ -87,17 +66,6 @@ pub async fn profile_editor(id: i32) -> Result<ProfileEditorDto, AppError> {
     })
 }
 
-/// What is wrong with a profile's text, as an error code.
-pub fn check_profile(title: &str, bio: &str) -> Result<(), &'static str> {
-    if title.trim().chars().count() > TITLE_MAX {
-        return Err("titel-lang");
-    }
-    if bio.trim().chars().count() > BIO_MAX {
-        return Err("tekst-lang");
-    }
-    Ok(())
-}
-
 /// Saves a profile's title and text.
 #[server(endpoint = "personale_profil_gem")]
 pub async fn save_profile(
@@ -105,51 +73,28 @@ pub async fn save_profile(
     #[server(default)] title: String,
     #[server(default)] bio: String,
 ) -> Result<(), AppError> {
-    use sea_orm::{ActiveModelTrait, Set};
+    use crate::dto::staff::profile::check_profile;
+    use crate::services::request;
+    use crate::services::staff::{access, guard, profiles};
 
-    let ctx = crate::services::staff::guard::signed_in().await?;
+    let ctx = guard::signed_in().await?;
     let t = access::editable_profile(&ctx, teacher_id).await?;
     let page = format!("/personale/profil/{}", t.id);
-    if let Err(code) = check_profile(&title, &bio) {
-        leptos_axum::redirect(&format!("{page}?fejl={code}#besked"));
+    if let Err(refusal) = check_profile(&title, &bio) {
+        request::refuse(&page, &[refusal], "besked");
         return Ok(());
     }
-    let own = access::own_profile(&ctx, &t);
-    let school = t.school_id;
-    let mut m: entity::teacher::ActiveModel = t.into();
-    let title = title.trim();
-    m.title = Set((!title.is_empty()).then(|| title.to_string()));
-    m.bio = Set(bio.trim().to_string());
-    let saved = m.update(&ctx.state.db).await?;
-    if !own {
-        crate::services::staff::guard::audit(
+    profiles::save(&ctx.state.db, &t, title.trim(), bio.trim()).await?;
+    if !access::own_profile(&ctx, &t) {
+        guard::audit(
             &ctx,
-            Some(school),
+            Some(t.school_id),
             "teacher.profile",
-            format!("Underviser {} ({})", saved.id, saved.name),
+            format!("Underviser {} ({})", t.id, t.name),
             String::new(),
         )
         .await?;
     }
     leptos_axum::redirect(&format!("{page}?gemt=1#besked"));
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn profile_text_has_room_but_a_limit() {
-        assert_eq!(check_profile("", ""), Ok(()));
-        assert_eq!(check_profile("Sygeplejerske", &"ø".repeat(BIO_MAX)), Ok(()));
-        assert_eq!(
-            check_profile("", &"ø".repeat(BIO_MAX + 1)),
-            Err("tekst-lang")
-        );
-        assert_eq!(
-            check_profile(&"a".repeat(TITLE_MAX + 1), ""),
-            Err("titel-lang")
-        );
-    }
 }

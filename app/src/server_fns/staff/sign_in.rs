@@ -3,9 +3,9 @@
 //! resets. Failures are counted per account and per address (see `staff::auth`), and every
 //! answer is a redirect to a page that says what happened.
 
-#[allow(unused_imports)]
-use crate::dto::staff::sign_in::*;
 use leptos::prelude::*;
+
+use crate::dto::staff::sign_in::{LinkPageDto, SignInPageDto, TotpSetupDto};
 
 use crate::error::AppError;
 
@@ -41,6 +41,7 @@ pub async fn sign_in(
     #[server(default)] password: String,
     #[server(default)] til: String,
 ) -> Result<(), AppError> {
+    use crate::dto::staff::sign_in::SignInRefusal;
     use crate::services::request;
     use crate::services::staff::auth::{self, PasswordCheck, Stage};
     use crate::services::staff::guard;
@@ -53,7 +54,7 @@ pub async fn sign_in(
     } else {
         "/personale".to_string()
     };
-    let again = |error: &str| {
+    let again = |refusal: crate::dto::staff::sign_in::SignInRefusal| {
         request::set_flash(
             EMAIL_COOKIE,
             &urlencoding::encode(email.trim().chars().take(254).collect::<String>().as_str()),
@@ -65,10 +66,11 @@ pub async fn sign_in(
         } else {
             format!("&til={}", urlencoding::encode(&back))
         };
-        leptos_axum::redirect(&format!("/personale/log-ind?fejl={error}{til}"));
+        let page = crate::rules::forms::back_to("/personale/log-ind", &[refusal], "");
+        leptos_axum::redirect(&format!("{page}{til}"));
     };
     if email.trim().is_empty() || password.is_empty() {
-        again("mangler");
+        again(SignInRefusal::Missing);
         return Ok(());
     }
     match auth::check_password(&state.db, &email, &password, &ip, now).await? {
@@ -84,8 +86,8 @@ pub async fn sign_in(
                 Stage::Setup => "/personale/totp",
             });
         }
-        PasswordCheck::Wrong => again("forkert"),
-        PasswordCheck::Throttled => again("pause"),
+        PasswordCheck::Wrong => again(SignInRefusal::Wrong),
+        PasswordCheck::Throttled => again(SignInRefusal::Throttled),
     }
     Ok(())
 }
@@ -93,6 +95,7 @@ pub async fn sign_in(
 /// The code from the authenticator app, or a recovery code, after the password.
 #[server(endpoint = "personale_kode")]
 pub async fn sign_in_code(#[server(default)] code: String) -> Result<(), AppError> {
+    use crate::dto::staff::sign_in::{CodeRefusal, SignInRefusal};
     use crate::services::request;
     use crate::services::staff::auth::{self, CodeCheck, Stage};
     use crate::services::staff::guard;
@@ -103,7 +106,7 @@ pub async fn sign_in_code(#[server(default)] code: String) -> Result<(), AppErro
         .await?
         .filter(|s| s.stage == Stage::Password)
     else {
-        leptos_axum::redirect("/personale/log-ind?fejl=udloebet");
+        request::refuse("/personale/log-ind", &[SignInRefusal::Expired], "");
         return Ok(());
     };
     let ip = request::client_ip(&state).await;
@@ -131,8 +134,10 @@ pub async fn sign_in_code(#[server(default)] code: String) -> Result<(), AppErro
             };
             done(&state, &token, &to);
         }
-        CodeCheck::Wrong => leptos_axum::redirect("/personale/log-ind/kode?fejl=forkert"),
-        CodeCheck::Throttled => leptos_axum::redirect("/personale/log-ind/kode?fejl=pause"),
+        CodeCheck::Wrong => request::refuse("/personale/log-ind/kode", &[CodeRefusal::Wrong], ""),
+        CodeCheck::Throttled => {
+            request::refuse("/personale/log-ind/kode", &[CodeRefusal::Throttled], "");
+        }
     }
     Ok(())
 }
@@ -201,13 +206,11 @@ pub async fn enable_totp(
     #[server(default)] secret: String,
     #[server(default)] code: String,
 ) -> Result<(), AppError> {
+    use crate::dto::staff::sign_in::{RECOVERY_COOKIE, TotpRefusal};
     use crate::services::request;
     use crate::services::staff::auth::{self, Stage};
     use crate::services::staff::guard;
     use crate::services::staff::totp;
-    use entity::staff_account;
-    use sea_orm::sea_query::Expr;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
     let state = request::state()?;
     let now = chrono::Utc::now();
@@ -226,17 +229,10 @@ pub async fn enable_totp(
         .then(|| totp::verify(&secret, &code, now.timestamp(), None))
         .flatten()
     else {
-        leptos_axum::redirect("/personale/totp?fejl=forkert");
+        request::refuse("/personale/totp", &[TotpRefusal::Wrong], "");
         return Ok(());
     };
-    staff_account::Entity::update_many()
-        .col_expr(staff_account::Column::TotpSecret, Expr::value(secret))
-        .col_expr(staff_account::Column::TotpEnabled, Expr::value(true))
-        .col_expr(staff_account::Column::TotpLastStep, Expr::value(step))
-        .filter(staff_account::Column::Id.eq(me.account.id))
-        .exec(&state.db)
-        .await?;
-    let codes = auth::new_recovery_codes(&state.db, me.account.id).await?;
+    let codes = auth::enable_totp(&state.db, me.account.id, &secret, step).await?;
     // Every other session of the account ends; this browser gets a new full session.
     auth::end_all_sessions(&state.db, me.account.id).await?;
     let token = auth::start_session(
@@ -257,9 +253,6 @@ pub async fn enable_totp(
     leptos_axum::redirect("/personale/konto/koder");
     Ok(())
 }
-
-/// Carries new recovery codes to the page that shows them once.
-pub const RECOVERY_COOKIE: &str = "sb_personale_koder";
 
 /// `/personale/invitation/:token` and `/personale/nulstil/:token`: checks the link without
 /// spending it.
@@ -282,16 +275,11 @@ pub async fn link_page(token: String, reset: bool) -> Result<LinkPageDto, AppErr
                 email: a.email,
             },
             None => {
-                guard_status_gone();
+                request::set_status(http::StatusCode::NOT_FOUND);
                 LinkPageDto::Invalid
             }
         },
     )
-}
-
-#[cfg(feature = "ssr")]
-fn guard_status_gone() {
-    crate::services::staff::guard::set_status(http::StatusCode::NOT_FOUND);
 }
 
 /// Sets a password from an invitation or reset link. The link works once; a reset ends every
@@ -303,9 +291,9 @@ pub async fn set_password_by_link(
     #[server(default)] password: String,
     #[server(default)] repeat: String,
 ) -> Result<(), AppError> {
+    use crate::rules::password::check_new;
     use crate::services::request;
     use crate::services::staff::auth::{self, LinkPurpose};
-    use crate::services::staff::password;
 
     let state = request::state()?;
     let now = chrono::Utc::now();
@@ -318,9 +306,8 @@ pub async fn set_password_by_link(
         leptos_axum::redirect(&format!("/personale/{page}/{token}"));
         return Ok(());
     };
-    if let Err(key) = password::check_new(&password, &repeat, &account.email) {
-        let code = key.rsplit('.').next().unwrap_or("fejl");
-        leptos_axum::redirect(&format!("/personale/{page}/{token}?fejl={code}#fejl"));
+    if let Err(refusal) = check_new(&password, &repeat, &account.email) {
+        request::refuse(&format!("/personale/{page}/{token}"), &[refusal], "fejl");
         return Ok(());
     }
     // Spent only now, so a typing mistake above does not cost the link.
@@ -344,44 +331,20 @@ pub async fn set_password_by_link(
 /// account, so the form tells no one who works here.
 #[server(endpoint = "personale_glemt")]
 pub async fn request_reset(#[server(default)] email: String) -> Result<(), AppError> {
-    use crate::services::outbox::{self, Kind, Message};
     use crate::services::rate_limit::Kind as Limit;
     use crate::services::request;
-    use entity::staff_account;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use crate::services::staff::auth;
 
     let state = request::state()?;
-    let now = chrono::Utc::now();
     let ip = request::client_ip(&state).await;
     let key = email.trim().to_lowercase();
-    let allowed = state
-        .limiter
-        .allow(Limit::LinkPerIp, &ip, std::time::Instant::now())
-        && state.limiter.allow(
-            Limit::LinkPerEmail,
-            &format!("staff:{key}"),
-            std::time::Instant::now(),
-        );
-    if allowed
-        && let Some(account) = staff_account::Entity::find()
-            .filter(staff_account::Column::Email.eq(key.as_str()))
-            .one(&state.db)
-            .await?
-            .filter(|a| a.disabled_at.is_none())
-    {
-        outbox::enqueue(
-            &state.db,
-            Message {
-                kind: Kind::StaffReset,
-                recipient: &account.email,
-                locale: "da",
-                booking_id: None,
-                payload: serde_json::json!({ "account_id": account.id }),
-            },
-            now,
-        )
-        .await?;
-        crate::services::worker_signal::nudge();
+    let instant = std::time::Instant::now();
+    let allowed = state.limiter.allow(Limit::LinkPerIp, &ip, instant)
+        && state
+            .limiter
+            .allow(Limit::LinkPerEmail, &format!("staff:{key}"), instant);
+    if allowed {
+        auth::queue_reset_link(&state.db, &key, chrono::Utc::now()).await?;
     }
     leptos_axum::redirect("/personale/glemt?sendt=1");
     Ok(())

@@ -704,3 +704,77 @@ pub async fn ensure_account(
     }
     Ok(id)
 }
+
+/// Turns the authenticator app on for an account with `secret`, whose code at `step` was just
+/// shown; makes new recovery codes and returns them (to show once).
+pub async fn enable_totp(
+    db: &sea_orm::DatabaseConnection,
+    account_id: i32,
+    secret: &str,
+    step: i64,
+) -> Result<Vec<String>, DbErr> {
+    crate::services::transaction::write(db, |txn| async move {
+        staff_account::Entity::update_many()
+            .col_expr(staff_account::Column::TotpSecret, Expr::value(secret))
+            .col_expr(staff_account::Column::TotpEnabled, Expr::value(true))
+            .col_expr(staff_account::Column::TotpLastStep, Expr::value(step))
+            .filter(staff_account::Column::Id.eq(account_id))
+            .exec(&txn)
+            .await?;
+        new_recovery_codes(&txn, account_id).await
+    })
+    .await
+}
+
+/// Turns the authenticator app off for an account, with its recovery codes.
+pub async fn disable_totp(db: &sea_orm::DatabaseConnection, account_id: i32) -> Result<(), DbErr> {
+    crate::services::transaction::write(db, |txn| async move {
+        staff_account::Entity::update_many()
+            .col_expr(staff_account::Column::TotpEnabled, Expr::value(false))
+            .col_expr(
+                staff_account::Column::TotpSecret,
+                Expr::value(Option::<String>::None),
+            )
+            .filter(staff_account::Column::Id.eq(account_id))
+            .exec(&txn)
+            .await?;
+        recovery_code::Entity::delete_many()
+            .filter(recovery_code::Column::AccountId.eq(account_id))
+            .exec(&txn)
+            .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Queues a password reset link to the active account with this e-mail, if there is one.
+pub async fn queue_reset_link(
+    db: &sea_orm::DatabaseConnection,
+    email_key: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    use crate::services::outbox::{self, Kind, Message};
+    crate::services::transaction::write(db, |txn| async move {
+        let Some(account) = staff_account::Entity::find()
+            .filter(staff_account::Column::Email.eq(email_key))
+            .one(&txn)
+            .await?
+            .filter(|a| a.disabled_at.is_none())
+        else {
+            return Ok(());
+        };
+        outbox::enqueue(
+            &txn,
+            Message {
+                kind: Kind::StaffReset,
+                recipient: &account.email,
+                locale: "da",
+                booking_id: None,
+                payload: serde_json::json!({ "account_id": account.id }),
+            },
+            now,
+        )
+        .await
+    })
+    .await
+}

@@ -2,14 +2,14 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
     BookingStatus, RunStatus, booking, course, location, outbox_message, run, run_teacher, school,
     session, teacher,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::dto::staff::home::{RunRowDto, RunState, Warning};
+use crate::dto::staff::home::{MySessionDto, RunRowDto, RunState, Warning};
 use crate::rules::access::{Action, Grants};
 use crate::rules::coproduction;
 use crate::rules::time::to_local;
@@ -208,11 +208,7 @@ pub async fn rows(
                 id: r.id,
                 course_title: courses.get(&r.course_id).cloned().unwrap_or_default(),
                 school_name: schools.get(&r.school_id).cloned().unwrap_or_default(),
-                state: match r.status {
-                    RunStatus::Draft => RunState::Draft,
-                    RunStatus::Published => RunState::Published,
-                    RunStatus::Cancelled => RunState::Cancelled,
-                },
+                state: RunState::from(r.status),
                 first: mine.first().map(|s| to_local(s.starts_at)),
                 last: mine.last().map(|s| to_local(s.starts_at)),
                 sessions: u32::try_from(mine.len()).unwrap_or(0),
@@ -237,4 +233,62 @@ pub async fn rows(
         .collect();
     rows.sort_by(|a, b| a.first.cmp(&b.first).then(a.id.cmp(&b.id)));
     Ok(rows)
+}
+
+/// A teacher's next sessions (at most 8) of their own runs (`own_run_ids`, whose rows are
+/// `own_rows`), with where they are and whether attendance can be taken.
+pub async fn next_sessions(
+    db: &DatabaseConnection,
+    own_run_ids: &[i32],
+    own_rows: &[RunRowDto],
+    now: DateTime<Utc>,
+) -> Result<Vec<MySessionDto>, DbErr> {
+    let mut next_sessions = Vec::new();
+    if !own_run_ids.is_empty() {
+        let sessions = session::Entity::find()
+            .filter(session::Column::RunId.is_in(own_run_ids.iter().copied()))
+            .filter(session::Column::Cancelled.eq(false))
+            .order_by_asc(session::Column::StartsAt)
+            .all(db)
+            .await?;
+        let runs = run::Entity::find()
+            .filter(run::Column::Id.is_in(own_run_ids.iter().copied()))
+            .filter(run::Column::Status.ne(entity::RunStatus::Cancelled))
+            .all(db)
+            .await?;
+        let places = places(db).await?;
+        for s in sessions.iter().filter(|s| s.ends_at > now) {
+            let Some(r) = runs.iter().find(|r| r.id == s.run_id) else {
+                continue;
+            };
+            let Some(row) = own_rows.iter().find(|row| row.id == r.id) else {
+                continue;
+            };
+            let of_run: Vec<&session::Model> =
+                sessions.iter().filter(|x| x.run_id == r.id).collect();
+            let number = of_run.iter().position(|x| x.id == s.id).unwrap_or(0) + 1;
+            next_sessions.push(MySessionDto {
+                run_id: r.id,
+                session_id: s.id,
+                attendance_open: crate::rules::attendance::is_open(s.starts_at, now),
+                course_title: row.course_title.clone(),
+                school_name: row.school_name.clone(),
+                starts: to_local(s.starts_at),
+                ends: to_local(s.ends_at),
+                number: u32::try_from(number).unwrap_or(0),
+                of: u32::try_from(of_run.len()).unwrap_or(0),
+                place: s
+                    .location_id
+                    .or(r.location_id)
+                    .and_then(|id| places.get(&id).cloned())
+                    .or_else(|| s.online_url.as_ref().map(|_| "Online".to_string())),
+                confirmed: row.confirmed,
+            });
+            if next_sessions.len() >= 8 {
+                break;
+            }
+        }
+    }
+
+    Ok(next_sessions)
 }
