@@ -30,6 +30,7 @@ pub mod outbox;
 pub mod rate_limit;
 pub mod reports;
 pub mod request;
+pub mod school_data;
 pub mod staff;
 pub mod state;
 pub mod tokens;

@@ -16,7 +16,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, TransactionTrait,
+    PaginatorTrait,
 };
 use std::collections::HashMap;
 
@@ -55,9 +55,12 @@ pub async fn is_empty(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
 /// inserts share one transaction: a second instance starting at the same moment fails on the
 /// unique slugs and rolls back, so nothing is ever loaded twice or half.
 pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<bool, DbErr> {
-    let txn = db.begin().await?;
-    if !is_empty(&txn).await? {
-        txn.rollback().await?;
+    app::services::transaction::write(db, |txn| async move { seed(&txn, today).await }).await
+}
+
+/// The demo data, in the transaction given, if the database is empty.
+async fn seed(txn: &app::services::transaction::Tx, today: NaiveDate) -> Result<bool, DbErr> {
+    if !is_empty(txn).await? {
         return Ok(false);
     }
     let now = Utc::now();
@@ -77,7 +80,7 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
             colour: Set(s.colour.into()),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
         schools.insert(s.slug, m.id);
     }
@@ -97,7 +100,7 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
             directions: Set(l.directions.into()),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
         locations.insert(l.key, m.id);
     }
@@ -112,7 +115,7 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
             bio: Set(t.bio.into()),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
         teachers.insert(t.key, m.id);
     }
@@ -125,7 +128,7 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
             name_en: Set((*en).into()),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
         themes.insert(*slug, m.id);
     }
@@ -146,14 +149,14 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
             updated_at: Set(now),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
         for t in c.themes {
             course_theme::ActiveModel {
                 course_id: Set(m.id),
                 theme_id: Set(themes[t]),
             }
-            .insert(&txn)
+            .insert(txn)
             .await?;
         }
         for t in c.developers {
@@ -161,7 +164,7 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
                 course_id: Set(m.id),
                 teacher_id: Set(teachers[t]),
             }
-            .insert(&txn)
+            .insert(txn)
             .await?;
         }
         courses.insert(c.slug, (m.id, c));
@@ -219,7 +222,7 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
             created_at: Set(now),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
         let mut held = Vec::new();
         for week in 0..r.sessions {
@@ -235,7 +238,7 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
                 cancelled: Set(cancelled),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert(txn)
             .await?;
             if !cancelled && s.ends_at <= now {
                 held.push(s.id);
@@ -251,7 +254,7 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
                 run_id: Set(m.id),
                 teacher_id: Set(teachers[t]),
             }
-            .insert(&txn)
+            .insert(txn)
             .await?;
         }
         let bookings = (0..r.confirmed)
@@ -291,19 +294,18 @@ pub async fn seed_if_empty(db: &DatabaseConnection, today: NaiveDate) -> Result<
                 cancelled_at: Set(None),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert(txn)
             .await?;
             if status == BookingStatus::Confirmed {
                 seated.push(b.id);
             }
         }
         if !held.is_empty() {
-            past_run(&txn, m.id, &held, &seated, participant, now).await?;
+            past_run(txn, m.id, &held, &seated, participant, now).await?;
         }
     }
 
-    staff_accounts(&txn, &schools, &teachers, now).await?;
-    txn.commit().await?;
+    staff_accounts(txn, &schools, &teachers, now).await?;
     Ok(true)
 }
 

@@ -10,8 +10,6 @@
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use entity::school;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::format;
 use crate::i18n::Locale;
@@ -45,11 +43,7 @@ pub async fn page(
         return script(&state, &slug).await;
     }
     let l = Locale::Da;
-    let found = match school::Entity::find()
-        .filter(school::Column::Slug.eq(&slug))
-        .one(&state.db)
-        .await
-    {
+    let found = match crate::services::school_data::school(&state.db, &slug).await {
         Ok(Some(s)) => s,
         Ok(None) => return (StatusCode::NOT_FOUND, "Skolen findes ikke.").into_response(),
         Err(e) => {
@@ -189,11 +183,7 @@ async fn script(state: &AppState, file: &str) -> Response {
     else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let name = match school::Entity::find()
-        .filter(school::Column::Slug.eq(slug))
-        .one(&state.db)
-        .await
-    {
+    let name = match crate::services::school_data::school(&state.db, slug).await {
         Ok(Some(s)) => s.name,
         Ok(None) => return StatusCode::NOT_FOUND.into_response(),
         Err(e) => {

@@ -42,4 +42,4 @@ pub use school::{
     cancel_run, cancel_session, expire_offers, move_session, set_capacity, staff_give_seat, walk_in,
 };
 pub use signup::{NewBooking, SignupOutcome, sign_up};
-pub use views::booking_views;
+pub use views::{booking_views, find};

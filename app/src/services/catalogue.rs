@@ -568,3 +568,139 @@ pub async fn school_by_slug(
         .await?
         .map(SchoolDto::from))
 }
+
+/// Every school by name, with its colour.
+pub async fn schools_with_colour(
+    db: &DatabaseConnection,
+) -> Result<Vec<(SchoolDto, String)>, DbErr> {
+    Ok(school::Entity::find()
+        .order_by_asc(school::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let colour = s.colour.clone();
+            (SchoolDto::from(s), colour)
+        })
+        .collect())
+}
+
+/// A school by its slug, with its colour.
+pub async fn school_with_colour(
+    db: &DatabaseConnection,
+    slug: &str,
+) -> Result<Option<(SchoolDto, String)>, DbErr> {
+    Ok(school::Entity::find()
+        .filter(school::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .map(|s| {
+            let colour = s.colour.clone();
+            (SchoolDto::from(s), colour)
+        }))
+}
+
+/// Every place, as `(id, school slug, place)`, by school and name.
+pub async fn places(db: &DatabaseConnection) -> Result<Vec<(i32, String, PlaceDto)>, DbErr> {
+    let schools: HashMap<i32, String> = school::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.slug))
+        .collect();
+    let mut all: Vec<(i32, String, PlaceDto)> = location::Entity::find()
+        .order_by_asc(location::Column::Name)
+        .order_by_asc(location::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|l| {
+            let school = schools.get(&l.school_id)?.clone();
+            Some((l.id, school, PlaceDto::from(l)))
+        })
+        .collect();
+    all.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(all)
+}
+
+/// Every theme, by Danish name.
+pub async fn all_themes(db: &DatabaseConnection) -> Result<Vec<ThemeDto>, DbErr> {
+    Ok(theme::Entity::find()
+        .order_by_asc(theme::Column::NameDa)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(ThemeDto::from)
+        .collect())
+}
+
+/// A published course as a list of courses shows it.
+#[derive(Clone, Debug)]
+pub struct CourseCard {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub description: String,
+    pub format: crate::rules::vocabulary::Format,
+    pub audience: crate::rules::vocabulary::Audience,
+    pub school_slug: String,
+    /// Theme slugs, sorted.
+    pub themes: Vec<String>,
+}
+
+/// The published courses with these slugs.
+pub async fn course_cards(
+    db: &DatabaseConnection,
+    slugs: &[String],
+) -> Result<HashMap<String, CourseCard>, DbErr> {
+    let courses: Vec<course::Model> = course::Entity::find()
+        .filter(course::Column::Status.eq(CourseStatus::Published))
+        .filter(course::Column::Slug.is_in(slugs.iter().cloned()))
+        .all(db)
+        .await?;
+    let themes: HashMap<i32, String> = theme::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.slug))
+        .collect();
+    let mut course_themes: HashMap<i32, Vec<String>> = HashMap::new();
+    for link in course_theme::Entity::find()
+        .filter(course_theme::Column::CourseId.is_in(courses.iter().map(|c| c.id)))
+        .all(db)
+        .await?
+    {
+        if let Some(slug) = themes.get(&link.theme_id) {
+            course_themes
+                .entry(link.course_id)
+                .or_default()
+                .push(slug.clone());
+        }
+    }
+    let schools: HashMap<i32, String> = school::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.slug))
+        .collect();
+    Ok(courses
+        .into_iter()
+        .map(|c| {
+            let mut themes = course_themes.remove(&c.id).unwrap_or_default();
+            themes.sort();
+            (
+                c.slug.clone(),
+                CourseCard {
+                    school_slug: schools.get(&c.school_id).cloned().unwrap_or_default(),
+                    format: c.format.into(),
+                    audience: c.audience.into(),
+                    slug: c.slug,
+                    title: c.title,
+                    summary: c.summary,
+                    description: c.description,
+                    themes,
+                },
+            )
+        })
+        .collect())
+}

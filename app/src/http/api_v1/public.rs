@@ -5,18 +5,16 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
-use entity::{CourseStatus, course, course_theme, location, school, theme};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use axum::response::Response;
 use utoipa::IntoParams;
 
 use super::cache;
 use super::model::*;
 use super::problem::Problem;
 use super::query::{Params, id};
-use crate::dto::catalogue::SchoolDto;
-use crate::rules::catalogue::filter::{CatalogueFilter, MAX_SEARCH_CHARS};
+use crate::rules::catalogue::filter::{CatalogueFilter, MAX_SEARCH_CHARS, Mode};
 use crate::rules::vocabulary::{Audience, Format};
+use crate::services::catalogue;
 use crate::services::state::AppState;
 
 type Pairs = Query<Vec<(String, String)>>;
@@ -75,55 +73,46 @@ pub struct RunParams {
     free_seats: Option<bool>,
 }
 
-/// The catalogue filter the API's parameters ask for.
+/// The catalogue filter the API's parameters ask for, read strictly.
 fn filter_of(p: &Params) -> Result<CatalogueFilter, Problem> {
-    let mut pairs: Vec<(&str, String)> = Vec::new();
-    if let Some(s) = p.slug("school")? {
-        pairs.push(("skole", s));
+    let format = p
+        .get("format")
+        .map(|f| {
+            Format::from_slug(f).ok_or_else(|| {
+                Problem::bad_parameter(
+                    "format",
+                    "ventede kursus, forloeb, workshop, temadag, oplaeg eller drop-in",
+                    "expected kursus, forloeb, workshop, temadag, oplaeg or drop-in",
+                )
+            })
+        })
+        .transpose()?;
+    let audience = p
+        .get("audience")
+        .map(|a| {
+            Audience::from_slug(a).ok_or_else(|| {
+                Problem::bad_parameter(
+                    "audience",
+                    "ventede alle, egen-erfaring, paarorende, fagpersoner eller unge",
+                    "expected alle, egen-erfaring, paarorende, fagpersoner or unge",
+                )
+            })
+        })
+        .transpose()?;
+    let q = p.get("q").map(str::to_string);
+    if q.as_ref()
+        .is_some_and(|q| q.chars().count() > MAX_SEARCH_CHARS)
+    {
+        return Err(Problem::bad_parameter(
+            "q",
+            "højst 100 tegn",
+            "at most 100 characters",
+        ));
     }
-    if let Some(t) = p.slug("theme")? {
-        pairs.push(("tema", t));
-    }
-    if let Some(f) = p.get("format") {
-        Format::from_slug(f).ok_or_else(|| {
-            Problem::bad_parameter(
-                "format",
-                "ventede kursus, forloeb, workshop, temadag, oplaeg eller drop-in",
-                "expected kursus, forloeb, workshop, temadag, oplaeg or drop-in",
-            )
-        })?;
-        pairs.push(("format", f.into()));
-    }
-    if let Some(a) = p.get("audience") {
-        Audience::from_slug(a).ok_or_else(|| {
-            Problem::bad_parameter(
-                "audience",
-                "ventede alle, egen-erfaring, paarorende, fagpersoner eller unge",
-                "expected alle, egen-erfaring, paarorende, fagpersoner or unge",
-            )
-        })?;
-        pairs.push(("for", a.into()));
-    }
-    if let Some(q) = p.get("q") {
-        if q.chars().count() > MAX_SEARCH_CHARS {
-            return Err(Problem::bad_parameter(
-                "q",
-                "højst 100 tegn",
-                "at most 100 characters",
-            ));
-        }
-        pairs.push(("q", q.into()));
-    }
-    if let Some(d) = p.date("from")? {
-        pairs.push(("fra", d.format("%Y-%m-%d").to_string()));
-    }
-    if let Some(d) = p.date("to")? {
-        pairs.push(("til", d.format("%Y-%m-%d").to_string()));
-    }
-    match p.get("mode") {
-        None => {}
-        Some("online") => pairs.push(("sted", "online".into())),
-        Some("in_person") => pairs.push(("sted", "fysisk".into())),
+    let mode = match p.get("mode") {
+        None => None,
+        Some("online") => Some(Mode::Online),
+        Some("in_person") => Some(Mode::Physical),
         Some(_) => {
             return Err(Problem::bad_parameter(
                 "mode",
@@ -131,18 +120,19 @@ fn filter_of(p: &Params) -> Result<CatalogueFilter, Problem> {
                 "expected online or in_person",
             ));
         }
-    }
-    if p.flag("free_seats")? {
-        pairs.push(("ledige", "ja".into()));
-    }
-    Ok(CatalogueFilter::from_pairs(
-        pairs.iter().map(|(k, v)| (*k, v.as_str())),
-    ))
-}
-
-fn school_of(s: school::Model, base: &str) -> School {
-    let colour = s.colour.clone();
-    School::new(SchoolDto::from(s), colour, base)
+    };
+    Ok(CatalogueFilter {
+        q,
+        school: p.slug("school")?,
+        theme: p.slug("theme")?,
+        format,
+        audience,
+        from: p.date("from")?,
+        to: p.date("to")?,
+        mode,
+        free_seats: p.flag("free_seats")?,
+        ..CatalogueFilter::default()
+    })
 }
 
 /// The schools.
@@ -158,20 +148,15 @@ pub async fn schools(
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(q): Pairs,
-) -> Response {
-    let run = async {
-        let paging = Params(q).paging()?;
-        let all: Vec<School> = school::Entity::find()
-            .order_by_asc(school::Column::Name)
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .map(|s| school_of(s, &state.public_url))
-            .collect();
-        let (items, page) = paging.cut(all);
-        Ok::<_, Problem>(cache::public(&headers, &SchoolList { items, page }))
-    };
-    run.await.unwrap_or_else(IntoResponse::into_response)
+) -> Result<Response, Problem> {
+    let paging = Params(q).paging()?;
+    let all: Vec<School> = catalogue::schools_with_colour(&state.db)
+        .await?
+        .into_iter()
+        .map(|(s, colour)| School::new(s, colour, &state.public_url))
+        .collect();
+    let (items, page) = paging.cut(all);
+    Ok(cache::public(&headers, &SchoolList { items, page }))
 }
 
 /// One school.
@@ -187,16 +172,14 @@ pub async fn school(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(slug): Path<String>,
-) -> Response {
-    let run = async {
-        let s = school::Entity::find()
-            .filter(school::Column::Slug.eq(&slug))
-            .one(&state.db)
-            .await?
-            .ok_or_else(Problem::not_found)?;
-        Ok::<_, Problem>(cache::public(&headers, &school_of(s, &state.public_url)))
-    };
-    run.await.unwrap_or_else(IntoResponse::into_response)
+) -> Result<Response, Problem> {
+    let (s, colour) = catalogue::school_with_colour(&state.db, &slug)
+        .await?
+        .ok_or_else(Problem::not_found)?;
+    Ok(cache::public(
+        &headers,
+        &School::new(s, colour, &state.public_url),
+    ))
 }
 
 /// The places schools teach at (not online ones' addresses, which have none).
@@ -212,38 +195,22 @@ pub async fn locations(
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(q): Pairs,
-) -> Response {
-    let run = async {
-        let p = Params(q);
-        let paging = p.paging()?;
-        let only = p.slug("school")?;
-        let schools: HashMap<i32, String> = school::Entity::find()
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s.slug))
-            .collect();
-        let mut all: Vec<Location> = location::Entity::find()
-            .order_by_asc(location::Column::Name)
-            .order_by_asc(location::Column::Id)
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .filter_map(|l| {
-                let school = schools.get(&l.school_id)?.clone();
-                Some(Location {
-                    id: l.id,
-                    school,
-                    place: crate::dto::catalogue::PlaceDto::from(l).into(),
-                })
-            })
-            .filter(|l| only.as_ref().is_none_or(|s| *s == l.school))
-            .collect();
-        all.sort_by(|a, b| a.school.cmp(&b.school));
-        let (items, page) = paging.cut(all);
-        Ok::<_, Problem>(cache::public(&headers, &LocationList { items, page }))
-    };
-    run.await.unwrap_or_else(IntoResponse::into_response)
+) -> Result<Response, Problem> {
+    let p = Params(q);
+    let paging = p.paging()?;
+    let only = p.slug("school")?;
+    let all: Vec<Location> = catalogue::places(&state.db)
+        .await?
+        .into_iter()
+        .filter(|(_, school, _)| only.as_ref().is_none_or(|s| s == school))
+        .map(|(id, school, place)| Location {
+            id,
+            school,
+            place: place.into(),
+        })
+        .collect();
+    let (items, page) = paging.cut(all);
+    Ok(cache::public(&headers, &LocationList { items, page }))
 }
 
 /// The themes.
@@ -259,20 +226,15 @@ pub async fn themes(
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(q): Pairs,
-) -> Response {
-    let run = async {
-        let paging = Params(q).paging()?;
-        let all: Vec<Theme> = theme::Entity::find()
-            .order_by_asc(theme::Column::NameDa)
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .map(|t| crate::dto::catalogue::ThemeDto::from(t).into())
-            .collect();
-        let (items, page) = paging.cut(all);
-        Ok::<_, Problem>(cache::public(&headers, &ThemeList { items, page }))
-    };
-    run.await.unwrap_or_else(IntoResponse::into_response)
+) -> Result<Response, Problem> {
+    let paging = Params(q).paging()?;
+    let all: Vec<Theme> = catalogue::all_themes(&state.db)
+        .await?
+        .into_iter()
+        .map(Theme::from)
+        .collect();
+    let (items, page) = paging.cut(all);
+    Ok(cache::public(&headers, &ThemeList { items, page }))
 }
 
 /// The courses with upcoming runs matching `filter`, in catalogue order of their next run.
@@ -281,7 +243,7 @@ async fn courses_matching(
     filter: &CatalogueFilter,
 ) -> Result<Vec<Course>, Problem> {
     let now = chrono::Utc::now();
-    let runs = crate::services::catalogue::matching_runs(&state.db, filter, now).await?;
+    let runs = catalogue::matching_runs(&state.db, filter, now).await?;
     let mut order: Vec<String> = Vec::new();
     let mut run_ids: HashMap<String, Vec<i32>> = HashMap::new();
     for r in &runs {
@@ -290,56 +252,22 @@ async fn courses_matching(
         }
         run_ids.entry(r.course_slug.clone()).or_default().push(r.id);
     }
-    let courses: HashMap<String, course::Model> = course::Entity::find()
-        .filter(course::Column::Status.eq(CourseStatus::Published))
-        .filter(course::Column::Slug.is_in(order.clone()))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|c| (c.slug.clone(), c))
-        .collect();
-    let themes: HashMap<i32, String> = theme::Entity::find()
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t.slug))
-        .collect();
-    let mut course_themes: HashMap<i32, Vec<String>> = HashMap::new();
-    for link in course_theme::Entity::find()
-        .filter(course_theme::Column::CourseId.is_in(courses.values().map(|c| c.id)))
-        .all(&state.db)
-        .await?
-    {
-        if let Some(slug) = themes.get(&link.theme_id) {
-            course_themes
-                .entry(link.course_id)
-                .or_default()
-                .push(slug.clone());
-        }
-    }
-    let schools: HashMap<i32, String> = school::Entity::find()
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.slug))
-        .collect();
+    let mut cards = catalogue::course_cards(&state.db, &order).await?;
     Ok(order
         .into_iter()
         .filter_map(|slug| {
-            let c = courses.get(&slug)?;
-            let mut themes = course_themes.get(&c.id).cloned().unwrap_or_default();
-            themes.sort();
+            let c = cards.remove(&slug)?;
             Some(Course {
                 url: format!("{}/kurser/{}", state.public_url, c.slug),
-                slug: c.slug.clone(),
-                title: c.title.clone(),
-                summary: c.summary.clone(),
-                description: c.description.clone(),
-                format: Format::from(c.format).slug().into(),
-                audience: Audience::from(c.audience).slug().into(),
-                school: schools.get(&c.school_id).cloned().unwrap_or_default(),
-                themes,
                 runs: run_ids.remove(&slug).unwrap_or_default(),
+                format: c.format.slug().into(),
+                audience: c.audience.slug().into(),
+                school: c.school_slug,
+                slug: c.slug,
+                title: c.title,
+                summary: c.summary,
+                description: c.description,
+                themes: c.themes,
             })
         })
         .collect())
@@ -358,16 +286,13 @@ pub async fn courses(
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(q): Pairs,
-) -> Response {
-    let run = async {
-        let p = Params(q);
-        let paging = p.paging()?;
-        let filter = filter_of(&p)?;
-        let all = courses_matching(&state, &filter).await?;
-        let (items, page) = paging.cut(all);
-        Ok::<_, Problem>(cache::public(&headers, &CourseList { items, page }))
-    };
-    run.await.unwrap_or_else(IntoResponse::into_response)
+) -> Result<Response, Problem> {
+    let p = Params(q);
+    let paging = p.paging()?;
+    let filter = filter_of(&p)?;
+    let all = courses_matching(&state, &filter).await?;
+    let (items, page) = paging.cut(all);
+    Ok(cache::public(&headers, &CourseList { items, page }))
 }
 
 /// One course with upcoming runs.
@@ -383,16 +308,13 @@ pub async fn course(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(slug): Path<String>,
-) -> Response {
-    let run = async {
-        let found = courses_matching(&state, &CatalogueFilter::default())
-            .await?
-            .into_iter()
-            .find(|c| c.slug == slug)
-            .ok_or_else(Problem::not_found)?;
-        Ok::<_, Problem>(cache::public(&headers, &found))
-    };
-    run.await.unwrap_or_else(IntoResponse::into_response)
+) -> Result<Response, Problem> {
+    let found = courses_matching(&state, &CatalogueFilter::default())
+        .await?
+        .into_iter()
+        .find(|c| c.slug == slug)
+        .ok_or_else(Problem::not_found)?;
+    Ok(cache::public(&headers, &found))
 }
 
 /// Upcoming runs, as the catalogue lists them.
@@ -404,21 +326,21 @@ pub async fn course(
         (status = 400, description = "A parameter cannot be read.", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn runs(State(state): State<AppState>, headers: HeaderMap, Query(q): Pairs) -> Response {
-    let run = async {
-        let p = Params(q);
-        let paging = p.paging()?;
-        let filter = filter_of(&p)?;
-        let all: Vec<Run> =
-            crate::services::catalogue::matching_runs(&state.db, &filter, chrono::Utc::now())
-                .await?
-                .into_iter()
-                .map(|r| Run::new(r, &state.public_url))
-                .collect();
-        let (items, page) = paging.cut(all);
-        Ok::<_, Problem>(cache::public(&headers, &RunList { items, page }))
-    };
-    run.await.unwrap_or_else(IntoResponse::into_response)
+pub async fn runs(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Pairs,
+) -> Result<Response, Problem> {
+    let p = Params(q);
+    let paging = p.paging()?;
+    let filter = filter_of(&p)?;
+    let all: Vec<Run> = catalogue::matching_runs(&state.db, &filter, chrono::Utc::now())
+        .await?
+        .into_iter()
+        .map(|r| Run::new(r, &state.public_url))
+        .collect();
+    let (items, page) = paging.cut(all);
+    Ok(cache::public(&headers, &RunList { items, page }))
 }
 
 /// One upcoming run.
@@ -434,13 +356,10 @@ pub async fn run(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(run_id): Path<String>,
-) -> Response {
-    let go = async {
-        let run_id = id(&run_id)?;
-        let found = crate::services::catalogue::listed_run(&state.db, run_id, chrono::Utc::now())
-            .await?
-            .ok_or_else(Problem::not_found)?;
-        Ok::<_, Problem>(cache::public(&headers, &Run::new(found, &state.public_url)))
-    };
-    go.await.unwrap_or_else(IntoResponse::into_response)
+) -> Result<Response, Problem> {
+    let run_id = id(&run_id)?;
+    let found = catalogue::listed_run(&state.db, run_id, chrono::Utc::now())
+        .await?
+        .ok_or_else(Problem::not_found)?;
+    Ok(cache::public(&headers, &Run::new(found, &state.public_url)))
 }

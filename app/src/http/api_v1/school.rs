@@ -2,17 +2,13 @@
 //! figures, and (with a write key) recording attendance. A key reaches its own school only; a
 //! run or session of another school is answered as if it did not exist.
 
-use std::collections::HashMap;
-
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::Utc;
-use entity::{
-    AttendanceStatus, BookingStatus, attendance, booking, course, headcount, run, school, session,
-};
-use sea_orm::{ActiveEnum, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use entity::{AttendanceStatus, BookingStatus, booking, run, school};
+use sea_orm::ActiveEnum;
 use utoipa::IntoParams;
 
 use super::cache;
@@ -21,6 +17,7 @@ use super::problem::Problem;
 use super::query::{Params, id};
 use crate::rules::time::to_local;
 use crate::services::api_keys::{Client, authenticate};
+use crate::services::school_data;
 use crate::services::state::AppState;
 
 type Pairs = Query<Vec<(String, String)>>;
@@ -41,9 +38,7 @@ async fn school_for(
     let client = authenticate(&state.db, key, Utc::now())
         .await?
         .ok_or_else(Problem::unauthorized)?;
-    let s = school::Entity::find()
-        .filter(school::Column::Slug.eq(slug))
-        .one(&state.db)
+    let s = school_data::school(&state.db, slug)
         .await?
         .ok_or_else(Problem::not_found)?;
     if !client.owns(s.id) {
@@ -58,11 +53,8 @@ async fn run_of(
     school: &school::Model,
     run_id: &str,
 ) -> Result<run::Model, Problem> {
-    let run_id = id(run_id)?;
-    run::Entity::find_by_id(run_id)
-        .one(&state.db)
+    school_data::run(&state.db, school.id, id(run_id)?)
         .await?
-        .filter(|r| r.school_id == school.id)
         .ok_or_else(Problem::not_found)
 }
 
@@ -93,58 +85,40 @@ pub async fn roster(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path((slug, run_id)): Path<(String, String)>,
-) -> Response {
-    let go = async {
-        let (_, school) = school_for(&state, &headers, &slug).await?;
-        let r = run_of(&state, &school, &run_id).await?;
-        let title = course::Entity::find_by_id(r.course_id)
-            .one(&state.db)
-            .await?
-            .map(|c| c.title)
-            .unwrap_or_default();
-        let mut bookings: Vec<booking::Model> = booking::Entity::find()
-            .filter(booking::Column::RunId.eq(r.id))
-            .filter(booking::Column::Status.is_in([
-                BookingStatus::Confirmed,
-                BookingStatus::Offered,
-                BookingStatus::Waitlisted,
-            ]))
-            .order_by_asc(booking::Column::Id)
-            .all(&state.db)
-            .await?;
-        bookings.sort_by_key(|b| (b.status == BookingStatus::Waitlisted, b.queue_no, b.id));
-        let mut position = 0u32;
-        let entries = bookings
-            .iter()
-            .map(|b| {
-                let queue_position = (b.status == BookingStatus::Waitlisted).then(|| {
-                    position += 1;
-                    position
-                });
-                RosterEntry {
-                    booking_id: b.id,
-                    name: b.name.clone(),
-                    email: b.email.clone(),
-                    phone: b.phone.clone(),
-                    status: b.status.to_value(),
-                    queue_position,
-                    perspective: perspective_of(b),
-                    source: b.source.clone(),
-                    booked_at: offset(b.created_at),
-                }
-            })
-            .collect();
-        Ok::<_, Problem>(cache::private(
-            StatusCode::OK,
-            &Roster {
-                run_id: r.id,
-                course_title: title,
-                capacity: r.capacity,
-                entries,
-            },
-        ))
-    };
-    go.await.unwrap_or_else(IntoResponse::into_response)
+) -> Result<Response, Problem> {
+    let (_, school) = school_for(&state, &headers, &slug).await?;
+    let r = run_of(&state, &school, &run_id).await?;
+    let (title, bookings) = school_data::roster(&state.db, &r).await?;
+    let mut position = 0u32;
+    let entries = bookings
+        .iter()
+        .map(|b| {
+            let queue_position = (b.status == BookingStatus::Waitlisted).then(|| {
+                position += 1;
+                position
+            });
+            RosterEntry {
+                booking_id: b.id,
+                name: b.name.clone(),
+                email: b.email.clone(),
+                phone: b.phone.clone(),
+                status: b.status.to_value(),
+                queue_position,
+                perspective: perspective_of(b),
+                source: b.source.clone(),
+                booked_at: offset(b.created_at),
+            }
+        })
+        .collect();
+    Ok(cache::private(
+        StatusCode::OK,
+        &Roster {
+            run_id: r.id,
+            course_title: title,
+            capacity: r.capacity,
+            entries,
+        },
+    ))
 }
 
 /// Attendance at every session of a run.
@@ -166,54 +140,37 @@ pub async fn run_attendance(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path((slug, run_id)): Path<(String, String)>,
-) -> Response {
-    let go = async {
-        let (_, school) = school_for(&state, &headers, &slug).await?;
-        let r = run_of(&state, &school, &run_id).await?;
-        let sessions = session::Entity::find()
-            .filter(session::Column::RunId.eq(r.id))
-            .order_by_asc(session::Column::StartsAt)
-            .all(&state.db)
-            .await?;
-        let ids: Vec<i32> = sessions.iter().map(|s| s.id).collect();
-        let mut marks: HashMap<i32, Vec<Mark>> = HashMap::new();
-        for a in attendance::Entity::find()
-            .filter(attendance::Column::SessionId.is_in(ids.clone()))
-            .order_by_asc(attendance::Column::BookingId)
-            .all(&state.db)
-            .await?
-        {
-            marks.entry(a.session_id).or_default().push(Mark {
-                booking_id: a.booking_id,
-                status: a.status.slug().into(),
-            });
-        }
-        let heads: HashMap<i32, i32> = headcount::Entity::find()
-            .filter(headcount::Column::SessionId.is_in(ids))
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .map(|h| (h.session_id, h.total))
-            .collect();
-        let sessions = sessions
-            .into_iter()
-            .map(|s| SessionAttendance {
-                session_id: s.id,
-                starts_at: offset(s.starts_at),
-                cancelled: s.cancelled,
-                marks: marks.remove(&s.id).unwrap_or_default(),
-                headcount: heads.get(&s.id).copied(),
-            })
-            .collect();
-        Ok::<_, Problem>(cache::private(
-            StatusCode::OK,
-            &RunAttendance {
-                run_id: r.id,
-                sessions,
-            },
-        ))
-    };
-    go.await.unwrap_or_else(IntoResponse::into_response)
+) -> Result<Response, Problem> {
+    let (_, school) = school_for(&state, &headers, &slug).await?;
+    let r = run_of(&state, &school, &run_id).await?;
+    let mut found = school_data::attendance(&state.db, r.id).await?;
+    let sessions = found
+        .sessions
+        .into_iter()
+        .map(|s| SessionAttendance {
+            session_id: s.id,
+            starts_at: offset(s.starts_at),
+            cancelled: s.cancelled,
+            marks: found
+                .marks
+                .remove(&s.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|a| Mark {
+                    booking_id: a.booking_id,
+                    status: a.status.slug().into(),
+                })
+                .collect(),
+            headcount: found.heads.get(&s.id).copied(),
+        })
+        .collect();
+    Ok(cache::private(
+        StatusCode::OK,
+        &RunAttendance {
+            run_id: r.id,
+            sessions,
+        },
+    ))
 }
 
 /// Records attendance marks for a session (a write key). Marks already there are corrected;
@@ -241,81 +198,70 @@ pub async fn record_attendance(
     headers: HeaderMap,
     Path((slug, session_id)): Path<(String, String)>,
     body: Bytes,
-) -> Response {
-    let go = async {
-        let (client, school) = school_for(&state, &headers, &slug).await?;
-        if !client.may_write() {
-            return Err(Problem::read_only());
-        }
-        let session_id = id(&session_id)?;
-        let s = session::Entity::find_by_id(session_id)
-            .one(&state.db)
-            .await?
-            .ok_or_else(Problem::not_found)?;
-        run_of(&state, &school, &s.run_id.to_string()).await?;
-        let request: MarksRequest =
-            serde_json::from_slice(&body).map_err(|e| Problem::bad_body(&e.to_string()))?;
-        let now = Utc::now();
-        if crate::services::attendance::closed_now(&s, now).is_some() {
-            return Err(Problem::new(
-                StatusCode::CONFLICT,
-                "session_not_open",
-                (
-                    "Der kan ikke registreres fremmøde",
-                    "Gangen er aflyst eller er ikke begyndt endnu (fremmøde kan tages fra en time før).",
-                ),
-                (
-                    "Attendance cannot be recorded",
-                    "The session is cancelled or has not begun (attendance opens an hour before).",
-                ),
-            ));
-        }
-        let on_run: Vec<i32> = booking::Entity::find()
-            .filter(booking::Column::RunId.eq(s.run_id))
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .map(|b| b.id)
-            .collect();
-        let mut wanted = Vec::new();
-        for m in &request.marks {
-            let status = AttendanceStatus::from_slug(&m.status);
-            match status {
-                Some(st) if on_run.contains(&m.booking_id) => wanted.push((m.booking_id, st)),
-                _ => {
-                    return Err(Problem::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "invalid_mark",
-                        (
-                            "Et fremmøde kan ikke registreres",
-                            &format!(
-                                "Tilmelding {} er ikke på holdet, eller «{}» er ikke present, late, left_early, absent eller afbud. Intet er gemt.",
-                                m.booking_id, m.status
-                            ),
+) -> Result<Response, Problem> {
+    let (client, school) = school_for(&state, &headers, &slug).await?;
+    if !client.may_write() {
+        return Err(Problem::read_only());
+    }
+    let session_id = id(&session_id)?;
+    let s = school_data::session(&state.db, session_id)
+        .await?
+        .ok_or_else(Problem::not_found)?;
+    run_of(&state, &school, &s.run_id.to_string()).await?;
+    let request: MarksRequest =
+        serde_json::from_slice(&body).map_err(|e| Problem::bad_body(&e.to_string()))?;
+    let now = Utc::now();
+    if crate::services::attendance::closed_now(&s, now).is_some() {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "session_not_open",
+            (
+                "Der kan ikke registreres fremmøde",
+                "Gangen er aflyst eller er ikke begyndt endnu (fremmøde kan tages fra en time før).",
+            ),
+            (
+                "Attendance cannot be recorded",
+                "The session is cancelled or has not begun (attendance opens an hour before).",
+            ),
+        ));
+    }
+    let on_run = school_data::bookings_on_run(&state.db, s.run_id).await?;
+    let mut wanted = Vec::new();
+    for m in &request.marks {
+        let status = AttendanceStatus::from_slug(&m.status);
+        match status {
+            Some(st) if on_run.contains(&m.booking_id) => wanted.push((m.booking_id, st)),
+            _ => {
+                return Err(Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_mark",
+                    (
+                        "Et fremmøde kan ikke registreres",
+                        &format!(
+                            "Tilmelding {} er ikke på holdet, eller «{}» er ikke present, late, left_early, absent eller afbud. Intet er gemt.",
+                            m.booking_id, m.status
                         ),
-                        (
-                            "A mark cannot be recorded",
-                            &format!(
-                                "Booking {} is not on the run, or “{}” is not present, late, left_early, absent or afbud. Nothing was stored.",
-                                m.booking_id, m.status
-                            ),
+                    ),
+                    (
+                        "A mark cannot be recorded",
+                        &format!(
+                            "Booking {} is not on the run, or “{}” is not present, late, left_early, absent or afbud. Nothing was stored.",
+                            m.booking_id, m.status
                         ),
-                    ));
-                }
+                    ),
+                ));
             }
         }
-        let changes =
-            crate::services::attendance::record(&state.db, s.id, &wanted, None, now).await?;
-        Ok::<_, Problem>(cache::private(
-            StatusCode::OK,
-            &MarksResult {
-                session_id: s.id,
-                added: u32::try_from(changes.added).unwrap_or(u32::MAX),
-                corrected: u32::try_from(changes.corrected.len()).unwrap_or(u32::MAX),
-            },
-        ))
-    };
-    go.await.unwrap_or_else(IntoResponse::into_response)
+    }
+    let changes = crate::services::attendance::record(&state.db, s.id, &wanted, None, now).await?;
+    Ok(cache::private(
+        StatusCode::OK,
+        &MarksResult {
+            session_id: s.id,
+            added: u32::try_from(changes.added).unwrap_or(u32::MAX),
+            corrected: u32::try_from(changes.corrected.len()).unwrap_or(u32::MAX),
+        },
+    ))
 }
 
 /// Narrowing bookings by when they were made.
@@ -350,59 +296,35 @@ pub async fn bookings(
     headers: HeaderMap,
     Path(slug): Path<String>,
     Query(q): Pairs,
-) -> Response {
-    let go = async {
-        let (_, school) = school_for(&state, &headers, &slug).await?;
-        let p = Params(q);
-        let paging = p.paging()?;
-        let (from, to) = (p.date("from")?, p.date("to")?);
-        let runs: HashMap<i32, i32> = run::Entity::find()
-            .filter(run::Column::SchoolId.eq(school.id))
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .map(|r| (r.id, r.course_id))
-            .collect();
-        let courses: HashMap<i32, String> = course::Entity::find()
-            .filter(course::Column::SchoolId.eq(school.id))
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .map(|c| (c.id, c.slug))
-            .collect();
-        let all: Vec<BookingRecord> = booking::Entity::find()
-            .filter(booking::Column::RunId.is_in(runs.keys().copied()))
-            .order_by_asc(booking::Column::Id)
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .filter(|b| {
-                let day = to_local(b.created_at).date();
-                from.is_none_or(|f| day >= f) && to.is_none_or(|t| day <= t)
-            })
-            .map(|b| BookingRecord {
-                booking_id: b.id,
-                run_id: b.run_id,
-                course_slug: runs
-                    .get(&b.run_id)
-                    .and_then(|c| courses.get(c))
-                    .cloned()
-                    .unwrap_or_default(),
-                perspective: perspective_of(&b),
-                status: b.status.to_value(),
-                name: b.name,
-                email: b.email,
-                phone: b.phone,
-                municipality: b.municipality,
-                source: b.source,
-                booked_at: offset(b.created_at),
-                cancelled_at: b.cancelled_at.map(offset),
-            })
-            .collect();
-        let (items, page) = paging.cut(all);
-        Ok::<_, Problem>(cache::private(StatusCode::OK, &BookingList { items, page }))
-    };
-    go.await.unwrap_or_else(IntoResponse::into_response)
+) -> Result<Response, Problem> {
+    let (_, school) = school_for(&state, &headers, &slug).await?;
+    let p = Params(q);
+    let paging = p.paging()?;
+    let (from, to) = (p.date("from")?, p.date("to")?);
+    let all: Vec<BookingRecord> = school_data::bookings(&state.db, school.id)
+        .await?
+        .into_iter()
+        .filter(|(b, _)| {
+            let day = to_local(b.created_at).date();
+            from.is_none_or(|f| day >= f) && to.is_none_or(|t| day <= t)
+        })
+        .map(|(b, course_slug)| BookingRecord {
+            booking_id: b.id,
+            run_id: b.run_id,
+            course_slug,
+            perspective: perspective_of(&b),
+            status: b.status.to_value(),
+            name: b.name,
+            email: b.email,
+            phone: b.phone,
+            municipality: b.municipality,
+            source: b.source,
+            booked_at: offset(b.created_at),
+            cancelled_at: b.cancelled_at.map(offset),
+        })
+        .collect();
+    let (items, page) = paging.cut(all);
+    Ok(cache::private(StatusCode::OK, &BookingList { items, page }))
 }
 
 /// The school's figures for a period, with the dashboard's small-group suppression.
@@ -427,74 +349,71 @@ pub async fn report(
     headers: HeaderMap,
     Path(slug): Path<String>,
     Query(q): Pairs,
-) -> Response {
-    let go = async {
-        let (_, school) = school_for(&state, &headers, &slug).await?;
-        let p = Params(q);
-        let now = Utc::now();
-        let crate::rules::time::TermSpan {
-            from: term_from,
-            to: term_to,
-            ..
-        } = crate::rules::time::term_of(to_local(now).date());
-        let from = p.date("from")?.unwrap_or(term_from);
-        let to = p.date("to")?.unwrap_or(term_to);
-        if from > to || (to - from).num_days() > 366 * 10 {
-            return Err(Problem::bad_parameter(
-                "to",
-                "slutdatoen skal ligge efter startdatoen og højst 10 år senere",
-                "the end must come after the start, at most 10 years later",
-            ));
-        }
-        let f = crate::services::reports::figures(
-            &state.db,
-            &crate::services::reports::Selection {
-                schools: vec![school.id],
-                from,
-                to,
-                course: None,
-                format: None,
-                theme: None,
-                teachers: None,
-            },
-            now,
-        )
-        .await?;
-        let fig = Figure::from;
-        let report = Report {
-            school: school.slug.clone(),
+) -> Result<Response, Problem> {
+    let (_, school) = school_for(&state, &headers, &slug).await?;
+    let p = Params(q);
+    let now = Utc::now();
+    let crate::rules::time::TermSpan {
+        from: term_from,
+        to: term_to,
+        ..
+    } = crate::rules::time::term_of(to_local(now).date());
+    let from = p.date("from")?.unwrap_or(term_from);
+    let to = p.date("to")?.unwrap_or(term_to);
+    if from > to || (to - from).num_days() > 366 * 10 {
+        return Err(Problem::bad_parameter(
+            "to",
+            "slutdatoen skal ligge efter startdatoen og højst 10 år senere",
+            "the end must come after the start, at most 10 years later",
+        ));
+    }
+    let f = crate::services::reports::figures(
+        &state.db,
+        &crate::services::reports::Selection {
+            schools: vec![school.id],
             from,
             to,
-            runs: f.runs,
-            sessions: f.sessions,
-            sign_ups: fig(&f.sign_ups),
-            participants: fig(&f.participants),
-            seats: fig(&f.seats),
-            fill: fig(&f.fill),
-            unmet: fig(&f.unmet),
-            attendance_rate: fig(&f.attendance_rate),
-            no_show_rate: fig(&f.no_show_rate),
-            completion: fig(&f.completion),
-            drop_in_heads: fig(&f.drop_in_heads),
-            responses: fig(&f.responses),
-            by_run: f
-                .by_run
-                .iter()
-                .map(|r| RunFigures {
-                    run_id: r.run_id,
-                    course_title: r.course.clone(),
-                    starts_on: r.starts,
-                    sessions: r.sessions,
-                    capacity: r.capacity,
-                    seats: fig(&r.seats),
-                    fill: fig(&r.fill),
-                    attendance_rate: fig(&r.attendance),
-                    completion: fig(&r.completion),
-                    responses: fig(&r.responses),
-                })
-                .collect(),
-        };
-        Ok::<_, Problem>(cache::private(StatusCode::OK, &report))
+            course: None,
+            format: None,
+            theme: None,
+            teachers: None,
+        },
+        now,
+    )
+    .await?;
+    let fig = Figure::from;
+    let report = Report {
+        school: school.slug.clone(),
+        from,
+        to,
+        runs: f.runs,
+        sessions: f.sessions,
+        sign_ups: fig(&f.sign_ups),
+        participants: fig(&f.participants),
+        seats: fig(&f.seats),
+        fill: fig(&f.fill),
+        unmet: fig(&f.unmet),
+        attendance_rate: fig(&f.attendance_rate),
+        no_show_rate: fig(&f.no_show_rate),
+        completion: fig(&f.completion),
+        drop_in_heads: fig(&f.drop_in_heads),
+        responses: fig(&f.responses),
+        by_run: f
+            .by_run
+            .iter()
+            .map(|r| RunFigures {
+                run_id: r.run_id,
+                course_title: r.course.clone(),
+                starts_on: r.starts,
+                sessions: r.sessions,
+                capacity: r.capacity,
+                seats: fig(&r.seats),
+                fill: fig(&r.fill),
+                attendance_rate: fig(&r.attendance),
+                completion: fig(&r.completion),
+                responses: fig(&r.responses),
+            })
+            .collect(),
     };
-    go.await.unwrap_or_else(IntoResponse::into_response)
+    Ok(cache::private(StatusCode::OK, &report))
 }

@@ -14,8 +14,7 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use entity::{BookingStatus, booking};
-use sea_orm::EntityTrait;
+use entity::BookingStatus;
 
 use super::cache;
 use super::model::{SignupRequest, SignupResult};
@@ -271,8 +270,7 @@ async fn attempt(
             booking_id,
             same_browser: true,
         }) => {
-            let b = booking::Entity::find_by_id(booking_id)
-                .one(&state.db)
+            let b = crate::services::booking::find(&state.db, booking_id)
                 .await?
                 .ok_or_else(Problem::internal)?;
             Ok((

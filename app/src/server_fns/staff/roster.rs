@@ -127,10 +127,10 @@ pub async fn cancel_participant(booking_id: i32) -> Result<(), AppError> {
     use crate::dto::staff::roster::RosterRefusal;
     use crate::services::booking::{self, Actor, BookingError};
     use crate::services::request;
-    use crate::services::staff::{access, guard, roster};
+    use crate::services::staff::{access, guard};
 
     let ctx = guard::signed_in().await?;
-    let Some(b) = roster::booking(&ctx.state.db, booking_id).await? else {
+    let Some(b) = crate::services::booking::find(&ctx.state.db, booking_id).await? else {
         return guard::not_found();
     };
     let r = access::roster(&ctx, b.run_id).await?;
@@ -161,10 +161,10 @@ pub async fn give_seat(booking_id: i32) -> Result<(), AppError> {
     use crate::dto::staff::roster::RosterRefusal;
     use crate::services::booking::{self, BookingError};
     use crate::services::request;
-    use crate::services::staff::{access, guard, roster};
+    use crate::services::staff::{access, guard};
 
     let ctx = guard::signed_in().await?;
-    let Some(b) = roster::booking(&ctx.state.db, booking_id).await? else {
+    let Some(b) = crate::services::booking::find(&ctx.state.db, booking_id).await? else {
         return guard::not_found();
     };
     let r = access::roster(&ctx, b.run_id).await?;

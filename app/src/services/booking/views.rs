@@ -106,3 +106,11 @@ pub async fn booking_views(
     }
     Ok(views)
 }
+
+/// A booking, by its id.
+pub async fn find(
+    db: &DatabaseConnection,
+    id: i32,
+) -> Result<Option<booking::Model>, sea_orm::DbErr> {
+    booking::Entity::find_by_id(id).one(db).await
+}

@@ -92,11 +92,6 @@ pub async fn roster(db: &DatabaseConnection, r: &run::Model) -> Result<Roster, D
     })
 }
 
-/// A booking, by its id.
-pub async fn booking(db: &DatabaseConnection, id: i32) -> Result<Option<booking::Model>, DbErr> {
-    booking::Entity::find_by_id(id).one(db).await
-}
-
 /// Writes `text` from `from` to everyone with a seat or a place in the queue of run `run_id`,
 /// by e-mail. Returns how many it went to.
 pub async fn message_everyone(
