@@ -17,7 +17,14 @@
 //!
 //! Small groups are suppressed before anything leaves the server: see [`Cell`].
 
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+
+use crate::rules::evaluation::QuestionKind;
+use crate::rules::time::to_local;
+use crate::rules::vocabulary::Perspective;
 
 /// The smallest group a figure may show.
 pub const MIN_GROUP: u64 = 5;
@@ -231,9 +238,574 @@ pub fn question_label(l: crate::i18n::Locale, q: &QuestionRow) -> String {
     }
 }
 
+/// The window of instants a report of `from`–`to` (local dates, inclusive) reads sessions in:
+/// from a year before it (a long run begun earlier) to two days after its last day (a local day
+/// ends after UTC midnight). Sessions at or after the end belong only to runs of the period.
+pub fn window(from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    let at = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map(|d| d.and_utc());
+    (
+        at(from - Duration::days(400)).unwrap_or(DateTime::<Utc>::MIN_UTC),
+        at(to + Duration::days(2)).unwrap_or(DateTime::<Utc>::MAX_UTC),
+    )
+}
+
+/// Whether an instant falls on a local (Copenhagen) day of `from`–`to`.
+pub fn in_period(t: DateTime<Utc>, from: NaiveDate, to: NaiveDate) -> bool {
+    let d = to_local(t).date();
+    d >= from && d <= to
+}
+
+/// The runs of a period: those whose first session (of `sessions`, not cancelled) begins in it.
+pub fn period_runs(sessions: &[SessionFact], from: NaiveDate, to: NaiveDate) -> Vec<i32> {
+    let mut first: BTreeMap<i32, DateTime<Utc>> = BTreeMap::new();
+    for s in sessions {
+        first
+            .entry(s.run_id)
+            .and_modify(|t| *t = (*t).min(s.starts_at))
+            .or_insert(s.starts_at);
+    }
+    first
+        .into_iter()
+        .filter(|(_, t)| in_period(*t, from, to))
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// A run, as the figures need it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunFact {
+    pub id: i32,
+    pub course_id: i32,
+    pub school_id: i32,
+    pub capacity: Option<i32>,
+}
+
+/// A session that takes place (cancelled sessions count nowhere).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SessionFact {
+    pub id: i32,
+    pub run_id: i32,
+    pub starts_at: DateTime<Utc>,
+}
+
+/// A course's title, and whether it is a drop-in (heads are counted, not people).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CourseFact {
+    pub title: String,
+    pub drop_in: bool,
+}
+
+/// Where a booking stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BookingFactStatus {
+    Confirmed,
+    Waitlisted,
+    Offered,
+    Cancelled,
+    Expired,
+}
+
+/// A booking of a run of the period, without anything that names the person.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BookingFact {
+    pub id: i32,
+    pub run_id: i32,
+    pub status: BookingFactStatus,
+    /// Set for a booking that joined the waiting list.
+    pub queue_no: Option<i32>,
+    /// Tells the same person's bookings apart (their e-mail key), for repeat participants.
+    pub person: String,
+    pub perspective: Option<Perspective>,
+    pub municipality: Option<String>,
+    /// Came without signing up.
+    pub walk_in: bool,
+}
+
+/// How a person took part in a session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    /// Present, late or left early.
+    Attended,
+    Absent,
+    Afbud,
+}
+
+/// A drop-in session's count: heads in all, and per perspective (own experience, relative,
+/// professional, other) if known.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct HeadcountFact {
+    pub total: i32,
+    pub parts: [Option<i32>; 4],
+}
+
+/// An evaluation question that was answered.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuestionFact {
+    pub id: i32,
+    pub code: Option<String>,
+    pub text: String,
+    pub kind: QuestionKind,
+    /// A course's own question (asked after the default set).
+    pub own: bool,
+    pub position: i32,
+}
+
+/// One answer (of any response to a run of the period).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnswerFact {
+    pub question_id: i32,
+    pub value: Option<i32>,
+    pub text: Option<String>,
+}
+
+/// Everything the figures of a period are counted from, loaded by `services::reports`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Facts {
+    /// Runs with a session in the [`window`].
+    pub runs: Vec<RunFact>,
+    /// Their sessions in the window, and the later sessions of runs of the period.
+    pub sessions: Vec<SessionFact>,
+    pub courses: HashMap<i32, CourseFact>,
+    pub schools: HashMap<i32, String>,
+    /// Bookings of runs of the period.
+    pub bookings: Vec<BookingFact>,
+    /// `(session, booking, mark)` for sessions of the period and of its runs.
+    pub marks: Vec<(i32, i32, Mark)>,
+    /// Per drop-in session.
+    pub headcounts: HashMap<i32, HeadcountFact>,
+    /// The run of each evaluation response to a run of the period.
+    pub responses: Vec<i32>,
+    pub questions: Vec<QuestionFact>,
+    pub answers: Vec<AnswerFact>,
+}
+
+const PERSPECTIVES: [Perspective; 5] = [
+    Perspective::OwnExperience,
+    Perspective::Relative,
+    Perspective::Professional,
+    Perspective::Other,
+    Perspective::Undisclosed,
+];
+
+/// Counts the figures of `from`–`to` (local dates, inclusive) at `now`, as the module's top
+/// describes, with every group under [`MIN_GROUP`] suppressed.
+pub fn count(facts: &Facts, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>) -> Figures {
+    let (from_utc, to_utc) = window(from, to);
+    let in_window: Vec<&SessionFact> = facts
+        .sessions
+        .iter()
+        .filter(|s| s.starts_at >= from_utc && s.starts_at < to_utc)
+        .collect();
+    // Runs with a session in the window, their sessions in order.
+    let mut info: BTreeMap<i32, (&RunFact, Vec<&SessionFact>)> = BTreeMap::new();
+    for r in &facts.runs {
+        let mut sessions: Vec<&SessionFact> = in_window
+            .iter()
+            .copied()
+            .filter(|s| s.run_id == r.id)
+            .collect();
+        if sessions.is_empty() {
+            continue;
+        }
+        sessions.sort_by_key(|s| s.starts_at);
+        info.insert(r.id, (r, sessions));
+    }
+    let period_runs: Vec<(&RunFact, &Vec<&SessionFact>)> = info
+        .values()
+        .filter(|(_, ss)| ss.first().is_some_and(|s| in_period(s.starts_at, from, to)))
+        .map(|(r, ss)| (*r, ss))
+        .collect();
+    let period_run_ids: HashSet<i32> = period_runs.iter().map(|(r, _)| r.id).collect();
+    // All sessions of the period's runs, also those after the window (for completion).
+    let mut all_sessions_of: HashMap<i32, Vec<&SessionFact>> = period_runs
+        .iter()
+        .map(|(r, ss)| (r.id, (*ss).clone()))
+        .collect();
+    for s in facts
+        .sessions
+        .iter()
+        .filter(|s| s.starts_at >= to_utc && period_run_ids.contains(&s.run_id))
+    {
+        all_sessions_of.entry(s.run_id).or_default().push(s);
+    }
+    // Sessions held in the period (of any run chosen), and all sessions of the period's runs.
+    let mut wanted: HashSet<i32> = in_window
+        .iter()
+        .filter(|s| in_period(s.starts_at, from, to) && s.starts_at <= now)
+        .map(|s| s.id)
+        .collect();
+    wanted.extend(all_sessions_of.values().flatten().map(|s| s.id));
+    let marks: Vec<(i32, i32, Mark)> = facts
+        .marks
+        .iter()
+        .copied()
+        .filter(|(s, _, _)| wanted.contains(s))
+        .collect();
+    let course_of = |run_id: i32| {
+        info.get(&run_id)
+            .and_then(|(r, _)| facts.courses.get(&r.course_id))
+    };
+    let is_drop_in = |run_id: i32| course_of(run_id).is_some_and(|c| c.drop_in);
+
+    let mut f = Figures {
+        runs: u32::try_from(period_runs.len()).unwrap_or(u32::MAX),
+        ..Figures::default()
+    };
+
+    // Sign-ups, seats, unmet demand, afbud for the whole run.
+    let mut sign_ups = 0u64;
+    let mut seats_total = 0u64;
+    let mut unmet_total = 0u64;
+    let mut afbud_whole = 0u64;
+    let mut seat_holders = 0u64;
+    let mut seats_by_run: HashMap<i32, u64> = HashMap::new();
+    let mut unmet_by_run: HashMap<i32, u64> = HashMap::new();
+    let mut people_runs: HashMap<&str, HashSet<i32>> = HashMap::new();
+    let mut perspectives: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let mut municipalities: BTreeMap<String, u64> = BTreeMap::new();
+    for b in facts
+        .bookings
+        .iter()
+        .filter(|b| period_run_ids.contains(&b.run_id))
+    {
+        use BookingFactStatus as S;
+        if !b.walk_in && b.status != S::Expired {
+            sign_ups += 1;
+        }
+        match b.status {
+            S::Confirmed => {
+                seats_total += 1;
+                seat_holders += 1;
+                *seats_by_run.entry(b.run_id).or_default() += 1;
+                if !b.walk_in {
+                    people_runs
+                        .entry(b.person.as_str())
+                        .or_default()
+                        .insert(b.run_id);
+                }
+                let p = b.perspective.unwrap_or(Perspective::Undisclosed);
+                *perspectives.entry(p.slug()).or_default() += 1;
+                *municipalities
+                    .entry(b.municipality.clone().unwrap_or_default())
+                    .or_default() += 1;
+            }
+            S::Cancelled if b.queue_no.is_none() => {
+                afbud_whole += 1;
+                seat_holders += 1;
+            }
+            S::Waitlisted | S::Offered | S::Expired | S::Cancelled => {
+                if b.queue_no.is_some() {
+                    unmet_total += 1;
+                    *unmet_by_run.entry(b.run_id).or_default() += 1;
+                }
+            }
+        }
+    }
+    f.sign_ups = Cell::people(sign_ups);
+    f.seats = Cell::people(seats_total);
+    f.unmet = Cell::people(unmet_total);
+    f.afbud_rate = Cell::share(afbud_whole, seat_holders);
+    f.participants = Cell::people(people_runs.len() as u64);
+    f.repeat = Cell::people(people_runs.values().filter(|r| r.len() > 1).count() as u64);
+    let capacity_of = |r: &RunFact| r.capacity.and_then(|c| u64::try_from(c).ok());
+    let with_capacity: Vec<&RunFact> = period_runs
+        .iter()
+        .map(|(r, _)| *r)
+        .filter(|r| capacity_of(r).is_some() && !is_drop_in(r.id))
+        .collect();
+    f.capacity = with_capacity.iter().filter_map(|r| capacity_of(r)).sum();
+    let seats_in_capped: u64 = with_capacity
+        .iter()
+        .map(|r| seats_by_run.get(&r.id).copied().unwrap_or(0))
+        .sum();
+    f.fill = Cell::share(seats_in_capped.min(f.capacity), f.capacity);
+
+    // Attendance per session held in the period: came, absent, afbud, marked.
+    let mut by_session: HashMap<i32, (u64, u64, u64, u64)> = HashMap::new();
+    for (s, _, mark) in &marks {
+        let e = by_session.entry(*s).or_default();
+        match mark {
+            Mark::Attended => e.0 += 1,
+            Mark::Absent => e.1 += 1,
+            Mark::Afbud => e.2 += 1,
+        }
+        e.3 += 1;
+    }
+    let held: Vec<&SessionFact> = in_window
+        .iter()
+        .copied()
+        .filter(|s| in_period(s.starts_at, from, to) && s.starts_at <= now)
+        .filter(|s| info.contains_key(&s.run_id))
+        .collect();
+    f.sessions = u32::try_from(held.len()).unwrap_or(u32::MAX);
+    let (mut present, mut absent, mut afbud, mut recorded) = (0u64, 0u64, 0u64, 0u64);
+    let monthly = (to - from).num_days() > 120;
+    f.monthly = monthly;
+    // Per period: sessions, people there (marks and heads), came among marks, marks.
+    let mut periods: BTreeMap<NaiveDate, (u32, u64, u64, u64)> = BTreeMap::new();
+    let mut drop_in_heads = 0u64;
+    for s in &held {
+        let day = to_local(s.starts_at).date();
+        let key = if monthly {
+            day.with_day(1).unwrap_or(day)
+        } else {
+            day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
+        };
+        let p = periods.entry(key).or_default();
+        p.0 += 1;
+        if is_drop_in(s.run_id) {
+            f.drop_in_sessions += 1;
+            if let Some(h) = facts.headcounts.get(&s.id) {
+                let total = u64::try_from(h.total).unwrap_or(0);
+                drop_in_heads += total;
+                p.1 += total;
+                for (perspective, n) in PERSPECTIVES.iter().zip(h.parts) {
+                    if let Some(n) = n.and_then(|n| u64::try_from(n).ok()) {
+                        *perspectives.entry(perspective.slug()).or_default() += n;
+                    }
+                }
+            }
+            continue;
+        }
+        if let Some((pr, ab, af, all)) = by_session.get(&s.id) {
+            let r = info.get(&s.run_id).map(|(r, _)| *r);
+            f.by_session.push(SessionRow {
+                starts: to_local(s.starts_at),
+                course: r
+                    .and_then(|r| facts.courses.get(&r.course_id))
+                    .map(|c| c.title.clone())
+                    .unwrap_or_default(),
+                school: r
+                    .and_then(|r| facts.schools.get(&r.school_id))
+                    .cloned()
+                    .unwrap_or_default(),
+                marked: Cell::people(*all),
+                present: Cell::people(*pr),
+                rate: Cell::share(*pr, *all),
+            });
+            present += pr;
+            absent += ab;
+            afbud += af;
+            recorded += all;
+            p.1 += pr;
+            p.2 += pr;
+            p.3 += all;
+        }
+    }
+    f.drop_in_heads = Cell::people(drop_in_heads);
+    f.by_session
+        .sort_by(|a, b| a.starts.cmp(&b.starts).then(a.course.cmp(&b.course)));
+    f.attendance_rate = Cell::share(present, recorded);
+    f.no_show_rate = Cell::share(absent, recorded);
+    f.session_afbud_rate = Cell::share(afbud, recorded);
+    f.by_period = periods
+        .into_iter()
+        .map(|(starts, (sessions, there, came, marks))| PeriodRow {
+            starts,
+            sessions,
+            present: Cell::people(there),
+            // Heads at a drop-in have no rate.
+            rate: Cell::share(came, marks),
+        })
+        .collect();
+
+    // Completion per run of the period.
+    let mut attended_by: HashMap<(i32, i32), u32> = HashMap::new();
+    let mut run_of_session: HashMap<i32, i32> = HashMap::new();
+    for (run_id, ss) in &all_sessions_of {
+        for s in ss {
+            run_of_session.insert(s.id, *run_id);
+        }
+    }
+    let mut taken: HashSet<i32> = HashSet::new();
+    for (s, b, mark) in &marks {
+        if let Some(run_id) = run_of_session.get(s) {
+            taken.insert(*run_id);
+            if *mark == Mark::Attended {
+                *attended_by.entry((*run_id, *b)).or_default() += 1;
+            }
+        }
+    }
+    let mut completed_total = 0u64;
+    let mut completion_whole = 0u64;
+    let mut run_completion: HashMap<i32, (u64, u64)> = HashMap::new();
+    for b in facts
+        .bookings
+        .iter()
+        .filter(|b| period_run_ids.contains(&b.run_id))
+    {
+        if b.status != BookingFactStatus::Confirmed || !taken.contains(&b.run_id) {
+            continue;
+        }
+        let held_n = all_sessions_of
+            .get(&b.run_id)
+            .map_or(0, |ss| ss.iter().filter(|s| s.starts_at <= now).count());
+        let needed = u32::try_from(held_n.div_ceil(2)).unwrap_or(u32::MAX);
+        let came = attended_by.get(&(b.run_id, b.id)).copied().unwrap_or(0);
+        let e = run_completion.entry(b.run_id).or_default();
+        e.1 += 1;
+        completion_whole += 1;
+        if came >= needed.max(1) {
+            e.0 += 1;
+            completed_total += 1;
+        }
+    }
+    f.completion = Cell::share(completed_total, completion_whole);
+
+    // Evaluations.
+    let responses: Vec<i32> = facts
+        .responses
+        .iter()
+        .copied()
+        .filter(|r| period_run_ids.contains(r))
+        .collect();
+    let mut responses_by_run: HashMap<i32, u64> = HashMap::new();
+    for r in &responses {
+        *responses_by_run.entry(*r).or_default() += 1;
+    }
+    let n_responses = responses.len() as u64;
+    f.responses = Cell::people(n_responses);
+    if n_responses > 0 {
+        let mut questions: Vec<&QuestionFact> = facts
+            .questions
+            .iter()
+            .filter(|q| facts.answers.iter().any(|a| a.question_id == q.id))
+            .collect();
+        questions.sort_by_key(|q| (q.kind == QuestionKind::Text, q.own, q.position, q.id));
+        for q in questions {
+            let mine: Vec<&AnswerFact> = facts
+                .answers
+                .iter()
+                .filter(|a| a.question_id == q.id)
+                .collect();
+            if q.kind == QuestionKind::Text {
+                if n_responses >= MIN_GROUP {
+                    let mut texts: Vec<String> =
+                        mine.iter().filter_map(|a| a.text.clone()).collect();
+                    texts.sort();
+                    if !texts.is_empty() {
+                        f.free_texts
+                            .push((q.code.clone().unwrap_or(q.text.clone()), texts));
+                    }
+                }
+                f.questions.push(QuestionRow {
+                    code: q.code.clone(),
+                    text: q.text.clone(),
+                    kind: q.kind.slug().into(),
+                    counts: Vec::new(),
+                    answered: Cell::people(mine.len() as u64),
+                    mean: Cell::Empty,
+                });
+                continue;
+            }
+            let counts: Vec<Cell> = q
+                .kind
+                .values()
+                .iter()
+                .map(|v| Cell::people(mine.iter().filter(|a| a.value == Some(*v)).count() as u64))
+                .collect();
+            let scored: Vec<u64> = mine
+                .iter()
+                .filter_map(|a| a.value)
+                .filter(|v| *v > 0)
+                .filter_map(|v| u64::try_from(v).ok())
+                .collect();
+            f.questions.push(QuestionRow {
+                code: q.code.clone(),
+                text: q.text.clone(),
+                kind: q.kind.slug().into(),
+                counts,
+                answered: Cell::people(mine.len() as u64),
+                mean: Cell::mean(scored.iter().sum(), scored.len() as u64),
+            });
+        }
+    }
+
+    // Per run and per course.
+    let mut by_course: BTreeMap<String, (u32, u64, u64, u64, u64)> = BTreeMap::new();
+    for (r, ss) in &period_runs {
+        let title = facts
+            .courses
+            .get(&r.course_id)
+            .map(|c| c.title.clone())
+            .unwrap_or_default();
+        let seats = seats_by_run.get(&r.id).copied().unwrap_or(0);
+        let unmet = unmet_by_run.get(&r.id).copied().unwrap_or(0);
+        let cap = capacity_of(r);
+        let (mut pr, mut all) = (0u64, 0u64);
+        for s in all_sessions_of.get(&r.id).into_iter().flatten() {
+            if let Some(e) = by_session.get(&s.id) {
+                pr += e.0;
+                all += e.3;
+            }
+        }
+        let (done, whole) = run_completion.get(&r.id).copied().unwrap_or((0, 0));
+        let sessions = all_sessions_of.get(&r.id).map_or(0, Vec::len);
+        f.by_run.push(RunRow {
+            run_id: r.id,
+            course: title.clone(),
+            school: facts.schools.get(&r.school_id).cloned().unwrap_or_default(),
+            starts: ss
+                .first()
+                .map(|s| to_local(s.starts_at).date())
+                .unwrap_or(from),
+            sessions: u32::try_from(sessions).unwrap_or(u32::MAX),
+            capacity: cap.and_then(|c| u32::try_from(c).ok()),
+            seats: Cell::people(seats),
+            fill: cap.map_or(Cell::Empty, |c| Cell::share(seats.min(c), c)),
+            unmet: Cell::people(unmet),
+            attendance: Cell::share(pr, all),
+            completion: Cell::share(done, whole),
+            responses: Cell::people(responses_by_run.get(&r.id).copied().unwrap_or(0)),
+        });
+        let e = by_course.entry(title).or_default();
+        e.0 += 1;
+        if let Some(c) = cap {
+            e.1 += c;
+            e.4 += seats.min(c);
+        }
+        e.2 += seats;
+        e.3 += unmet;
+    }
+    f.by_run
+        .sort_by(|a, b| a.starts.cmp(&b.starts).then(a.course.cmp(&b.course)));
+    f.by_course = by_course
+        .into_iter()
+        .map(
+            |(course, (runs, capacity, seats, unmet, capped_seats))| CourseRow {
+                course,
+                runs,
+                capacity,
+                seats: Cell::people(seats),
+                fill: Cell::share(capped_seats, capacity),
+                unmet: Cell::people(unmet),
+            },
+        )
+        .collect();
+    f.perspectives = PERSPECTIVES
+        .iter()
+        .map(|p| {
+            (
+                p.slug().to_string(),
+                Cell::people(perspectives.get(p.slug()).copied().unwrap_or(0)),
+            )
+        })
+        .collect();
+    let not_given = municipalities.remove("").unwrap_or(0);
+    let mut m: Vec<(String, u64)> = municipalities.into_iter().collect();
+    m.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    f.municipalities = m
+        .into_iter()
+        .map(|(name, n)| (name, Cell::people(n)))
+        .chain((not_given > 0).then(|| (String::new(), Cell::people(not_given))))
+        .collect();
+    f
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     #[test]
     fn small_groups_are_never_shown() {
@@ -257,5 +829,382 @@ mod tests {
         assert_eq!(Cell::Mean(420).text(), "4,20");
         assert_eq!(Cell::Small.text(), "< 5");
         assert_eq!(Cell::Small.value(), None);
+    }
+
+    /// The fixture of the report's database test, as facts: spring 2026 at one school.
+    /// Run A (10 seats) begins at 00.30 on 1 January local time (still 31 December in UTC; its
+    /// third session is cancelled and so not a fact); run B (6 seats) begins 30 June and ends 7
+    /// July; run C begins at 00.30 on 1 July local time (30 June in UTC); run E is a drop-in.
+    /// (The database test also has a cancelled run, which is never loaded.)
+    mod fixture {
+        use super::*;
+        use chrono::TimeZone;
+
+        pub const A: i32 = 1;
+        pub const B: i32 = 2;
+        pub const C: i32 = 3;
+        pub const E: i32 = 5;
+        const HOPE: i32 = 10;
+        const RECOMMEND: i32 = 11;
+        const TAKEAWAY: i32 = 12;
+
+        fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+            crate::rules::time::date_time_to_utc(
+                NaiveDate::from_ymd_opt(y, m, d).expect("date"),
+                chrono::NaiveTime::from_hms_opt(h, min, 0).expect("time"),
+            )
+            .expect("a time that exists")
+        }
+
+        pub fn now() -> DateTime<Utc> {
+            Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0).unwrap()
+        }
+
+        pub fn facts() -> Facts {
+            use BookingFactStatus::{Cancelled, Confirmed, Expired, Waitlisted};
+            let run = |id, course_id, capacity| RunFact {
+                id,
+                course_id,
+                school_id: 1,
+                capacity,
+            };
+            let session = |id, run_id, starts_at| SessionFact {
+                id,
+                run_id,
+                starts_at,
+            };
+            let mut bookings = Vec::new();
+            let mut booking = |run_id,
+                               person: &str,
+                               status,
+                               queue_no,
+                               perspective,
+                               municipality: Option<&str>| {
+                let id = 100 + bookings.len() as i32;
+                bookings.push(BookingFact {
+                    id,
+                    run_id,
+                    status,
+                    queue_no,
+                    person: person.to_string(),
+                    perspective,
+                    municipality: municipality.map(str::to_string),
+                    walk_in: false,
+                });
+                id
+            };
+            let (s1, s2, b1, b2, c1, e1) = (21, 22, 31, 32, 41, 51);
+            let mut marks = Vec::new();
+            let mut seated = Vec::new();
+            for i in 1..=8 {
+                let perspective = match i {
+                    1..=5 => Some(Perspective::OwnExperience),
+                    6 | 7 => Some(Perspective::Relative),
+                    _ => None,
+                };
+                let municipality = (i <= 5).then_some("Randers");
+                seated.push(booking(
+                    A,
+                    &format!("p{i}"),
+                    Confirmed,
+                    None,
+                    perspective,
+                    municipality,
+                ));
+            }
+            booking(A, "afbud", Cancelled, None, None, None);
+            for i in 1..=6 {
+                booking(A, &format!("w{i}"), Waitlisted, Some(i), None, None);
+            }
+            booking(A, "x", Expired, Some(7), None, None);
+            for (i, b) in seated.iter().enumerate() {
+                let first = match i {
+                    0..=5 => Mark::Attended,
+                    6 => Mark::Absent,
+                    _ => Mark::Afbud,
+                };
+                let second = if i <= 5 { Mark::Attended } else { Mark::Absent };
+                marks.push((s1, *b, first));
+                marks.push((s2, *b, second));
+            }
+            for i in 1..=6 {
+                let person = if i <= 5 {
+                    format!("p{i}")
+                } else {
+                    "q6".to_string()
+                };
+                let id = booking(B, &person, Confirmed, None, None, None);
+                marks.push((b1, id, Mark::Attended));
+                marks.push((b2, id, if i <= 5 { Mark::Attended } else { Mark::Absent }));
+            }
+            for i in 1..=5 {
+                booking(C, &format!("c{i}"), Confirmed, None, None, None);
+            }
+            let question = |id, code: &str, kind, position| QuestionFact {
+                id,
+                code: Some(code.to_string()),
+                text: String::new(),
+                kind,
+                own: false,
+                position,
+            };
+            let mut answers = Vec::new();
+            let mut responses = Vec::new();
+            let hopes = [5, 5, 5, 4, 4, 0];
+            let texts = [
+                "Fællesskabet",
+                "Håb",
+                "Ro",
+                "At jeg ikke er alene",
+                "Redskaber",
+                "",
+            ];
+            for (h, t) in hopes.into_iter().zip(texts) {
+                responses.push(A);
+                answers.push(AnswerFact {
+                    question_id: HOPE,
+                    value: Some(h),
+                    text: None,
+                });
+                answers.push(AnswerFact {
+                    question_id: RECOMMEND,
+                    value: Some(3),
+                    text: None,
+                });
+                if !t.is_empty() {
+                    answers.push(AnswerFact {
+                        question_id: TAKEAWAY,
+                        value: None,
+                        text: Some(t.into()),
+                    });
+                }
+            }
+            for _ in 0..2 {
+                responses.push(B);
+                answers.push(AnswerFact {
+                    question_id: HOPE,
+                    value: Some(2),
+                    text: None,
+                });
+                answers.push(AnswerFact {
+                    question_id: TAKEAWAY,
+                    value: None,
+                    text: Some("Hemmeligt".into()),
+                });
+            }
+            Facts {
+                runs: vec![
+                    run(A, 1, Some(10)),
+                    run(B, 2, Some(6)),
+                    run(C, 1, Some(10)),
+                    run(E, 3, None),
+                ],
+                sessions: vec![
+                    session(s1, A, at(2026, 1, 1, 0, 30)),
+                    session(s2, A, at(2026, 1, 8, 17, 0)),
+                    session(b1, B, at(2026, 6, 30, 18, 0)),
+                    session(b2, B, at(2026, 7, 7, 18, 0)),
+                    session(c1, C, at(2026, 7, 1, 0, 30)),
+                    session(e1, E, at(2026, 2, 3, 14, 0)),
+                ],
+                courses: HashMap::from([
+                    (
+                        1,
+                        CourseFact {
+                            title: "Angst i hverdagen".into(),
+                            drop_in: false,
+                        },
+                    ),
+                    (
+                        2,
+                        CourseFact {
+                            title: "Søvn".into(),
+                            drop_in: false,
+                        },
+                    ),
+                    (
+                        3,
+                        CourseFact {
+                            title: "Café".into(),
+                            drop_in: true,
+                        },
+                    ),
+                ]),
+                schools: HashMap::from([(1, "Randers".to_string())]),
+                bookings,
+                marks,
+                headcounts: HashMap::from([(
+                    e1,
+                    HeadcountFact {
+                        total: 9,
+                        parts: [Some(4), Some(2), None, None],
+                    },
+                )]),
+                responses,
+                questions: vec![
+                    question(HOPE, "hope", QuestionKind::Likert, 2),
+                    question(RECOMMEND, "recommend", QuestionKind::Recommend, 9),
+                    question(TAKEAWAY, "takeaway", QuestionKind::Text, 11),
+                ],
+                answers,
+            }
+        }
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("date")
+    }
+
+    fn find<'a>(cells: &'a [(String, Cell)], key: &str) -> &'a Cell {
+        &cells.iter().find(|(k, _)| k == key).expect(key).1
+    }
+
+    #[test]
+    fn the_fixture_counts_exactly_in_spring() {
+        let f = count(
+            &fixture::facts(),
+            day(2026, 1, 1),
+            day(2026, 6, 30),
+            fixture::now(),
+        );
+        // A, B and E begin in the period; C begins just after it.
+        assert_eq!(f.runs, 3);
+        // A's two held sessions, B's first, E's.
+        assert_eq!(f.sessions, 4);
+        // 8 seats + 1 afbud + 6 waiting on A (the expired offer is not a sign-up), 6 on B.
+        assert_eq!(f.sign_ups, Cell::Count(21));
+        assert_eq!(f.seats, Cell::Count(14));
+        assert_eq!(f.capacity, 16);
+        assert_eq!(f.fill, Cell::Share(875));
+        assert_eq!(f.unmet, Cell::Count(7));
+        assert_eq!(f.afbud_rate, Cell::Small);
+        assert_eq!(f.participants, Cell::Count(9));
+        assert_eq!(f.repeat, Cell::Count(5));
+        assert_eq!(f.attendance_rate, Cell::Share(818));
+        assert_eq!(f.no_show_rate, Cell::Small);
+        assert_eq!(f.session_afbud_rate, Cell::Small);
+        assert_eq!(f.completion, Cell::Share(857));
+        assert_eq!(f.drop_in_sessions, 1);
+        assert_eq!(f.drop_in_heads, Cell::Count(9));
+        assert_eq!(find(&f.perspectives, "own_experience"), &Cell::Count(9));
+        assert_eq!(find(&f.perspectives, "relative"), &Cell::Small);
+        assert_eq!(find(&f.perspectives, "professional"), &Cell::Count(0));
+        assert_eq!(find(&f.perspectives, "undisclosed"), &Cell::Count(7));
+        assert_eq!(
+            f.municipalities,
+            [
+                ("Randers".to_string(), Cell::Count(5)),
+                (String::new(), Cell::Count(9))
+            ]
+        );
+        assert!(f.monthly);
+        let months: Vec<(String, u32, Cell, Cell)> = f
+            .by_period
+            .iter()
+            .map(|p| {
+                (
+                    p.starts.to_string(),
+                    p.sessions,
+                    p.present.clone(),
+                    p.rate.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            months,
+            [
+                ("2026-01-01".into(), 2, Cell::Count(12), Cell::Share(750)),
+                ("2026-02-01".into(), 1, Cell::Count(9), Cell::Empty),
+                ("2026-06-01".into(), 1, Cell::Count(6), Cell::Share(1000)),
+            ]
+        );
+        let per_session: Vec<(String, Cell, Cell)> = f
+            .by_session
+            .iter()
+            .map(|s| (s.starts.to_string(), s.marked.clone(), s.rate.clone()))
+            .collect();
+        assert_eq!(
+            per_session,
+            [
+                (
+                    "2026-01-01 00:30:00".into(),
+                    Cell::Count(8),
+                    Cell::Share(750)
+                ),
+                (
+                    "2026-01-08 17:00:00".into(),
+                    Cell::Count(8),
+                    Cell::Share(750)
+                ),
+                (
+                    "2026-06-30 18:00:00".into(),
+                    Cell::Count(6),
+                    Cell::Share(1000)
+                ),
+            ]
+        );
+        let b = f
+            .by_run
+            .iter()
+            .find(|r| r.run_id == fixture::B)
+            .expect("run B");
+        assert_eq!(
+            (b.sessions, b.seats.clone(), b.fill.clone()),
+            (2, Cell::Count(6), Cell::Share(1000))
+        );
+        assert_eq!(b.attendance, Cell::Share(916), "11 of 12 marks on B");
+        assert_eq!(b.completion, Cell::Share(1000));
+        assert_eq!(b.responses, Cell::Small);
+        assert_eq!(f.by_course.len(), 3);
+        assert_eq!(f.responses, Cell::Count(8));
+        let hope = f
+            .questions
+            .iter()
+            .find(|q| q.code.as_deref() == Some("hope"))
+            .expect("hope");
+        assert_eq!(
+            hope.counts,
+            [
+                Cell::Small,
+                Cell::Small,
+                Cell::Count(0),
+                Cell::Small,
+                Cell::Count(0),
+                Cell::Small
+            ]
+        );
+        // Mean of 5,5,5,4,4,2,2 (ved ikke left out) = 27/7.
+        assert_eq!(hope.mean, Cell::Mean(385));
+        assert_eq!(hope.answered, Cell::Count(8));
+        let (code, texts) = &f.free_texts[0];
+        assert_eq!(code, "takeaway");
+        assert_eq!(texts.len(), 7);
+    }
+
+    #[test]
+    fn a_run_begun_at_half_past_midnight_on_the_first_belongs_to_july() {
+        let f = count(
+            &fixture::facts(),
+            day(2026, 7, 1),
+            day(2026, 7, 31),
+            fixture::now(),
+        );
+        // July has run C and not B; B's July session is held then, and its marks count there.
+        assert_eq!(f.runs, 1);
+        assert_eq!(f.by_run[0].run_id, fixture::C);
+        assert_eq!(f.seats, Cell::Count(5));
+        assert_eq!(f.attendance_rate, Cell::Share(833));
+        assert!(!f.monthly, "a month is shown per week");
+        assert_eq!(f.responses, Cell::Count(0));
+    }
+
+    #[test]
+    fn nothing_is_counted_before_it_happens() {
+        // On 2 January only A's first session has been held.
+        let early = Utc.with_ymd_and_hms(2026, 1, 2, 12, 0, 0).unwrap();
+        let f = count(&fixture::facts(), day(2026, 1, 1), day(2026, 6, 30), early);
+        assert_eq!(f.sessions, 1);
+        assert_eq!(f.drop_in_sessions, 0);
+        assert_eq!(f.by_session.len(), 1);
     }
 }

@@ -6,6 +6,9 @@ use std::collections::HashMap;
 use entity::{BookingStatus, attendance, booking, course, headcount, run, school, session};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
+use crate::rules::seats;
+use crate::services::booking::entry;
+
 /// A school, by its slug.
 pub async fn school(db: &DatabaseConnection, slug: &str) -> Result<Option<school::Model>, DbErr> {
     school::Entity::find()
@@ -36,13 +39,13 @@ pub async fn session(db: &DatabaseConnection, id: i32) -> Result<Option<session:
 pub async fn roster(
     db: &DatabaseConnection,
     r: &run::Model,
-) -> Result<(String, Vec<booking::Model>), DbErr> {
+) -> Result<(String, Vec<(booking::Model, Option<u32>)>), DbErr> {
     let title = course::Entity::find_by_id(r.course_id)
         .one(db)
         .await?
         .map(|c| c.title)
         .unwrap_or_default();
-    let mut bookings: Vec<booking::Model> = booking::Entity::find()
+    let bookings: Vec<booking::Model> = booking::Entity::find()
         .filter(booking::Column::RunId.eq(r.id))
         .filter(booking::Column::Status.is_in([
             BookingStatus::Confirmed,
@@ -52,8 +55,18 @@ pub async fn roster(
         .order_by_asc(booking::Column::Id)
         .all(db)
         .await?;
-    bookings.sort_by_key(|b| (b.status == BookingStatus::Waitlisted, b.queue_no, b.id));
-    Ok((title, bookings))
+    let entries: Vec<seats::Entry> = bookings.iter().map(entry).collect();
+    let mut listed: Vec<(booking::Model, Option<u32>)> = bookings
+        .into_iter()
+        .map(|b| {
+            let position = (b.status == BookingStatus::Waitlisted)
+                .then(|| seats::position(&entries, b.id))
+                .flatten();
+            (b, position)
+        })
+        .collect();
+    listed.sort_by_key(|(b, position)| (position.is_some(), *position, b.id));
+    Ok((title, listed))
 }
 
 /// A run's sessions in order, the marks of each (by booking), and drop-in headcounts.

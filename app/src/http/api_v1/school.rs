@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::Utc;
-use entity::{AttendanceStatus, BookingStatus, booking, run, school};
+use entity::{AttendanceStatus, booking, run, school};
 use sea_orm::ActiveEnum;
 use utoipa::IntoParams;
 
@@ -63,7 +63,11 @@ fn offset(t: chrono::DateTime<Utc>) -> chrono::DateTime<chrono::FixedOffset> {
 }
 
 fn perspective_of(b: &booking::Model) -> Option<String> {
-    b.perspective.as_ref().map(|p| p.to_value())
+    b.perspective.map(|p| {
+        crate::rules::vocabulary::Perspective::from(p)
+            .slug()
+            .to_string()
+    })
 }
 
 /// A run's participants: everyone with a seat, an open offer or a place in the queue.
@@ -89,25 +93,18 @@ pub async fn roster(
     let (_, school) = school_for(&state, &headers, &slug).await?;
     let r = run_of(&state, &school, &run_id).await?;
     let (title, bookings) = school_data::roster(&state.db, &r).await?;
-    let mut position = 0u32;
     let entries = bookings
         .iter()
-        .map(|b| {
-            let queue_position = (b.status == BookingStatus::Waitlisted).then(|| {
-                position += 1;
-                position
-            });
-            RosterEntry {
-                booking_id: b.id,
-                name: b.name.clone(),
-                email: b.email.clone(),
-                phone: b.phone.clone(),
-                status: b.status.to_value(),
-                queue_position,
-                perspective: perspective_of(b),
-                source: b.source.clone(),
-                booked_at: offset(b.created_at),
-            }
+        .map(|(b, queue_position)| RosterEntry {
+            booking_id: b.id,
+            name: b.name.clone(),
+            email: b.email.clone(),
+            phone: b.phone.clone(),
+            status: b.status.to_value(),
+            queue_position: *queue_position,
+            perspective: perspective_of(b),
+            source: b.source.clone(),
+            booked_at: offset(b.created_at),
         })
         .collect();
     Ok(cache::private(

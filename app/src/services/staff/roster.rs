@@ -7,7 +7,9 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, 
 
 use crate::dto::booking::BookingState;
 use crate::dto::staff::roster::RosterRow;
+use crate::rules::seats;
 use crate::rules::time::to_local;
+use crate::services::booking::entry;
 use crate::services::outbox::{self, Kind, Message};
 use crate::services::transaction::write;
 
@@ -32,7 +34,7 @@ pub async fn roster(db: &DatabaseConnection, r: &run::Model) -> Result<Roster, D
         .await?;
     let ids: Vec<i32> = bookings.iter().map(|b| b.id).collect();
     let mail = outbox::mail_state(db, &ids).await?;
-    let mut position = 0;
+    let entries: Vec<seats::Entry> = bookings.iter().map(entry).collect();
     let mut seats = Vec::new();
     let mut waiting = Vec::new();
     for b in bookings {
@@ -41,10 +43,9 @@ pub async fn roster(db: &DatabaseConnection, r: &run::Model) -> Result<Roster, D
             BookingStatus::Offered => BookingState::Offered {
                 until: b.offer_expires_at.map(to_local).unwrap_or_default(),
             },
-            _ => {
-                position += 1;
-                BookingState::Waiting { position }
-            }
+            _ => BookingState::Waiting {
+                position: seats::position(&entries, b.id).unwrap_or(0),
+            },
         };
         let m = mail.get(&b.id);
         let row = RosterRow {
@@ -74,6 +75,11 @@ pub async fn roster(db: &DatabaseConnection, r: &run::Model) -> Result<Roster, D
             waiting.push(row);
         }
     }
+    // Offers first (they hold a seat for now), then the queue in its order.
+    waiting.sort_by_key(|r| match r.state {
+        BookingState::Waiting { position } => position,
+        _ => 0,
+    });
     let course = course::Entity::find_by_id(r.course_id).one(db).await?;
     let school = school::Entity::find_by_id(r.school_id).one(db).await?;
     let first = session::Entity::find()
