@@ -44,6 +44,12 @@ impl WriteError for DbErr {
     }
 }
 
+tokio::task_local! {
+    /// Set while a task runs a write's body: a write inside a write would wait for itself on
+    /// SQLite, so it is refused instead.
+    static IN_WRITE: ();
+}
+
 /// SQLite has one writer at a time; the writers of this process queue here, in order.
 fn sqlite_write_gate() -> &'static tokio::sync::Mutex<()> {
     static GATE: std::sync::OnceLock<tokio::sync::Mutex<()>> = std::sync::OnceLock::new();
@@ -99,6 +105,18 @@ where
     F: FnMut(Tx) -> Fut,
     Fut: Future<Output = Result<T, E>>,
 {
+    if IN_WRITE.try_with(|()| ()).is_ok() {
+        return Err(DbErr::Custom("a write was started inside another write".into()).into());
+    }
+    IN_WRITE.scope((), write_gated(db, &mut body)).await
+}
+
+async fn write_gated<T, E, F, Fut>(db: &DatabaseConnection, body: &mut F) -> Result<T, E>
+where
+    E: WriteError,
+    F: FnMut(Tx) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+{
     let _gate = match db.get_database_backend() {
         DbBackend::Sqlite => Some(sqlite_write_gate().lock().await),
         _ => None,
@@ -133,5 +151,67 @@ where
             }
             Err(e) => return Err(e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbErr, Statement};
+
+    use super::write;
+
+    async fn db() -> DatabaseConnection {
+        let db = Database::connect("sqlite::memory:").await.expect("sqlite");
+        db.execute_unprepared("CREATE TABLE t (n INTEGER NOT NULL)")
+            .await
+            .expect("table");
+        db
+    }
+
+    async fn rows(db: &DatabaseConnection) -> i64 {
+        let row = db
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT COUNT(*) AS n FROM t",
+            ))
+            .await
+            .expect("count")
+            .expect("row");
+        row.try_get::<i64>("", "n").expect("n")
+    }
+
+    #[tokio::test]
+    async fn a_write_commits_on_ok_and_rolls_back_on_err() {
+        let db = db().await;
+        write::<_, DbErr, _, _>(&db, |txn| async move {
+            txn.execute_unprepared("INSERT INTO t (n) VALUES (1)")
+                .await?;
+            Ok(())
+        })
+        .await
+        .expect("committed");
+        let refused: Result<(), DbErr> = write(&db, |txn| async move {
+            txn.execute_unprepared("INSERT INTO t (n) VALUES (2)")
+                .await?;
+            Err(DbErr::Custom("changed my mind".into()))
+        })
+        .await;
+        assert!(refused.is_err());
+        assert_eq!(rows(&db).await, 1, "the refused write left nothing behind");
+    }
+
+    #[tokio::test]
+    async fn a_write_inside_a_write_is_refused_rather_than_waiting_for_itself() {
+        let db = db().await;
+        let inner_db = db.clone();
+        let outcome: Result<(), DbErr> = write(&db, |_txn| {
+            let inner_db = inner_db.clone();
+            async move { write::<_, DbErr, _, _>(&inner_db, |_| async { Ok(()) }).await }
+        })
+        .await;
+        assert!(
+            outcome.is_err_and(|e| e.to_string().contains("inside another write")),
+            "refused"
+        );
     }
 }

@@ -432,7 +432,451 @@ fn events<'a>(
         .collect()
 }
 
-#[allow(clippy::too_many_lines)]
+/// What one kind of message decided: the translation key of its subject, and the calendar to
+/// attach, if any.
+struct Part {
+    subject_key: &'static str,
+    calendar: Option<(Method, Vec<SessionEvent>)>,
+}
+
+impl Part {
+    fn plain(subject_key: &'static str) -> Result<Step, DbErr> {
+        Ok(Step::Part(Part {
+            subject_key,
+            calendar: None,
+        }))
+    }
+}
+
+/// A message part, or the reason the message is no longer to be sent.
+enum Step {
+    Part(Part),
+    Skip(&'static str),
+}
+
+/// Writes one message to a booking's person: the body so far, and the "Mine tilmeldinger" link
+/// once minted (most messages carry it; it is minted only when used).
+struct Writer<'a> {
+    db: &'a DatabaseConnection,
+    l: Locale,
+    payload: &'a Value,
+    f: &'a Facts,
+    ctx: &'a MailContext,
+    now: DateTime<Utc>,
+    body: Body,
+    manage_url: Option<String>,
+}
+
+impl<'a> Writer<'a> {
+    fn course(&self) -> &str {
+        self.f.course.title.as_str()
+    }
+
+    /// The person's "Mine tilmeldinger" link, minted on first use.
+    async fn manage(&mut self) -> Result<String, DbErr> {
+        if let Some(u) = &self.manage_url {
+            return Ok(u.clone());
+        }
+        let token =
+            tokens::issue_manage_token(self.db, &self.f.booking.email_key, self.now).await?;
+        let url = format!("{}/mine-tilmeldinger/{token}", self.ctx.public_url);
+        self.manage_url = Some(url.clone());
+        Ok(url)
+    }
+
+    /// The run's sessions that take place, with a place where it is not the run's own.
+    fn session_lines(&self) -> Vec<String> {
+        let f = self.f;
+        f.sessions
+            .iter()
+            .filter(|s| !s.cancelled)
+            .map(|s| {
+                let mut line = when(self.l, s);
+                if s.location_id.is_some()
+                    && s.location_id != f.run_place.as_ref().map(|p| p.id)
+                    && let Some(p) = f.place_of(s)
+                {
+                    line.push_str(&format!(" · {}", place_line(self.l, p)));
+                }
+                line
+            })
+            .collect()
+    }
+
+    /// The session a payload names, if it still exists.
+    fn session(&self) -> Option<&'a session::Model> {
+        let f: &'a Facts = self.f;
+        payload_i32(self.payload, "session_id").and_then(|id| f.session(id))
+    }
+
+    fn events<'s>(
+        &self,
+        sessions: impl Iterator<Item = &'s session::Model>,
+        url: &str,
+    ) -> Vec<SessionEvent> {
+        events(self.f, self.l, self.ctx, sessions, url)
+    }
+
+    /// A seat: confirmed at sign-up, from an offer, or promoted from the waiting list.
+    async fn seat(&mut self, promoted: bool) -> Result<Step, DbErr> {
+        let (l, course) = (self.l, self.course().to_string());
+        let lead = if promoted {
+            tr!(l, "mail.body.promoted", course = course)
+        } else if self.payload.get("from_offer").and_then(Value::as_bool) == Some(true) {
+            tr!(l, "mail.body.confirmed_offer", course = course)
+        } else {
+            tr!(l, "mail.body.confirmed", course = course)
+        };
+        self.body.text(lead);
+        if let Some(booker) = &self.f.booking.booked_by_name {
+            self.body
+                .text(tr!(l, "mail.body.on_behalf", booker = booker));
+        }
+        let lines = self.session_lines();
+        self.body.text(tr!(l, "mail.body.meets")).list(lines);
+        if let Some(p) = &self.f.run_place {
+            self.body
+                .text(tr!(l, "mail.place", place = place_line(l, p)));
+        }
+        let url = self.manage().await?;
+        self.body
+            .button(tr!(l, "mail.manage_button"), &url)
+            .text(tr!(l, "mail.body.cant_come"));
+        let f = self.f;
+        let taking_part = |s: &&session::Model| !s.cancelled && !f.afbud.contains(&s.id);
+        let evs = self.events(f.sessions.iter().filter(taking_part), &url);
+        let calendar = (!evs.is_empty()).then(|| {
+            self.body.small(tr!(l, "mail.calendar_attached"));
+            (Method::Request, evs)
+        });
+        Ok(Step::Part(Part {
+            subject_key: if promoted {
+                "mail.subject.waitlist_promoted"
+            } else {
+                "mail.subject.booking_confirmed"
+            },
+            calendar,
+        }))
+    }
+
+    async fn waitlisted(&mut self) -> Result<Step, DbErr> {
+        let (l, course) = (self.l, self.course().to_string());
+        self.body.text(match payload_i32(self.payload, "position") {
+            Some(p) => tr!(l, "mail.body.waitlisted", course = course, position = p),
+            None => tr!(l, "mail.body.waitlisted_plain", course = course),
+        });
+        self.body
+            .text(if self.f.run.waitlist_mode == WaitlistMode::Offer {
+                tr!(l, "mail.body.waitlist_offer")
+            } else {
+                tr!(l, "mail.body.waitlist_auto")
+            });
+        let lines = self.session_lines();
+        self.body.text(tr!(l, "mail.body.meets")).list(lines);
+        let url = self.manage().await?;
+        self.body.button(tr!(l, "mail.manage_button"), url);
+        Part::plain("mail.subject.booking_waitlisted")
+    }
+
+    async fn offer(&mut self) -> Result<Step, DbErr> {
+        let b = &self.f.booking;
+        if b.status != BookingStatus::Offered {
+            return Ok(Step::Skip("the offer has ended"));
+        }
+        let Some(until) = b.offer_expires_at.filter(|u| *u > self.now) else {
+            return Ok(Step::Skip("the offer has ended"));
+        };
+        let (l, course) = (self.l, self.course().to_string());
+        self.body.text(tr!(
+            l,
+            "mail.body.offer",
+            course = course,
+            until = format::date_time(l, to_local(until))
+        ));
+        let lines = self.session_lines();
+        self.body.text(tr!(l, "mail.body.meets")).list(lines);
+        let url = self.manage().await?;
+        self.body
+            .button(tr!(l, "mail.body.offer_button"), url)
+            .text(tr!(l, "mail.body.offer_after"));
+        Part::plain("mail.subject.waitlist_offer")
+    }
+
+    fn offer_expired(&mut self) -> Result<Step, DbErr> {
+        let (l, course) = (self.l, self.course().to_string());
+        self.body
+            .text(tr!(l, "mail.body.offer_expired", course = course))
+            .text(tr!(l, "mail.body.sign_up_again"));
+        Part::plain("mail.subject.offer_expired")
+    }
+
+    async fn cancelled(&mut self) -> Result<Step, DbErr> {
+        let (l, course) = (self.l, self.course().to_string());
+        let had_seat = self.payload.get("was").and_then(Value::as_str) == Some("confirmed");
+        let mut part = Part {
+            subject_key: "mail.subject.waitlist_left",
+            calendar: None,
+        };
+        if had_seat {
+            part.subject_key = "mail.subject.booking_cancelled";
+            self.body
+                .text(tr!(l, "mail.body.cancelled_seat", course = course));
+            let url = self.manage().await?;
+            let evs = self.events(self.f.sessions.iter().filter(|s| !s.cancelled), &url);
+            if !evs.is_empty() {
+                self.body.small(tr!(l, "mail.calendar_removed"));
+                part.calendar = Some((Method::Cancel, evs));
+            }
+        } else {
+            self.body
+                .text(tr!(l, "mail.body.cancelled_wait", course = course));
+        }
+        self.body.text(tr!(l, "mail.body.sign_up_again"));
+        Ok(Step::Part(part))
+    }
+
+    /// Afbud for one session, or taking it back.
+    async fn session_afbud(&mut self, given: bool) -> Result<Step, DbErr> {
+        let Some(s) = self.session() else {
+            return Ok(Step::Skip("the session is gone"));
+        };
+        let (l, course) = (self.l, self.course().to_string());
+        let url = self.manage().await?;
+        let (subject_key, text, method, note) = if given {
+            (
+                "mail.subject.session_afbud",
+                "mail.body.session_afbud",
+                Method::Cancel,
+                "mail.calendar_removed",
+            )
+        } else {
+            (
+                "mail.subject.session_return",
+                "mail.body.session_return",
+                Method::Request,
+                "mail.calendar_updated",
+            )
+        };
+        self.body
+            .text(tr!(l, text, when = when_in_text(l, s), course = course))
+            .button(tr!(l, "mail.manage_button"), &url);
+        let calendar = (self.f.booking.status == BookingStatus::Confirmed).then(|| {
+            self.body.small(tr!(l, note));
+            (method, self.events(std::iter::once(s), &url))
+        });
+        Ok(Step::Part(Part {
+            subject_key,
+            calendar,
+        }))
+    }
+
+    async fn already_booked(&mut self) -> Result<Step, DbErr> {
+        let (l, course) = (self.l, self.course().to_string());
+        self.body.text(tr!(l, "mail.body.already", course = course));
+        let url = self.manage().await?;
+        self.body.button(tr!(l, "mail.manage_button"), url);
+        Part::plain("mail.subject.already_booked")
+    }
+
+    async fn session_changed(&mut self) -> Result<Step, DbErr> {
+        let Some(s) = self.session() else {
+            return Ok(Step::Skip("the session is gone"));
+        };
+        let (l, course, payload) = (self.l, self.course().to_string(), self.payload);
+        self.body
+            .text(tr!(l, "mail.body.session_changed", course = course));
+        let mut lines = Vec::new();
+        if let (Some(start), Some(end)) = (
+            payload_time(payload, "old_start"),
+            payload_time(payload, "old_end"),
+        ) {
+            lines.push(tr!(l, "mail.body.was", when = when_at(l, start, end)));
+        }
+        let mut now_line = when(l, s);
+        if let Some(p) = self.f.place_of(s) {
+            now_line.push_str(&format!(" · {}", place_line(l, p)));
+        }
+        lines.push(tr!(l, "mail.body.now", when = now_line));
+        self.body.list(lines);
+        school_note(&mut self.body, l, payload);
+        let url = self.manage().await?;
+        self.body.button(tr!(l, "mail.manage_button"), &url);
+        let f = self.f;
+        let calendar = (f.booking.status == BookingStatus::Confirmed
+            && !f.afbud.contains(&s.id)
+            && !s.cancelled)
+            .then(|| {
+                self.body.small(tr!(l, "mail.calendar_updated"));
+                (Method::Request, self.events(std::iter::once(s), &url))
+            });
+        Ok(Step::Part(Part {
+            subject_key: "mail.subject.session_changed",
+            calendar,
+        }))
+    }
+
+    async fn session_cancelled(&mut self) -> Result<Step, DbErr> {
+        let Some(s) = self.session() else {
+            return Ok(Step::Skip("the session is gone"));
+        };
+        let (l, course) = (self.l, self.course().to_string());
+        self.body.text(tr!(
+            l,
+            "mail.body.session_cancelled",
+            when = when_in_text(l, s),
+            course = course
+        ));
+        school_note(&mut self.body, l, self.payload);
+        let url = self.manage().await?;
+        self.body.button(tr!(l, "mail.manage_button"), &url);
+        let calendar = (self.f.booking.status == BookingStatus::Confirmed).then(|| {
+            self.body.small(tr!(l, "mail.calendar_removed"));
+            (Method::Cancel, self.events(std::iter::once(s), &url))
+        });
+        Ok(Step::Part(Part {
+            subject_key: "mail.subject.session_cancelled",
+            calendar,
+        }))
+    }
+
+    async fn run_cancelled(&mut self) -> Result<Step, DbErr> {
+        let (l, course) = (self.l, self.course().to_string());
+        self.body
+            .text(tr!(l, "mail.body.run_cancelled", course = course));
+        school_note(&mut self.body, l, self.payload);
+        let mut calendar = None;
+        if self.payload.get("had_seat").and_then(Value::as_bool) == Some(true) {
+            let url = self.manage().await?;
+            calendar = Some((Method::Cancel, self.events(self.f.sessions.iter(), &url)));
+            self.body.small(tr!(l, "mail.calendar_removed"));
+        }
+        Ok(Step::Part(Part {
+            subject_key: "mail.subject.run_cancelled",
+            calendar,
+        }))
+    }
+
+    /// "Kommer du?" before the first session, with one-click answers.
+    async fn reminder(&mut self) -> Result<Step, DbErr> {
+        let (f, now) = (self.f, self.now);
+        let b = &f.booking;
+        let about = payload_time(self.payload, "first_start");
+        let first = f.first_start();
+        if b.status != BookingStatus::Confirmed {
+            return Ok(Step::Skip("the booking is no longer active"));
+        }
+        if about.is_none() || about != first || first.is_none_or(|t| t <= now) {
+            return Ok(Step::Skip("the first session has moved or passed"));
+        }
+        let Some(s) = f.sessions.iter().find(|s| !s.cancelled) else {
+            return Ok(Step::Skip("no session to come"));
+        };
+        let l = self.l;
+        let reply = tokens::issue(self.db, Purpose::Reply, &b.email_key, Some(b.id), now).await?;
+        let reply_url = format!("{}/kommer/{reply}", self.ctx.public_url);
+        self.body.text(tr!(
+            l,
+            "mail.body.reminder",
+            course = f.course.title,
+            when = when_in_text(l, s)
+        ));
+        if let Some(p) = f.place_of(s) {
+            self.body
+                .text(tr!(l, "mail.place", place = place_line(l, p)));
+        }
+        self.body
+            .text(tr!(l, "mail.body.reminder_ask"))
+            .button(
+                tr!(l, "mail.body.reminder_yes"),
+                format!("{reply_url}?svar=ja"),
+            )
+            .button(
+                tr!(l, "mail.body.reminder_no"),
+                format!("{reply_url}?svar=nej"),
+            )
+            .small(tr!(l, "mail.body.reminder_no_hint"));
+        Part::plain("mail.subject.reminder")
+    }
+
+    /// The evaluation link, or its reminder: one live link per person, never after they have
+    /// answered.
+    async fn evaluation(&mut self, reminder: bool) -> Result<Step, DbErr> {
+        let (db, b, now) = (self.db, &self.f.booking, self.now);
+        let links = access_token::Entity::find()
+            .filter(access_token::Column::BookingId.eq(b.id))
+            .filter(access_token::Column::Purpose.eq(Purpose::Evaluation.as_str()))
+            .all(db)
+            .await?;
+        if links.iter().any(|t| t.used_at.is_some()) {
+            return Ok(Step::Skip("the evaluation is answered"));
+        }
+        let ids: Vec<i32> = links.iter().map(|t| t.id).collect();
+        let ids = &ids;
+        // One live link per person: a reminder's link replaces the invitation's.
+        let token = crate::services::transaction::write(db, |txn| async move {
+            access_token::Entity::delete_many()
+                .filter(access_token::Column::Id.is_in(ids.iter().copied()))
+                .exec(&txn)
+                .await?;
+            tokens::issue(&txn, Purpose::Evaluation, &b.email_key, Some(b.id), now).await
+        })
+        .await?;
+        let (subject_key, text) = if reminder {
+            (
+                "mail.subject.evaluation_reminder",
+                "mail.body.evaluation_reminder",
+            )
+        } else {
+            ("mail.subject.evaluation_invitation", "mail.body.evaluation")
+        };
+        let l = self.l;
+        self.body
+            .text(tr!(l, text, course = self.f.course.title))
+            .button(
+                tr!(l, "mail.body.evaluation_button"),
+                format!("{}/evaluering/{token}", self.ctx.public_url),
+            )
+            .small(tr!(
+                l,
+                "mail.body.evaluation_once",
+                days = crate::rules::retention::EVALUATION_LINK_DAYS
+            ));
+        Part::plain(subject_key)
+    }
+
+    /// A message from the school to everyone on the run.
+    fn run_message(&mut self) -> Result<Step, DbErr> {
+        let f = self.f;
+        if !f.booking.status.is_active() {
+            return Ok(Step::Skip("the booking is no longer active"));
+        }
+        let l = self.l;
+        let from = self
+            .payload
+            .get("from")
+            .and_then(Value::as_str)
+            .unwrap_or(&f.school.name);
+        self.body.text(tr!(
+            l,
+            "staff.mail.run_message_body",
+            from = from,
+            course = f.course.title
+        ));
+        let text = self
+            .payload
+            .get("text")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        for paragraph in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+            self.body.text(paragraph.to_string());
+        }
+        self.body.small(tr!(l, "staff.mail.run_message_reply"));
+        Part::plain("staff.mail.run_message_subject")
+    }
+}
+
+/// Writes a message about a booking: its body as the kind of message says, then the subject,
+/// the calendar and the sender.
 async fn compose(
     db: &DatabaseConnection,
     kind: Kind,
@@ -442,345 +886,63 @@ async fn compose(
     ctx: &MailContext,
     now: DateTime<Utc>,
 ) -> Result<Outcome, DbErr> {
-    let b = &f.booking;
-    let school = f.school.name.as_str();
-    let course = f.course.title.as_str();
-    let mut body = Body {
-        lang: l.code(),
-        greeting: tr!(l, "mail.greeting", name = b.name),
-        signature: vec![
-            tr!(l, "mail.regards"),
-            f.school.name.clone(),
-            tr!(
-                l,
-                "mail.contact",
-                phone = f.school.phone,
-                email = f.school.email
-            ),
-        ],
-        ..Body::default()
-    };
-    // Most messages carry a link to "Mine tilmeldinger"; minted only when used.
-    let mut manage_url = None;
-    let mut manage = async |db: &DatabaseConnection| -> Result<String, DbErr> {
-        if let Some(u) = &manage_url {
-            return Ok(String::clone(u));
-        }
-        let token = tokens::issue_manage_token(db, &b.email_key, now).await?;
-        let url = format!("{}/mine-tilmeldinger/{token}", ctx.public_url);
-        manage_url = Some(url.clone());
-        Ok(url)
-    };
-    let taking_part = |s: &&session::Model| !s.cancelled && !f.afbud.contains(&s.id);
-    let session_lines = |f: &Facts| -> Vec<String> {
-        f.sessions
-            .iter()
-            .filter(|s| !s.cancelled)
-            .map(|s| {
-                let mut line = when(l, s);
-                if s.location_id.is_some()
-                    && s.location_id != f.run_place.as_ref().map(|p| p.id)
-                    && let Some(p) = f.place_of(s)
-                {
-                    line.push_str(&format!(" · {}", place_line(l, p)));
-                }
-                line
-            })
-            .collect()
-    };
-    let place = f
-        .run_place
-        .as_ref()
-        .map(|p| tr!(l, "mail.place", place = place_line(l, p)));
-    let subject_key;
-    let mut calendar = None;
-
-    match kind {
-        Kind::BookingConfirmed | Kind::WaitlistPromoted => {
-            subject_key = if kind == Kind::BookingConfirmed {
-                "mail.subject.booking_confirmed"
-            } else {
-                "mail.subject.waitlist_promoted"
-            };
-            let lead = if kind == Kind::WaitlistPromoted {
-                tr!(l, "mail.body.promoted", course = course)
-            } else if payload.get("from_offer").and_then(Value::as_bool) == Some(true) {
-                tr!(l, "mail.body.confirmed_offer", course = course)
-            } else {
-                tr!(l, "mail.body.confirmed", course = course)
-            };
-            body.text(lead);
-            if let Some(booker) = &b.booked_by_name {
-                body.text(tr!(l, "mail.body.on_behalf", booker = booker));
-            }
-            body.text(tr!(l, "mail.body.meets")).list(session_lines(f));
-            if let Some(p) = &place {
-                body.text(p.clone());
-            }
-            let url = manage(db).await?;
-            body.button(tr!(l, "mail.manage_button"), &url)
-                .text(tr!(l, "mail.body.cant_come"));
-            let evs = events(f, l, ctx, f.sessions.iter().filter(taking_part), &url);
-            if !evs.is_empty() {
-                body.small(tr!(l, "mail.calendar_attached"));
-                calendar = Some((Method::Request, evs));
-            }
-        }
-        Kind::BookingWaitlisted => {
-            subject_key = "mail.subject.booking_waitlisted";
-            body.text(match payload_i32(payload, "position") {
-                Some(p) => tr!(l, "mail.body.waitlisted", course = course, position = p),
-                None => tr!(l, "mail.body.waitlisted_plain", course = course),
-            });
-            body.text(if f.run.waitlist_mode == WaitlistMode::Offer {
-                tr!(l, "mail.body.waitlist_offer")
-            } else {
-                tr!(l, "mail.body.waitlist_auto")
-            });
-            body.text(tr!(l, "mail.body.meets")).list(session_lines(f));
-            let url = manage(db).await?;
-            body.button(tr!(l, "mail.manage_button"), url);
-        }
-        Kind::WaitlistOffer => {
-            if b.status != BookingStatus::Offered {
-                return Ok(Outcome::Skip("the offer has ended"));
-            }
-            let Some(until) = b.offer_expires_at.filter(|u| *u > now) else {
-                return Ok(Outcome::Skip("the offer has ended"));
-            };
-            subject_key = "mail.subject.waitlist_offer";
-            body.text(tr!(
-                l,
-                "mail.body.offer",
-                course = course,
-                until = format::date_time(l, to_local(until))
-            ));
-            body.text(tr!(l, "mail.body.meets")).list(session_lines(f));
-            let url = manage(db).await?;
-            body.button(tr!(l, "mail.body.offer_button"), url)
-                .text(tr!(l, "mail.body.offer_after"));
-        }
-        Kind::OfferExpired => {
-            subject_key = "mail.subject.offer_expired";
-            body.text(tr!(l, "mail.body.offer_expired", course = course))
-                .text(tr!(l, "mail.body.sign_up_again"));
-        }
-        Kind::BookingCancelled => {
-            let had_seat = payload.get("was").and_then(Value::as_str) == Some("confirmed");
-            if had_seat {
-                subject_key = "mail.subject.booking_cancelled";
-                body.text(tr!(l, "mail.body.cancelled_seat", course = course));
-                let url = manage(db).await?;
-                let evs = events(f, l, ctx, f.sessions.iter().filter(|s| !s.cancelled), &url);
-                if !evs.is_empty() {
-                    body.small(tr!(l, "mail.calendar_removed"));
-                    calendar = Some((Method::Cancel, evs));
-                }
-            } else {
-                subject_key = "mail.subject.waitlist_left";
-                body.text(tr!(l, "mail.body.cancelled_wait", course = course));
-            }
-            body.text(tr!(l, "mail.body.sign_up_again"));
-        }
-        Kind::SessionAfbud | Kind::SessionReturn => {
-            let Some(s) = payload_i32(payload, "session_id").and_then(|id| f.session(id)) else {
-                return Ok(Outcome::Skip("the session is gone"));
-            };
-            let url = manage(db).await?;
-            let (key, text, method) = if kind == Kind::SessionAfbud {
-                (
-                    "mail.subject.session_afbud",
-                    "mail.body.session_afbud",
-                    Method::Cancel,
-                )
-            } else {
-                (
-                    "mail.subject.session_return",
-                    "mail.body.session_return",
-                    Method::Request,
-                )
-            };
-            subject_key = key;
-            body.text(tr!(l, text, when = when_in_text(l, s), course = course))
-                .button(tr!(l, "mail.manage_button"), &url);
-            if b.status == BookingStatus::Confirmed {
-                calendar = Some((method, events(f, l, ctx, std::iter::once(s), &url)));
-                body.small(tr!(
+    let mut w = Writer {
+        db,
+        l,
+        payload,
+        f,
+        ctx,
+        now,
+        body: Body {
+            lang: l.code(),
+            greeting: tr!(l, "mail.greeting", name = f.booking.name),
+            signature: vec![
+                tr!(l, "mail.regards"),
+                f.school.name.clone(),
+                tr!(
                     l,
-                    if method == Method::Cancel {
-                        "mail.calendar_removed"
-                    } else {
-                        "mail.calendar_updated"
-                    }
-                ));
-            }
-        }
-        Kind::AlreadyBooked => {
-            subject_key = "mail.subject.already_booked";
-            body.text(tr!(l, "mail.body.already", course = course));
-            let url = manage(db).await?;
-            body.button(tr!(l, "mail.manage_button"), url);
-        }
-        Kind::SessionChanged => {
-            let Some(s) = payload_i32(payload, "session_id").and_then(|id| f.session(id)) else {
-                return Ok(Outcome::Skip("the session is gone"));
-            };
-            subject_key = "mail.subject.session_changed";
-            body.text(tr!(l, "mail.body.session_changed", course = course));
-            let mut lines = Vec::new();
-            if let (Some(start), Some(end)) = (
-                payload_time(payload, "old_start"),
-                payload_time(payload, "old_end"),
-            ) {
-                lines.push(tr!(l, "mail.body.was", when = when_at(l, start, end)));
-            }
-            let mut now_line = when(l, s);
-            if let Some(p) = f.place_of(s) {
-                now_line.push_str(&format!(" · {}", place_line(l, p)));
-            }
-            lines.push(tr!(l, "mail.body.now", when = now_line));
-            body.list(lines);
-            school_note(&mut body, l, payload);
-            let url = manage(db).await?;
-            body.button(tr!(l, "mail.manage_button"), &url);
-            if b.status == BookingStatus::Confirmed && !f.afbud.contains(&s.id) && !s.cancelled {
-                calendar = Some((Method::Request, events(f, l, ctx, std::iter::once(s), &url)));
-                body.small(tr!(l, "mail.calendar_updated"));
-            }
-        }
-        Kind::SessionCancelled => {
-            let Some(s) = payload_i32(payload, "session_id").and_then(|id| f.session(id)) else {
-                return Ok(Outcome::Skip("the session is gone"));
-            };
-            subject_key = "mail.subject.session_cancelled";
-            body.text(tr!(
-                l,
-                "mail.body.session_cancelled",
-                when = when_in_text(l, s),
-                course = course
-            ));
-            school_note(&mut body, l, payload);
-            let url = manage(db).await?;
-            body.button(tr!(l, "mail.manage_button"), &url);
-            if b.status == BookingStatus::Confirmed {
-                calendar = Some((Method::Cancel, events(f, l, ctx, std::iter::once(s), &url)));
-                body.small(tr!(l, "mail.calendar_removed"));
-            }
-        }
-        Kind::RunCancelled => {
-            subject_key = "mail.subject.run_cancelled";
-            body.text(tr!(l, "mail.body.run_cancelled", course = course));
-            school_note(&mut body, l, payload);
-            if payload.get("had_seat").and_then(Value::as_bool) == Some(true) {
-                let url = manage(db).await?;
-                calendar = Some((Method::Cancel, events(f, l, ctx, f.sessions.iter(), &url)));
-                body.small(tr!(l, "mail.calendar_removed"));
-            }
-        }
-        Kind::Reminder => {
-            let about = payload_time(payload, "first_start");
-            let first = f.first_start();
-            if b.status != BookingStatus::Confirmed {
-                return Ok(Outcome::Skip("the booking is no longer active"));
-            }
-            if about.is_none() || about != first || first.is_none_or(|t| t <= now) {
-                return Ok(Outcome::Skip("the first session has moved or passed"));
-            }
-            let Some(s) = f.sessions.iter().find(|s| !s.cancelled) else {
-                return Ok(Outcome::Skip("no session to come"));
-            };
-            subject_key = "mail.subject.reminder";
-            let reply = tokens::issue(db, Purpose::Reply, &b.email_key, Some(b.id), now).await?;
-            let reply_url = format!("{}/kommer/{reply}", ctx.public_url);
-            body.text(tr!(
-                l,
-                "mail.body.reminder",
-                course = course,
-                when = when_in_text(l, s)
-            ));
-            if let Some(p) = f.place_of(s) {
-                body.text(tr!(l, "mail.place", place = place_line(l, p)));
-            }
-            body.text(tr!(l, "mail.body.reminder_ask"))
-                .button(
-                    tr!(l, "mail.body.reminder_yes"),
-                    format!("{reply_url}?svar=ja"),
-                )
-                .button(
-                    tr!(l, "mail.body.reminder_no"),
-                    format!("{reply_url}?svar=nej"),
-                )
-                .small(tr!(l, "mail.body.reminder_no_hint"));
-        }
-        Kind::EvaluationInvitation | Kind::EvaluationReminder => {
-            let tokens = access_token::Entity::find()
-                .filter(access_token::Column::BookingId.eq(b.id))
-                .filter(access_token::Column::Purpose.eq(Purpose::Evaluation.as_str()))
-                .all(db)
-                .await?;
-            if tokens.iter().any(|t| t.used_at.is_some()) {
-                return Ok(Outcome::Skip("the evaluation is answered"));
-            }
-            // One live link per person: a reminder's link replaces the invitation's.
-            access_token::Entity::delete_many()
-                .filter(access_token::Column::Id.is_in(tokens.iter().map(|t| t.id)))
-                .exec(db)
-                .await?;
-            let token =
-                tokens::issue(db, Purpose::Evaluation, &b.email_key, Some(b.id), now).await?;
-            let (key, text) = if kind == Kind::EvaluationInvitation {
-                ("mail.subject.evaluation_invitation", "mail.body.evaluation")
-            } else {
-                (
-                    "mail.subject.evaluation_reminder",
-                    "mail.body.evaluation_reminder",
-                )
-            };
-            subject_key = key;
-            body.text(tr!(l, text, course = course))
-                .button(
-                    tr!(l, "mail.body.evaluation_button"),
-                    format!("{}/evaluering/{token}", ctx.public_url),
-                )
-                .small(tr!(
-                    l,
-                    "mail.body.evaluation_once",
-                    days = crate::rules::retention::EVALUATION_LINK_DAYS
-                ));
-        }
-        Kind::RunMessage => {
-            if !b.status.is_active() {
-                return Ok(Outcome::Skip("the booking is no longer active"));
-            }
-            subject_key = "staff.mail.run_message_subject";
-            let from = payload
-                .get("from")
-                .and_then(Value::as_str)
-                .unwrap_or(school);
-            body.text(tr!(
-                l,
-                "staff.mail.run_message_body",
-                from = from,
-                course = course
-            ));
-            let text = payload.get("text").and_then(Value::as_str).unwrap_or("");
-            for paragraph in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
-                body.text(paragraph.to_string());
-            }
-            body.small(tr!(l, "staff.mail.run_message_reply"));
-        }
+                    "mail.contact",
+                    phone = f.school.phone,
+                    email = f.school.email
+                ),
+            ],
+            ..Body::default()
+        },
+        manage_url: None,
+    };
+    let step = match kind {
+        Kind::BookingConfirmed => w.seat(false).await?,
+        Kind::WaitlistPromoted => w.seat(true).await?,
+        Kind::BookingWaitlisted => w.waitlisted().await?,
+        Kind::WaitlistOffer => w.offer().await?,
+        Kind::OfferExpired => w.offer_expired()?,
+        Kind::BookingCancelled => w.cancelled().await?,
+        Kind::SessionAfbud => w.session_afbud(true).await?,
+        Kind::SessionReturn => w.session_afbud(false).await?,
+        Kind::AlreadyBooked => w.already_booked().await?,
+        Kind::SessionChanged => w.session_changed().await?,
+        Kind::SessionCancelled => w.session_cancelled().await?,
+        Kind::RunCancelled => w.run_cancelled().await?,
+        Kind::Reminder => w.reminder().await?,
+        Kind::EvaluationInvitation => w.evaluation(false).await?,
+        Kind::EvaluationReminder => w.evaluation(true).await?,
+        Kind::RunMessage => w.run_message()?,
         Kind::ManageLink | Kind::StaffInvite | Kind::StaffReset | Kind::WebhookDisabled => {
-            return Ok(Outcome::Skip("handled above"));
+            Step::Skip("handled above")
         }
-    }
-
+    };
+    let part = match step {
+        Step::Part(part) => part,
+        Step::Skip(reason) => return Ok(Outcome::Skip(reason)),
+    };
+    let mut body = w.body;
     let organizer = f.organizer();
     let attendee = f.attendee();
-    let calendar = calendar.map(|(method, evs)| {
+    let calendar = part.calendar.map(|(method, evs)| {
         let text = ics::calendar(method, None, &evs, Some(&organizer), Some(&attendee), now);
         (method, text)
     });
-    let subject = tr!(l, subject_key, school = school);
+    let subject = tr!(l, part.subject_key, school = f.school.name);
     body.title = subject.clone();
     Ok(Outcome::Send(Box::new(Rendered {
         subject,
