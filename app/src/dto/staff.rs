@@ -47,3 +47,46 @@ impl MeDto {
         lines
     }
 }
+
+/// A staff page's data, which always carries the person signed in (for the page frame's menu).
+pub trait SignedIn {
+    fn me(&self) -> &MeDto;
+}
+
+impl SignedIn for MeDto {
+    fn me(&self) -> &MeDto {
+        self
+    }
+}
+
+/// A page that loads the person and its data with two calls.
+impl<T> SignedIn for (MeDto, T) {
+    fn me(&self) -> &MeDto {
+        &self.0
+    }
+}
+
+macro_rules! signed_in {
+    ($($dto:ty),* $(,)?) => {
+        $(impl SignedIn for $dto {
+            fn me(&self) -> &MeDto {
+                &self.me
+            }
+        })*
+    };
+}
+
+signed_in!(
+    account::AccountDto,
+    attendance::AttendanceDto,
+    courses::CourseListDto,
+    courses::CourseEditorDto,
+    home::HomeDto,
+    profile::ProfileListDto,
+    profile::ProfileEditorDto,
+    reports::ReportDto,
+    roster::RosterDto,
+    runs::RunEditorDto,
+    super::evaluation::PaperDto,
+    super::evaluation::CourseQuestionsDto,
+);

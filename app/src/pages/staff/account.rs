@@ -6,7 +6,7 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
-use super::{StaffError, StaffNav, field, query_notice};
+use super::{StaffError, StaffView, field, query_notice, staff_page};
 use crate::components::form::refusal_notice;
 use crate::dto::staff::account::AccountRefusal;
 use crate::i18n::use_locale;
@@ -28,87 +28,73 @@ pub fn AccountPage() -> impl IntoView {
     });
     let codes_left = query.with_untracked(|q| q.get("koder-tilbage"));
     let data = Resource::new(|| (), |()| account_page());
-    view! {
-        <Title text=tr!(l, "staff.account.title")/>
-        <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| ()>
-            {move || {
-                let (ok, codes_left) = (ok.clone(), codes_left.clone());
-                Suspend::new(async move {
-                    match data.await {
-                        Ok(d) => view! {
-                            <StaffNav me=d.me.clone()/>
-                            <div class="page-intro">
-                                <h1>{tr!(l, "staff.account.title")}</h1>
-                                <p class="lead">{d.me.name.clone()}" · "{d.me.email.clone()}</p>
-                            </div>
-                            <div class="narrow">
-                                {refusal_notice::<AccountRefusal>(l)}
-                                {refusal_notice::<PasswordRefusal>(l)}
-                                {query_notice(l, ok, &[
-                                    ("adgangskode", "staff.account.password_changed"),
-                                    ("totp-fra", "staff.account.totp_off"),
-                                ], true)}
-                                {codes_left.map(|n| view! {
-                                    <p class="notice" role="status">{tr!(l, "staff.account.recovery_used", left = n)}</p>
+    staff_page(data, move |d| {
+        StaffView::new(tr!(l, "staff.account.title"))
+            .lead(view! { {d.me.name.clone()}" · "{d.me.email.clone()} })
+            .notices(view! {
+                {refusal_notice::<AccountRefusal>(l)}
+                {refusal_notice::<PasswordRefusal>(l)}
+                {query_notice(l, ok.clone(), &[
+                    ("adgangskode", "staff.account.password_changed"),
+                    ("totp-fra", "staff.account.totp_off"),
+                ], true)}
+                {codes_left.clone().map(|n| view! {
+                    <p class="notice" role="status">{tr!(l, "staff.account.recovery_used", left = n)}</p>
+                })}
+            })
+            .body(view! {
+                <div class="narrow">
+                    <section aria-labelledby="roller">
+                        <h2 id="roller">{tr!(l, "staff.account.roles")}</h2>
+                        <ul class="plain-list">
+                            {d.me.role_lines(l).into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                        </ul>
+                    </section>
+                    <section aria-labelledby="totp">
+                        <h2 id="totp">{tr!(l, "staff.account.totp")}</h2>
+                        {if d.me.totp_enabled {
+                            view! {
+                                <p>{tr!(l, "staff.account.totp_on", left = d.recovery_codes_left)}</p>
+                                <div class="action-row">
+                                    <form method="post" action=NewRecoveryCodes::url() class="inline-form">
+                                        <button type="submit" class="button button-secondary">{tr!(l, "staff.account.new_codes")}</button>
+                                    </form>
+                                    <a class="button button-secondary" href="/personale/totp">{tr!(l, "staff.account.new_app")}</a>
+                                </div>
+                                {(!d.totp_required).then(|| view! {
+                                    <form method="post" action=DisableTotp::url() class="staff-form">
+                                        {field("totp-fra-adgangskode", "password", tr!(l, "staff.field.password"), "password", String::new(), "current-password", None)}
+                                        <button type="submit" class="button button-secondary">{tr!(l, "staff.account.totp_disable")}</button>
+                                    </form>
                                 })}
-                                <section aria-labelledby="roller">
-                                    <h2 id="roller">{tr!(l, "staff.account.roles")}</h2>
-                                    <ul class="plain-list">
-                                        {d.me.role_lines(l).into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
-                                    </ul>
-                                </section>
-                                <section aria-labelledby="totp">
-                                    <h2 id="totp">{tr!(l, "staff.account.totp")}</h2>
-                                    {if d.me.totp_enabled {
-                                        view! {
-                                            <p>{tr!(l, "staff.account.totp_on", left = d.recovery_codes_left)}</p>
-                                            <div class="action-row">
-                                                <form method="post" action=NewRecoveryCodes::url() class="inline-form">
-                                                    <button type="submit" class="button button-secondary">{tr!(l, "staff.account.new_codes")}</button>
-                                                </form>
-                                                <a class="button button-secondary" href="/personale/totp">{tr!(l, "staff.account.new_app")}</a>
-                                            </div>
-                                            {(!d.totp_required).then(|| view! {
-                                                <form method="post" action=DisableTotp::url() class="staff-form">
-                                                    {field("totp-fra-adgangskode", "password", tr!(l, "staff.field.password"), "password", String::new(), "current-password", None)}
-                                                    <button type="submit" class="button button-secondary">{tr!(l, "staff.account.totp_disable")}</button>
-                                                </form>
-                                            })}
-                                        }.into_any()
-                                    } else {
-                                        view! {
-                                            <p>{tr!(l, "staff.account.totp_none")}</p>
-                                            <p><a class="button" href="/personale/totp">{tr!(l, "staff.account.totp_enable")}</a></p>
-                                        }.into_any()
-                                    }}
-                                </section>
-                                <section aria-labelledby="adgangskode">
-                                    <h2 id="adgangskode">{tr!(l, "staff.account.password")}</h2>
-                                    <form method="post" action=ChangePassword::url() class="staff-form">
-                                        <input type="hidden" name="username" value=d.me.email.clone() autocomplete="username"/>
-                                        {field("nuvaerende", "current", tr!(l, "staff.field.current_password"), "password", String::new(), "current-password", None)}
-                                        {field("ny", "password", tr!(l, "staff.field.new_password"), "password", String::new(), "new-password", Some(tr!(l, "staff.password.rules")))}
-                                        {field("gentag", "repeat", tr!(l, "staff.field.repeat_password"), "password", String::new(), "new-password", None)}
-                                        <button type="submit" class="button">{tr!(l, "staff.account.change_password")}</button>
-                                    </form>
-                                </section>
-                                <section aria-labelledby="enheder">
-                                    <h2 id="enheder">{tr!(l, "staff.account.devices")}</h2>
-                                    <p>{tr!(l, "staff.account.devices_intro")}</p>
-                                    <form method="post" action=SignOutEverywhere::url() class="inline-form">
-                                        <button type="submit" class="button button-secondary">{tr!(l, "staff.account.sign_out_all")}</button>
-                                    </form>
-                                </section>
-                            </div>
-                        }
-                        .into_any(),
-                        Err(error) => view! { <StaffError error/> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
+                            }.into_any()
+                        } else {
+                            view! {
+                                <p>{tr!(l, "staff.account.totp_none")}</p>
+                                <p><a class="button" href="/personale/totp">{tr!(l, "staff.account.totp_enable")}</a></p>
+                            }.into_any()
+                        }}
+                    </section>
+                    <section aria-labelledby="adgangskode">
+                        <h2 id="adgangskode">{tr!(l, "staff.account.password")}</h2>
+                        <form method="post" action=ChangePassword::url() class="staff-form">
+                            <input type="hidden" name="username" value=d.me.email.clone() autocomplete="username"/>
+                            {field("nuvaerende", "current", tr!(l, "staff.field.current_password"), "password", String::new(), "current-password", None)}
+                            {field("ny", "password", tr!(l, "staff.field.new_password"), "password", String::new(), "new-password", Some(tr!(l, "staff.password.rules")))}
+                            {field("gentag", "repeat", tr!(l, "staff.field.repeat_password"), "password", String::new(), "new-password", None)}
+                            <button type="submit" class="button">{tr!(l, "staff.account.change_password")}</button>
+                        </form>
+                    </section>
+                    <section aria-labelledby="enheder">
+                        <h2 id="enheder">{tr!(l, "staff.account.devices")}</h2>
+                        <p>{tr!(l, "staff.account.devices_intro")}</p>
+                        <form method="post" action=SignOutEverywhere::url() class="inline-form">
+                            <button type="submit" class="button button-secondary">{tr!(l, "staff.account.sign_out_all")}</button>
+                        </form>
+                    </section>
+                </div>
+            })
+    })
 }
 
 /// Shows new recovery codes once.

@@ -5,10 +5,9 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
-use super::{StaffError, StaffNav, field, id_param, query_notice};
+use super::{StaffView, field, id_param, query_notice, staff_page};
 use crate::components::form::refusal_notice;
 use crate::dto::staff::attendance::{AttendanceRefusal, AttendanceRow, SessionChoice};
 use crate::format;
@@ -43,53 +42,34 @@ pub fn AttendancePage() -> impl IntoView {
     });
     let ok = query.with_untracked(|q| q.get("besked"));
     let data = Resource::new(move || (id, session), |(id, s)| attendance(id, s));
-    view! {
-        <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| ()>
-            {move || {
-                let ok = ok.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Ok(d) => {
-                            let title = tr!(l, "staff.attendance.title", course = d.course_title.clone());
-                            let saved = ok.as_deref() == Some("gemt");
-                            view! {
-                                <Title text=title.clone()/>
-                                <StaffNav me=d.me.clone()/>
-                                <p class="breadcrumb">
-                                    <a href=format!("/personale/hold/{}/deltagere", d.run_id)>{tr!(l, "staff.attendance.to_roster")}</a>
-                                </p>
-                                <div class="page-intro">
-                                    <h1>{title}</h1>
-                                    <p class="lead">
-                                        {d.school_name.clone()}
-                                        {d.session.as_ref().map(|s| format!(" · {}", session_label(l, s)))}
-                                    </p>
-                                </div>
-                                <div id="besked-omraade">
-                                    {refusal_notice::<AttendanceRefusal>(l)}
-                                    {query_notice(l, ok, SUCCESSES, true)}
-                                </div>
-                                <SessionPicker run_id=d.run_id sessions=d.sessions.clone() chosen=d.session.as_ref().map(|s| s.id)/>
-                                {match d.session.clone() {
-                                    None => view! { <p>{tr!(l, "staff.attendance.no_sessions")}</p> }.into_any(),
-                                    Some(s) if s.cancelled => view! { <p class="notice">{tr!(l, "staff.attendance.err.cancelled")}</p> }.into_any(),
-                                    Some(s) if !s.open => view! { <p class="notice">{tr!(l, "staff.attendance.err.future")}</p> }.into_any(),
-                                    Some(s) if d.drop_in => view! { <HeadcountForm session=s.id count=d.headcount.clone()/> }.into_any(),
-                                    Some(s) => view! {
-                                        <AttendanceForm session=s.id rows=d.rows.clone() saved/>
-                                        <WalkInForm session=s.id/>
-                                    }.into_any(),
-                                }}
-                            }
-                            .into_any()
-                        }
-                        Err(error) => view! { <StaffError error/> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
+    staff_page(data, move |d| {
+        let saved = ok.as_deref() == Some("gemt");
+        StaffView::new(tr!(l, "staff.attendance.title", course = d.course_title.clone()))
+            .crumbs(view! {
+                <a href=format!("/personale/hold/{}/deltagere", d.run_id)>{tr!(l, "staff.attendance.to_roster")}</a>
+            })
+            .lead(view! {
+                {d.school_name.clone()}
+                {d.session.as_ref().map(|s| format!(" · {}", session_label(l, s)))}
+            })
+            .notices(view! {
+                {refusal_notice::<AttendanceRefusal>(l)}
+                {query_notice(l, ok.clone(), SUCCESSES, true)}
+            })
+            .body(view! {
+                <SessionPicker run_id=d.run_id sessions=d.sessions.clone() chosen=d.session.as_ref().map(|s| s.id)/>
+                {match d.session.clone() {
+                    None => view! { <p>{tr!(l, "staff.attendance.no_sessions")}</p> }.into_any(),
+                    Some(s) if s.cancelled => view! { <p class="notice">{tr!(l, "staff.attendance.err.cancelled")}</p> }.into_any(),
+                    Some(s) if !s.open => view! { <p class="notice">{tr!(l, "staff.attendance.err.future")}</p> }.into_any(),
+                    Some(s) if d.drop_in => view! { <HeadcountForm session=s.id count=d.headcount.clone()/> }.into_any(),
+                    Some(s) => view! {
+                        <AttendanceForm session=s.id rows=d.rows.clone() saved/>
+                        <WalkInForm session=s.id/>
+                    }.into_any(),
+                }}
+            })
+    })
 }
 
 fn session_label(l: Locale, s: &SessionChoice) -> String {

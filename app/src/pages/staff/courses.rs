@@ -8,7 +8,7 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
-use super::{StaffError, StaffNav, id_param, query_notice};
+use super::{StaffError, StaffView, id_param, query_notice, staff_page};
 use crate::components::form::refusal_notice;
 use crate::dto::staff::courses::{
     ALT_MAX, CourseEditorDto, CourseRefusal, CourseState, SUMMARY_MAX, TEXT_MAX, TITLE_MAX,
@@ -46,57 +46,44 @@ fn success(q: &leptos_router::params::ParamsMap) -> Option<String> {
 pub fn CourseListPage() -> impl IntoView {
     let l = use_locale();
     let data = Resource::new(|| (), |()| course_list());
-    view! {
-        <Title text=tr!(l, "staff.courses.title")/>
-        <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(d) => view! {
-                        <StaffNav me=d.me.clone()/>
-                        <div class="page-intro">
-                            <h1>{tr!(l, "staff.courses.title")}</h1>
-                            <p class="lead">{tr!(l, "staff.courses.intro")}</p>
+    staff_page(data, move |d| {
+        StaffView::new(tr!(l, "staff.courses.title"))
+            .lead(tr!(l, "staff.courses.intro"))
+            .body(view! {
+                {d.may_create.then(|| view! {
+                    <p><a class="button" href="/personale/kurser/ny">{tr!(l, "staff.courses.new")}</a></p>
+                })}
+                {if d.courses.is_empty() {
+                    view! { <p>{tr!(l, "staff.courses.none")}</p> }.into_any()
+                } else {
+                    view! {
+                        <div class="table-scroll" role="region" aria-label=tr!(l, "staff.courses.title") tabindex="0">
+                            <table class="staff-table">
+                                <caption class="visually-hidden">{tr!(l, "staff.courses.title")}</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{tr!(l, "staff.col.course")}</th>
+                                        <th scope="col">{tr!(l, "staff.field.school")}</th>
+                                        <th scope="col">{tr!(l, "staff.col.state")}</th>
+                                        <th scope="col">{tr!(l, "staff.courses.runs")}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {d.courses.into_iter().map(|c| view! {
+                                        <tr>
+                                            <td><a href=format!("/personale/kurser/{}", c.id)>{c.title}</a></td>
+                                            <td>{c.school_name}</td>
+                                            <td>{tr!(l, c.state.label_key())}</td>
+                                            <td>{c.runs}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
                         </div>
-                        {d.may_create.then(|| view! {
-                            <p><a class="button" href="/personale/kurser/ny">{tr!(l, "staff.courses.new")}</a></p>
-                        })}
-                        {if d.courses.is_empty() {
-                            view! { <p>{tr!(l, "staff.courses.none")}</p> }.into_any()
-                        } else {
-                            view! {
-                                <div class="table-scroll" role="region" aria-label=tr!(l, "staff.courses.title") tabindex="0">
-                                    <table class="staff-table">
-                                        <caption class="visually-hidden">{tr!(l, "staff.courses.title")}</caption>
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">{tr!(l, "staff.col.course")}</th>
-                                                <th scope="col">{tr!(l, "staff.field.school")}</th>
-                                                <th scope="col">{tr!(l, "staff.col.state")}</th>
-                                                <th scope="col">{tr!(l, "staff.courses.runs")}</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {d.courses.into_iter().map(|c| view! {
-                                                <tr>
-                                                    <td><a href=format!("/personale/kurser/{}", c.id)>{c.title}</a></td>
-                                                    <td>{c.school_name}</td>
-                                                    <td>{tr!(l, c.state.label_key())}</td>
-                                                    <td>{c.runs}</td>
-                                                </tr>
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                            }.into_any()
-                        }}
-                    }
-                    .into_any(),
-                    Err(error) => view! { <StaffError error/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+                    }.into_any()
+                }}
+            })
+    })
 }
 
 /// `/personale/kurser/ny`.
@@ -117,20 +104,7 @@ fn CourseEditor(id: i32) -> impl IntoView {
     let query = use_query_map();
     let ok = query.with_untracked(success);
     let data = Resource::new(move || id, course_editor);
-    view! {
-        <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| ()>
-            {move || {
-                let ok = ok.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Ok(d) => view! { <EditorView d ok/> }.into_any(),
-                        Err(error) => view! { <StaffError error/> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
+    staff_page(data, move |d| editor_view(d, ok.clone()))
 }
 
 /// A labelled textarea with a hint.
@@ -153,8 +127,7 @@ fn text_area(
     }
 }
 
-#[component]
-fn EditorView(d: CourseEditorDto, ok: Option<String>) -> impl IntoView {
+fn editor_view(d: CourseEditorDto, ok: Option<String>) -> StaffView {
     let l = use_locale();
     let f = d.fields.clone();
     let course_id = d.id.unwrap_or(0);
@@ -163,29 +136,24 @@ fn EditorView(d: CourseEditorDto, ok: Option<String>) -> impl IntoView {
         None => tr!(l, "staff.courses.new"),
     };
     let state = d.state;
-    view! {
-        <Title text=title.clone()/>
-        <StaffNav me=d.me.clone()/>
-        <p class="breadcrumb"><a href="/personale/kurser">{tr!(l, "staff.courses.back")}</a></p>
-        <div class="page-intro">
-            <h1>{title}</h1>
-            {d.id.map(|id| view! {
-                <p class="lead">
-                    {tr!(l, state.label_key())}" · "
-                    <a href=format!("/personale/kurser/{id}/vis")>{tr!(l, "staff.courses.preview")}</a>
-                    " · "<a href=format!("/personale/kurser/{id}/evaluering")>{tr!(l, "staff.courses.questions")}</a>
-                    {(state == CourseState::Published).then(|| view! {
-                        " · "<a href=format!("/personale/hold/ny?kursus={id}")>{tr!(l, "staff.home.new_run")}</a>
-                    })}
-                </p>
-            })}
-        </div>
-        <div id="fejl" tabindex="-1">
+    let mut page = StaffView::new(title)
+        .crumbs(view! { <a href="/personale/kurser">{tr!(l, "staff.courses.back")}</a> })
+        .notices(view! {
             {refusal_notice::<CourseRefusal>(l)}
             {refusal_notice::<PictureRefusal>(l)}
             {query_notice(l, ok, SUCCESSES, true)}
-        </div>
-
+        });
+    if let Some(id) = d.id {
+        page = page.lead(view! {
+            {tr!(l, state.label_key())}" · "
+            <a href=format!("/personale/kurser/{id}/vis")>{tr!(l, "staff.courses.preview")}</a>
+            " · "<a href=format!("/personale/kurser/{id}/evaluering")>{tr!(l, "staff.courses.questions")}</a>
+            {(state == CourseState::Published).then(|| view! {
+                " · "<a href=format!("/personale/hold/ny?kursus={id}")>{tr!(l, "staff.home.new_run")}</a>
+            })}
+        });
+    }
+    page.body(view! {
         <section aria-labelledby="kursus-tekster" class="editor-section">
             <h2 id="kursus-tekster">{tr!(l, "staff.courses.texts")}</h2>
             <form method="post" action=SaveCourse::url() class="staff-form">
@@ -331,7 +299,7 @@ fn EditorView(d: CourseEditorDto, ok: Option<String>) -> impl IntoView {
                 })}
             </section>
         })}
-    }
+    })
 }
 
 /// `/personale/kurser/:id/vis`: the public course page, with a banner saying it is a preview.

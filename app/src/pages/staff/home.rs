@@ -1,9 +1,8 @@
 //! `/personale`: the staff home page.
 
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
 
-use super::{StaffError, StaffNav};
+use super::{StaffView, staff_page};
 use crate::dto::staff::home::RunRowDto;
 use crate::format;
 use crate::i18n::{Locale, use_locale};
@@ -14,79 +13,63 @@ use crate::tr;
 pub fn StaffHomePage() -> impl IntoView {
     let l = use_locale();
     let data = Resource::new(|| (), |()| staff_home());
-    view! {
-        <Title text=tr!(l, "staff.home.title")/>
-        <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(d) => {
-                        let term = format!("{} {}", tr!(l, d.term.0.label_key()), d.term.1);
-                        let teaches = !d.next_sessions.is_empty() || !d.tasks.is_empty();
+    staff_page(data, move |d| {
+        let term = format!("{} {}", tr!(l, d.term.0.label_key()), d.term.1);
+        let teaches = !d.next_sessions.is_empty() || !d.tasks.is_empty();
+        StaffView::new(tr!(l, "staff.home.hello", name = d.me.name.clone())).body(view! {
+            {teaches.then(|| view! {
+                <section aria-labelledby="mine-gange">
+                    <h2 id="mine-gange">{tr!(l, "staff.home.next_sessions")}</h2>
+                    {if d.next_sessions.is_empty() {
+                        view! { <p>{tr!(l, "staff.home.no_sessions")}</p> }.into_any()
+                    } else {
                         view! {
-                            <StaffNav me=d.me.clone()/>
-                            <div class="page-intro">
-                                <h1>{tr!(l, "staff.home.hello", name = d.me.name.clone())}</h1>
-                            </div>
-                            {teaches.then(|| view! {
-                                <section aria-labelledby="mine-gange">
-                                    <h2 id="mine-gange">{tr!(l, "staff.home.next_sessions")}</h2>
-                                    {if d.next_sessions.is_empty() {
-                                        view! { <p>{tr!(l, "staff.home.no_sessions")}</p> }.into_any()
-                                    } else {
-                                        view! {
-                                            <ul class="staff-cards">
-                                                {d.next_sessions.iter().map(|s| view! {
-                                                    <li class="staff-card">
-                                                        <p class="when">{format::session_when(l, s.starts, s.ends)}</p>
-                                                        <p><strong>{s.course_title.clone()}</strong>" · "{tr!(l, "staff.home.session_of", number = s.number, of = s.of)}</p>
-                                                        <p>{s.school_name.clone()}{s.place.clone().map(|p| format!(" · {p}"))}</p>
-                                                        <p>{tr!(l, "staff.home.confirmed", count = s.confirmed)}" · "
-                                                            <a href=format!("/personale/hold/{}/deltagere", s.run_id)>{tr!(l, "staff.home.roster")}</a>
-                                                            {s.attendance_open.then(|| view! {
-                                                                " · "<a href=format!("/personale/hold/{}/fremmoede?gang={}", s.run_id, s.session_id)>{tr!(l, "staff.home.attendance")}</a>
-                                                            })}
-                                                        </p>
-                                                    </li>
-                                                }).collect_view()}
-                                            </ul>
-                                        }.into_any()
-                                    }}
-                                </section>
-                                <section aria-labelledby="opgaver">
-                                    <h2 id="opgaver">{tr!(l, "staff.home.tasks")}</h2>
-                                    {if d.tasks.is_empty() {
-                                        view! { <p>{tr!(l, "staff.home.no_tasks")}</p> }.into_any()
-                                    } else {
-                                        view! { <RunTable runs=d.tasks.clone() caption=tr!(l, "staff.home.tasks_caption")/> }.into_any()
-                                    }}
-                                </section>
-                            })}
-                            {d.schools.iter().map(|s| {
-                                let heading = format!("school-{}", s.id);
-                                let labelled_by = heading.clone();
-                                view! {
-                                    <section aria-labelledby=labelled_by>
-                                        <h2 id=heading>{s.name.clone()}" · "{term.clone()}</h2>
-                                        {s.may_create.then(|| view! {
-                                            <p><a class="button button-secondary" href="/personale/hold/ny">{tr!(l, "staff.home.new_run")}</a></p>
-                                        })}
-                                        {if s.runs.is_empty() {
-                                            view! { <p>{tr!(l, "staff.home.no_runs")}</p> }.into_any()
-                                        } else {
-                                            view! { <RunTable runs=s.runs.clone() caption=tr!(l, "staff.home.runs_caption", school = s.name.clone(), term = term.clone())/> }.into_any()
-                                        }}
-                                    </section>
-                                }
-                            }).collect_view()}
-                        }
-                        .into_any()
-                    }
-                    Err(error) => view! { <StaffError error/> }.into_any(),
-                }
+                            <ul class="staff-cards">
+                                {d.next_sessions.iter().map(|s| view! {
+                                    <li class="staff-card">
+                                        <p class="when">{format::session_when(l, s.starts, s.ends)}</p>
+                                        <p><strong>{s.course_title.clone()}</strong>" · "{tr!(l, "staff.home.session_of", number = s.number, of = s.of)}</p>
+                                        <p>{s.school_name.clone()}{s.place.clone().map(|p| format!(" · {p}"))}</p>
+                                        <p>{tr!(l, "staff.home.confirmed", count = s.confirmed)}" · "
+                                            <a href=format!("/personale/hold/{}/deltagere", s.run_id)>{tr!(l, "staff.home.roster")}</a>
+                                            {s.attendance_open.then(|| view! {
+                                                " · "<a href=format!("/personale/hold/{}/fremmoede?gang={}", s.run_id, s.session_id)>{tr!(l, "staff.home.attendance")}</a>
+                                            })}
+                                        </p>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                </section>
+                <section aria-labelledby="opgaver">
+                    <h2 id="opgaver">{tr!(l, "staff.home.tasks")}</h2>
+                    {if d.tasks.is_empty() {
+                        view! { <p>{tr!(l, "staff.home.no_tasks")}</p> }.into_any()
+                    } else {
+                        view! { <RunTable runs=d.tasks.clone() caption=tr!(l, "staff.home.tasks_caption")/> }.into_any()
+                    }}
+                </section>
             })}
-        </Suspense>
-    }
+            {d.schools.iter().map(|s| {
+                let heading = format!("school-{}", s.id);
+                let labelled_by = heading.clone();
+                view! {
+                    <section aria-labelledby=labelled_by>
+                        <h2 id=heading>{s.name.clone()}" · "{term.clone()}</h2>
+                        {s.may_create.then(|| view! {
+                            <p><a class="button button-secondary" href="/personale/hold/ny">{tr!(l, "staff.home.new_run")}</a></p>
+                        })}
+                        {if s.runs.is_empty() {
+                            view! { <p>{tr!(l, "staff.home.no_runs")}</p> }.into_any()
+                        } else {
+                            view! { <RunTable runs=s.runs.clone() caption=tr!(l, "staff.home.runs_caption", school = s.name.clone(), term = term.clone())/> }.into_any()
+                        }}
+                    </section>
+                }
+            }).collect_view()}
+        })
+    })
 }
 
 fn fill(l: Locale, r: &RunRowDto) -> String {

@@ -3,12 +3,12 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
-use super::{StaffError, StaffNav, query_notice};
+use super::{StaffView, query_notice, staff_page};
 use crate::components::form::refusal_notice;
 use crate::dto::staff::integrations::{IntegrationRefusal, IntegrationsDto, SchoolIntegrationsDto};
+use crate::error::AppError;
 use crate::format;
 use crate::i18n::{Locale, use_locale};
 use crate::server_fns::staff::account::me;
@@ -39,43 +39,27 @@ pub fn IntegrationsPage() -> impl IntoView {
             .find(|k| q.get(k).is_some())
             .map(str::to_string)
     });
-    let me = Resource::new(|| (), |()| me());
-    let data = Resource::new(|| (), |()| integrations());
-    view! {
-        <Title text=tr!(l, "staff.integrations.title")/>
-        <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| ()>
-            {move || {
-                let ok = ok.clone();
-                Suspend::new(async move {
-                    let me = match me.await {
-                        Ok(me) => me,
-                        Err(error) => return view! { <StaffError error/> }.into_any(),
-                    };
-                    match data.await {
-                        Ok(d) => view! {
-                            <StaffNav me/>
-                            <div class="page-intro">
-                                <h1>{tr!(l, "staff.integrations.title")}</h1>
-                                <p class="lead">{tr!(l, "staff.integrations.intro")}</p>
-                                <p><a href="/api">{tr!(l, "staff.integrations.docs")}</a></p>
-                            </div>
-                            {refusal_notice::<IntegrationRefusal>(l)}
-                            {query_notice(l, ok, &[
-                                ("tilbagekaldt", "staff.keys.revoked_ok"),
-                                ("til", "staff.hooks.enabled_ok"),
-                                ("slettet", "staff.hooks.deleted_ok"),
-                                ("farve", "staff.embed.colour_ok"),
-                            ], true)}
-                            <SchoolSections d/>
-                        }
-                        .into_any(),
-                        Err(error) => view! { <StaffError error/> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
+    let data = Resource::new(
+        || (),
+        |()| async { Ok::<_, AppError>((me().await?, integrations().await?)) },
+    );
+    staff_page(data, move |(_, d)| {
+        StaffView::new(tr!(l, "staff.integrations.title"))
+            .lead(tr!(l, "staff.integrations.intro"))
+            .notices(view! {
+                {refusal_notice::<IntegrationRefusal>(l)}
+                {query_notice(l, ok.clone(), &[
+                    ("tilbagekaldt", "staff.keys.revoked_ok"),
+                    ("til", "staff.hooks.enabled_ok"),
+                    ("slettet", "staff.hooks.deleted_ok"),
+                    ("farve", "staff.embed.colour_ok"),
+                ], true)}
+            })
+            .body(view! {
+                <p><a href="/api">{tr!(l, "staff.integrations.docs")}</a></p>
+                <SchoolSections d/>
+            })
+    })
 }
 
 #[component]

@@ -3,10 +3,9 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
-use super::{StaffError, StaffNav, id_param, query_notice};
+use super::{StaffView, id_param, query_notice, staff_page};
 use crate::components::form::refusal_notice;
 use crate::dto::staff::pictures::PictureRefusal;
 use crate::dto::staff::profile::{BIO_MAX, ProfileEditorDto, ProfileRefusal, TITLE_MAX};
@@ -25,34 +24,21 @@ const SUCCESSES: &[(&str, &str)] = &[
 pub fn ProfileListPage() -> impl IntoView {
     let l = use_locale();
     let data = Resource::new(|| (), |()| profile_list());
-    view! {
-        <Title text=tr!(l, "staff.profile.list_title")/>
-        <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(d) => view! {
-                        <StaffNav me=d.me.clone()/>
-                        <div class="page-intro">
-                            <h1>{tr!(l, "staff.profile.list_title")}</h1>
-                            <p class="lead">{tr!(l, "staff.profile.list_intro")}</p>
-                        </div>
-                        <ul class="link-list">
-                            {d.profiles.into_iter().map(|p| view! {
-                                <li>
-                                    <a href=format!("/personale/profil/{}", p.id)>{p.name}</a>
-                                    " · "{tr!(l, p.kind.label_key())}
-                                    <span class="cell-sub">{p.school_name}{p.own.then(|| format!(" · {}", tr!(l, "staff.profile.yours")))}</span>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <StaffError error/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    staff_page(data, move |d| {
+        StaffView::new(tr!(l, "staff.profile.list_title"))
+            .lead(tr!(l, "staff.profile.list_intro"))
+            .body(view! {
+                <ul class="link-list">
+                    {d.profiles.into_iter().map(|p| view! {
+                        <li>
+                            <a href=format!("/personale/profil/{}", p.id)>{p.name}</a>
+                            " · "{tr!(l, p.kind.label_key())}
+                            <span class="cell-sub">{p.school_name}{p.own.then(|| format!(" · {}", tr!(l, "staff.profile.yours")))}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })
+    })
 }
 
 /// `/personale/profil/:id`.
@@ -66,24 +52,10 @@ pub fn ProfileEditorPage() -> impl IntoView {
             .or_else(|| q.get("gemt").map(|_| "gemt".to_string()))
     });
     let data = Resource::new(move || id, profile_editor);
-    view! {
-        <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| ()>
-            {move || {
-                let ok = ok.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Ok(d) => view! { <ProfileView d ok/> }.into_any(),
-                        Err(error) => view! { <StaffError error/> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
+    staff_page(data, move |d| profile_view(d, ok.clone()))
 }
 
-#[component]
-fn ProfileView(d: ProfileEditorDto, ok: Option<String>) -> impl IntoView {
+fn profile_view(d: ProfileEditorDto, ok: Option<String>) -> StaffView {
     let l = use_locale();
     let title = if d.own {
         tr!(l, "staff.profile.own_title")
@@ -91,19 +63,15 @@ fn ProfileView(d: ProfileEditorDto, ok: Option<String>) -> impl IntoView {
         tr!(l, "staff.profile.title", name = d.name.clone())
     };
     let id = d.id.to_string();
-    view! {
-        <Title text=title.clone()/>
-        <StaffNav me=d.me.clone()/>
-        <p class="breadcrumb"><a href="/personale/profil">{tr!(l, "staff.profile.back")}</a></p>
-        <div class="page-intro">
-            <h1>{title}</h1>
-            <p class="lead">{d.name.clone()}" · "{tr!(l, d.kind.label_key())}" · "{d.school_name.clone()}</p>
-        </div>
-        <div id="besked" tabindex="-1">
+    StaffView::new(title)
+        .crumbs(view! { <a href="/personale/profil">{tr!(l, "staff.profile.back")}</a> })
+        .lead(view! { {d.name.clone()}" · "{tr!(l, d.kind.label_key())}" · "{d.school_name.clone()} })
+        .notices(view! {
             {refusal_notice::<ProfileRefusal>(l)}
             {refusal_notice::<PictureRefusal>(l)}
             {query_notice(l, ok, SUCCESSES, true)}
-        </div>
+        })
+        .body(view! {
         <section aria-labelledby="profil-tekst" class="editor-section">
             <h2 id="profil-tekst">{tr!(l, "staff.profile.text")}</h2>
             <p>{tr!(l, "staff.profile.text_intro")}</p>
@@ -148,5 +116,5 @@ fn ProfileView(d: ProfileEditorDto, ok: Option<String>) -> impl IntoView {
                 </form>
             })}
         </section>
-    }
+        })
 }

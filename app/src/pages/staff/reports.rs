@@ -4,10 +4,9 @@
 //! aloud, and print on A4. Every table can be downloaded as CSV.
 
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
-use super::{StaffError, StaffNav};
+use super::{StaffView, staff_page};
 use crate::dto::staff::reports::{ReportDto, ReportQuery};
 use crate::format;
 use crate::i18n::{Locale, use_locale};
@@ -31,34 +30,18 @@ pub fn ReportPage() -> impl IntoView {
     let query = use_query_map();
     let q = query.with_untracked(|q| ReportQuery::from_query(|k| q.get(k).unwrap_or_default()));
     let data = Resource::new(move || q.clone(), report);
-    view! {
-        <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(d) => {
-                        let title = tr!(l, "staff.reports.title");
-                        view! {
-                            <Title text=title.clone()/>
-                            <StaffNav me=d.me.clone()/>
-                            <div class="page-intro">
-                                <h1>{title}</h1>
-                                <p class="lead">{tr!(l, "staff.reports.period", from = format::date_long(l, d.from), to = format::date_long(l, d.to))}</p>
-                                <p>{tr!(l, if d.own_runs { "staff.reports.intro_own" } else { "staff.reports.intro" })}</p>
-                            </div>
-                            {d.error.as_ref().map(|_| view! {
-                                <p class="notice notice-error" role="alert" id="besked">{tr!(l, "staff.reports.err.selection")}</p>
-                            })}
-                            <SelectionForm d=d.clone()/>
-                            <Report d/>
-                        }
-                        .into_any()
-                    }
-                    Err(error) => view! { <StaffError error/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    staff_page(data, move |d| {
+        StaffView::new(tr!(l, "staff.reports.title"))
+            .lead(tr!(l, "staff.reports.period", from = format::date_long(l, d.from), to = format::date_long(l, d.to)))
+            .notices(d.error.as_ref().map(|_| view! {
+                <p class="notice notice-error" role="alert" id="besked">{tr!(l, "staff.reports.err.selection")}</p>
+            }))
+            .body(view! {
+                <p>{tr!(l, if d.own_runs { "staff.reports.intro_own" } else { "staff.reports.intro" })}</p>
+                <SelectionForm d=d.clone()/>
+                <Report d/>
+            })
+    })
 }
 
 #[component]

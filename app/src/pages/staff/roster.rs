@@ -3,10 +3,9 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
-use super::{StaffError, StaffNav, field, id_param, query_notice};
+use super::{StaffView, field, id_param, query_notice, staff_page};
 use crate::components::form::refusal_notice;
 use crate::dto::booking::BookingState;
 use crate::dto::staff::roster::{MESSAGE_MAX, RosterRefusal, RosterRow};
@@ -34,85 +33,67 @@ pub fn RosterPage() -> impl IntoView {
     let ok = query.with_untracked(|q| q.get("besked"));
     let count = query.with_untracked(|q| q.get("antal"));
     let data = Resource::new(move || id, roster);
-    view! {
-        <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| ()>
-            {move || {
-                let (ok, count) = (ok.clone(), count.clone());
-                Suspend::new(async move {
-                    match data.await {
-                        Ok(d) => {
-                            let title = tr!(l, "staff.roster.title", course = d.course_title.clone());
-                            view! {
-                                <Title text=title.clone()/>
-                                <StaffNav me=d.me.clone()/>
-                                <p class="breadcrumb">
-                                    {d.may_edit.then(|| view! { <a href=format!("/personale/hold/{}", d.run_id)>{tr!(l, "staff.roster.to_run")}</a>" · " })}
-                                    <a href=format!("/personale/hold/{}/fremmoede", d.run_id)>{tr!(l, "staff.home.attendance")}</a>
-                                    " · "<a href=format!("/personale/hold/{}/evaluering", d.run_id)>{tr!(l, "staff.paper.link")}</a>
-                                </p>
-                                <div class="page-intro">
-                                    <h1>{title}</h1>
-                                    <p class="lead">
-                                        {d.school_name.clone()}
-                                        {d.first.map(|f| format!(" · {}", format::date_long(l, f.date())))}
-                                        " · "{tr!(l, d.state.label_key())}
-                                    </p>
-                                </div>
-                                <div id="besked-omraade">
-                                    {refusal_notice::<RosterRefusal>(l)}
-                                    {refusal_notice::<SignupRefusal>(l)}
-                                    {ok.clone().filter(|o| o == "sendt").map(|_| view! {
-                                        <p class="notice notice-ok" role="status">{tr!(l, "staff.roster.message_sent", count = count.clone().unwrap_or_default())}</p>
-                                    })}
-                                    {query_notice(l, ok.filter(|o| o != "sendt"), SUCCESSES, true)}
-                                </div>
-                                <p class="hint">{tr!(l, "staff.roster.privacy")}</p>
-                                <section aria-labelledby="pladser">
-                                    <h2 id="pladser">{tr!(l, "staff.roster.seats", count = d.seats.len(), capacity = d.capacity.map(|c| c.to_string()).unwrap_or_else(|| "–".into()))}</h2>
-                                    <People rows=d.seats.clone() waiting=false/>
-                                </section>
-                                <section aria-labelledby="venteliste">
-                                    <h2 id="venteliste">{tr!(l, "staff.roster.waiting", count = d.waiting.len())}</h2>
-                                    <People rows=d.waiting.clone() waiting=true/>
-                                </section>
-                                <section aria-labelledby="tilmeld" class="narrow">
-                                    <h2 id="tilmeld">{tr!(l, "staff.roster.add")}</h2>
-                                    <p>{tr!(l, "staff.roster.add_intro")}</p>
-                                    <form method="post" action=AddParticipant::url() class="staff-form">
-                                        <input type="hidden" name="run_id" value=d.run_id.to_string()/>
-                                        {field("tilmeld-navn", "name", tr!(l, "staff.field.name"), "text", String::new(), "off", None)}
-                                        {field("tilmeld-email", "email", tr!(l, "staff.field.email"), "email", String::new(), "off", None)}
-                                        {field("tilmeld-telefon", "phone", tr!(l, "staff.roster.phone"), "tel", String::new(), "off", None)}
-                                        <label class="check" for="tilmeld-samtykke">
-                                            <input id="tilmeld-samtykke" type="checkbox" name="consent" value="ja"/>
-                                            {tr!(l, "staff.roster.consent")}
-                                        </label>
-                                        <button type="submit" class="button">{tr!(l, "staff.roster.add_button")}</button>
-                                    </form>
-                                </section>
-                                <section aria-labelledby="besked" class="narrow">
-                                    <h2 id="besked">{tr!(l, "staff.roster.message")}</h2>
-                                    <p>{tr!(l, "staff.roster.message_intro")}</p>
-                                    <form method="post" action=MessageRun::url() class="staff-form">
-                                        <input type="hidden" name="run_id" value=d.run_id.to_string()/>
-                                        <div class="field">
-                                            <label for="besked-tekst">{tr!(l, "staff.roster.message_text")}</label>
-                                            <p class="hint" id="besked-hint">{tr!(l, "staff.roster.message_hint", max = MESSAGE_MAX)}</p>
-                                            <textarea id="besked-tekst" name="text" rows="5" maxlength=MESSAGE_MAX.to_string() aria-describedby="besked-hint"></textarea>
-                                        </div>
-                                        <button type="submit" class="button button-secondary">{tr!(l, "staff.roster.message_button")}</button>
-                                    </form>
-                                </section>
-                            }
-                            .into_any()
-                        }
-                        Err(error) => view! { <StaffError error/> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
+    staff_page(data, move |d| {
+        let ok = ok.clone();
+        StaffView::new(tr!(l, "staff.roster.title", course = d.course_title.clone()))
+            .crumbs(view! {
+                {d.may_edit.then(|| view! { <a href=format!("/personale/hold/{}", d.run_id)>{tr!(l, "staff.roster.to_run")}</a>" · " })}
+                <a href=format!("/personale/hold/{}/fremmoede", d.run_id)>{tr!(l, "staff.home.attendance")}</a>
+                " · "<a href=format!("/personale/hold/{}/evaluering", d.run_id)>{tr!(l, "staff.paper.link")}</a>
+            })
+            .lead(view! {
+                {d.school_name.clone()}
+                {d.first.map(|f| format!(" · {}", format::date_long(l, f.date())))}
+                " · "{tr!(l, d.state.label_key())}
+            })
+            .notices(view! {
+                {refusal_notice::<RosterRefusal>(l)}
+                {refusal_notice::<SignupRefusal>(l)}
+                {ok.clone().filter(|o| o == "sendt").map(|_| view! {
+                    <p class="notice notice-ok" role="status">{tr!(l, "staff.roster.message_sent", count = count.clone().unwrap_or_default())}</p>
+                })}
+                {query_notice(l, ok.filter(|o| o != "sendt"), SUCCESSES, true)}
+            })
+            .body(view! {
+                <p class="hint">{tr!(l, "staff.roster.privacy")}</p>
+                <section aria-labelledby="pladser">
+                    <h2 id="pladser">{tr!(l, "staff.roster.seats", count = d.seats.len(), capacity = d.capacity.map(|c| c.to_string()).unwrap_or_else(|| "–".into()))}</h2>
+                    <People rows=d.seats.clone() waiting=false/>
+                </section>
+                <section aria-labelledby="venteliste">
+                    <h2 id="venteliste">{tr!(l, "staff.roster.waiting", count = d.waiting.len())}</h2>
+                    <People rows=d.waiting.clone() waiting=true/>
+                </section>
+                <section aria-labelledby="tilmeld" class="narrow">
+                    <h2 id="tilmeld">{tr!(l, "staff.roster.add")}</h2>
+                    <p>{tr!(l, "staff.roster.add_intro")}</p>
+                    <form method="post" action=AddParticipant::url() class="staff-form">
+                        <input type="hidden" name="run_id" value=d.run_id.to_string()/>
+                        {field("tilmeld-navn", "name", tr!(l, "staff.field.name"), "text", String::new(), "off", None)}
+                        {field("tilmeld-email", "email", tr!(l, "staff.field.email"), "email", String::new(), "off", None)}
+                        {field("tilmeld-telefon", "phone", tr!(l, "staff.roster.phone"), "tel", String::new(), "off", None)}
+                        <label class="check" for="tilmeld-samtykke">
+                            <input id="tilmeld-samtykke" type="checkbox" name="consent" value="ja"/>
+                            {tr!(l, "staff.roster.consent")}
+                        </label>
+                        <button type="submit" class="button">{tr!(l, "staff.roster.add_button")}</button>
+                    </form>
+                </section>
+                <section aria-labelledby="skriv-til-holdet" class="narrow">
+                    <h2 id="skriv-til-holdet">{tr!(l, "staff.roster.message")}</h2>
+                    <p>{tr!(l, "staff.roster.message_intro")}</p>
+                    <form method="post" action=MessageRun::url() class="staff-form">
+                        <input type="hidden" name="run_id" value=d.run_id.to_string()/>
+                        <div class="field">
+                            <label for="besked-tekst">{tr!(l, "staff.roster.message_text")}</label>
+                            <p class="hint" id="besked-hint">{tr!(l, "staff.roster.message_hint", max = MESSAGE_MAX)}</p>
+                            <textarea id="besked-tekst" name="text" rows="5" maxlength=MESSAGE_MAX.to_string() aria-describedby="besked-hint"></textarea>
+                        </div>
+                        <button type="submit" class="button button-secondary">{tr!(l, "staff.roster.message_button")}</button>
+                    </form>
+                </section>
+            })
+    })
 }
 
 #[component]

@@ -4,13 +4,13 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
-use super::{StaffError, StaffNav, id_param, query_notice};
+use super::{StaffView, id_param, query_notice, staff_page};
 use crate::components::form::refusal_notice;
 use crate::dto::staff::home::RunState;
 use crate::dto::staff::runs::{RunEditorDto, RunRefusal, SessionRow};
+use crate::error::AppError;
 use crate::format;
 use crate::i18n::{Locale, use_locale};
 use crate::server_fns::staff::account::me;
@@ -61,45 +61,29 @@ pub fn NewRunPage() -> impl IntoView {
 #[component]
 fn CourseChoicePage() -> impl IntoView {
     let l = use_locale();
-    let me = Resource::new(|| (), |()| me());
-    let data = Resource::new(|| (), |()| run_course_choices());
-    view! {
-        <Title text=tr!(l, "staff.runs.new_title")/>
-        <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let me = match me.await {
-                    Ok(me) => me,
-                    Err(error) => return view! { <StaffError error/> }.into_any(),
-                };
-                match data.await {
-                    Ok(courses) => view! {
-                        <StaffNav me/>
-                        <div class="page-intro">
-                            <h1>{tr!(l, "staff.runs.new_title")}</h1>
-                            <p class="lead">{tr!(l, "staff.runs.choose_course")}</p>
-                        </div>
-                        {if courses.is_empty() {
-                            view! { <p>{tr!(l, "staff.runs.no_courses")}</p> }.into_any()
-                        } else {
-                            view! {
-                                <ul class="link-list">
-                                    {courses.into_iter().map(|c| view! {
-                                        <li>
-                                            <a href=format!("/personale/hold/ny?kursus={}", c.id)>{c.title}</a>
-                                            <span class="cell-sub">{c.school_name}</span>
-                                        </li>
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any()
-                        }}
-                    }
-                    .into_any(),
-                    Err(error) => view! { <StaffError error/> }.into_any(),
+    let data = Resource::new(
+        || (),
+        |()| async { Ok::<_, AppError>((me().await?, run_course_choices().await?)) },
+    );
+    staff_page(data, move |(_, courses)| {
+        StaffView::new(tr!(l, "staff.runs.new_title"))
+            .lead(tr!(l, "staff.runs.choose_course"))
+            .body(if courses.is_empty() {
+                view! { <p>{tr!(l, "staff.runs.no_courses")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="link-list">
+                        {courses.into_iter().map(|c| view! {
+                            <li>
+                                <a href=format!("/personale/hold/ny?kursus={}", c.id)>{c.title}</a>
+                                <span class="cell-sub">{c.school_name}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
                 }
-            })}
-        </Suspense>
-    }
+                .into_any()
+            })
+    })
 }
 
 /// `/personale/hold/:id`.
@@ -114,20 +98,7 @@ fn RunEditor(run_id: i32, course_id: i32) -> impl IntoView {
     let query = use_query_map();
     let ok = query.with_untracked(success);
     let data = Resource::new(move || (run_id, course_id), |(r, c)| run_editor(r, c));
-    view! {
-        <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| ()>
-            {move || {
-                let ok = ok.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Ok(d) => view! { <EditorView d ok/> }.into_any(),
-                        Err(error) => view! { <StaffError error/> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
+    staff_page(data, move |d| editor_view(d, ok.clone()))
 }
 
 fn datetime_value(t: Option<chrono::NaiveDateTime>) -> String {
@@ -135,8 +106,7 @@ fn datetime_value(t: Option<chrono::NaiveDateTime>) -> String {
         .unwrap_or_default()
 }
 
-#[component]
-fn EditorView(d: RunEditorDto, ok: Option<String>) -> impl IntoView {
+fn editor_view(d: RunEditorDto, ok: Option<String>) -> StaffView {
     let l = use_locale();
     let title = match d.id {
         Some(_) => tr!(l, "staff.runs.edit_title", course = d.course_title.clone()),
@@ -151,28 +121,23 @@ fn EditorView(d: RunEditorDto, ok: Option<String>) -> impl IntoView {
         .map(|p| (p.id, p.name.clone()))
         .collect();
     let cancelled = d.state == RunState::Cancelled;
-    view! {
-        <Title text=title.clone()/>
-        <StaffNav me=d.me.clone()/>
-        <p class="breadcrumb"><a href="/personale">{tr!(l, "staff.back_home")}</a></p>
-        <div class="page-intro">
-            <h1>{title}</h1>
-            {d.id.map(|_| view! {
-                <p class="lead">
-                    {tr!(l, d.state.label_key())}" · "
-                    {tr!(l, "staff.runs.counts", confirmed = d.confirmed, waiting = d.waiting)}
-                    {d.may_roster.then(|| view! {
-                        " · "<a href=format!("/personale/hold/{run_id}/deltagere")>{tr!(l, "staff.home.roster")}</a>
-                        " · "<a href=format!("/personale/hold/{run_id}/fremmoede")>{tr!(l, "staff.home.attendance")}</a>
-                    })}
-                </p>
-            })}
-        </div>
-        <div id="fejl" tabindex="-1">
+    let mut page = StaffView::new(title)
+        .crumbs(view! { <a href="/personale">{tr!(l, "staff.back_home")}</a> })
+        .notices(view! {
             {refusal_notice::<RunRefusal>(l)}
             {query_notice(l, ok, SUCCESSES, true)}
-        </div>
-
+        });
+    if d.id.is_some() {
+        page = page.lead(view! {
+            {tr!(l, d.state.label_key())}" · "
+            {tr!(l, "staff.runs.counts", confirmed = d.confirmed, waiting = d.waiting)}
+            {d.may_roster.then(|| view! {
+                " · "<a href=format!("/personale/hold/{run_id}/deltagere")>{tr!(l, "staff.home.roster")}</a>
+                " · "<a href=format!("/personale/hold/{run_id}/fremmoede")>{tr!(l, "staff.home.attendance")}</a>
+            })}
+        });
+    }
+    page.body(view! {
         {d.id.map(|_| view! {
             <section aria-labelledby="team" class="editor-section">
                 <h2 id="team">{tr!(l, "staff.runs.team")}</h2>
@@ -349,7 +314,7 @@ fn EditorView(d: RunEditorDto, ok: Option<String>) -> impl IntoView {
                 </section>
             })}
         })}
-    }
+    })
 }
 
 fn session_label(l: Locale, s: &SessionRow) -> String {
