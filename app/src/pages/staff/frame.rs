@@ -21,6 +21,7 @@ use crate::tr;
 /// What one staff page shows inside the frame.
 pub struct StaffView {
     title: String,
+    heading: Option<String>,
     crumbs: Option<AnyView>,
     lead: Option<AnyView>,
     notices: Option<AnyView>,
@@ -32,11 +33,19 @@ impl StaffView {
     pub fn new(title: String) -> Self {
         Self {
             title,
+            heading: None,
             crumbs: None,
             lead: None,
             notices: None,
             body: ().into_any(),
         }
+    }
+
+    /// A heading other than the title.
+    #[must_use]
+    pub fn heading(mut self, heading: String) -> Self {
+        self.heading = Some(heading);
+        self
     }
 
     /// Links back up, above the heading.
@@ -99,6 +108,7 @@ where
 fn framed(me: MeDto, v: StaffView) -> impl IntoView {
     let StaffView {
         title,
+        heading,
         crumbs,
         lead,
         notices,
@@ -109,7 +119,7 @@ fn framed(me: MeDto, v: StaffView) -> impl IntoView {
         <StaffNav me/>
         {crumbs.map(|links| view! { <p class="breadcrumb">{links}</p> })}
         <div class="page-intro">
-            <h1>{title}</h1>
+            <h1>{heading.unwrap_or(title)}</h1>
             {lead.map(|lead| view! { <p class="lead">{lead}</p> })}
         </div>
         {notices.map(|n| view! { <div id="fejl" class="notices" tabindex="-1">{n}</div> })}

@@ -16,7 +16,9 @@ pub fn StaffHomePage() -> impl IntoView {
     staff_page(data, move |d| {
         let term = format!("{} {}", tr!(l, d.term.0.label_key()), d.term.1);
         let teaches = !d.next_sessions.is_empty() || !d.tasks.is_empty();
-        StaffView::new(tr!(l, "staff.home.hello", name = d.me.name.clone())).body(view! {
+        StaffView::new(tr!(l, "staff.home.title"))
+            .heading(tr!(l, "staff.home.hello", name = d.me.name.clone()))
+            .body(view! {
             {teaches.then(|| view! {
                 <section aria-labelledby="mine-gange">
                     <h2 id="mine-gange">{tr!(l, "staff.home.next_sessions")}</h2>
