@@ -1,7 +1,7 @@
 //! Start-up: clear errors for an unreachable database and a port in use, and an empty database
 //! that stays empty when demo data is off.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

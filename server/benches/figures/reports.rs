@@ -1,17 +1,12 @@
 //! How fast the report page answers on a large network: 10 schools × 5 years of generated data
 //! (4,000 runs, 8,000 sessions, 40,000 bookings, 80,000 attendance marks, 12,000 evaluations).
-//! A measurement, not a pass/fail timing: `make test` runs it with `--ignored --nocapture` and
-//! prints the median and the slowest of 20 requests per case, for SQLite and PostgreSQL. The
-//! aim is under 300 ms.
-
-#[macro_use]
-mod common;
+//! Prints the median and the slowest of 20 requests per case. The aim is under 300 ms.
 
 use std::time::{Duration, Instant};
 
+use crate::common::staff::*;
+use crate::common::{Backend, TestApp};
 use chrono::{Datelike, NaiveDate, Utc};
-use common::staff::*;
-use common::{Backend, TestApp};
 use entity::{
     AttendanceStatus, Audience, BookingStatus, CourseFormat, CourseStatus, Perspective, RunStatus,
     WaitlistMode, attendance, booking, course, evaluation_answer, evaluation_question,
@@ -256,8 +251,8 @@ async fn time_page(app: &TestApp, path: &str, cookie: &str, n: usize) -> (Durati
     (times[n / 2], times[n - 1])
 }
 
-async fn measure(backend: Backend) {
-    let app = common::spawn_app(backend).await;
+pub async fn measure(backend: Backend) {
+    let app = crate::common::spawn_app(backend).await;
     let started = Instant::now();
     let marks = generate(&app).await;
     let generated = started.elapsed();
@@ -330,16 +325,4 @@ async fn measure(backend: Backend) {
         );
     }
     app.stop().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "a measurement; make test runs it with --ignored"]
-async fn report_speed_sqlite() {
-    measure(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "a measurement; make test runs it with --ignored"]
-async fn report_speed_postgres() {
-    measure(Backend::Postgres).await;
 }

@@ -3,14 +3,13 @@
 //! wrong, revoked, expired, read-only for a write, or of another school; sign-up keeps the web
 //! form's rules, limits and retry safety; the calendar feed and the API agree.
 
-#[macro_use]
-mod common;
+use crate::common;
 
+use crate::common::contract::{check, document, get_checked};
+use crate::common::staff::{COORDINATOR, TEACHER, school_id, sign_in};
+use crate::common::{Backend, RunSpec, TestApp, make_run};
 use app::services::api_keys::{self, Scope};
 use chrono::{Duration, Utc};
-use common::contract::{check, document, get_checked};
-use common::staff::{COORDINATOR, TEACHER, school_id, sign_in};
-use common::{Backend, RunSpec, TestApp, make_run};
 use entity::{BookingStatus, booking};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -876,7 +875,7 @@ async fn rate_limited(backend: Backend) {
     app.stop().await;
 }
 
-each_backend!(rate_limited);
+both_backends!(rate_limited);
 
 /// 40 sign-ups through the API and 40 through the form, all at once, for 10 seats: exactly 10
 /// seats go, everyone else queues in a single order, and nothing fails.
@@ -967,7 +966,7 @@ async fn mixed_rush(backend: Backend) {
     app.stop().await;
 }
 
-each_backend!(mixed_rush);
+both_backends!(mixed_rush);
 
 both_backends!(the_calendar_feed_and_the_api_agree, |app| {
     let (_, feed) = app.get("/skoler/randers/kalender.ics").await;

@@ -3,15 +3,12 @@
 //! the period's end, cancelled sessions and runs left out, drop-in headcounts, evaluations;
 //! then the page, the CSV files and who may see what, over HTTP.
 
-#[macro_use]
-mod common;
-
+use crate::common::TestApp;
+use crate::common::staff::*;
 use app::rules::reports::{Cell, Figures};
 use app::rules::time::date_time_to_utc as local_to_utc;
 use app::services::reports::{Selection, figures};
 use chrono::{NaiveDate, NaiveTime, Utc};
-use common::TestApp;
-use common::staff::*;
 use entity::{
     AttendanceStatus, BookingStatus, CourseFormat, Perspective, RunStatus, WaitlistMode,
     attendance, booking, course, evaluation_answer, evaluation_question, evaluation_response,

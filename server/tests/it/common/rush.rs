@@ -1,23 +1,22 @@
-//! The rush: 500 people sign up for a run with 20 seats at the same moment, over HTTP, on SQLite
-//! and on PostgreSQL. Exactly 20 get a seat, 480 wait in line with distinct consecutive places,
-//! nobody sees an error, and every booking has its one message in the outbox.
-//!
-//! Ignored by a plain `cargo test` because it measures: `make test` runs it with
-//! `cargo test -p server --test race -- --ignored --nocapture` and prints sign-ups per second.
+//! The rush: 500 people sign up for a run with 20 seats at the same moment, over HTTP. Exactly
+//! 20 get a seat, 480 wait in line with distinct consecutive places, nobody sees an error, and
+//! every booking has its one message in the outbox. The integration tests check that on both
+//! backends; `make bench` also reports how long it took.
 
-mod common;
+use std::time::{Duration, Instant};
 
-use std::time::Instant;
-
-use common::{Backend, RunSpec, make_run};
 use entity::{BookingStatus, booking, outbox_message};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-const PEOPLE: usize = 500;
-const SEATS: i32 = 20;
+use super::{Backend, RunSpec, make_run};
 
-async fn rush(backend: Backend) {
-    let app = common::spawn_app_configured(backend, true, |c| {
+pub const PEOPLE: usize = 500;
+pub const SEATS: i32 = 20;
+
+/// Runs the rush on a fresh app, checks that it ended exact, and returns how long the 500
+/// sign-ups took from the first request to the last answer.
+pub async fn rush(backend: Backend) -> Duration {
+    let app = super::spawn_app_configured(backend, true, |c| {
         c.max_db_connections = 20;
         c.rate_limits.signup_per_ip = 100_000;
     })
@@ -128,23 +127,6 @@ async fn rush(backend: Backend) {
     per_booking.dedup();
     assert_eq!(per_booking.len(), PEOPLE);
 
-    let rate = PEOPLE as f64 / elapsed.as_secs_f64();
-    println!(
-        "race {backend:?}: {PEOPLE} concurrent sign-ups for {SEATS} seats in {:.2} s = {rate:.0} sign-ups/s; {confirmed} confirmed, {} waitlisted, 0 errors",
-        elapsed.as_secs_f64(),
-        queue.len()
-    );
     app.stop().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 8)]
-#[ignore = "measures; run by `make test` with --ignored"]
-async fn rush_on_sqlite() {
-    rush(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 8)]
-#[ignore = "measures; run by `make test` with --ignored"]
-async fn rush_on_postgres() {
-    rush(Backend::Postgres).await;
+    elapsed
 }

@@ -1,20 +1,16 @@
 //! How long a confirmation takes from sign-up to arrival at the mail server: 200 sign-ups through
 //! the web form, one every 50 ms (people signing up on their own, though far more often than
-//! real people do) and eight at a time back to back (a rush),
-//! with the mail worker sending over SMTP to a sink on loopback. A measurement, not a pass/fail
-//! timing: `make test` runs it with `--ignored --nocapture` and prints the median and the worst
-//! case for SQLite and PostgreSQL.
-
-mod common;
+//! real people do) and eight at a time back to back (a rush), with the mail worker sending over
+//! SMTP to a sink on loopback. Prints the median and the worst case.
 
 use std::time::{Duration, Instant};
 
-use common::{Backend, RunSpec, make_run, send_mail_to, spawn_app_configured};
+use crate::common::{Backend, RunSpec, make_run, send_mail_to, spawn_app_configured};
 use smtp_sink::Sink;
 
 const SIGNUPS: usize = 200;
 
-async fn measure(backend: Backend, at_a_time: usize) {
+pub async fn measure(backend: Backend, at_a_time: usize) {
     let sink = Sink::start().await.expect("sink");
     let to_sink = send_mail_to(sink.addr());
     let app = spawn_app_configured(backend, true, move |c| {
@@ -75,18 +71,4 @@ async fn measure(backend: Backend, at_a_time: usize) {
         worst.as_millis()
     );
     app.stop().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "a measurement; make test runs it with --ignored"]
-async fn confirmation_latency_sqlite() {
-    measure(Backend::Sqlite, 1).await;
-    measure(Backend::Sqlite, 8).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "a measurement; make test runs it with --ignored"]
-async fn confirmation_latency_postgres() {
-    measure(Backend::Postgres, 1).await;
-    measure(Backend::Postgres, 8).await;
 }

@@ -3,12 +3,9 @@
 //! without signing up, refusals for cancelled and future sessions, drop-in headcounts, and
 //! evaluation invitations going only to those who came.
 
-#[macro_use]
-mod common;
-
+use crate::common::TestApp;
+use crate::common::staff::*;
 use chrono::{Duration, Utc};
-use common::TestApp;
-use common::staff::*;
 use entity::{
     AttendanceStatus, CourseFormat, attendance, audit_log, booking, course, headcount,
     outbox_message, run, session, session_absence,

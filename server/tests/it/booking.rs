@@ -2,10 +2,10 @@
 //! the waiting list in both modes, resubmits, "Mine tilmeldinger" with afbud and offers, the
 //! self-cancel deadline, and bad input of every kind.
 
-mod common;
+use crate::common;
 
+use crate::common::{RunSpec, TestApp, make_run};
 use chrono::{Duration, Utc};
-use common::{RunSpec, TestApp, make_run};
 use entity::{BookingStatus, access_token, booking, outbox_message, session_absence};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,

@@ -2,40 +2,9 @@
 //! PostgreSQL. PostgreSQL comes from `SKOLEBAENK_TEST_PG_URL` (a private cluster that
 //! `make test` starts); each test gets its own database, dropped afterwards.
 
-#![allow(dead_code)]
-
 pub mod contract;
+pub mod rush;
 pub mod staff;
-
-/// Runs a test body once on SQLite and once on PostgreSQL, each with a fresh app.
-#[allow(unused_macros)]
-macro_rules! both_backends {
-    ($name:ident, |$app:ident| $body:block) => {
-        mod $name {
-            use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let owned = common::spawn_app(Backend::Sqlite).await;
-                {
-                    let $app: &TestApp = &owned;
-                    $body
-                }
-                owned.stop().await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let owned = common::spawn_app(Backend::Postgres).await;
-                {
-                    let $app: &TestApp = &owned;
-                    $body
-                }
-                owned.stop().await;
-            }
-        }
-    };
-}
 
 use std::path::PathBuf;
 
@@ -57,7 +26,6 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: sea_orm::DatabaseConnection,
     pub database_url: String,
-    backend: Backend,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     /// The mail worker, when the test sends mail through an SMTP sink.
@@ -168,7 +136,6 @@ pub async fn spawn_app_configured(
         client,
         db,
         database_url,
-        backend,
         shutdown: Some(tx),
         server: Some(server),
         worker,
@@ -221,25 +188,26 @@ impl TestApp {
                 .await;
         }
     }
-
-    pub fn backend(&self) -> Backend {
-        self.backend
-    }
 }
 
-/// Declares one async test per backend: `both_backends!(name, |app| { … });`, where `app` is a
-/// `&TestApp` started with demo data.
-#[macro_export]
+/// Declares a test once on SQLite and once on PostgreSQL, as the tests `name::sqlite` and
+/// `name::postgres`:
+/// - `both_backends!(name, |app| { … });` runs the body with `app`, a `&TestApp` started with
+///   demo data, and stops it afterwards;
+/// - `both_backends!(name);` calls `async fn name(backend: Backend)`, which starts what it needs
+///   (a module may share a function's name); `both_backends!(name, threads = 8);` gives it more
+///   worker threads than the default four.
 macro_rules! both_backends {
     ($name:ident, |$app:ident| $body:block) => {
         mod $name {
+            #[allow(unused_imports)]
             use super::*;
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let owned = common::spawn_app(common::Backend::Sqlite).await;
+                let owned = $crate::common::spawn_app($crate::common::Backend::Sqlite).await;
                 {
-                    let $app: &TestApp = &owned;
+                    let $app: &$crate::common::TestApp = &owned;
                     $body
                 }
                 owned.stop().await;
@@ -247,32 +215,28 @@ macro_rules! both_backends {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                let owned = common::spawn_app(common::Backend::Postgres).await;
+                let owned = $crate::common::spawn_app($crate::common::Backend::Postgres).await;
                 {
-                    let $app: &TestApp = &owned;
+                    let $app: &$crate::common::TestApp = &owned;
                     $body
                 }
                 owned.stop().await;
             }
         }
     };
-}
-
-/// Declares one test per backend for an `async fn name(backend: Backend)` that starts its own
-/// app: `each_backend!(name);` makes the tests `name::sqlite` and `name::postgres` (a module
-/// may share a function's name).
-#[macro_export]
-macro_rules! each_backend {
     ($name:ident) => {
+        both_backends!($name, threads = 4);
+    };
+    ($name:ident, threads = $threads:literal) => {
         mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            #[tokio::test(flavor = "multi_thread", worker_threads = $threads)]
             async fn sqlite() {
-                super::$name(super::common::Backend::Sqlite).await;
+                super::$name($crate::common::Backend::Sqlite).await;
             }
 
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            #[tokio::test(flavor = "multi_thread", worker_threads = $threads)]
             async fn postgres() {
-                super::$name(super::common::Backend::Postgres).await;
+                super::$name($crate::common::Backend::Postgres).await;
             }
         }
     };

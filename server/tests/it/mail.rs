@@ -5,16 +5,16 @@
 //! retries, refusals, two workers on one outbox, reminders with "Kommer du?", evaluation links,
 //! the calendar feeds, and the demo outbox page.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::time::Duration as StdDuration;
 
+use crate::common::{Backend, RunSpec, TestApp, make_run, send_mail_to, spawn_app_configured};
 use app::services::booking::{self as bookings, Actor};
 use app::services::mail::messages::{MailContext, Outcome, render};
 use app::services::mail::schedule;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
-use common::{Backend, RunSpec, TestApp, make_run, send_mail_to, spawn_app_configured};
 use entity::{BookingStatus, booking, course, outbox_message, run, school, session};
 use ical::parser::ical::component::{IcalCalendar, IcalTimeZone, IcalTimeZoneTransitionType};
 use ical::property::Property;
@@ -281,26 +281,6 @@ fn events_by_uid(cal: &IcalCalendar) -> HashMap<String, (u32, String, String)> {
         .collect()
 }
 
-/// One test per backend, `sqlite` and `postgres`, running `scenario(backend)` on a runtime with
-/// `threads` worker threads.
-macro_rules! on_both_backends {
-    ($scenario:ident, $threads:literal) => {
-        mod $scenario {
-            use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = $threads)]
-            async fn sqlite() {
-                super::$scenario(Backend::Sqlite).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = $threads)]
-            async fn postgres() {
-                super::$scenario(Backend::Postgres).await;
-            }
-        }
-    };
-}
-
 async fn mail_app(backend: Backend, sink: &Sink) -> TestApp {
     spawn_app_configured(backend, true, send_mail_to(sink.addr())).await
 }
@@ -459,7 +439,7 @@ async fn confirmation_arrives_with_invitation(backend: Backend) {
     app.stop().await;
 }
 
-on_both_backends!(confirmation_arrives_with_invitation, 2);
+both_backends!(confirmation_arrives_with_invitation, threads = 2);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn english_sign_up_gets_english_mail() {
@@ -713,7 +693,7 @@ async fn two_workers_send_each_message_once(backend: Backend) {
     app.stop().await;
 }
 
-on_both_backends!(two_workers_send_each_message_once, 4);
+both_backends!(two_workers_send_each_message_once, threads = 4);
 
 async fn reply_no_gives_the_seat_to_the_queue(backend: Backend) {
     let sink = Sink::start().await.expect("sink");
@@ -792,7 +772,7 @@ async fn reply_no_gives_the_seat_to_the_queue(backend: Backend) {
     app.stop().await;
 }
 
-on_both_backends!(reply_no_gives_the_seat_to_the_queue, 2);
+both_backends!(reply_no_gives_the_seat_to_the_queue, threads = 2);
 
 /// The newest outbox row of `kind` for a booking.
 async fn row_for(app: &TestApp, booking_id: i32, kind: &str) -> outbox_message::Model {

@@ -1,9 +1,6 @@
 //! The public catalogue over HTTP, against SQLite and PostgreSQL: pages, filters, 404s, the
 //! language switch, health check, and bad input.
 
-mod common;
-
-use common::TestApp;
 use entity::{course, run, school, session};
 use sea_orm::{EntityTrait, PaginatorTrait};
 

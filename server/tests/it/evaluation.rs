@@ -2,13 +2,10 @@
 //! no way back to the person, refused links (spent, expired, of another kind), bad answers,
 //! paper forms typed in by staff, and a course's own questions.
 
-#[macro_use]
-mod common;
-
+use crate::common::TestApp;
+use crate::common::staff::*;
 use app::services::tokens::{self, Purpose};
 use chrono::{Duration, Timelike, Utc};
-use common::TestApp;
-use common::staff::*;
 use entity::{
     access_token, audit_log, booking, evaluation_answer, evaluation_question, evaluation_response,
 };

@@ -1,0 +1,58 @@
+//! `make bench`: the figures that are measurements, not pass/fail checks, built with the release
+//! profile and printed one per line:
+//! - `rush`: 500 sign-ups at once for 20 seats (the integration tests check it ends exact; this
+//!   says how fast), per backend;
+//! - `latency`: from sign-up to the confirmation accepted by the mail server, per backend;
+//! - `reports`: the report page on 10 schools × 5 years of generated data, per backend.
+//!
+//! `cargo bench -p server --bench figures [-- rush latency reports]` runs all or some of them;
+//! PostgreSQL comes from `SKOLEBAENK_TEST_PG_URL`, as for the tests.
+
+// The integration tests' helpers; the figures use some of them.
+#[allow(dead_code, unused_macros)]
+#[path = "../../tests/it/common/mod.rs"]
+mod common;
+mod latency;
+mod reports;
+
+use common::Backend;
+use common::rush::{PEOPLE, SEATS, rush};
+
+const BACKENDS: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
+
+fn main() {
+    // `cargo bench` adds `--bench`; anything else names the figures to take.
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let wants = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(8)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        if wants("rush") {
+            for backend in BACKENDS {
+                let took = rush(backend).await;
+                println!(
+                    "rush {backend:?}: {PEOPLE} concurrent sign-ups for {SEATS} seats in {:.2} s = {:.0} sign-ups/s, ended exact",
+                    took.as_secs_f64(),
+                    PEOPLE as f64 / took.as_secs_f64()
+                );
+            }
+        }
+        if wants("latency") {
+            for backend in BACKENDS {
+                latency::measure(backend, 1).await;
+                latency::measure(backend, 8).await;
+            }
+        }
+        if wants("reports") {
+            for backend in BACKENDS {
+                reports::measure(backend).await;
+            }
+        }
+    });
+}
