@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks that the app's layers only point down (see app/src/lib.rs): every `crate::<module>` path
-# in a layer's files must name a module of the same layer or one below. Prints each arrow that
-# points up or sideways, and exits 1 if there is one.
+# in a layer's files must name a module of the same layer or one below. So that every arrow is
+# visible to this check, grouped imports (`crate::{a, b}`) and `super::super` are refused. Prints each
+# arrow that points up or sideways and exits 1 if there is one; otherwise prints a summary.
 #
 #   foundation  i18n format error   (used by all)
 #   rules       rules
@@ -31,7 +32,10 @@ layer_of_file() { # the top module a file belongs to
 }
 
 status=0
+files=0
+arrows=0
 while IFS= read -r file; do
+  files=$((files + 1))
   from="$(layer_of_file "$file")"
   [ "$from" = "lib" ] && continue
   from_rank="$(rank "$from")"
@@ -45,8 +49,14 @@ while IFS= read -r file; do
       echo "$file:$line: $from -> $to"
       status=1
     fi
+    arrows=$((arrows + 1))
   done < <(grep -n 'crate::[a-z_]' "$file" | grep -v -E '^[0-9]+:\s*//' \
     | grep -o -E '^[0-9]+:|crate::[a-z_]+' | awk '/^[0-9]+:$/ {n=$0; next} {sub("crate::", ""); print n $0}' \
-    | sed 's/:refusals$/:rules/')
+    | sed 's/:refusals$/:rules/' | sort -u)
+  while IFS= read -r hit; do
+    echo "$file:${hit%%:*}: a grouped crate:: import or super::super (name each module with crate::)"
+    status=1
+  done < <(grep -n -E 'crate::\{|super::super' "$file" | grep -v -E '^[0-9]+:\s*//' || true)
 done < <(find . -name '*.rs' | sort)
+[ "$status" -eq 0 ] && echo "layers: $files files, $arrows crate:: references, none pointing up or sideways"
 exit $status

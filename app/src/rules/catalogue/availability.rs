@@ -82,7 +82,8 @@ pub fn availability(
 
 /// The seat situation as a short label.
 pub fn availability_text(l: crate::i18n::Locale, a: Availability) -> String {
-    use crate::{format, tr};
+    use crate::format;
+    use crate::tr;
     match a {
         Availability::DropIn => tr!(l, "seats.drop_in"),
         Availability::Open { left: 1 } => tr!(l, "seats.left_one"),
