@@ -14,6 +14,8 @@ pub mod signup;
 pub mod staff;
 
 use leptos::prelude::*;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
 use crate::i18n::use_locale;
@@ -33,4 +35,44 @@ pub fn paragraphs(text: &str) -> impl IntoView + use<> {
         .filter(|p| !p.is_empty())
         .map(|p| view! { <p>{p.to_string()}</p> })
         .collect_view()
+}
+
+/// A page's data once it has loaded: `render` draws it, and an error that kept it from loading
+/// shows [`LoadError`]. Rendered completely on the server, as every page is.
+pub fn loaded<T, V>(
+    data: Resource<Result<T, AppError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    loaded_or(data, render, |error| {
+        view! { <LoadError error/> }.into_any()
+    })
+}
+
+/// [`loaded`] with another view for the error.
+pub fn loaded_or<T, V>(
+    data: Resource<Result<T, AppError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+    failed: fn(AppError) -> AnyView,
+) -> impl IntoView
+where
+    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(d) => render(d).into_any(),
+                        Err(error) => failed(error),
+                    }
+                })
+            }}
+        </Suspense>
+    }
 }

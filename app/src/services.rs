@@ -13,7 +13,7 @@
 //! - [`staff`]: sessions and sign-in, the audit log, and what staff pages load and change;
 //! - [`outbox`], [`webhooks`], [`mail`], [`worker_signal`]: what leaves the app, and when;
 //! - [`images`]: pictures; [`health`]: whether the database answers;
-//! - [`vocabulary`]: the database's enums mapped to the rules' words.
+//! - [`vocabulary`]: the database's enums mapped to the rules' words; [`query`]: reading helpers.
 
 pub mod api_keys;
 pub mod attendance;
@@ -27,6 +27,7 @@ pub mod images;
 pub mod integrations;
 pub mod mail;
 pub mod outbox;
+pub mod query;
 pub mod rate_limit;
 pub mod reports;
 pub mod request;

@@ -15,7 +15,7 @@ use crate::dto::catalogue::CatalogueOptions;
 use crate::format;
 use crate::format::WEEKDAY_KEYS;
 use crate::i18n::{Locale, use_locale};
-use crate::pages::LoadError;
+use crate::pages::{LoadError, loaded};
 use crate::rules::catalogue::filter::{CatalogueFilter, Mode, TimeOfDay, WEEKDAY_SLUGS};
 use crate::rules::vocabulary::{Audience, Format};
 use crate::server_fns::catalogue::{catalogue_runs, filter_choices};
@@ -71,14 +71,7 @@ pub fn CataloguePage() -> impl IntoView {
         </div>
         <p class="to-results"><a href="#resultater">{tr!(l, "catalogue.to_results")}</a></p>
         <div class="catalogue">
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match options.await {
-                        Ok(options) => view! { <FilterForm options filter/> }.into_any(),
-                        Err(error) => view! { <LoadError error/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {loaded(options, move |options| view! { <FilterForm options filter/> })}
             <section class="results" aria-labelledby="resultater">
                 <p class="visually-hidden" role="status">{move || announcement.get()}</p>
                 <Transition fallback=move || view! { <p>{tr!(l, "catalogue.loading")}</p> }>

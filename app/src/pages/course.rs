@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 use crate::components::run::{RunDetails, TeacherCard};
 use crate::dto::catalogue::CourseDetailDto;
 use crate::i18n::{Locale, use_locale};
-use crate::pages::{LoadError, not_found::NotFound, paragraphs};
+use crate::pages::{loaded, not_found::NotFound, paragraphs};
 use crate::server_fns::catalogue::course_detail;
 use crate::tr;
 
@@ -18,15 +18,10 @@ pub fn CoursePage() -> impl IntoView {
     let slug = move || params.with(|p| p.get("slug").unwrap_or_default());
     let course = Resource::new(slug, course_detail);
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match course.await {
-                    Ok(Some(c)) => view! { <CourseView course=c/> }.into_any(),
-                    Ok(None) => view! { <NotFound/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(course, move |d| match d {
+            Some(c) => view! { <CourseView course=c/> }.into_any(),
+            None => view! { <NotFound/> }.into_any(),
+        })}
     }
 }
 

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 use crate::components::form::refusal_notice;
 use crate::dto::evaluation::{EvaluationPageDto, EvaluationRefusal, QuestionDto};
 use crate::i18n::use_locale;
-use crate::pages::LoadError;
+use crate::pages::loaded;
 use crate::rules::evaluation::{QuestionKind, TEXT_MAX};
 use crate::server_fns::evaluation::{SubmitEvaluation, evaluation_page};
 use crate::tr;
@@ -60,6 +60,7 @@ pub fn Questions(questions: Vec<QuestionDto>) -> impl IntoView {
 /// `/evaluering/:token`.
 #[component]
 pub fn EvaluationPage() -> impl IntoView {
+    let l = use_locale();
     let params = use_params_map();
     let token = params.with_untracked(|p| p.get("token").unwrap_or_default());
     let data = Resource::new(
@@ -71,44 +72,35 @@ pub fn EvaluationPage() -> impl IntoView {
     );
     view! {
         <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| ()>
-            {move || {
-                let token = token.clone();
-                Suspend::new(async move {
-                    let l = use_locale();
-                    match data.await {
-                        Ok(EvaluationPageDto::Valid { course, school, questions }) => view! {
-                            <Title text=tr!(l, "evaluation.title")/>
-                            <div class="page-intro">
-                                <h1>{tr!(l, "evaluation.title")}</h1>
-                                <p class="lead">{tr!(l, "evaluation.thanks", course = course, school = school.name)}</p>
-                            </div>
-                            <div class="narrow">
-                                <p>{tr!(l, "evaluation.anonymous")}</p>
-                                <p>{tr!(l, "evaluation.optional")}</p>
-                                <div id="fejl">{refusal_notice::<EvaluationRefusal>(l)}</div>
-                                <form method="post" action=SubmitEvaluation::url() class="evaluation-form">
-                                    <input type="hidden" name="token" value=token/>
-                                    <Questions questions/>
-                                    <button type="submit" class="button">{tr!(l, "evaluation.send")}</button>
-                                </form>
-                            </div>
-                        }.into_any(),
-                        Ok(EvaluationPageDto::Invalid) => {
-                            crate::pages::not_found::set_status(404);
-                            view! {
-                                <Title text=tr!(l, "evaluation.invalid_title")/>
-                                <div class="page-intro">
-                                    <h1>{tr!(l, "evaluation.invalid_title")}</h1>
-                                    <p class="lead">{tr!(l, "evaluation.invalid_body")}</p>
-                                </div>
-                            }.into_any()
-                        }
-                        Err(error) => view! { <LoadError error/> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+        {loaded(data, move |d| match d {
+            EvaluationPageDto::Valid { course, school, questions } => view! {
+                <Title text=tr!(l, "evaluation.title")/>
+                <div class="page-intro">
+                    <h1>{tr!(l, "evaluation.title")}</h1>
+                    <p class="lead">{tr!(l, "evaluation.thanks", course = course, school = school.name)}</p>
+                </div>
+                <div class="narrow">
+                    <p>{tr!(l, "evaluation.anonymous")}</p>
+                    <p>{tr!(l, "evaluation.optional")}</p>
+                    <div id="fejl">{refusal_notice::<EvaluationRefusal>(l)}</div>
+                    <form method="post" action=SubmitEvaluation::url() class="evaluation-form">
+                        <input type="hidden" name="token" value=token.clone()/>
+                        <Questions questions/>
+                        <button type="submit" class="button">{tr!(l, "evaluation.send")}</button>
+                    </form>
+                </div>
+            }.into_any(),
+            EvaluationPageDto::Invalid => {
+                crate::pages::not_found::set_status(404);
+                view! {
+                    <Title text=tr!(l, "evaluation.invalid_title")/>
+                    <div class="page-intro">
+                        <h1>{tr!(l, "evaluation.invalid_title")}</h1>
+                        <p class="lead">{tr!(l, "evaluation.invalid_body")}</p>
+                    </div>
+                }.into_any()
+            }
+        })}
     }
 }
 

@@ -11,7 +11,7 @@ use crate::components::run::PlaceLine;
 use crate::dto::booking::{BookingState, LinkRefusal, ManageAction, MyBookingDto, MyBookingsDto};
 use crate::format;
 use crate::i18n::{Locale, use_locale};
-use crate::pages::LoadError;
+use crate::pages::loaded;
 use crate::pages::signup::SchoolContactLine;
 use crate::server_fns::booking::{
     ForgetMe, MakeCalendarLink, ManageBooking, RequestLink, my_bookings,
@@ -61,17 +61,12 @@ pub fn MyBookingsPage() -> impl IntoView {
     let data = Resource::new(token, my_bookings);
     view! {
         <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(MyBookingsDto::Valid { bookings, calendar_feed }) => {
-                        view! { <MyBookingsView bookings calendar_feed token=token()/> }.into_any()
-                    }
-                    Ok(MyBookingsDto::Invalid) => view! { <LinkInvalid/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(data, move |d| match d {
+            MyBookingsDto::Valid { bookings, calendar_feed } => {
+                view! { <MyBookingsView bookings calendar_feed token=token()/> }.into_any()
+            }
+            MyBookingsDto::Invalid => view! { <LinkInvalid/> }.into_any(),
+        })}
     }
 }
 

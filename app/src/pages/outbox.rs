@@ -8,7 +8,7 @@ use leptos_meta::{Meta, Title};
 use crate::dto::outbox::OutboxItemDto;
 use crate::format;
 use crate::i18n::{Locale, use_locale};
-use crate::pages::LoadError;
+use crate::pages::loaded;
 use crate::pages::not_found::NotFound;
 use crate::server_fns::outbox::demo_outbox;
 use crate::tr;
@@ -18,15 +18,10 @@ pub fn OutboxPage() -> impl IntoView {
     let data = Resource::new(|| (), |()| demo_outbox());
     view! {
         <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(Some(items)) => view! { <OutboxView items/> }.into_any(),
-                    Ok(None) => view! { <NotFound/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(data, move |d| match d {
+            Some(items) => view! { <OutboxView items/> }.into_any(),
+            None => view! { <NotFound/> }.into_any(),
+        })}
     }
 }
 

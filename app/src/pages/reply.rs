@@ -11,7 +11,7 @@ use crate::dto::booking::ReplyPageDto;
 use crate::dto::booking::{BookingState, MyBookingDto};
 use crate::format;
 use crate::i18n::use_locale;
-use crate::pages::LoadError;
+use crate::pages::loaded;
 use crate::pages::mine::LinkInvalid;
 use crate::pages::signup::SchoolContactLine;
 use crate::server_fns::booking::{AnswerReminder, reply_page};
@@ -25,17 +25,12 @@ pub fn ReplyPage() -> impl IntoView {
     let data = Resource::new(token, reply_page);
     view! {
         <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(ReplyPageDto::Valid { booking, coming }) => {
-                        view! { <ReplyView booking=*booking coming token=token()/> }.into_any()
-                    }
-                    Ok(ReplyPageDto::Invalid) => view! { <LinkInvalid/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(data, move |d| match d {
+            ReplyPageDto::Valid { booking, coming } => {
+                view! { <ReplyView booking=*booking coming token=token()/> }.into_any()
+            }
+            ReplyPageDto::Invalid => view! { <LinkInvalid/> }.into_any(),
+        })}
     }
 }
 

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 use crate::components::run::{PlaceDetails, RunList};
 use crate::dto::catalogue::{SchoolDetailDto, SchoolDto};
 use crate::i18n::use_locale;
-use crate::pages::{LoadError, not_found::NotFound, paragraphs};
+use crate::pages::{loaded, not_found::NotFound, paragraphs};
 use crate::server_fns::catalogue::{school_detail, school_list};
 use crate::tr;
 
@@ -32,27 +32,20 @@ pub fn SchoolContact(school: SchoolDto) -> impl IntoView {
 pub fn SchoolGrid() -> impl IntoView {
     let schools = Resource::new(|| (), |_| school_list());
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match schools.await {
-                    Ok(list) => view! {
-                        <ul class="school-grid">
-                            {list.into_iter().map(|s| {
-                                let href = format!("/skoler/{}", s.slug);
-                                view! {
-                                    <li class="school-card">
-                                        <h2><a href=href>{s.name.clone()}</a></h2>
-                                        <SchoolContact school=s/>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
+            {loaded(schools, move |list| view! {
+        <ul class="school-grid">
+            {list.into_iter().map(|s| {
+                let href = format!("/skoler/{}", s.slug);
+                view! {
+                    <li class="school-card">
+                        <h2><a href=href>{s.name.clone()}</a></h2>
+                        <SchoolContact school=s/>
+                    </li>
                 }
-            })}
-        </Suspense>
-    }
+            }).collect_view()}
+        </ul>
+    })}
+        }
 }
 
 #[component]
@@ -74,15 +67,10 @@ pub fn SchoolPage() -> impl IntoView {
     let slug = move || params.with(|p| p.get("slug").unwrap_or_default());
     let school = Resource::new(slug, school_detail);
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match school.await {
-                    Ok(Some(s)) => view! { <SchoolView detail=s/> }.into_any(),
-                    Ok(None) => view! { <NotFound/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(school, move |d| match d {
+            Some(s) => view! { <SchoolView detail=s/> }.into_any(),
+            None => view! { <NotFound/> }.into_any(),
+        })}
     }
 }
 

@@ -12,7 +12,7 @@ use crate::dto::booking::{BookingState, ReceiptDto, SignupPageDto};
 use crate::dto::catalogue::{RunDto, SchoolDto};
 use crate::format;
 use crate::i18n::{Locale, use_locale};
-use crate::pages::{LoadError, not_found::set_status};
+use crate::pages::{loaded, not_found::set_status};
 use crate::rules::catalogue::availability::Availability;
 use crate::rules::signup::{
     Field, MUNICIPALITIES, NEEDS_MAX, PERSPECTIVES, PRIVACY_NOTICE_VERSION, SignupForm,
@@ -31,17 +31,12 @@ pub fn SignupPage() -> impl IntoView {
     let run_id = id_param("id");
     let data = Resource::new(run_id, signup_page);
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(SignupPageDto { run: Some(run), school, typed, key }) => {
-                        view! { <SignupView run school typed key/> }.into_any()
-                    }
-                    Ok(_) => view! { <NoSuchRun/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(data, move |d| match d {
+            SignupPageDto { run: Some(run), school, typed, key } => {
+                view! { <SignupView run school typed key/> }.into_any()
+            }
+            _ => view! { <NoSuchRun/> }.into_any(),
+        })}
     }
 }
 
@@ -322,15 +317,10 @@ pub fn ReceiptPage() -> impl IntoView {
     let booking_id = id_param("booking");
     let data = Resource::new(booking_id, receipt);
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(Some(r)) => view! { <ReceiptView receipt=r/> }.into_any(),
-                    Ok(None) => view! { <ReceiptGone/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(data, move |d| match d {
+            Some(r) => view! { <ReceiptView receipt=r/> }.into_any(),
+            None => view! { <ReceiptGone/> }.into_any(),
+        })}
     }
 }
 

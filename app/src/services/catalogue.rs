@@ -18,6 +18,7 @@ use crate::rules::catalogue::availability::{SeatFacts, availability};
 use crate::rules::catalogue::filter::CatalogueFilter;
 use crate::rules::catalogue::matching::{RunFacts, SessionFacts, matches};
 use crate::rules::time::to_local;
+use crate::services::query::AllInto;
 
 /// Which runs to load.
 #[derive(Clone, Copy)]
@@ -58,11 +59,8 @@ async fn listed_runs(
             .await?;
         let courses = course::Entity::find()
             .filter(course::Column::Id.is_in(runs.iter().map(|r| r.course_id)))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|c| (c.id, c))
-            .collect();
+            .all_into(db, |c| (c.id, c))
+            .await?;
         return Ok((runs, courses));
     }
     let upcoming_run_ids: BTreeSet<i32> = session::Entity::find()
@@ -93,11 +91,8 @@ async fn listed_runs(
     let courses: HashMap<i32, course::Model> = course::Entity::find()
         .filter(course::Column::Id.is_in(course_ids.iter().copied()))
         .filter(course::Column::Status.eq(CourseStatus::Published))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
+        .all_into(db, |c| (c.id, c))
+        .await?;
     let runs: Vec<run::Model> = runs_found
         .into_iter()
         .filter(|r| courses.contains_key(&r.course_id))
@@ -123,12 +118,7 @@ async fn load(
         sessions.entry(s.run_id).or_default().push(s);
     }
 
-    let schools = school::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s))
-        .collect();
+    let schools = school::Entity::find().all_into(db, |s| (s.id, s)).await?;
 
     let location_ids: HashSet<i32> = runs
         .iter()
@@ -137,11 +127,8 @@ async fn load(
         .collect();
     let locations = location::Entity::find()
         .filter(location::Column::Id.is_in(location_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|l| (l.id, l))
-        .collect();
+        .all_into(db, |l| (l.id, l))
+        .await?;
 
     let team = run_teacher::Entity::find()
         .filter(run_teacher::Column::RunId.is_in(run_ids.iter().copied()))
@@ -149,11 +136,8 @@ async fn load(
         .await?;
     let teacher_by_id: HashMap<i32, teacher::Model> = teacher::Entity::find()
         .filter(teacher::Column::Id.is_in(team.iter().map(|t| t.teacher_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t))
-        .collect();
+        .all_into(db, |t| (t.id, t))
+        .await?;
     let mut teachers: HashMap<i32, Vec<teacher::Model>> = HashMap::new();
     for link in team {
         if let Some(t) = teacher_by_id.get(&link.teacher_id) {
@@ -165,11 +149,8 @@ async fn load(
     }
 
     let theme_slugs: HashMap<i32, String> = theme::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t.slug))
-        .collect();
+        .all_into(db, |t| (t.id, t.slug))
+        .await?;
     let mut themes: HashMap<i32, Vec<String>> = HashMap::new();
     for link in course_theme::Entity::find()
         .filter(course_theme::Column::CourseId.is_in(courses.keys().copied()))
@@ -405,18 +386,12 @@ pub async fn options(
         .collect();
     let theme_ids: HashSet<i32> = course_theme::Entity::find()
         .filter(course_theme::Column::CourseId.is_in(courses.keys().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|l| l.theme_id)
-        .collect();
+        .all_into(db, |l| l.theme_id)
+        .await?;
     let mut themes: Vec<ThemeDto> = theme::Entity::find()
         .filter(theme::Column::Id.is_in(theme_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(ThemeDto::from)
-        .collect();
+        .all_into(db, ThemeDto::from)
+        .await?;
     themes.sort_by(|a, b| a.name_da.cmp(&b.name_da));
     let months: BTreeSet<NaiveDate> = session::Entity::find()
         .select_only()
@@ -470,27 +445,18 @@ pub async fn course_detail(
 
     let theme_ids: Vec<i32> = course_theme::Entity::find()
         .filter(course_theme::Column::CourseId.eq(course.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|l| l.theme_id)
-        .collect();
+        .all_into(db, |l| l.theme_id)
+        .await?;
     let mut themes: Vec<ThemeDto> = theme::Entity::find()
         .filter(theme::Column::Id.is_in(theme_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(ThemeDto::from)
-        .collect();
+        .all_into(db, ThemeDto::from)
+        .await?;
     themes.sort_by(|a, b| a.name_da.cmp(&b.name_da));
 
     let developer_ids: Vec<i32> = course_teacher::Entity::find()
         .filter(course_teacher::Column::CourseId.eq(course.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|l| l.teacher_id)
-        .collect();
+        .all_into(db, |l| l.teacher_id)
+        .await?;
     let mut developers = teacher::Entity::find()
         .filter(teacher::Column::Id.is_in(developer_ids))
         .all(db)
@@ -535,11 +501,8 @@ pub async fn school(
     let locations = location::Entity::find()
         .filter(location::Column::SchoolId.eq(school.id))
         .order_by_asc(location::Column::Name)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(PlaceDto::from)
-        .collect();
+        .all_into(db, PlaceDto::from)
+        .await?;
     Ok(Some(SchoolDetailDto {
         school: school.into(),
         locations,
@@ -548,13 +511,10 @@ pub async fn school(
 }
 
 pub async fn schools(db: &DatabaseConnection) -> Result<Vec<SchoolDto>, DbErr> {
-    Ok(school::Entity::find()
+    school::Entity::find()
         .order_by_asc(school::Column::Name)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(SchoolDto::from)
-        .collect())
+        .all_into(db, SchoolDto::from)
+        .await
 }
 
 /// A school's public details, by its slug.
@@ -603,11 +563,8 @@ pub async fn school_with_colour(
 /// Every place, as `(id, school slug, place)`, by school and name.
 pub async fn places(db: &DatabaseConnection) -> Result<Vec<(i32, String, PlaceDto)>, DbErr> {
     let schools: HashMap<i32, String> = school::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.slug))
-        .collect();
+        .all_into(db, |s| (s.id, s.slug))
+        .await?;
     let mut all: Vec<(i32, String, PlaceDto)> = location::Entity::find()
         .order_by_asc(location::Column::Name)
         .order_by_asc(location::Column::Id)
@@ -625,13 +582,10 @@ pub async fn places(db: &DatabaseConnection) -> Result<Vec<(i32, String, PlaceDt
 
 /// Every theme, by Danish name.
 pub async fn all_themes(db: &DatabaseConnection) -> Result<Vec<ThemeDto>, DbErr> {
-    Ok(theme::Entity::find()
+    theme::Entity::find()
         .order_by_asc(theme::Column::NameDa)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(ThemeDto::from)
-        .collect())
+        .all_into(db, ThemeDto::from)
+        .await
 }
 
 /// A published course as a list of courses shows it.
@@ -659,11 +613,8 @@ pub async fn course_cards(
         .all(db)
         .await?;
     let themes: HashMap<i32, String> = theme::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t.slug))
-        .collect();
+        .all_into(db, |t| (t.id, t.slug))
+        .await?;
     let mut course_themes: HashMap<i32, Vec<String>> = HashMap::new();
     for link in course_theme::Entity::find()
         .filter(course_theme::Column::CourseId.is_in(courses.iter().map(|c| c.id)))
@@ -678,11 +629,8 @@ pub async fn course_cards(
         }
     }
     let schools: HashMap<i32, String> = school::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.slug))
-        .collect();
+        .all_into(db, |s| (s.id, s.slug))
+        .await?;
     Ok(courses
         .into_iter()
         .map(|c| {

@@ -8,6 +8,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, 
 
 use crate::rules::seats;
 use crate::services::booking::entry;
+use crate::services::query::AllInto;
 
 /// A school, by its slug.
 pub async fn school(db: &DatabaseConnection, slug: &str) -> Result<Option<school::Model>, DbErr> {
@@ -95,11 +96,8 @@ pub async fn attendance(db: &DatabaseConnection, run_id: i32) -> Result<RunAtten
     }
     let heads = headcount::Entity::find()
         .filter(headcount::Column::SessionId.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|h| (h.session_id, h.total))
-        .collect();
+        .all_into(db, |h| (h.session_id, h.total))
+        .await?;
     Ok(RunAttendance {
         sessions,
         marks,
@@ -109,13 +107,10 @@ pub async fn attendance(db: &DatabaseConnection, run_id: i32) -> Result<RunAtten
 
 /// The ids of every booking on a run, whatever its status.
 pub async fn bookings_on_run(db: &DatabaseConnection, run_id: i32) -> Result<Vec<i32>, DbErr> {
-    Ok(booking::Entity::find()
+    booking::Entity::find()
         .filter(booking::Column::RunId.eq(run_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| b.id)
-        .collect())
+        .all_into(db, |b| b.id)
+        .await
 }
 
 /// Every booking of the school's runs, by id, each with its course's slug.
@@ -125,18 +120,12 @@ pub async fn bookings(
 ) -> Result<Vec<(booking::Model, String)>, DbErr> {
     let runs: HashMap<i32, i32> = run::Entity::find()
         .filter(run::Column::SchoolId.eq(school_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.course_id))
-        .collect();
+        .all_into(db, |r| (r.id, r.course_id))
+        .await?;
     let courses: HashMap<i32, String> = course::Entity::find()
         .filter(course::Column::SchoolId.eq(school_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.slug))
-        .collect();
+        .all_into(db, |c| (c.id, c.slug))
+        .await?;
     Ok(booking::Entity::find()
         .filter(booking::Column::RunId.is_in(runs.keys().copied()))
         .order_by_asc(booking::Column::Id)

@@ -17,6 +17,7 @@ use sea_orm::{
 use serde_json::{Value, json};
 
 use crate::services::outbox;
+use crate::services::query::AllInto;
 use crate::services::transaction::write;
 
 /// The outbox kind of a delivery.
@@ -311,11 +312,8 @@ pub async fn record_failure(
             let coordinators: Vec<i32> = staff_role::Entity::find()
                 .filter(staff_role::Column::SchoolId.eq(hook.school_id))
                 .filter(staff_role::Column::Role.eq(StaffRoleKind::Coordinator))
-                .all(&txn)
-                .await?
-                .into_iter()
-                .map(|r| r.account_id)
-                .collect();
+                .all_into(&txn, |r| r.account_id)
+                .await?;
             for account in staff_account::Entity::find()
                 .filter(staff_account::Column::Id.is_in(coordinators))
                 .filter(staff_account::Column::DisabledAt.is_null())

@@ -2,6 +2,7 @@
 //! (4,000 runs, 8,000 sessions, 40,000 bookings, 80,000 attendance marks, 12,000 evaluations).
 //! Prints the median and the slowest of 20 requests per case. The aim is under 300 ms.
 
+use crate::common::Found;
 use std::time::{Duration, Instant};
 
 use crate::common::staff::*;
@@ -41,9 +42,8 @@ where
 async fn generate(app: &TestApp) -> usize {
     let now = Utc::now();
     let mut schools: Vec<i32> = school::Entity::find()
-        .all(&app.db)
+        .rows(&app.db)
         .await
-        .expect("schools")
         .into_iter()
         .map(|s| s.id)
         .collect();
@@ -93,9 +93,8 @@ async fn generate(app: &TestApp) -> usize {
     }
     let questions: Vec<i32> = evaluation_question::Entity::find()
         .filter(evaluation_question::Column::Kind.eq("likert"))
-        .all(&app.db)
+        .rows(&app.db)
         .await
-        .expect("questions")
         .into_iter()
         .map(|q| q.id)
         .collect();
@@ -294,9 +293,8 @@ pub async fn measure(backend: Backend) {
     // The computation alone, without the page around it.
     let everything = app::services::reports::Selection {
         schools: entity::school::Entity::find()
-            .all(&app.db)
+            .rows(&app.db)
             .await
-            .expect("schools")
             .into_iter()
             .map(|s| s.id)
             .collect(),

@@ -4,6 +4,8 @@
 //! form's rules, limits and retry safety; the calendar feed and the API agree.
 
 use crate::common;
+use crate::common::Found;
+use crate::common::header;
 
 use crate::common::contract::{check, document, get_checked};
 use crate::common::staff::{COORDINATOR, TEACHER, school_id, sign_in};
@@ -11,7 +13,7 @@ use crate::common::{Backend, RunSpec, TestApp, make_run};
 use app::services::api_keys::{self, Scope};
 use chrono::{Duration, Utc};
 use entity::{BookingStatus, booking};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 /// POSTs JSON to the API's sign-up; returns status, headers and body, checked against the
@@ -61,9 +63,8 @@ fn person(name: &str, email: &str) -> Value {
 async fn bookings_on(app: &TestApp, run_id: i32) -> Vec<booking::Model> {
     booking::Entity::find()
         .filter(booking::Column::RunId.eq(run_id))
-        .all(&app.db)
+        .rows(&app.db)
         .await
-        .expect("bookings")
 }
 
 both_backends!(catalogue_answers_keep_the_contract, |app| {
@@ -412,12 +413,7 @@ both_backends!(keys_guard_a_schools_data, |app| {
                 .await
                 .expect("put");
             let status = r.status().as_u16();
-            let ct = r
-                .headers()
-                .get("content-type")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_string();
+            let ct = header(&r, "content-type");
             let text = r.text().await.expect("body");
             (status, ct, text)
         }
@@ -448,9 +444,8 @@ both_backends!(keys_guard_a_schools_data, |app| {
     assert_eq!(
         entity::attendance::Entity::find()
             .filter(entity::attendance::Column::SessionId.eq(t.sessions[0]))
-            .count(&app.db)
-            .await
-            .expect("count"),
+            .counted(&app.db)
+            .await,
         0
     );
     let (status, ct, text) = put(write.clone(), marks).await;
@@ -561,10 +556,7 @@ both_backends!(a_koordinator_makes_sees_once_and_revokes_a_key, |app| {
         .cookie("sb_ny_noegle")
         .expect("the key travels once in a short-lived cookie");
     assert!(key.starts_with("sbk_"));
-    let stored = entity::api_key::Entity::find()
-        .all(&app.db)
-        .await
-        .expect("keys");
+    let stored = entity::api_key::Entity::find().rows(&app.db).await;
     assert_eq!(stored.len(), 1);
     assert_ne!(stored[0].key_hash, key, "only a hash is stored");
     assert!(
@@ -616,10 +608,7 @@ both_backends!(a_koordinator_makes_sees_once_and_revokes_a_key, |app| {
         .expect("get")
         .status();
     assert_eq!(status.as_u16(), 401, "a revoked key stops working at once");
-    let logged = entity::audit_log::Entity::find()
-        .all(&app.db)
-        .await
-        .expect("log");
+    let logged = entity::audit_log::Entity::find().rows(&app.db).await;
     assert!(
         logged.iter().any(|e| e.action == "api_key.created")
             && logged.iter().any(|e| e.action == "api_key.revoked")
@@ -634,13 +623,7 @@ both_backends!(a_koordinator_makes_sees_once_and_revokes_a_key, |app| {
         )
         .await;
     assert!(nameless.location.contains("fejl=navn"));
-    assert_eq!(
-        entity::api_key::Entity::find()
-            .count(&app.db)
-            .await
-            .expect("count"),
-        1
-    );
+    assert_eq!(entity::api_key::Entity::find().counted(&app.db).await, 1);
 
     // A teacher is not a koordinator; another school's koordinator cannot touch Randers.
     let teacher = sign_in(app, TEACHER).await;
@@ -721,9 +704,8 @@ both_backends!(signing_up_through_the_api_keeps_the_forms_rules, |app| {
     // She gets the same confirmation e-mail as from the form.
     let queued = entity::outbox_message::Entity::find()
         .filter(entity::outbox_message::Column::Recipient.eq("mette@example.org"))
-        .all(&app.db)
-        .await
-        .expect("outbox");
+        .rows(&app.db)
+        .await;
     assert!(queued.iter().any(|m| m.kind == "booking_confirmed"));
     assert_eq!(bookings_on(app, t.id).await[0].source, "api");
 

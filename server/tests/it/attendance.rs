@@ -3,6 +3,7 @@
 //! without signing up, refusals for cancelled and future sessions, drop-in headcounts, and
 //! evaluation invitations going only to those who came.
 
+use crate::common::Found;
 use crate::common::TestApp;
 use crate::common::staff::*;
 use chrono::{Duration, Utc};
@@ -11,9 +12,7 @@ use entity::{
     outbox_message, run, session, session_absence,
 };
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 
 /// A run of a Randers course with three seats taken and two sessions: the first began an hour
 /// ago, the second is next week. Returns the run, its sessions and the bookings (Aase, Bent,
@@ -42,9 +41,8 @@ async fn status_of(app: &TestApp, session: i32, booking: i32) -> Option<Attendan
 async fn audited(app: &TestApp, action: &str) -> Vec<audit_log::Model> {
     audit_log::Entity::find()
         .filter(audit_log::Column::Action.eq(action))
-        .all(&app.db)
+        .rows(&app.db)
         .await
-        .expect("audit")
 }
 
 both_backends!(attendance_is_taken_and_corrected, |app| {
@@ -194,9 +192,8 @@ both_backends!(attendance_is_taken_and_corrected, |app| {
     assert_eq!(
         attendance::Entity::find()
             .filter(attendance::Column::SessionId.eq(two.id))
-            .count(&app.db)
-            .await
-            .expect("count"),
+            .counted(&app.db)
+            .await,
         0
     );
 
@@ -224,10 +221,8 @@ both_backends!(attendance_is_taken_and_corrected, |app| {
     let dorte = booking::Entity::find()
         .filter(booking::Column::RunId.eq(run_id))
         .filter(booking::Column::Name.eq("Dorte"))
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("walk-in booking");
+        .found(&app.db, "walk-in booking")
+        .await;
     assert_eq!(dorte.source, "walk_in");
     assert_eq!(dorte.email, "");
     assert_eq!(dorte.perspective, Some(entity::Perspective::Relative));
@@ -251,9 +246,8 @@ both_backends!(attendance_is_taken_and_corrected, |app| {
     .await;
     let messages = outbox_message::Entity::find()
         .filter(outbox_message::Column::Kind.eq("run_message"))
-        .all(&app.db)
-        .await
-        .expect("outbox");
+        .rows(&app.db)
+        .await;
     assert_eq!(messages.len(), 3);
     assert!(messages.iter().all(|m| !m.recipient.is_empty()));
 
@@ -277,18 +271,16 @@ both_backends!(attendance_is_taken_and_corrected, |app| {
         .expect("queue");
     let on_run: Vec<i32> = booking::Entity::find()
         .filter(booking::Column::RunId.eq(run_id))
-        .all(&app.db)
+        .rows(&app.db)
         .await
-        .expect("bookings")
         .into_iter()
         .map(|b| b.id)
         .collect();
     let mut invited: Vec<String> = outbox_message::Entity::find()
         .filter(outbox_message::Column::Kind.eq("evaluation_invitation"))
         .filter(outbox_message::Column::BookingId.is_in(on_run))
-        .all(&app.db)
+        .rows(&app.db)
         .await
-        .expect("outbox")
         .into_iter()
         .map(|m| m.recipient)
         .collect();
@@ -324,19 +316,16 @@ both_backends!(only_the_team_and_coordinators_take_attendance, |app| {
     assert_eq!(
         attendance::Entity::find()
             .filter(attendance::Column::SessionId.eq(sessions[0].id))
-            .count(&app.db)
-            .await
-            .expect("count"),
+            .counted(&app.db)
+            .await,
         0
     );
 
     // Put Lone on the team: now she may.
     let lone = entity::teacher::Entity::find()
         .filter(entity::teacher::Column::Name.eq("Lone Bech"))
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("Lone's profile");
+        .found(&app.db, "Lone's profile")
+        .await;
     entity::run_teacher::ActiveModel {
         run_id: Set(run_id),
         teacher_id: Set(lone.id),
@@ -365,11 +354,7 @@ both_backends!(only_the_team_and_coordinators_take_attendance, |app| {
 both_backends!(drop_in_sessions_count_heads, |app| {
     let cookie = sign_in(app, COORDINATOR).await;
     let (run_id, sessions, _) = class_under_way(app).await;
-    let r = run::Entity::find_by_id(run_id)
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("run");
+    let r = run::Entity::find_by_id(run_id).found(&app.db, "run").await;
     course::Entity::update_many()
         .col_expr(course::Column::Format, Expr::value("drop_in"))
         .filter(course::Column::Id.eq(r.course_id))
@@ -407,10 +392,8 @@ both_backends!(drop_in_sessions_count_heads, |app| {
         format!("{back}besked=gemt#besked")
     );
     let stored = headcount::Entity::find_by_id(sessions[0].id)
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("headcount");
+        .found(&app.db, "headcount")
+        .await;
     assert_eq!(
         (
             stored.total,
@@ -432,10 +415,8 @@ both_backends!(drop_in_sessions_count_heads, |app| {
         assert_eq!(post(fields).await, format!("{back}fejl={code}#antal"));
     }
     let kept = headcount::Entity::find_by_id(sessions[0].id)
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("headcount");
+        .found(&app.db, "headcount")
+        .await;
     assert_eq!(kept.total, 12);
     // A corrected count is logged.
     post(vec![("total", "14")]).await;

@@ -3,6 +3,7 @@
 //! that already has data; and killed with SIGKILL in the middle of sending mail, it loses none
 //! once it is started again.
 
+use crate::common::Found;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -237,16 +238,12 @@ async fn sigkill_while_sending_loses_no_mail() {
     let db = sea_orm::Database::connect(&url).await.expect("database");
     let stemmer = course::Entity::find()
         .filter(course::Column::Slug.eq("at-leve-med-stemmer"))
-        .one(&db)
-        .await
-        .expect("query")
-        .expect("demo course");
+        .found(&db, "demo course")
+        .await;
     let full = run::Entity::find()
         .filter(run::Column::CourseId.eq(stemmer.id))
-        .one(&db)
-        .await
-        .expect("query")
-        .expect("demo run");
+        .found(&db, "demo run")
+        .await;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

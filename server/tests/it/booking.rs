@@ -3,13 +3,12 @@
 //! self-cancel deadline, and bad input of every kind.
 
 use crate::common;
+use crate::common::Found;
 
 use crate::common::{RunSpec, TestApp, make_run};
 use chrono::{Duration, Utc};
 use entity::{BookingStatus, access_token, booking, outbox_message, session_absence};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 const KEY_A: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 const KEY_B: &str = "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB";
@@ -29,18 +28,16 @@ async fn bookings_of(app: &TestApp, run_id: i32) -> Vec<booking::Model> {
     booking::Entity::find()
         .filter(booking::Column::RunId.eq(run_id))
         .order_by_asc(booking::Column::Id)
-        .all(&app.db)
+        .rows(&app.db)
         .await
-        .expect("bookings")
 }
 
 async fn outbox_kinds(app: &TestApp, booking_id: i32) -> Vec<String> {
     outbox_message::Entity::find()
         .filter(outbox_message::Column::BookingId.eq(booking_id))
         .order_by_asc(outbox_message::Column::Id)
-        .all(&app.db)
+        .rows(&app.db)
         .await
-        .expect("outbox")
         .into_iter()
         .map(|m| m.kind)
         .collect()
@@ -76,10 +73,8 @@ async fn page_after_rejection(
 
 async fn booking_by_id(app: &TestApp, id: i32) -> booking::Model {
     booking::Entity::find_by_id(id)
-        .one(&app.db)
+        .found(&app.db, "booking")
         .await
-        .expect("query")
-        .expect("booking")
 }
 
 /// Posts an action from "Mine tilmeldinger" and returns where it leads.
@@ -322,10 +317,8 @@ both_backends!(runs_that_cannot_be_booked_say_why, |app| {
     // A cancelled run.
     let run = make_run(&app.db, RunSpec::default()).await;
     let mut cancel: entity::run::ActiveModel = entity::run::Entity::find_by_id(run.id)
-        .one(&app.db)
+        .found(&app.db, "run")
         .await
-        .expect("query")
-        .expect("run")
         .into();
     cancel.status = Set(entity::RunStatus::Cancelled);
     cancel.update(&app.db).await.expect("cancel");
@@ -380,10 +373,8 @@ both_backends!(runs_that_cannot_be_booked_say_why, |app| {
 both_backends!(drop_in_runs_take_no_sign_ups, |app| {
     let drop_in = entity::run::Entity::find()
         .filter(entity::run::Column::Capacity.is_null())
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("the demo café");
+        .found(&app.db, "the demo café")
+        .await;
     let text = drop_in.id.to_string();
     let posted = app
         .post_form(
@@ -630,9 +621,8 @@ both_backends!(afbud_for_one_session_keeps_the_seat, |app| {
         .await;
     let absences = session_absence::Entity::find()
         .filter(session_absence::Column::BookingId.eq(id))
-        .count(&app.db)
-        .await
-        .expect("count");
+        .counted(&app.db)
+        .await;
     assert_eq!(absences, 1);
     let (_, page) = app.get(&format!("/mine-tilmeldinger/{token}")).await;
     assert!(page.contains("Jeg kommer alligevel"));
@@ -686,10 +676,7 @@ both_backends!(links_are_private_and_expire, |app| {
     let ole = booking_by_id(app, mine).await;
     assert_eq!(ole.status, BookingStatus::Confirmed);
     // Only hashes are stored.
-    let stored = access_token::Entity::find()
-        .all(&app.db)
-        .await
-        .expect("tokens");
+    let stored = access_token::Entity::find().rows(&app.db).await;
     assert!(
         stored
             .iter()
@@ -700,10 +687,7 @@ both_backends!(links_are_private_and_expire, |app| {
 both_backends!(asking_for_a_link_never_reveals_the_address, |app| {
     let run = make_run(&app.db, RunSpec::default()).await;
     sign_up(app, run.id, "Ole", "ole@example.dk", KEY_A).await;
-    let before = outbox_message::Entity::find()
-        .count(&app.db)
-        .await
-        .expect("count");
+    let before = outbox_message::Entity::find().counted(&app.db).await;
     let known = app
         .post_form(
             "/api/mine_tilmeldinger_link",
@@ -722,17 +706,13 @@ both_backends!(asking_for_a_link_never_reveals_the_address, |app| {
     assert_eq!(unknown.location, known.location, "same answer");
     let links = outbox_message::Entity::find()
         .filter(outbox_message::Column::Kind.eq("manage_link"))
-        .all(&app.db)
-        .await
-        .expect("outbox");
+        .rows(&app.db)
+        .await;
     assert_eq!(links.len(), 1, "a link only to the known address");
     assert_eq!(links[0].recipient, "ole@example.dk");
     assert!(!links[0].payload.contains("token"), "no token at rest");
     assert_eq!(
-        outbox_message::Entity::find()
-            .count(&app.db)
-            .await
-            .expect("count"),
+        outbox_message::Entity::find().counted(&app.db).await,
         before + 1
     );
     let bad = app
@@ -900,9 +880,8 @@ both_backends!(people_can_download_and_delete_their_data, |app| {
     // No queued mail to the person and no working link remain.
     let queued = outbox_message::Entity::find()
         .filter(outbox_message::Column::Recipient.eq("ole@example.dk"))
-        .count(&app.db)
-        .await
-        .expect("count");
+        .counted(&app.db)
+        .await;
     assert_eq!(queued, 0);
     let (status, _) = app.get(&format!("/mine-tilmeldinger/{token}")).await;
     assert_eq!(status, 404);

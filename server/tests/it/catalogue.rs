@@ -1,6 +1,7 @@
 //! The public catalogue over HTTP, against SQLite and PostgreSQL: pages, filters, 404s, the
 //! language switch, health check, and bad input.
 
+use crate::common::header;
 use entity::{course, run, school, session};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
@@ -210,12 +211,7 @@ both_backends!(language_switch_sets_cookie_and_returns, |app| {
             .and_then(|v| v.to_str().ok()),
         Some("/kurser/soevn-og-hvile?x=1")
     );
-    let cookie = response
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
+    let cookie = header(&response, "set-cookie");
     assert!(cookie.starts_with("sprog=en;"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"));
 

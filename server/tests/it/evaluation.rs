@@ -2,6 +2,7 @@
 //! no way back to the person, refused links (spent, expired, of another kind), bad answers,
 //! paper forms typed in by staff, and a course's own questions.
 
+use crate::common::Found;
 use crate::common::TestApp;
 use crate::common::staff::*;
 use app::services::tokens::{self, Purpose};
@@ -10,9 +11,7 @@ use entity::{
     access_token, audit_log, booking, evaluation_answer, evaluation_question, evaluation_response,
 };
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, Statement,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement};
 
 /// A finished Randers run with Aase and Bent, and an evaluation link for each.
 async fn finished_run(app: &TestApp) -> (i32, [(i32, String); 2]) {
@@ -37,10 +36,8 @@ async fn finished_run(app: &TestApp) -> (i32, [(i32, String); 2]) {
 async fn question(app: &TestApp, code: &str) -> i32 {
     evaluation_question::Entity::find()
         .filter(evaluation_question::Column::Code.eq(code))
-        .one(&app.db)
+        .found(&app.db, "default question")
         .await
-        .expect("query")
-        .expect("default question")
         .id
 }
 
@@ -48,9 +45,8 @@ async fn question(app: &TestApp, code: &str) -> i32 {
 async fn responses(app: &TestApp, run_id: i32) -> Vec<evaluation_response::Model> {
     evaluation_response::Entity::find()
         .filter(evaluation_response::Column::RunId.eq(run_id))
-        .all(&app.db)
+        .rows(&app.db)
         .await
-        .expect("responses")
 }
 
 /// The column names of a table, as the database has them.
@@ -133,9 +129,8 @@ both_backends!(answers_cannot_be_traced_to_a_person, |app| {
     );
     let answers = evaluation_answer::Entity::find()
         .filter(evaluation_answer::Column::ResponseId.eq(stored[0].id.clone()))
-        .all(&app.db)
-        .await
-        .expect("answers");
+        .rows(&app.db)
+        .await;
     assert_eq!(answers.len(), 3);
     assert!(
         answers
@@ -165,10 +160,8 @@ both_backends!(answers_cannot_be_traced_to_a_person, |app| {
     // The spent link says only that Aase answered (so no reminder goes out), on which day.
     let spent = access_token::Entity::find()
         .filter(access_token::Column::BookingId.eq(aase))
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("token");
+        .found(&app.db, "token")
+        .await;
     let used = spent.used_at.expect("spent");
     assert_eq!((used.hour(), used.minute(), used.second()), (0, 0, 0));
 
@@ -286,9 +279,8 @@ both_backends!(paper_forms_and_course_questions, |app| {
     assert_eq!(stored[0].source, "paper");
     let logged = audit_log::Entity::find()
         .filter(audit_log::Column::Action.eq("evaluation.paper"))
-        .all(&app.db)
-        .await
-        .expect("audit");
+        .rows(&app.db)
+        .await;
     assert_eq!(logged.len(), 1);
     assert_eq!(
         logged[0].detail, "",
@@ -311,10 +303,8 @@ both_backends!(paper_forms_and_course_questions, |app| {
 
     // The course's own question is asked after the default set.
     let course_id = entity::run::Entity::find_by_id(run_id)
-        .one(&app.db)
+        .found(&app.db, "run")
         .await
-        .expect("query")
-        .expect("run")
         .course_id;
     let course = course_id.to_string();
     let questions = format!("/personale/kurser/{course_id}/evaluering");
@@ -359,10 +349,8 @@ both_backends!(paper_forms_and_course_questions, |app| {
     // Retiring it: no longer asked. A default question cannot be retired.
     let own_id = evaluation_question::Entity::find()
         .filter(evaluation_question::Column::CourseId.eq(course_id))
-        .one(&app.db)
+        .found(&app.db, "own question")
         .await
-        .expect("query")
-        .expect("own question")
         .id;
     let retired = app
         .post_form(
@@ -389,9 +377,8 @@ both_backends!(paper_forms_and_course_questions, |app| {
         evaluation_question::Entity::find()
             .filter(evaluation_question::Column::Active.eq(true))
             .filter(evaluation_question::Column::CourseId.is_null())
-            .count(&app.db)
-            .await
-            .expect("count"),
+            .counted(&app.db)
+            .await,
         11
     );
     // Management cannot change a course's questions.

@@ -6,6 +6,7 @@
 //! the calendar feeds, and the demo outbox page.
 
 use crate::common;
+use crate::common::Found;
 
 use std::collections::HashMap;
 use std::time::Duration as StdDuration;
@@ -286,39 +287,28 @@ async fn mail_app(backend: Backend, sink: &Sink) -> TestApp {
 }
 
 async fn school_and_course(app: &TestApp, run_id: i32) -> (school::Model, course::Model) {
-    let r = run::Entity::find_by_id(run_id)
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("run");
+    let r = run::Entity::find_by_id(run_id).found(&app.db, "run").await;
     (
         school::Entity::find_by_id(r.school_id)
-            .one(&app.db)
-            .await
-            .expect("query")
-            .expect("school"),
+            .found(&app.db, "school")
+            .await,
         course::Entity::find_by_id(r.course_id)
-            .one(&app.db)
-            .await
-            .expect("query")
-            .expect("course"),
+            .found(&app.db, "course")
+            .await,
     )
 }
 
 async fn outbox_rows(app: &TestApp) -> Vec<outbox_message::Model> {
     outbox_message::Entity::find()
         .order_by_asc(outbox_message::Column::Id)
-        .all(&app.db)
+        .rows(&app.db)
         .await
-        .expect("outbox")
 }
 
 async fn booking_of(app: &TestApp, id: i32) -> booking::Model {
     booking::Entity::find_by_id(id)
-        .one(&app.db)
+        .found(&app.db, "booking")
         .await
-        .expect("query")
-        .expect("booking")
 }
 
 /// Waits until the outbox row for `booking` of `kind` satisfies `done`.
@@ -403,9 +393,8 @@ async fn confirmation_arrives_with_invitation(backend: Backend) {
     let sessions = session::Entity::find()
         .filter(session::Column::RunId.eq(run.id))
         .order_by_asc(session::Column::StartsAt)
-        .all(&app.db)
-        .await
-        .expect("sessions");
+        .rows(&app.db)
+        .await;
     for (event, s) in cal.events.iter().zip(&sessions) {
         assert_eq!(
             value(&event.properties, "UID"),
@@ -462,10 +451,8 @@ async fn english_sign_up_gets_english_mail() {
 /// Sets a session's times directly.
 async fn set_times(app: &TestApp, session_id: i32, starts: DateTime<Utc>, hours: i64) {
     let mut s = session::Entity::find_by_id(session_id)
-        .one(&app.db)
+        .found(&app.db, "session")
         .await
-        .expect("query")
-        .expect("session")
         .into_active_model();
     s.starts_at = Set(starts);
     s.ends_at = Set(starts + Duration::hours(hours));
@@ -837,10 +824,8 @@ async fn reminders_are_checked_again_when_sent_and_follow_a_moved_session() {
     let stale = row_for(&app, c, "reminder").await;
     // The first session moves an hour: the queued reminder is stale, and a new one follows.
     let s = session::Entity::find_by_id(run.sessions[0])
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("session");
+        .found(&app.db, "session")
+        .await;
     bookings::move_session(
         &app.db,
         s.id,

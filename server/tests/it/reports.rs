@@ -3,6 +3,7 @@
 //! the period's end, cancelled sessions and runs left out, drop-in headcounts, evaluations;
 //! then the page, the CSV files and who may see what, over HTTP.
 
+use crate::common::Found;
 use crate::common::TestApp;
 use crate::common::staff::*;
 use app::rules::reports::{Cell, Figures};
@@ -139,10 +140,8 @@ async fn mark(app: &TestApp, session: i32, booking: i32, status: AttendanceStatu
 async fn question(app: &TestApp, code: &str) -> i32 {
     evaluation_question::Entity::find()
         .filter(evaluation_question::Column::Code.eq(code))
-        .one(&app.db)
+        .found(&app.db, "question")
         .await
-        .expect("query")
-        .expect("question")
         .id
 }
 
@@ -177,9 +176,8 @@ async fn fixture(app: &TestApp) -> Fixture {
     let randers: Vec<course::Model> = course::Entity::find()
         .filter(course::Column::SchoolId.eq(school))
         .order_by_asc(course::Column::Id)
-        .all(&app.db)
-        .await
-        .expect("courses");
+        .rows(&app.db)
+        .await;
     let (c1, c2, c3) = (randers[0].id, randers[1].id, randers[2].id);
     course::Entity::update_many()
         .col_expr(
@@ -694,10 +692,8 @@ both_backends!(report_page_and_csv_files, |app| {
     assert!(body.contains("Der er ingen hold i perioden."));
     let lone = entity::teacher::Entity::find()
         .filter(entity::teacher::Column::Name.eq("Lone Bech"))
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("Lone");
+        .found(&app.db, "Lone")
+        .await;
     run_teacher::ActiveModel {
         run_id: Set(fx.run_b),
         teacher_id: Set(lone.id),

@@ -5,6 +5,7 @@
 //! worker dying mid-way (a server restart).
 
 use crate::common;
+use crate::common::Found;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU16, AtomicU32, AtomicU64, Ordering};
@@ -341,9 +342,8 @@ both_backends!(
         // The school's koordinator is told by e-mail.
         let notice = outbox_message::Entity::find()
             .filter(outbox_message::Column::Kind.eq("webhook_disabled"))
-            .all(&app.db)
-            .await
-            .expect("q");
+            .rows(&app.db)
+            .await;
         assert_eq!(notice.len(), 1);
         assert_eq!(notice[0].recipient, COORDINATOR.0);
         // More events wait rather than vanish.
@@ -354,9 +354,8 @@ both_backends!(
         tokio::time::sleep(StdDuration::from_millis(600)).await;
         let waiting = outbox_message::Entity::find()
             .filter(outbox_message::Column::Kind.eq("webhook"))
-            .all(&app.db)
-            .await
-            .expect("q");
+            .rows(&app.db)
+            .await;
         assert_eq!(waiting.len(), 2);
         assert!(
             waiting
@@ -421,9 +420,8 @@ async fn survives_a_restart(backend: Backend) {
     }
     let queued: std::collections::HashSet<String> = outbox_message::Entity::find()
         .filter(outbox_message::Column::Kind.eq("webhook"))
-        .all(&app.db)
+        .rows(&app.db)
         .await
-        .expect("q")
         .into_iter()
         .map(|m| {
             m.message_id

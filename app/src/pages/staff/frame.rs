@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use crate::dto::staff::{MeDto, SignedIn};
 use crate::error::AppError;
 use crate::i18n::use_locale;
-use crate::pages::LoadError;
+use crate::pages::{LoadError, loaded_or};
 use crate::rules::access::{Action, Role};
 use crate::server_fns::staff::sign_in::SignOut;
 use crate::tr;
@@ -88,20 +88,14 @@ where
 {
     view! {
         <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| ()>
-            {move || {
-                let page = page.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Ok(d) => {
-                            let me = d.me().clone();
-                            framed(me, page(d)).into_any()
-                        }
-                        Err(error) => view! { <StaffError error/> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+        {loaded_or(
+            data,
+            move |d| {
+                let me = d.me().clone();
+                framed(me, page(d))
+            },
+            |error| view! { <StaffError error/> }.into_any(),
+        )}
     }
 }
 

@@ -7,6 +7,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
+use crate::services::query::AllInto;
 use crate::services::transaction::write;
 
 use super::error::BookingError;
@@ -22,18 +23,12 @@ pub async fn export(db: &DatabaseConnection, email_key: &str) -> Result<serde_js
         .all(db)
         .await?;
     let courses: std::collections::HashMap<i32, String> = course::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.title))
-        .collect();
+        .all_into(db, |c| (c.id, c.title))
+        .await?;
     let runs: std::collections::HashMap<i32, run::Model> = run::Entity::find()
         .filter(run::Column::Id.is_in(bookings.iter().map(|b| b.run_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect();
+        .all_into(db, |r| (r.id, r))
+        .await?;
     let absences = session_absence::Entity::find()
         .filter(session_absence::Column::BookingId.is_in(bookings.iter().map(|b| b.id)))
         .all(db)

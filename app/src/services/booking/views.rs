@@ -13,6 +13,7 @@ use crate::dto::catalogue::SchoolDto;
 use crate::error::AppError;
 use crate::rules::seats;
 use crate::rules::time::to_local;
+use crate::services::query::AllInto;
 
 /// Bookings as "Mine tilmeldinger" and the confirmation page show them: with their run,
 /// school, place in the queue, deadline and per-session afbud.
@@ -25,17 +26,11 @@ pub async fn booking_views(
     let runs = crate::services::catalogue::runs_by_id(db, &run_ids, now).await?;
     let run_models: HashMap<i32, run::Model> = run::Entity::find()
         .filter(run::Column::Id.is_in(run_ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect();
+        .all_into(db, |r| (r.id, r))
+        .await?;
     let schools: HashMap<i32, SchoolDto> = school::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, SchoolDto::from(s)))
-        .collect();
+        .all_into(db, |s| (s.id, SchoolDto::from(s)))
+        .await?;
     let absences = session_absence::Entity::find()
         .filter(session_absence::Column::BookingId.is_in(bookings.iter().map(|b| b.id)))
         .all(db)

@@ -14,6 +14,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 use super::ics::{self, Method, SessionEvent};
 use super::messages::{MailContext, place_line};
 use crate::i18n::Locale;
+use crate::services::query::AllInto;
 use crate::services::tokens::{self, Purpose};
 use crate::tr;
 
@@ -26,12 +27,7 @@ struct RunInfo {
 }
 
 async fn places(db: &impl ConnectionTrait) -> Result<HashMap<i32, location::Model>, DbErr> {
-    Ok(location::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect())
+    location::Entity::find().all_into(db, |p| (p.id, p)).await
 }
 
 /// Where a session happens, on one line: its own place, or else the run's.
@@ -82,11 +78,8 @@ pub async fn school_feed(
     };
     let courses: HashMap<i32, course::Model> = course::Entity::find()
         .filter(course::Column::Status.eq(CourseStatus::Published))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
+        .all_into(db, |c| (c.id, c))
+        .await?;
     let runs: HashMap<i32, RunInfo> = run::Entity::find()
         .filter(run::Column::SchoolId.eq(school.id))
         .filter(run::Column::Status.ne(RunStatus::Draft))
@@ -156,31 +149,18 @@ pub async fn personal_feed(
     let run_ids: Vec<i32> = bookings.iter().map(|b| b.run_id).collect();
     let runs: HashMap<i32, run::Model> = run::Entity::find()
         .filter(run::Column::Id.is_in(run_ids.clone()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect();
+        .all_into(db, |r| (r.id, r))
+        .await?;
     let courses: HashMap<i32, course::Model> = course::Entity::find()
         .filter(course::Column::Id.is_in(runs.values().map(|r| r.course_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
-    let schools: HashMap<i32, school::Model> = school::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s))
-        .collect();
+        .all_into(db, |c| (c.id, c))
+        .await?;
+    let schools: HashMap<i32, school::Model> =
+        school::Entity::find().all_into(db, |s| (s.id, s)).await?;
     let afbud: Vec<(i32, i32)> = session_absence::Entity::find()
         .filter(session_absence::Column::BookingId.is_in(bookings.iter().map(|b| b.id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| (a.booking_id, a.session_id))
-        .collect();
+        .all_into(db, |a| (a.booking_id, a.session_id))
+        .await?;
     let sessions = sessions_from(db, run_ids, now - Duration::days(PAST_DAYS)).await?;
     let places = places(db).await?;
     let events: Vec<SessionEvent> = sessions

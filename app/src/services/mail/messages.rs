@@ -24,6 +24,7 @@ use crate::format;
 use crate::i18n::Locale;
 use crate::rules::time::to_local;
 use crate::services::outbox::Kind;
+use crate::services::query::AllInto;
 use crate::services::tokens::{self, Purpose};
 use crate::tr;
 
@@ -112,11 +113,8 @@ impl Facts {
             .and_then(|id| places.iter().find(|p| p.id == id).cloned());
         let afbud = session_absence::Entity::find()
             .filter(session_absence::Column::BookingId.eq(booking.id))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|a| a.session_id)
-            .collect();
+            .all_into(db, |a| a.session_id)
+            .await?;
         Ok(Some(Facts {
             booking,
             run,

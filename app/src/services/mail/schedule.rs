@@ -15,6 +15,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::services::outbox::{self, Kind, Message};
+use crate::services::query::AllInto;
 use crate::services::transaction::write;
 
 /// The longest reminder lead time a school may set, in hours; bounds the search.
@@ -65,11 +66,8 @@ pub async fn queue_reminders(db: &DatabaseConnection, now: DateTime<Utc>) -> Res
         .all(db)
         .await?;
     let leads: std::collections::HashMap<i32, i32> = school::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.reminder_lead_hours))
-        .collect();
+        .all_into(db, |s| (s.id, s.reminder_lead_hours))
+        .await?;
     let sessions = sessions_by_run(db, soon).await?;
     let mut queued = 0;
     for r in runs {

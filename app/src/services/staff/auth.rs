@@ -21,6 +21,7 @@ use sea_orm::{
 
 use super::{password, totp};
 use crate::rules::access::{Grants, Role};
+use crate::services::query::AllInto;
 use crate::services::tokens;
 
 /// Session lifetimes and the cookie's form.
@@ -268,13 +269,10 @@ pub async fn grants(db: &impl ConnectionTrait, account_id: i32) -> Result<Grants
 
 /// Teacher profiles linked to an account.
 pub async fn teacher_ids(db: &impl ConnectionTrait, account_id: i32) -> Result<Vec<i32>, DbErr> {
-    Ok(teacher::Entity::find()
+    teacher::Entity::find()
         .filter(teacher::Column::AccountId.eq(account_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| t.id)
-        .collect())
+        .all_into(db, |t| t.id)
+        .await
 }
 
 /// Failed attempts allowed per account in [`THROTTLE_WINDOW_MINUTES`].

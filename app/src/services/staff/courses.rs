@@ -17,6 +17,7 @@ use crate::dto::staff::courses::{CourseFields, CourseForm, CourseRow, CourseStat
 use crate::dto::staff::runs::TeacherOption;
 use crate::rules::access::{Action, Grants};
 use crate::rules::vocabulary::{Audience, Format, slug_from};
+use crate::services::query::AllInto;
 use crate::services::transaction::write;
 
 impl From<CourseStatus> for CourseState {
@@ -31,13 +32,10 @@ impl From<CourseStatus> for CourseState {
 
 /// Every school by name, as `(id, name)`.
 pub async fn schools(db: &DatabaseConnection) -> Result<Vec<(i32, String)>, DbErr> {
-    Ok(school::Entity::find()
+    school::Entity::find()
         .order_by_asc(school::Column::Name)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect())
+        .all_into(db, |s| (s.id, s.name))
+        .await
 }
 
 /// The courses the person (with `grants` and teacher profiles `teacher_ids`) may edit, by
@@ -64,11 +62,8 @@ pub async fn editable(
     } else {
         course_teacher::Entity::find()
             .filter(course_teacher::Column::TeacherId.is_in(teacher_ids.iter().copied()))
-            .all(db)
+            .all_into(db, |ct| ct.course_id)
             .await?
-            .into_iter()
-            .map(|ct| ct.course_id)
-            .collect()
     };
     Ok(course::Entity::find()
         .order_by_asc(course::Column::Title)
@@ -98,18 +93,12 @@ pub async fn fields(
 ) -> Result<(CourseFields, Vec<i32>), DbErr> {
     let themes: Vec<i32> = course_theme::Entity::find()
         .filter(course_theme::Column::CourseId.eq(c.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| t.theme_id)
-        .collect();
+        .all_into(db, |t| t.theme_id)
+        .await?;
     let developers: Vec<i32> = course_teacher::Entity::find()
         .filter(course_teacher::Column::CourseId.eq(c.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| t.teacher_id)
-        .collect();
+        .all_into(db, |t| t.teacher_id)
+        .await?;
     Ok((
         CourseFields {
             school_id: c.school_id,
@@ -128,13 +117,10 @@ pub async fn fields(
 
 /// Every theme, by Danish name, as `(id, name)`.
 pub async fn themes(db: &DatabaseConnection) -> Result<Vec<(i32, String)>, DbErr> {
-    Ok(theme::Entity::find()
+    theme::Entity::find()
         .order_by_asc(theme::Column::NameDa)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t.name_da))
-        .collect())
+        .all_into(db, |t| (t.id, t.name_da))
+        .await
 }
 
 /// Every teacher profile by name, as a choice (with their school's name).
@@ -253,11 +239,8 @@ pub async fn save(
         };
         let known: Vec<i32> = theme::Entity::find()
             .filter(theme::Column::Id.is_in(wanted.iter().copied()))
-            .all(&txn)
-            .await?
-            .into_iter()
-            .map(|t| t.id)
-            .collect();
+            .all_into(&txn, |t| t.id)
+            .await?;
         course_theme::Entity::delete_many()
             .filter(course_theme::Column::CourseId.eq(saved.id))
             .exec(&txn)

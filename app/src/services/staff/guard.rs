@@ -7,6 +7,7 @@ use leptos_axum::ResponseOptions;
 use crate::dto::staff::MeDto;
 use crate::error::AppError;
 use crate::rules::access::Action;
+use crate::services::query::AllInto;
 use crate::services::request;
 use crate::services::staff::audit;
 use crate::services::staff::auth::{self, Signed, Stage};
@@ -181,12 +182,7 @@ pub async fn me_dto(ctx: &Ctx) -> Result<MeDto, AppError> {
     if !g.admin {
         query = query.filter(school::Column::Id.is_in(g.schools()));
     }
-    let schools = query
-        .all(&ctx.state.db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect();
+    let schools = query.all_into(&ctx.state.db, |s| (s.id, s.name)).await?;
     Ok(MeDto {
         name: ctx.me.account.name.clone(),
         email: ctx.me.account.email.clone(),

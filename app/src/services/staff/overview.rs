@@ -14,6 +14,7 @@ use crate::rules::access::{Action, Grants};
 use crate::rules::coproduction;
 use crate::rules::time::to_local;
 use crate::rules::vocabulary::TeacherKind;
+use crate::services::query::AllInto;
 
 /// Which runs to list.
 pub enum Scope<'a> {
@@ -33,11 +34,8 @@ pub async fn own_runs(db: &DatabaseConnection, teacher_ids: &[i32]) -> Result<Ve
     }
     let mut ids: Vec<i32> = run_teacher::Entity::find()
         .filter(run_teacher::Column::TeacherId.is_in(teacher_ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|rt| rt.run_id)
-        .collect();
+        .all_into(db, |rt| rt.run_id)
+        .await?;
     ids.sort_unstable();
     ids.dedup();
     Ok(ids)
@@ -45,12 +43,9 @@ pub async fn own_runs(db: &DatabaseConnection, teacher_ids: &[i32]) -> Result<Ve
 
 /// Place names by id.
 pub async fn places(db: &DatabaseConnection) -> Result<HashMap<i32, String>, DbErr> {
-    Ok(location::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect())
+    location::Entity::find()
+        .all_into(db, |p| (p.id, p.name))
+        .await
 }
 
 /// The team's kinds for each run.
@@ -64,11 +59,8 @@ pub async fn team_kinds(
         .await?;
     let teachers: HashMap<i32, teacher::Model> = teacher::Entity::find()
         .filter(teacher::Column::Id.is_in(links.iter().map(|l| l.teacher_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t))
-        .collect();
+        .all_into(db, |t| (t.id, t))
+        .await?;
     let mut out: HashMap<i32, Vec<TeacherKind>> = HashMap::new();
     for l in links {
         if let Some(t) = teachers.get(&l.teacher_id) {
@@ -130,11 +122,8 @@ pub async fn rows(
         .await?;
     let booking_run: HashMap<i32, i32> = booking::Entity::find()
         .filter(booking::Column::RunId.is_in(run_ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b.run_id))
-        .collect();
+        .all_into(db, |b| (b.id, b.run_id))
+        .await?;
     let failed = outbox_message::Entity::find()
         .filter(outbox_message::Column::Status.eq(crate::services::outbox::status::FAILED))
         .filter(outbox_message::Column::BookingId.is_in(booking_run.keys().copied()))
@@ -142,17 +131,11 @@ pub async fn rows(
         .await?;
     let courses: HashMap<i32, String> = course::Entity::find()
         .filter(course::Column::Id.is_in(runs.iter().map(|r| r.course_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.title))
-        .collect();
+        .all_into(db, |c| (c.id, c.title))
+        .await?;
     let schools: HashMap<i32, String> = school::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect();
+        .all_into(db, |s| (s.id, s.name))
+        .await?;
     let teams = team_kinds(db, &run_ids).await?;
     let own_links = run_teacher::Entity::find()
         .filter(run_teacher::Column::RunId.is_in(run_ids.iter().copied()))

@@ -15,18 +15,16 @@ use crate::rules::access::{Action, Grants, Role};
 use crate::rules::time::to_local;
 use crate::rules::vocabulary::TeacherKind;
 use crate::services::outbox::{self, Kind, Message};
+use crate::services::query::AllInto;
 use crate::services::staff::auth;
 use crate::services::transaction::write;
 
 /// Every school by name, as `(id, name)`.
 pub async fn schools(db: &DatabaseConnection) -> Result<Vec<(i32, String)>, DbErr> {
-    Ok(school::Entity::find()
+    school::Entity::find()
         .order_by_asc(school::Column::Name)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect())
+        .all_into(db, |s| (s.id, s.name))
+        .await
 }
 
 /// The staff of the schools in `managed` (everyone, for an administrator), with which of

@@ -6,16 +6,14 @@ use std::collections::HashMap;
 use entity::{school, teacher};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, QueryOrder, Set};
 
+use crate::services::query::AllInto;
 use crate::services::transaction::write;
 
 /// Every teacher profile by name, with its school's name.
 pub async fn all(db: &DatabaseConnection) -> Result<Vec<(teacher::Model, String)>, DbErr> {
     let names: HashMap<i32, String> = school::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect();
+        .all_into(db, |s| (s.id, s.name))
+        .await?;
     Ok(teacher::Entity::find()
         .order_by_asc(teacher::Column::Name)
         .all(db)

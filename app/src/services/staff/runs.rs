@@ -21,6 +21,7 @@ use crate::rules::access::{Action, Grants};
 use crate::rules::coproduction;
 use crate::rules::time::{date_time_to_utc, to_local};
 use crate::rules::vocabulary::TeacherKind;
+use crate::services::query::AllInto;
 use crate::services::staff::overview;
 use crate::services::transaction::write;
 
@@ -36,11 +37,8 @@ pub async fn course_choices(
     } else {
         entity::course_teacher::Entity::find()
             .filter(entity::course_teacher::Column::TeacherId.is_in(teacher_ids.iter().copied()))
-            .all(db)
+            .all_into(db, |ct| ct.course_id)
             .await?
-            .into_iter()
-            .map(|ct| ct.course_id)
-            .collect()
     };
     Ok(course::Entity::find()
         .filter(course::Column::Status.ne(CourseStatus::Archived))
@@ -107,11 +105,8 @@ pub async fn editor(
 ) -> Result<Editor, DbErr> {
     let schools: Vec<(i32, String, i32)> = school::Entity::find()
         .order_by_asc(school::Column::Name)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name, s.reminder_lead_hours))
-        .collect();
+        .all_into(db, |s| (s.id, s.name, s.reminder_lead_hours))
+        .await?;
     let places = location::Entity::find()
         .order_by_asc(location::Column::Name)
         .all(db)
@@ -124,13 +119,12 @@ pub async fn editor(
         })
         .collect();
     let team_ids: Vec<i32> = match existing {
-        Some(r) => run_teacher::Entity::find()
-            .filter(run_teacher::Column::RunId.eq(r.id))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|t| t.teacher_id)
-            .collect(),
+        Some(r) => {
+            run_teacher::Entity::find()
+                .filter(run_teacher::Column::RunId.eq(r.id))
+                .all_into(db, |t| t.teacher_id)
+                .await?
+        }
         None => Vec::new(),
     };
     let (team, candidates) = super::courses::teacher_options(db)

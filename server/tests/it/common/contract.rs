@@ -2,6 +2,7 @@
 //! path, method and status: the status must be listed, and the body must validate (JSON Schema
 //! 2020-12, formats checked) against the documented schema.
 
+use super::header;
 use serde_json::{Value, json};
 
 use super::TestApp;
@@ -80,12 +81,7 @@ pub async fn get_checked(
     }
     let response = request.send().await.expect("request");
     let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
+    let content_type = header(&response, "content-type");
     let body = response.text().await.expect("body");
     check(doc, "GET", template, status, &content_type, &body);
     (status, serde_json::from_str(&body).unwrap_or(Value::Null))

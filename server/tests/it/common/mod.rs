@@ -242,6 +242,46 @@ macro_rules! both_backends {
     };
 }
 
+/// Queries in tests, where a database error is a failure: `select.found(&app.db, "what")`
+/// (the one row, or a panic naming what was missing), `select.rows(&app.db)` (every row) and
+/// `select.counted(&app.db)`.
+pub trait Found<E: sea_orm::EntityTrait> {
+    async fn found(self, db: &sea_orm::DatabaseConnection, what: &str) -> E::Model;
+    async fn rows(self, db: &sea_orm::DatabaseConnection) -> Vec<E::Model>;
+    async fn counted(self, db: &sea_orm::DatabaseConnection) -> u64;
+}
+
+impl<E: sea_orm::EntityTrait> Found<E> for sea_orm::Select<E>
+where
+    E::Model: Sync,
+{
+    async fn found(self, db: &sea_orm::DatabaseConnection, what: &str) -> E::Model {
+        self.one(db)
+            .await
+            .expect("query")
+            .unwrap_or_else(|| panic!("no {what}"))
+    }
+
+    async fn rows(self, db: &sea_orm::DatabaseConnection) -> Vec<E::Model> {
+        self.all(db).await.expect("query")
+    }
+
+    async fn counted(self, db: &sea_orm::DatabaseConnection) -> u64 {
+        use sea_orm::PaginatorTrait;
+        self.count(db).await.expect("count")
+    }
+}
+
+/// A response header as text, or empty.
+pub fn header(response: &reqwest::Response, name: &str) -> String {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// Sends the app's mail to an SMTP sink at `sink`, retrying after a second, and taking over
 /// a message whose worker vanished after three seconds.
 pub fn send_mail_to(sink: std::net::SocketAddr) -> impl FnOnce(&mut Config) {

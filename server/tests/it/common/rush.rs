@@ -3,6 +3,8 @@
 //! every booking has its one message in the outbox. The integration tests check that on both
 //! backends; `make bench` also reports how long it took.
 
+use super::Found;
+use super::header;
 use std::time::{Duration, Instant};
 
 use entity::{BookingStatus, booking, outbox_message};
@@ -57,12 +59,7 @@ pub async fn rush(backend: Backend) -> Duration {
                     .await
                     .expect("response");
                 let status = response.status().as_u16();
-                let location = response
-                    .headers()
-                    .get("location")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or_default()
-                    .to_string();
+                let location = header(&response, "location");
                 let body = response.text().await.unwrap_or_default();
                 (status, location, body)
             })
@@ -98,9 +95,8 @@ pub async fn rush(backend: Backend) -> Duration {
 
     let bookings = booking::Entity::find()
         .filter(booking::Column::RunId.eq(run.id))
-        .all(&app.db)
-        .await
-        .expect("bookings");
+        .rows(&app.db)
+        .await;
     assert_eq!(bookings.len(), PEOPLE);
     let confirmed = bookings
         .iter()
@@ -118,9 +114,8 @@ pub async fn rush(backend: Backend) -> Duration {
 
     let messages = outbox_message::Entity::find()
         .filter(outbox_message::Column::BookingId.is_in(bookings.iter().map(|b| b.id)))
-        .all(&app.db)
-        .await
-        .expect("outbox");
+        .rows(&app.db)
+        .await;
     assert_eq!(messages.len(), PEOPLE, "one message per booking");
     let mut per_booking: Vec<i32> = messages.iter().filter_map(|m| m.booking_id).collect();
     per_booking.sort_unstable();

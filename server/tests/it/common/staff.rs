@@ -1,6 +1,7 @@
 //! Staff sign-in for tests: the demo accounts, an authenticator code, signing in all the way,
 //! and a GET with a session cookie.
 
+use super::Found;
 use app::rules::access::Role;
 use app::services::staff::{auth, totp};
 use chrono::Utc;
@@ -36,10 +37,8 @@ pub fn code_for(secret: &str, steps: i64) -> String {
 pub async fn school_id(app: &TestApp, slug: &str) -> i32 {
     school::Entity::find()
         .filter(school::Column::Slug.eq(slug))
-        .one(&app.db)
+        .found(&app.db, "demo school")
         .await
-        .expect("query")
-        .expect("demo school")
         .id
 }
 
@@ -127,10 +126,8 @@ pub async fn randers_run(app: &TestApp, sessions: u32) -> i32 {
     .await;
     let course = course::Entity::find()
         .filter(course::Column::Slug.eq("recovery-og-haab"))
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("demo course");
+        .found(&app.db, "demo course")
+        .await;
     run::Entity::update_many()
         .col_expr(run::Column::CourseId, Expr::value(course.id))
         .col_expr(run::Column::SchoolId, Expr::value(course.school_id))
@@ -155,9 +152,8 @@ pub async fn held(
     let sessions = session::Entity::find()
         .filter(session::Column::RunId.eq(run_id))
         .order_by_asc(session::Column::StartsAt)
-        .all(&app.db)
-        .await
-        .expect("sessions");
+        .rows(&app.db)
+        .await;
     for (i, s) in sessions.iter().enumerate() {
         let starts = first + Duration::weeks(i64::try_from(i).expect("small"));
         session::Entity::update_many()
@@ -183,7 +179,6 @@ pub async fn held(
     session::Entity::find()
         .filter(session::Column::RunId.eq(run_id))
         .order_by_asc(session::Column::StartsAt)
-        .all(&app.db)
+        .rows(&app.db)
         .await
-        .expect("sessions")
 }

@@ -112,16 +112,12 @@ both_backends!(authorisation_matrix, |app| {
     .await;
     let aarhus_teacher = teacher::Entity::find()
         .filter(teacher::Column::SchoolId.eq(aarhus))
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("teacher");
+        .found(&app.db, "teacher")
+        .await;
     let account = staff_account::Entity::find()
         .filter(staff_account::Column::Email.eq(other_teacher.0.as_str()))
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("account");
+        .found(&app.db, "account")
+        .await;
     teacher::Entity::update_many()
         .col_expr(teacher::Column::AccountId, Expr::value(account.id))
         .filter(teacher::Column::Id.eq(aarhus_teacher.id))
@@ -219,10 +215,8 @@ both_backends!(authorisation_matrix, |app| {
     // courses and not others; whether the Aarhus teacher develops any decides their list.
     let lone = teacher::Entity::find()
         .filter(teacher::Column::Name.eq("Lone Bech"))
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("Lone");
+        .found(&app.db, "Lone")
+        .await;
     let developed_by = |teacher_id: i32| {
         let db = app.db.clone();
         async move {
@@ -243,10 +237,8 @@ both_backends!(authorisation_matrix, |app| {
     let not_lones = entity::course::Entity::find()
         .filter(entity::course::Column::SchoolId.eq(randers))
         .filter(entity::course::Column::Id.is_not_in(lones.clone()))
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("a Randers course Lone does not develop");
+        .found(&app.db, "a Randers course Lone does not develop")
+        .await;
     let randers_editor = |w: Who| matches!(w, Who::Coordinator | Who::Admin);
     let lone_or_randers = |w: Who| matches!(w, Who::Teacher | Who::Coordinator | Who::Admin);
     let course_list = |w: Who| match w {
@@ -342,10 +334,8 @@ both_backends!(authorisation_matrix, |app| {
     let role_id = entity::staff_role::Entity::find()
         .filter(entity::staff_role::Column::SchoolId.eq(aarhus))
         .filter(entity::staff_role::Column::Role.eq(entity::StaffRoleKind::Teacher))
-        .one(&app.db)
+        .found(&app.db, "role")
         .await
-        .expect("query")
-        .expect("role")
         .id
         .to_string();
     for who in [

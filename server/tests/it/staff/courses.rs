@@ -82,9 +82,8 @@ both_backends!(courses_are_written_published_and_archived, |app| {
     assert_eq!(c.audience, entity::Audience::Relatives);
     let chosen = course_theme::Entity::find()
         .filter(course_theme::Column::CourseId.eq(id))
-        .count(&app.db)
-        .await
-        .expect("count");
+        .counted(&app.db)
+        .await;
     assert_eq!(chosen, 2);
     // The public does not see a draft; the editor's preview does, with markup kept as text.
     let (status, _, _) = get_page(app, &format!("/kurser/{}", c.slug), None).await;
@@ -142,9 +141,8 @@ both_backends!(courses_are_written_published_and_archived, |app| {
     // Saving without ticks clears the themes.
     let chosen = course_theme::Entity::find()
         .filter(course_theme::Column::CourseId.eq(id))
-        .count(&app.db)
-        .await
-        .expect("count");
+        .counted(&app.db)
+        .await;
     assert_eq!(chosen, 0);
     assert_eq!(
         post(base("Sov bedre.", "offentliggoer")()).await,
@@ -201,10 +199,8 @@ both_backends!(courses_are_written_published_and_archived, |app| {
     // Developers: added once, shown on the course page, removed again.
     let lone = teacher::Entity::find()
         .filter(teacher::Column::Name.eq("Lone Bech"))
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("Lone");
+        .found(&app.db, "Lone")
+        .await;
     for _ in 0..2 {
         let added = app
             .post_form(
@@ -220,9 +216,8 @@ both_backends!(courses_are_written_published_and_archived, |app| {
     }
     let developers = entity::course_teacher::Entity::find()
         .filter(entity::course_teacher::Column::CourseId.eq(id))
-        .count(&app.db)
-        .await
-        .expect("count");
+        .counted(&app.db)
+        .await;
     assert_eq!(developers, 1);
     let (_, _, body) = get_page(app, &format!("/personale/kurser/{id}/vis"), Some(&cookie)).await;
     assert!(body.contains("Lone Bech"));
@@ -238,9 +233,8 @@ both_backends!(courses_are_written_published_and_archived, |app| {
     .await;
     let developers = entity::course_teacher::Entity::find()
         .filter(entity::course_teacher::Column::CourseId.eq(id))
-        .count(&app.db)
-        .await
-        .expect("count");
+        .counted(&app.db)
+        .await;
     assert_eq!(developers, 0);
 });
 

@@ -44,9 +44,8 @@ async fn invitation_and_reset(backend: Backend) {
     assert_eq!(
         staff_account::Entity::find()
             .filter(staff_account::Column::Email.eq("uden.slags@example.org"))
-            .count(&app.db)
-            .await
-            .expect("count"),
+            .counted(&app.db)
+            .await,
         0
     );
 
@@ -68,16 +67,12 @@ async fn invitation_and_reset(backend: Backend) {
     // They get a profile of their own at the school, ready for a team.
     let account = staff_account::Entity::find()
         .filter(staff_account::Column::Email.eq("ny.underviser@example.org"))
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("account");
+        .found(&app.db, "account")
+        .await;
     let profile = teacher::Entity::find()
         .filter(teacher::Column::AccountId.eq(account.id))
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("a teacher profile");
+        .found(&app.db, "a teacher profile")
+        .await;
     assert_eq!(
         (profile.school_id, profile.kind, profile.name.as_str()),
         (randers, entity::TeacherKind::Professional, "Nanna Ny")
@@ -150,9 +145,8 @@ async fn invitation_and_reset(backend: Backend) {
         audit_log::Entity::find()
             .filter(audit_log::Column::Action.eq("staff.role_added"))
             .filter(audit_log::Column::SchoolId.eq(randers))
-            .count(&app.db)
-            .await
-            .expect("count"),
+            .counted(&app.db)
+            .await,
         1
     );
 
@@ -205,10 +199,8 @@ async fn invitation_and_reset(backend: Backend) {
     // An expired link is refused.
     let account = staff_account::Entity::find()
         .filter(staff_account::Column::Email.eq(TEACHER.0))
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("account");
+        .found(&app.db, "account")
+        .await;
     let expired = auth::issue_link(
         &app.db,
         account.id,

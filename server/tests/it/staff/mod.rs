@@ -11,6 +11,7 @@ mod runs;
 mod sign_in;
 
 use crate::common;
+use crate::common::Found;
 
 use std::time::Duration as StdDuration;
 
@@ -50,10 +51,8 @@ async fn course_at(app: &TestApp, slug: &str) -> (i32, i32) {
         .filter(course::Column::SchoolId.eq(school))
         .filter(course::Column::Status.eq(CourseStatus::Published))
         .filter(course::Column::Format.ne(entity::CourseFormat::DropIn))
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("a published course");
+        .found(&app.db, "a published course")
+        .await;
     (c.id, school)
 }
 
@@ -106,10 +105,8 @@ async fn teacher_of_kind(app: &TestApp, school: i32, kind: entity::TeacherKind) 
     teacher::Entity::find()
         .filter(teacher::Column::SchoolId.eq(school))
         .filter(teacher::Column::Kind.eq(kind))
-        .one(&app.db)
+        .found(&app.db, "a teacher of the kind")
         .await
-        .expect("query")
-        .expect("a teacher of the kind")
         .id
 }
 
@@ -119,9 +116,8 @@ async fn queued(app: &TestApp, booking: i32, kind: &str) -> u64 {
     outbox_message::Entity::find()
         .filter(outbox_message::Column::BookingId.eq(booking))
         .filter(outbox_message::Column::Kind.eq(kind))
-        .count(&app.db)
+        .counted(&app.db)
         .await
-        .expect("count")
 }
 
 /// A published run of Randers with a peer and a professional and two sessions.
@@ -157,9 +153,8 @@ async fn published_run(app: &TestApp, cookie: &str, capacity: &str) -> (i32, Vec
     );
     let mut sessions: Vec<session::Model> = session::Entity::find()
         .filter(session::Column::RunId.eq(run_id))
-        .all(&app.db)
-        .await
-        .expect("sessions");
+        .rows(&app.db)
+        .await;
     sessions.sort_by_key(|s| s.starts_at);
     (run_id, sessions.into_iter().map(|s| s.id).collect())
 }
@@ -217,17 +212,12 @@ async fn upload(
 
 async fn course_by_id(app: &TestApp, id: i32) -> entity::course::Model {
     entity::course::Entity::find_by_id(id)
-        .one(&app.db)
+        .found(&app.db, "course")
         .await
-        .expect("query")
-        .expect("course")
 }
 
 async fn images(app: &TestApp) -> u64 {
-    entity::image::Entity::find()
-        .count(&app.db)
-        .await
-        .expect("count")
+    entity::image::Entity::find().counted(&app.db).await
 }
 
 /// The id in `/personale/kurser/<id>?…`.

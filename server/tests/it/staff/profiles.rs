@@ -6,18 +6,14 @@ both_backends!(teachers_edit_their_own_profile, |app| {
     use entity::audit_log;
     let lone = teacher::Entity::find()
         .filter(teacher::Column::Name.eq("Lone Bech"))
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("Lone");
+        .found(&app.db, "Lone")
+        .await;
     let randers = school_id(app, "randers").await;
     let colleague = teacher::Entity::find()
         .filter(teacher::Column::SchoolId.eq(randers))
         .filter(teacher::Column::Id.ne(lone.id))
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("a colleague");
+        .found(&app.db, "a colleague")
+        .await;
     let own = sign_in(app, TEACHER).await;
     let (status, _, body) = get_page(app, "/personale/profil", Some(&own)).await;
     assert_eq!(status, 200);
@@ -109,9 +105,8 @@ both_backends!(teachers_edit_their_own_profile, |app| {
     let logged = || async {
         audit_log::Entity::find()
             .filter(audit_log::Column::Action.eq("teacher.profile"))
-            .count(&app.db)
+            .counted(&app.db)
             .await
-            .expect("count")
     };
     assert_eq!(logged().await, 0);
     let coordinator = sign_in(app, COORDINATOR).await;

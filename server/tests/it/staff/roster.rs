@@ -45,10 +45,8 @@ both_backends!(rosters_and_what_staff_do_on_them, |app| {
     assert_eq!(added.location, format!("{page}?besked=tilmeldt"));
     let carl = booking::Entity::find()
         .filter(booking::Column::EmailKey.eq("carl@example.org"))
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("booking");
+        .found(&app.db, "booking")
+        .await;
     assert_eq!(
         carl.status,
         BookingStatus::Waitlisted,
@@ -76,10 +74,8 @@ both_backends!(rosters_and_what_staff_do_on_them, |app| {
         .await;
     assert_eq!(cancelled.location, format!("{page}?besked=afmeldt"));
     let bent = booking::Entity::find_by_id(second)
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("b");
+        .found(&app.db, "b")
+        .await;
     assert_eq!(bent.status, BookingStatus::Confirmed);
     // Raise the seats, then give Carl one out of turn.
     let rid = run_id.to_string();
@@ -98,10 +94,8 @@ both_backends!(rosters_and_what_staff_do_on_them, |app| {
         .await;
     assert_eq!(raised.location, format!("/personale/hold/{run_id}?gemt=1"));
     let carl = booking::Entity::find_by_id(carl.id)
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("b");
+        .found(&app.db, "b")
+        .await;
     assert_eq!(
         carl.status,
         BookingStatus::Confirmed,
@@ -145,9 +139,8 @@ both_backends!(rosters_and_what_staff_do_on_them, |app| {
         assert!(
             audit_log::Entity::find()
                 .filter(audit_log::Column::Action.eq(action))
-                .count(&app.db)
+                .counted(&app.db)
                 .await
-                .expect("count")
                 >= 1,
             "{action}"
         );
@@ -164,24 +157,20 @@ both_backends!(rosters_are_for_the_team_and_coordinators_only, |app| {
     // A Randers run that Lone Bech (the demo teacher) teaches, and one she does not.
     let lone = teacher::Entity::find()
         .filter(teacher::Column::Name.eq("Lone Bech"))
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("Lone");
+        .found(&app.db, "Lone")
+        .await;
     let taught: Vec<i32> = run_teacher::Entity::find()
         .filter(run_teacher::Column::TeacherId.eq(lone.id))
-        .all(&app.db)
+        .rows(&app.db)
         .await
-        .expect("runs")
         .into_iter()
         .map(|t| t.run_id)
         .collect();
     let randers = school_id(app, "randers").await;
     let randers_runs = run::Entity::find()
         .filter(run::Column::SchoolId.eq(randers))
-        .all(&app.db)
-        .await
-        .expect("runs");
+        .rows(&app.db)
+        .await;
     let own = randers_runs
         .iter()
         .find(|r| taught.contains(&r.id))

@@ -48,10 +48,8 @@ both_backends!(publishing_keeps_the_co_production_rule, |app| {
             )
             .await;
         let status = run::Entity::find_by_id(run_id)
-            .one(&app.db)
+            .found(&app.db, "run")
             .await
-            .expect("query")
-            .expect("run")
             .status;
         if allowed {
             assert_eq!(
@@ -152,10 +150,8 @@ both_backends!(moving_and_cancelling_tell_everyone, |app| {
         format!("/personale/hold/{run_id}?gang=flyttet#gange")
     );
     let s = session::Entity::find_by_id(sessions[1])
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("session");
+        .found(&app.db, "session")
+        .await;
     let local = app::rules::time::to_local(s.starts_at);
     assert_eq!(
         local.format("%Y-%m-%d %H:%M").to_string(),
@@ -228,9 +224,8 @@ both_backends!(moving_and_cancelling_tell_everyone, |app| {
         assert_eq!(
             audit_log::Entity::find()
                 .filter(audit_log::Column::Action.eq(action))
-                .count(&app.db)
-                .await
-                .expect("count"),
+                .counted(&app.db)
+                .await,
             1,
             "{action}"
         );
@@ -254,11 +249,7 @@ both_backends!(a_run_is_copied_to_a_later_term, |app| {
         .and_then(|r| r.strip_suffix("?kopieret=1"))
         .and_then(|id| id.parse().ok())
         .unwrap_or_else(|| panic!("{}", copied.location));
-    let c = run::Entity::find_by_id(copy)
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("copy");
+    let c = run::Entity::find_by_id(copy).found(&app.db, "copy").await;
     assert_eq!(c.status, RunStatus::Draft);
     assert_eq!(c.capacity, Some(8));
     let team = |id: i32| {

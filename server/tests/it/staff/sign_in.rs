@@ -3,6 +3,7 @@
 //! throttling of failed attempts.
 
 use super::*;
+use crate::common::header;
 
 both_backends!(password_then_code, |app| {
     // Anonymous visitors are sent to sign in, and come back to the page they asked for.
@@ -68,10 +69,8 @@ both_backends!(password_then_code, |app| {
     // A recovery code works once instead of the app.
     let account = staff_account::Entity::find()
         .filter(staff_account::Column::Email.eq(COORDINATOR.0))
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("account");
+        .found(&app.db, "account")
+        .await;
     let codes = auth::new_recovery_codes(&app.db, account.id)
         .await
         .expect("codes");
@@ -122,10 +121,8 @@ both_backends!(coordinators_must_set_up_the_app, |app| {
     // Opening the page stored nothing.
     let stored = staff_account::Entity::find()
         .filter(staff_account::Column::Email.eq(who.0.as_str()))
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("account");
+        .found(&app.db, "account")
+        .await;
     assert!(stored.totp_secret.is_none() && !stored.totp_enabled);
 
     let wrong = app
@@ -170,12 +167,7 @@ both_backends!(teachers_sign_in_with_a_password, |app| {
         .send()
         .await
         .expect("post");
-    let set_cookie = response
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
+    let set_cookie = header(&response, "set-cookie");
     assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"));
     assert!(!set_cookie.contains("Secure"), "{set_cookie}");
 });
@@ -222,13 +214,7 @@ both_backends!(sessions_end, |app| {
         .await;
     assert_eq!(out.location, "/personale/log-ind?ud=alle");
     assert_eq!(get_page(app, "/personale", Some(&b)).await.0, 302);
-    assert_eq!(
-        staff_session::Entity::find()
-            .count(&app.db)
-            .await
-            .expect("count"),
-        0
-    );
+    assert_eq!(staff_session::Entity::find().counted(&app.db).await, 0);
 });
 
 both_backends!(failed_attempts_are_throttled, |app| {
