@@ -28,6 +28,12 @@ pub fn LoadError(error: AppError) -> impl IntoView {
     view! { <p class="notice notice-error" role="alert">{tr!(l, error.message_key())}</p> }
 }
 
+/// The address's `:name` part, as it changes (a slug, a link's token).
+pub fn path_param(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync {
+    let params = leptos_router::hooks::use_params_map();
+    move || params.with(|p| p.get(name).unwrap_or_default())
+}
+
 /// Text with blank lines between paragraphs, as paragraphs.
 pub fn paragraphs(text: &str) -> impl IntoView + use<> {
     text.split("\n\n")

@@ -3,19 +3,17 @@
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_params_map;
 
 use crate::components::run::{RunDetails, TeacherCard};
 use crate::dto::catalogue::CourseDetailDto;
 use crate::i18n::{Locale, use_locale};
-use crate::pages::{loaded, not_found::NotFound, paragraphs};
+use crate::pages::{loaded, not_found::NotFound, paragraphs, path_param};
 use crate::server_fns::catalogue::course_detail;
 use crate::tr;
 
 #[component]
 pub fn CoursePage() -> impl IntoView {
-    let params = use_params_map();
-    let slug = move || params.with(|p| p.get("slug").unwrap_or_default());
+    let slug = path_param("slug");
     let course = Resource::new(slug, course_detail);
     view! {
         {loaded(course, move |d| match d {

@@ -4,15 +4,15 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::components::form::{refusal_notice_as, refusals};
 use crate::components::run::PlaceLine;
 use crate::dto::booking::{BookingState, LinkRefusal, ManageAction, MyBookingDto, MyBookingsDto};
 use crate::format;
 use crate::i18n::{Locale, use_locale};
-use crate::pages::loaded;
 use crate::pages::signup::SchoolContactLine;
+use crate::pages::{loaded, path_param};
 use crate::server_fns::booking::{
     ForgetMe, MakeCalendarLink, ManageBooking, RequestLink, my_bookings,
 };
@@ -56,8 +56,7 @@ pub fn RequestLinkPage() -> impl IntoView {
 /// The page a link opens.
 #[component]
 pub fn MyBookingsPage() -> impl IntoView {
-    let params = use_params_map();
-    let token = move || params.with(|p| p.get("token").unwrap_or_default());
+    let token = path_param("token");
     let data = Resource::new(token, my_bookings);
     view! {
         <Meta name="robots" content="noindex"/>

@@ -4,24 +4,23 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::components::run::PlaceLine;
 use crate::dto::booking::ReplyPageDto;
 use crate::dto::booking::{BookingState, MyBookingDto};
 use crate::format;
 use crate::i18n::use_locale;
-use crate::pages::loaded;
 use crate::pages::mine::LinkInvalid;
 use crate::pages::signup::SchoolContactLine;
+use crate::pages::{loaded, path_param};
 use crate::server_fns::booking::{AnswerReminder, reply_page};
 use crate::tr;
 
 /// `/kommer/:token`: the reminder's answers.
 #[component]
 pub fn ReplyPage() -> impl IntoView {
-    let params = use_params_map();
-    let token = move || params.with(|p| p.get("token").unwrap_or_default());
+    let token = path_param("token");
     let data = Resource::new(token, reply_page);
     view! {
         <Meta name="robots" content="noindex"/>

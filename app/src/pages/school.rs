@@ -2,12 +2,11 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use crate::components::run::{PlaceDetails, RunList};
 use crate::dto::catalogue::{SchoolDetailDto, SchoolDto};
 use crate::i18n::use_locale;
-use crate::pages::{loaded, not_found::NotFound, paragraphs};
+use crate::pages::{loaded, not_found::NotFound, paragraphs, path_param};
 use crate::server_fns::catalogue::{school_detail, school_list};
 use crate::tr;
 
@@ -63,8 +62,7 @@ pub fn SchoolsPage() -> impl IntoView {
 
 #[component]
 pub fn SchoolPage() -> impl IntoView {
-    let params = use_params_map();
-    let slug = move || params.with(|p| p.get("slug").unwrap_or_default());
+    let slug = path_param("slug");
     let school = Resource::new(slug, school_detail);
     view! {
         {loaded(school, move |d| match d {

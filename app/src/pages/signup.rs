@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use crate::components::form::refusals_now;
 use crate::components::run::{AvailabilityBadge, PlaceDetails, SessionList};
@@ -12,7 +11,7 @@ use crate::dto::booking::{BookingState, ReceiptDto, SignupPageDto};
 use crate::dto::catalogue::{RunDto, SchoolDto};
 use crate::format;
 use crate::i18n::{Locale, use_locale};
-use crate::pages::{loaded, not_found::set_status};
+use crate::pages::{loaded, not_found::set_status, path_param};
 use crate::rules::catalogue::availability::Availability;
 use crate::rules::signup::{
     Field, MUNICIPALITIES, NEEDS_MAX, PERSPECTIVES, PRIVACY_NOTICE_VERSION, SignupForm,
@@ -22,8 +21,8 @@ use crate::server_fns::booking::{SignUp, receipt, signup_page};
 use crate::tr;
 
 fn id_param(name: &'static str) -> impl Fn() -> i32 + Copy + Send + Sync {
-    let params = use_params_map();
-    move || params.with(|p| p.get(name).and_then(|v| v.parse::<i32>().ok()).unwrap_or(0))
+    let value = path_param(name);
+    move || value().parse::<i32>().unwrap_or(0)
 }
 
 #[component]

@@ -533,16 +533,14 @@ pub async fn school_by_slug(
 pub async fn schools_with_colour(
     db: &DatabaseConnection,
 ) -> Result<Vec<(SchoolDto, String)>, DbErr> {
-    Ok(school::Entity::find()
+    let with_colour = |s: school::Model| {
+        let colour = s.colour.clone();
+        (SchoolDto::from(s), colour)
+    };
+    school::Entity::find()
         .order_by_asc(school::Column::Name)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| {
-            let colour = s.colour.clone();
-            (SchoolDto::from(s), colour)
-        })
-        .collect())
+        .all_into(db, with_colour)
+        .await
 }
 
 /// A school by its slug, with its colour.

@@ -4,6 +4,7 @@
 
 use crate::common::Found;
 use crate::common::TestApp;
+use crate::common::question;
 use crate::common::staff::*;
 use app::services::tokens::{self, Purpose};
 use chrono::{Duration, Timelike, Utc};
@@ -31,14 +32,6 @@ async fn finished_run(app: &TestApp) -> (i32, [(i32, String); 2]) {
             (bent, link(bent, "bent@example.org").await),
         ],
     )
-}
-
-async fn question(app: &TestApp, code: &str) -> i32 {
-    evaluation_question::Entity::find()
-        .filter(evaluation_question::Column::Code.eq(code))
-        .found(&app.db, "default question")
-        .await
-        .id
 }
 
 /// The responses to a run (the demo has its own for past runs).

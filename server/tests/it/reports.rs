@@ -5,6 +5,7 @@
 
 use crate::common::Found;
 use crate::common::TestApp;
+use crate::common::question;
 use crate::common::staff::*;
 use app::rules::reports::{Cell, Figures};
 use app::rules::time::date_time_to_utc as local_to_utc;
@@ -12,8 +13,8 @@ use app::services::reports::{Selection, figures};
 use chrono::{NaiveDate, NaiveTime, Utc};
 use entity::{
     AttendanceStatus, BookingStatus, CourseFormat, Perspective, RunStatus, WaitlistMode,
-    attendance, booking, course, evaluation_answer, evaluation_question, evaluation_response,
-    headcount, run, run_teacher, session,
+    attendance, booking, course, evaluation_answer, evaluation_response, headcount, run,
+    run_teacher, session,
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
@@ -135,14 +136,6 @@ async fn mark(app: &TestApp, session: i32, booking: i32, status: AttendanceStatu
     .insert(&app.db)
     .await
     .expect("attendance");
-}
-
-async fn question(app: &TestApp, code: &str) -> i32 {
-    evaluation_question::Entity::find()
-        .filter(evaluation_question::Column::Code.eq(code))
-        .found(&app.db, "question")
-        .await
-        .id
 }
 
 async fn respond(app: &TestApp, run: i32, n: usize, answers: &[(i32, Option<i32>, Option<&str>)]) {

@@ -18,7 +18,7 @@ pub async fn course_list() -> Result<CourseListDto, AppError> {
     let db = &ctx.state.db;
     let g = &ctx.me.grants;
     let list = courses::editable(db, g, &ctx.me.teacher_ids).await?;
-    let may_create = courses::schools(db)
+    let may_create = crate::services::staff::schools(db)
         .await?
         .iter()
         .any(|(s, _)| g.may(Action::CreateCourse { school: *s }));
@@ -47,7 +47,7 @@ pub async fn course_editor(id: i32) -> Result<CourseEditorDto, AppError> {
     } else {
         None
     };
-    let schools: Vec<(i32, String)> = courses::schools(db)
+    let schools: Vec<(i32, String)> = crate::services::staff::schools(db)
         .await?
         .into_iter()
         .filter(|(s, _)| ctx.me.grants.may(Action::CreateCourse { school: *s }))

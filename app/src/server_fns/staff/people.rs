@@ -14,7 +14,7 @@ pub async fn staff_list() -> Result<StaffListDto, AppError> {
     let ctx = guard::signed_in().await?;
     let g = &ctx.me.grants;
     let db = &ctx.state.db;
-    let managed: Vec<(i32, String)> = people::schools(db)
+    let managed: Vec<(i32, String)> = crate::services::staff::schools(db)
         .await?
         .into_iter()
         .filter(|(id, _)| g.may(Action::ManageStaff { school: *id }))
@@ -148,7 +148,7 @@ pub async fn audit_log() -> Result<Vec<AuditEntryDto>, AppError> {
 
     let ctx = guard::signed_in().await?;
     let g = &ctx.me.grants;
-    let readable: Vec<i32> = people::schools(&ctx.state.db)
+    let readable: Vec<i32> = crate::services::staff::schools(&ctx.state.db)
         .await?
         .into_iter()
         .map(|(id, _)| id)

@@ -30,14 +30,6 @@ impl From<CourseStatus> for CourseState {
     }
 }
 
-/// Every school by name, as `(id, name)`.
-pub async fn schools(db: &DatabaseConnection) -> Result<Vec<(i32, String)>, DbErr> {
-    school::Entity::find()
-        .order_by_asc(school::Column::Name)
-        .all_into(db, |s| (s.id, s.name))
-        .await
-}
-
 /// The courses the person (with `grants` and teacher profiles `teacher_ids`) may edit, by
 /// title, with their number of runs.
 pub async fn editable(
@@ -45,7 +37,7 @@ pub async fn editable(
     grants: &Grants,
     teacher_ids: &[i32],
 ) -> Result<Vec<CourseRow>, DbErr> {
-    let names: HashMap<i32, String> = schools(db).await?.into_iter().collect();
+    let names: HashMap<i32, String> = super::schools(db).await?.into_iter().collect();
     let mut runs: HashMap<i32, u32> = HashMap::new();
     for course_id in run::Entity::find()
         .select_only()
@@ -125,7 +117,7 @@ pub async fn themes(db: &DatabaseConnection) -> Result<Vec<(i32, String)>, DbErr
 
 /// Every teacher profile by name, as a choice (with their school's name).
 pub async fn teacher_options(db: &DatabaseConnection) -> Result<Vec<TeacherOption>, DbErr> {
-    let names: HashMap<i32, String> = schools(db).await?.into_iter().collect();
+    let names: HashMap<i32, String> = super::schools(db).await?.into_iter().collect();
     Ok(teacher::Entity::find()
         .order_by_asc(teacher::Column::Name)
         .all(db)

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entity::{audit_log, school, staff_account, staff_role, teacher};
+use entity::{audit_log, staff_account, staff_role, teacher};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
@@ -15,17 +15,8 @@ use crate::rules::access::{Action, Grants, Role};
 use crate::rules::time::to_local;
 use crate::rules::vocabulary::TeacherKind;
 use crate::services::outbox::{self, Kind, Message};
-use crate::services::query::AllInto;
 use crate::services::staff::auth;
 use crate::services::transaction::write;
-
-/// Every school by name, as `(id, name)`.
-pub async fn schools(db: &DatabaseConnection) -> Result<Vec<(i32, String)>, DbErr> {
-    school::Entity::find()
-        .order_by_asc(school::Column::Name)
-        .all_into(db, |s| (s.id, s.name))
-        .await
-}
 
 /// The staff of the schools in `managed` (everyone, for an administrator), with which of
 /// their roles the person (`me`, with `grants`) may remove.
@@ -35,7 +26,7 @@ pub async fn members(
     me: i32,
     managed: &[i32],
 ) -> Result<Vec<StaffMemberDto>, DbErr> {
-    let names: HashMap<i32, String> = schools(db).await?.into_iter().collect();
+    let names: HashMap<i32, String> = super::schools(db).await?.into_iter().collect();
     let mut role_query = staff_role::Entity::find();
     if !grants.admin {
         role_query = role_query.filter(staff_role::Column::SchoolId.is_in(managed.iter().copied()));
@@ -160,7 +151,7 @@ pub async fn audit_log(
     admin: bool,
     schools: &[i32],
 ) -> Result<Vec<AuditEntryDto>, DbErr> {
-    let names: HashMap<i32, String> = self::schools(db).await?.into_iter().collect();
+    let names: HashMap<i32, String> = super::schools(db).await?.into_iter().collect();
     let mut query = audit_log::Entity::find()
         .order_by_desc(audit_log::Column::At)
         .order_by_desc(audit_log::Column::Id)

@@ -31,7 +31,7 @@ pub async fn course_choices(
     grants: &Grants,
     teacher_ids: &[i32],
 ) -> Result<Vec<CourseChoice>, DbErr> {
-    let schools = super::courses::schools(db).await?;
+    let schools = super::schools(db).await?;
     let own: Vec<i32> = if teacher_ids.is_empty() {
         Vec::new()
     } else {

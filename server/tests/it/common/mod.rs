@@ -272,6 +272,14 @@ where
     }
 }
 
+/// The id of the evaluation question with `code` (a default question's code).
+pub async fn question(app: &TestApp, code: &str) -> i32 {
+    use entity::evaluation_question::{Column, Entity};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let with_code = Entity::find().filter(Column::Code.eq(code));
+    with_code.found(&app.db, "question").await.id
+}
+
 /// A response header as text, or empty.
 pub fn header(response: &reqwest::Response, name: &str) -> String {
     response
@@ -415,6 +423,15 @@ pub struct Posted {
 }
 
 impl Posted {
+    /// The new booking's id, from a sign-up's redirect to its confirmation.
+    pub fn booking_id(&self) -> i32 {
+        assert_eq!(self.status, 302, "redirect after sign-up");
+        self.location
+            .strip_prefix("/tilmelding/")
+            .and_then(|id| id.parse().ok())
+            .unwrap_or_else(|| panic!("confirmation redirect, got {:?}", self.location))
+    }
+
     /// The value of a cookie the response set.
     pub fn cookie(&self, name: &str) -> Option<String> {
         self.cookies
@@ -476,12 +493,7 @@ impl TestApp {
                 Some(&cookie),
             )
             .await;
-        assert_eq!(posted.status, 302, "redirect after sign-up");
-        posted
-            .location
-            .strip_prefix("/tilmelding/")
-            .and_then(|id| id.parse().ok())
-            .unwrap_or_else(|| panic!("confirmation redirect, got {:?}", posted.location))
+        posted.booking_id()
     }
 
     /// Signs up in Danish and returns the booking id.

@@ -58,6 +58,25 @@ pub async fn make_staff(
     (email.to_string(), password)
 }
 
+/// A coordinator of `school` who has set up the authenticator app with the demo key, so
+/// [`sign_in`] can sign them in all the way.
+pub async fn make_coordinator(app: &TestApp, email: &str, school: i32) -> (String, String) {
+    use entity::staff_account;
+    use sea_orm::sea_query::Expr;
+    let who = make_staff(app, email, &[(Some(school), Role::Coordinator)]).await;
+    staff_account::Entity::update_many()
+        .col_expr(
+            staff_account::Column::TotpSecret,
+            Expr::value(server::demo::DEMO_TOTP_SECRET),
+        )
+        .col_expr(staff_account::Column::TotpEnabled, Expr::value(true))
+        .filter(staff_account::Column::Email.eq(email))
+        .exec(&app.db)
+        .await
+        .expect("totp");
+    who
+}
+
 /// Posts e-mail and password; returns the response.
 pub async fn password_step(app: &TestApp, email: &str, password: &str) -> Posted {
     app.post_form(

@@ -87,23 +87,8 @@ async fn check_calls(app: &TestApp, cookies: &Cookies, calls: &[Call<'_>]) {
 both_backends!(authorisation_matrix, |app| {
     let randers = school_id(app, "randers").await;
     let aarhus = school_id(app, "aarhus").await;
-    let other_coordinator = make_staff(
-        app,
-        "koordinator.aarhus@example.org",
-        &[(Some(aarhus), Role::Coordinator)],
-    )
-    .await;
-    // The Aarhus coordinator uses the app too: give them the demo key.
-    staff_account::Entity::update_many()
-        .col_expr(
-            staff_account::Column::TotpSecret,
-            Expr::value(server::demo::DEMO_TOTP_SECRET),
-        )
-        .col_expr(staff_account::Column::TotpEnabled, Expr::value(true))
-        .filter(staff_account::Column::Email.eq(other_coordinator.0.as_str()))
-        .exec(&app.db)
-        .await
-        .expect("totp");
+    // The Aarhus coordinator uses the authenticator app too.
+    let other_coordinator = make_coordinator(app, "koordinator.aarhus@example.org", aarhus).await;
     let other_teacher = make_staff(
         app,
         "underviser.aarhus@example.org",

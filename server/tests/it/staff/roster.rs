@@ -182,22 +182,7 @@ both_backends!(rosters_are_for_the_team_and_coordinators_only, |app| {
         .expect("a run she does not")
         .id;
     let aarhus = school_id(app, "aarhus").await;
-    let aarhus_coordinator = make_staff(
-        app,
-        "k.aarhus@example.org",
-        &[(Some(aarhus), Role::Coordinator)],
-    )
-    .await;
-    staff_account::Entity::update_many()
-        .col_expr(
-            staff_account::Column::TotpSecret,
-            Expr::value(server::demo::DEMO_TOTP_SECRET),
-        )
-        .col_expr(staff_account::Column::TotpEnabled, Expr::value(true))
-        .filter(staff_account::Column::Email.eq(aarhus_coordinator.0.as_str()))
-        .exec(&app.db)
-        .await
-        .expect("totp");
+    let aarhus_coordinator = make_coordinator(app, "k.aarhus@example.org", aarhus).await;
 
     let cookies = [
         ("anonymous", None),
