@@ -1,7 +1,7 @@
 //! The evaluation form, its questions, and the staff pages for paper forms and course questions.
 
 use crate::dto::catalogue::SchoolDto;
-use crate::dto::staff::MeDto;
+use crate::dto::staff::{MeDto, SignedIn};
 use crate::rules::evaluation::QuestionKind;
 use serde::{Deserialize, Serialize};
 
@@ -97,5 +97,17 @@ crate::refusals! {
     pub enum QuestionRefusal {
         Text => "tekst", "staff.questions.err.text";
         Kind => "type", "staff.questions.err.kind";
+    }
+}
+
+impl SignedIn for PaperDto {
+    fn me(&self) -> &MeDto {
+        &self.me
+    }
+}
+
+impl SignedIn for CourseQuestionsDto {
+    fn me(&self) -> &MeDto {
+        &self.me
     }
 }

@@ -66,6 +66,7 @@ impl<T> SignedIn for (MeDto, T) {
     }
 }
 
+/// `signed_in!(Dto, …)`: the DTOs whose `me` field is the person signed in.
 macro_rules! signed_in {
     ($($dto:ty),* $(,)?) => {
         $(impl SignedIn for $dto {
@@ -87,6 +88,4 @@ signed_in!(
     reports::ReportDto,
     roster::RosterDto,
     runs::RunEditorDto,
-    super::evaluation::PaperDto,
-    super::evaluation::CourseQuestionsDto,
 );

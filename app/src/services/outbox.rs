@@ -201,6 +201,9 @@ pub async fn enqueue_raw(
     Ok(())
 }
 
+/// The outbox kind of a webhook delivery; every other kind is a mail.
+pub const WEBHOOK_KIND: &str = "webhook";
+
 /// Which sender a row is for: e-mails, or webhook deliveries (kind `webhook`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Channel {
@@ -262,8 +265,8 @@ pub async fn claim(
 ) -> Result<Vec<outbox_message::Model>, DbErr> {
     use outbox_message::Column as C;
     let of_channel = match channel {
-        Channel::Mail => C::Kind.ne(crate::services::webhooks::KIND),
-        Channel::Webhook => C::Kind.eq(crate::services::webhooks::KIND),
+        Channel::Mail => C::Kind.ne(WEBHOOK_KIND),
+        Channel::Webhook => C::Kind.eq(WEBHOOK_KIND),
     };
     let of_channel = &of_channel;
     write(db, |txn| async move {

@@ -21,7 +21,7 @@ use crate::services::query::AllInto;
 use crate::services::transaction::write;
 
 /// The outbox kind of a delivery.
-pub const KIND: &str = "webhook";
+pub const KIND: &str = outbox::WEBHOOK_KIND;
 
 /// What a webhook can be told about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
