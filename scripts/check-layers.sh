@@ -9,7 +9,9 @@
 #   dto         dto
 #   services    services
 #   endpoints   server_fns | http   (siblings: neither uses the other)
-#   views       pages components shell
+#   components  components          (pieces several pages show)
+#   pages       pages               (a page uses components, never another page)
+#   shell       shell               (the router)
 set -euo pipefail
 cd "$(dirname "$0")/../app/src"
 
@@ -20,7 +22,9 @@ rank() {
     dto) echo 2 ;;
     services) echo 3 ;;
     server_fns|http) echo 4 ;;
-    pages|components|shell|App|shell) echo 5 ;;
+    components) echo 5 ;;
+    pages) echo 6 ;;
+    shell|App) echo 7 ;;
     *) echo 9 ;;
   esac
 }
@@ -44,8 +48,6 @@ while IFS= read -r file; do
     [ -z "$to" ] && continue
     to_rank="$(rank "$to")"
     if [ "$to_rank" -gt "$from_rank" ] || { [ "$to_rank" -eq "$from_rank" ] && [ "$to" != "$from" ] && [ "$from_rank" -ge 1 ]; } ; then
-      # pages, components and shell are one layer; so are i18n, format and error
-      if [ "$from_rank" -eq 5 ] && [ "$to_rank" -eq 5 ]; then continue; fi
       echo "$file:$line: $from -> $to"
       status=1
     fi
@@ -53,6 +55,18 @@ while IFS= read -r file; do
   done < <(grep -n 'crate::[a-z_]' "$file" | grep -v -E '^[0-9]+:\s*//' \
     | grep -o -E '^[0-9]+:|crate::[a-z_]+' | awk '/^[0-9]+:$/ {n=$0; next} {sub("crate::", ""); print n $0}' \
     | sed 's/:refusals$/:rules/' | sort -u)
+  # A page uses the pages' own helpers (pages.rs) and its own folder, never another page.
+  if [ "$from" = "pages" ]; then
+    own="${file#./pages/}"
+    own="${own%%/*}"
+    own="${own%.rs}"
+    while IFS=: read -r line page; do
+      if [ -f "pages/$page.rs" ] && [ "$page" != "$own" ]; then
+        echo "$file:$line: pages/$own -> pages/$page (move what both show to components)"
+        status=1
+      fi
+    done < <(grep -n -o -E 'crate::pages::[a-z_]+' "$file" | sed 's/crate::pages:://')
+  fi
   while IFS= read -r hit; do
     echo "$file:${hit%%:*}: a grouped crate:: import or super::super (name each module with crate::)"
     status=1

@@ -1,5 +1,10 @@
 //! Pieces shared by several pages.
 
+pub mod course;
 pub mod form;
 pub mod layout;
+pub mod load;
+pub mod not_found;
+pub mod questions;
 pub mod run;
+pub mod school;

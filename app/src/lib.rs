@@ -4,7 +4,9 @@
 //! The code is in layers; each may use the ones below it, never one above:
 //!
 //! ```text
-//! pages, components, shell      what people see (built for the browser too)
+//! shell                         the HTML document and the router
+//! pages                         one file per page or page group; a page never uses another page
+//! components                    what several pages show (built for the browser too)
 //! server_fns | http             the pages' endpoints | every plain axum route (/api/v1, …)
 //! services                      (server only) the only code with queries and writes
 //! dto                           what crosses the wire, plain serde types

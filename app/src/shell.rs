@@ -9,6 +9,7 @@ use leptos_router::{
 };
 
 use crate::components::layout::Layout;
+use crate::components::not_found::NotFound;
 use crate::i18n::detect_locale;
 use crate::pages::{
     api_docs::ApiDocsPage,
@@ -17,7 +18,6 @@ use crate::pages::{
     evaluation::{EvaluationPage, EvaluationThanksPage},
     info::{AccessibilityPage, ContactPage, PrivacyPage},
     mine::{MyBookingsPage, RequestLinkPage},
-    not_found::NotFound,
     outbox::OutboxPage,
     reply::ReplyPage,
     school::{SchoolPage, SchoolsPage},

@@ -5,9 +5,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::components::load::loaded;
 use crate::dto::api_reference::{ERROR_CODES, OperationDto};
 use crate::i18n::use_locale;
-use crate::pages::loaded;
 use crate::server_fns::api_reference::api_reference;
 use crate::tr;
 

@@ -10,12 +10,13 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 
+use crate::components::load::LoadError;
+use crate::components::load::loaded;
 use crate::components::run::RunList;
 use crate::dto::catalogue::CatalogueOptions;
 use crate::format;
 use crate::format::WEEKDAY_KEYS;
 use crate::i18n::{Locale, use_locale};
-use crate::pages::{LoadError, loaded};
 use crate::rules::catalogue::filter::{CatalogueFilter, Mode, TimeOfDay, WEEKDAY_SLUGS};
 use crate::rules::vocabulary::{Audience, Format};
 use crate::server_fns::catalogue::{catalogue_runs, filter_choices};

@@ -8,54 +8,12 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use crate::components::form::refusal_notice;
-use crate::dto::evaluation::{EvaluationPageDto, EvaluationRefusal, QuestionDto};
+use crate::components::load::loaded;
+use crate::components::questions::Questions;
+use crate::dto::evaluation::{EvaluationPageDto, EvaluationRefusal};
 use crate::i18n::use_locale;
-use crate::pages::loaded;
-use crate::rules::evaluation::{QuestionKind, TEXT_MAX};
 use crate::server_fns::evaluation::{SubmitEvaluation, evaluation_page};
 use crate::tr;
-
-/// The questions as form fields: a group of choices per question, a text box for free text.
-#[component]
-pub fn Questions(questions: Vec<QuestionDto>) -> impl IntoView {
-    let l = use_locale();
-    questions
-        .into_iter()
-        .map(|q| {
-            let name = format!("q[q{}]", q.id);
-            let label = q.label(l);
-            match q.kind {
-                QuestionKind::Text => {
-                    let id = format!("q{}", q.id);
-                    view! {
-                        <div class="field question">
-                            <label for=id.clone()>{label}</label>
-                            <textarea id=id name=name rows="4" maxlength=TEXT_MAX.to_string()></textarea>
-                        </div>
-                    }
-                    .into_any()
-                }
-                kind => view! {
-                    <fieldset class="question">
-                        <legend>{label}</legend>
-                        <div class="taps">
-                            {kind.values().iter().map(|v| {
-                                let id = format!("q{}-{v}", q.id);
-                                view! {
-                                    <span class=if *v == 0 { "tap tap-unsure" } else { "tap" }>
-                                        <input type="radio" id=id.clone() name=name.clone() value=v.to_string()/>
-                                        <label for=id>{tr!(l, &kind.value_key(*v))}</label>
-                                    </span>
-                                }
-                            }).collect_view()}
-                        </div>
-                    </fieldset>
-                }
-                .into_any(),
-            }
-        })
-        .collect_view()
-}
 
 /// `/evaluering/:token`.
 #[component]
@@ -91,7 +49,7 @@ pub fn EvaluationPage() -> impl IntoView {
                 </div>
             }.into_any(),
             EvaluationPageDto::Invalid => {
-                crate::pages::not_found::set_status(404);
+                crate::components::not_found::set_status(404);
                 view! {
                     <Title text=tr!(l, "evaluation.invalid_title")/>
                     <div class="page-intro">

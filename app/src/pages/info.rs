@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::components::school::SchoolGrid;
 use crate::i18n::use_locale;
-use crate::pages::school::SchoolGrid;
 use crate::tr;
 
 /// A page of headed paragraphs from the translation files: `section.title`, `section.intro`, then

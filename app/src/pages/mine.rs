@@ -7,12 +7,14 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use crate::components::form::{refusal_notice_as, refusals};
+use crate::components::load::loaded;
+use crate::components::not_found::LinkInvalid;
 use crate::components::run::PlaceLine;
+use crate::components::school::SchoolContactLine;
 use crate::dto::booking::{BookingState, LinkRefusal, ManageAction, MyBookingDto, MyBookingsDto};
 use crate::format;
 use crate::i18n::{Locale, use_locale};
-use crate::pages::signup::SchoolContactLine;
-use crate::pages::{loaded, path_param};
+use crate::pages::path_param;
 use crate::server_fns::booking::{
     ForgetMe, MakeCalendarLink, ManageBooking, RequestLink, my_bookings,
 };
@@ -66,21 +68,6 @@ pub fn MyBookingsPage() -> impl IntoView {
             }
             MyBookingsDto::Invalid => view! { <LinkInvalid/> }.into_any(),
         })}
-    }
-}
-
-/// An unknown or expired link: says so and offers a new one. Answers 404.
-#[component]
-pub fn LinkInvalid() -> impl IntoView {
-    crate::pages::not_found::set_status(404);
-    let l = use_locale();
-    view! {
-        <Title text=tr!(l, "mine.invalid_title")/>
-        <div class="page-intro">
-            <h1>{tr!(l, "mine.invalid_title")}</h1>
-            <p class="lead">{tr!(l, "mine.invalid_body")}</p>
-        </div>
-        <p><a href="/mine-tilmeldinger" class="button">{tr!(l, "mine.new_link")}</a></p>
     }
 }
 

@@ -5,11 +5,11 @@
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
+use crate::components::load::loaded;
+use crate::components::not_found::NotFound;
 use crate::dto::outbox::OutboxItemDto;
 use crate::format;
 use crate::i18n::{Locale, use_locale};
-use crate::pages::loaded;
-use crate::pages::not_found::NotFound;
 use crate::server_fns::outbox::demo_outbox;
 use crate::tr;
 

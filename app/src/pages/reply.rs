@@ -6,14 +6,15 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
+use crate::components::load::loaded;
+use crate::components::not_found::LinkInvalid;
 use crate::components::run::PlaceLine;
+use crate::components::school::SchoolContactLine;
 use crate::dto::booking::ReplyPageDto;
 use crate::dto::booking::{BookingState, MyBookingDto};
 use crate::format;
 use crate::i18n::use_locale;
-use crate::pages::mine::LinkInvalid;
-use crate::pages::signup::SchoolContactLine;
-use crate::pages::{loaded, path_param};
+use crate::pages::path_param;
 use crate::server_fns::booking::{AnswerReminder, reply_page};
 use crate::tr;
 

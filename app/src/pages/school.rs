@@ -3,49 +3,16 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::components::course::paragraphs;
+use crate::components::load::loaded;
+use crate::components::not_found::NotFound;
 use crate::components::run::{PlaceDetails, RunList};
-use crate::dto::catalogue::{SchoolDetailDto, SchoolDto};
+use crate::components::school::{SchoolContact, SchoolGrid};
+use crate::dto::catalogue::SchoolDetailDto;
 use crate::i18n::use_locale;
-use crate::pages::{loaded, not_found::NotFound, paragraphs, path_param};
-use crate::server_fns::catalogue::{school_detail, school_list};
+use crate::pages::path_param;
+use crate::server_fns::catalogue::school_detail;
 use crate::tr;
-
-/// Address and contact lines of a school.
-#[component]
-pub fn SchoolContact(school: SchoolDto) -> impl IntoView {
-    let l = use_locale();
-    let mailto = format!("mailto:{}", school.email);
-    let tel = format!("tel:{}", school.phone.replace(' ', ""));
-    view! {
-        <dl class="contact-list">
-            <div><dt>{tr!(l, "school.address")}</dt><dd>{school.street.clone()}", "{school.postal_code.clone()}" "{school.city.clone()}</dd></div>
-            <div><dt>{tr!(l, "school.email")}</dt><dd><a href=mailto>{school.email.clone()}</a></dd></div>
-            <div><dt>{tr!(l, "school.phone")}</dt><dd><a href=tel>{school.phone.clone()}</a></dd></div>
-            <div><dt>{tr!(l, "school.opening_hours")}</dt><dd>{school.opening_hours.clone()}</dd></div>
-        </dl>
-    }
-}
-
-/// Every school as a card with its contact details.
-#[component]
-pub fn SchoolGrid() -> impl IntoView {
-    let schools = Resource::new(|| (), |_| school_list());
-    view! {
-            {loaded(schools, move |list| view! {
-        <ul class="school-grid">
-            {list.into_iter().map(|s| {
-                let href = format!("/skoler/{}", s.slug);
-                view! {
-                    <li class="school-card">
-                        <h2><a href=href>{s.name.clone()}</a></h2>
-                        <SchoolContact school=s/>
-                    </li>
-                }
-            }).collect_view()}
-        </ul>
-    })}
-        }
-}
 
 #[component]
 pub fn SchoolsPage() -> impl IntoView {

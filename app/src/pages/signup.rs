@@ -6,12 +6,15 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use crate::components::form::refusals_now;
+use crate::components::load::loaded;
+use crate::components::not_found::set_status;
 use crate::components::run::{AvailabilityBadge, PlaceDetails, SessionList};
+use crate::components::school::SchoolContactLine;
 use crate::dto::booking::{BookingState, ReceiptDto, SignupPageDto};
 use crate::dto::catalogue::{RunDto, SchoolDto};
 use crate::format;
 use crate::i18n::{Locale, use_locale};
-use crate::pages::{loaded, not_found::set_status, path_param};
+use crate::pages::path_param;
 use crate::rules::catalogue::availability::Availability;
 use crate::rules::signup::{
     Field, MUNICIPALITIES, NEEDS_MAX, PERSPECTIVES, PRIVACY_NOTICE_VERSION, SignupForm,
@@ -289,24 +292,6 @@ fn SignupView(
                 {school.map(|s| view! { <SchoolContactLine school=s/> })}
             </aside>
         </div>
-    }
-}
-
-/// The school's contact details in one short block.
-#[component]
-pub fn SchoolContactLine(school: SchoolDto) -> impl IntoView {
-    let l = use_locale();
-    let mailto = format!("mailto:{}", school.email);
-    let tel = format!("tel:{}", school.phone.replace(' ', ""));
-    view! {
-        <section class="school-contact-line" aria-label=tr!(l, "signup.school_contact")>
-            <h3>{tr!(l, "signup.school_contact")}</h3>
-            <p>
-                {school.name.clone()}<br/>
-                <a href=mailto>{school.email.clone()}</a><br/>
-                <a href=tel>{school.phone.clone()}</a>
-            </p>
-        </section>
     }
 }
 

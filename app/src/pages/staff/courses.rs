@@ -9,13 +9,13 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use super::{StaffError, StaffView, id_param, query_notice, staff_page};
+use crate::components::course::CourseView;
 use crate::components::form::refusal_notice;
 use crate::dto::staff::courses::{
     ALT_MAX, CourseEditorDto, CourseRefusal, CourseState, SUMMARY_MAX, TEXT_MAX, TITLE_MAX,
 };
 use crate::dto::staff::pictures::PictureRefusal;
 use crate::i18n::use_locale;
-use crate::pages::course::CourseView;
 use crate::rules::vocabulary::{Audience, Format};
 use crate::server_fns::staff::courses::{
     CourseDeveloper, SaveCourse, course_editor, course_list, course_preview,

@@ -7,9 +7,9 @@ use leptos_router::hooks::use_query_map;
 
 use super::{StaffView, id_param, query_notice, staff_page};
 use crate::components::form::refusal_notice;
+use crate::components::questions::Questions;
 use crate::dto::evaluation::{EvaluationRefusal, QuestionRefusal};
 use crate::i18n::use_locale;
-use crate::pages::evaluation::Questions;
 use crate::rules::evaluation::QUESTION_MAX;
 use crate::server_fns::evaluation::{
     AddQuestion, RetireQuestion, SavePaper, course_questions, paper_page,

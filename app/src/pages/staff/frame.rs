@@ -10,10 +10,11 @@ use leptos_router::hooks::use_location;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::components::load::LoadError;
+use crate::components::load::loaded_or;
 use crate::dto::staff::{MeDto, SignedIn};
 use crate::error::AppError;
 use crate::i18n::use_locale;
-use crate::pages::{LoadError, loaded_or};
 use crate::rules::access::{Action, Role};
 use crate::server_fns::staff::sign_in::SignOut;
 use crate::tr;

@@ -1,4 +1,5 @@
-//! The page for addresses that lead nowhere: says so plainly and offers ways on. Answers 404.
+//! What a page shows when its address or link leads nowhere (a 404 that says so plainly and
+//! offers ways on), and the way a page sets its HTTP status.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,6 +19,7 @@ pub fn set_status(code: u16) {
     let _ = code;
 }
 
+/// An address that leads nowhere. Answers 404; the router's fallback.
 #[component]
 pub fn NotFound() -> impl IntoView {
     set_status(404);
@@ -32,5 +34,20 @@ pub fn NotFound() -> impl IntoView {
             <li><a href="/">{tr!(l, "not_found.home")}</a></li>
             <li><a href="/skoler">{tr!(l, "not_found.schools")}</a></li>
         </ul>
+    }
+}
+
+/// An unknown or expired link: says so and offers a new one. Answers 404.
+#[component]
+pub fn LinkInvalid() -> impl IntoView {
+    set_status(404);
+    let l = use_locale();
+    view! {
+        <Title text=tr!(l, "mine.invalid_title")/>
+        <div class="page-intro">
+            <h1>{tr!(l, "mine.invalid_title")}</h1>
+            <p class="lead">{tr!(l, "mine.invalid_body")}</p>
+        </div>
+        <p><a href="/mine-tilmeldinger" class="button">{tr!(l, "mine.new_link")}</a></p>
     }
 }
