@@ -2,10 +2,8 @@
 
 use leptos::prelude::*;
 
-use crate::components::load::loaded;
 use crate::dto::catalogue::SchoolDto;
 use crate::i18n::use_locale;
-use crate::server_fns::catalogue::school_list;
 use crate::tr;
 
 /// Address and contact lines of a school.
@@ -26,12 +24,10 @@ pub fn SchoolContact(school: SchoolDto) -> impl IntoView {
 
 /// Every school as a card with its contact details.
 #[component]
-pub fn SchoolGrid() -> impl IntoView {
-    let schools = Resource::new(|| (), |_| school_list());
+pub fn SchoolGrid(schools: Vec<SchoolDto>) -> impl IntoView {
     view! {
-            {loaded(schools, move |list| view! {
         <ul class="school-grid">
-            {list.into_iter().map(|s| {
+            {schools.into_iter().map(|s| {
                 let href = format!("/skoler/{}", s.slug);
                 view! {
                     <li class="school-card">
@@ -41,8 +37,7 @@ pub fn SchoolGrid() -> impl IntoView {
                 }
             }).collect_view()}
         </ul>
-    })}
-        }
+    }
 }
 
 /// The school's contact details in one short block.

@@ -3,8 +3,10 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::components::load::loaded;
 use crate::components::school::SchoolGrid;
 use crate::i18n::use_locale;
+use crate::server_fns::catalogue::school_list;
 use crate::tr;
 
 /// A page of headed paragraphs from the translation files: `section.title`, `section.intro`, then
@@ -46,7 +48,7 @@ pub fn ContactPage() -> impl IntoView {
     let l = use_locale();
     view! {
         {text_page("contact", &[])}
-        <SchoolGrid/>
+        {loaded(Resource::new(|| (), |()| school_list()), |schools| view! { <SchoolGrid schools/> })}
         <p class="hint">{tr!(l, "footer.about")}</p>
     }
 }

@@ -11,7 +11,7 @@ use crate::components::school::{SchoolContact, SchoolGrid};
 use crate::dto::catalogue::SchoolDetailDto;
 use crate::i18n::use_locale;
 use crate::pages::path_param;
-use crate::server_fns::catalogue::school_detail;
+use crate::server_fns::catalogue::{school_detail, school_list};
 use crate::tr;
 
 #[component]
@@ -23,7 +23,7 @@ pub fn SchoolsPage() -> impl IntoView {
             <h1>{tr!(l, "school.all")}</h1>
             <p class="lead">{tr!(l, "school.all_intro")}</p>
         </div>
-        <SchoolGrid/>
+        {loaded(Resource::new(|| (), |()| school_list()), |schools| view! { <SchoolGrid schools/> })}
     }
 }
 
