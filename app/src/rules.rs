@@ -13,9 +13,11 @@
 //! - [`embed`]: the embedded course list's colours;
 //! - [`evaluation`]: the questionnaire's kinds of question and their values;
 //! - [`forms`]: the one way a refused form says what to fix;
+//! - [`network`]: which addresses the server may send to (public ones only);
 //! - [`password`]: what a new staff password must be;
 //! - [`reports`]: report figures counted from plain facts, with groups under five hidden;
-//! - [`retention`]: how long personal data and links are kept.
+//! - [`retention`]: how long personal data and links are kept;
+//! - [`throttle`]: when staff sign-in attempts must wait.
 
 pub mod access;
 pub mod attendance;
@@ -24,10 +26,12 @@ pub mod coproduction;
 pub mod embed;
 pub mod evaluation;
 pub mod forms;
+pub mod network;
 pub mod password;
 pub mod reports;
 pub mod retention;
 pub mod seats;
 pub mod signup;
+pub mod throttle;
 pub mod time;
 pub mod vocabulary;

@@ -21,7 +21,7 @@ use crate::pages::{
     outbox::OutboxPage,
     reply::ReplyPage,
     school::{SchoolPage, SchoolsPage},
-    signup::{AlreadyPage, ReceiptPage, ReceivedPage, SignupPage},
+    signup::{ReceivedPage, SignupPage},
     staff::{
         account::{AccountPage, RecoveryCodesPage},
         attendance::AttendancePage,
@@ -41,6 +41,8 @@ use crate::pages::{
 /// The whole HTML document, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = detect_locale();
+    #[cfg(feature = "ssr")]
+    crate::services::request::set_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang=locale.code()>
@@ -77,9 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/skoler") view=SchoolsPage ssr=SsrMode::Async/>
                     <Route path=path!("/skoler/:slug") view=SchoolPage ssr=SsrMode::Async/>
                     <Route path=path!("/hold/:id/tilmelding") view=SignupPage ssr=SsrMode::Async/>
-                    <Route path=path!("/hold/:id/tilmelding/allerede") view=AlreadyPage/>
-                    <Route path=path!("/tilmelding/modtaget") view=ReceivedPage/>
-                    <Route path=path!("/tilmelding/:booking") view=ReceiptPage ssr=SsrMode::Async/>
+                    <Route path=path!("/hold/:id/tilmelding/modtaget") view=ReceivedPage ssr=SsrMode::Async/>
                     <Route path=path!("/mine-tilmeldinger") view=RequestLinkPage/>
                     <Route path=path!("/mine-tilmeldinger/:token") view=MyBookingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/kommer/:token") view=ReplyPage ssr=SsrMode::Async/>

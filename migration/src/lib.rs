@@ -13,6 +13,7 @@ mod m20261123_180000_create_mail_calendar;
 mod m20261123_200000_create_staff_workspace;
 mod m20261201_000001_create_attendance_evaluation;
 mod m20261202_000001_create_public_api;
+mod m20261203_000001_sign_in_attempts;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_200000_create_staff_workspace::Migration),
             Box::new(m20261201_000001_create_attendance_evaluation::Migration),
             Box::new(m20261202_000001_create_public_api::Migration),
+            Box::new(m20261203_000001_sign_in_attempts::Migration),
         ]
     }
 }

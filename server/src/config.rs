@@ -23,8 +23,10 @@ pub struct Config {
     /// `SKOLEBAENK_PUBLIC_URL`: the address people reach the site at, for links in e-mails and
     /// from the command line. Defaults to `http://` and the listening address.
     pub public_url: String,
-    /// `SKOLEBAENK_BEHIND_PROXY`: trust `X-Forwarded-For` for the client's address.
-    pub behind_proxy: bool,
+    /// `SKOLEBAENK_PROXY_HOPS`: how many reverse proxies in front of the server add to
+    /// `X-Forwarded-For` (0: none, the connection's address is the client's). The older
+    /// `SKOLEBAENK_BEHIND_PROXY=true` means one.
+    pub proxy_hops: u8,
     /// `SKOLEBAENK_RATE_LIMITS`: sign-ups per address, sign-ups per e-mail, link requests per
     /// address, link requests per e-mail, each per hour, as four numbers separated by commas.
     pub rate_limits: Limits,
@@ -53,6 +55,9 @@ pub struct WebhookConfig {
     pub disable_after: u32,
     /// `SKOLEBAENK_WEBHOOK_TIMEOUT_SECS`: how long a receiver may take to answer (default 10).
     pub timeout: std::time::Duration,
+    /// `SKOLEBAENK_WEBHOOK_ALLOW_PRIVATE`: let webhooks go to loopback and private addresses
+    /// (default false; for a receiver under development on this machine).
+    pub allow_private: bool,
 }
 
 /// Where e-mail goes.
@@ -168,6 +173,20 @@ impl Config {
         };
         let demo_data = flag("SKOLEBAENK_DEMO_DATA", true)?;
         let behind_proxy = flag("SKOLEBAENK_BEHIND_PROXY", false)?;
+        let proxy_hops = match get(&["SKOLEBAENK_PROXY_HOPS"]) {
+            None => u8::from(behind_proxy),
+            Some(text) => {
+                text.trim()
+                    .parse::<u8>()
+                    .ok()
+                    .filter(|n| *n <= 10)
+                    .ok_or(ConfigError {
+                        name: "SKOLEBAENK_PROXY_HOPS",
+                        value: text,
+                        reason: "expected a whole number from 0 to 10",
+                    })?
+            }
+        };
         let rate_limits = match get(&["SKOLEBAENK_RATE_LIMITS"]) {
             None => Limits::default(),
             Some(text) => parse_limits(&text).ok_or(ConfigError {
@@ -291,6 +310,7 @@ impl Config {
                 10,
                 positive,
             )?),
+            allow_private: flag("SKOLEBAENK_WEBHOOK_ALLOW_PRIVATE", false)?,
         };
         let give_up = number("SKOLEBAENK_MAIL_GIVE_UP_HOURS", 24, positive)?;
         let mail = MailConfig {
@@ -341,7 +361,7 @@ impl Config {
             demo_data,
             max_db_connections,
             public_url,
-            behind_proxy,
+            proxy_hops,
             rate_limits,
             mail,
             jobs_interval,

@@ -35,8 +35,6 @@ pub enum StartError {
         addr: String,
         source: std::io::Error,
     },
-    #[error("server error: {0}")]
-    Serve(std::io::Error),
     #[error("e-mail is not set up right: {0}")]
     Mail(String),
     #[error("the API description could not be read: {0}")]
@@ -68,7 +66,8 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         db,
         leptos_options,
         limiter: std::sync::Arc::new(RateLimiter::new(config.rate_limits)),
-        behind_proxy: config.behind_proxy,
+        proxy_hops: config.proxy_hops,
+        webhooks_allow_private: config.webhooks.allow_private,
         public_url: config.public_url.clone(),
         staff_sessions: config.staff_sessions,
         mail_dir: match &config.mail.backend {
@@ -123,6 +122,7 @@ pub fn router(state: AppState) -> Router {
     let routes = route_list();
     let shell_options = state.leptos_options.clone();
     let guard_state = state.clone();
+    let headers_state = state.clone();
     Router::new()
         .merge(app::http::router())
         .leptos_routes(&state, routes, move || shell(shell_options.clone()))
@@ -133,7 +133,13 @@ pub fn router(state: AppState) -> Router {
             guards::reject_cross_site,
         ))
         .layer(axum::middleware::from_fn(guards::reject_long_uris))
-        .layer(axum::middleware::from_fn(guards::refuse_framing))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            BODY_TIMEOUT,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            headers_state,
+            guards::protective_headers,
+        ))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             http::header::X_CONTENT_TYPE_OPTIONS,
@@ -176,20 +182,66 @@ pub async fn bind(config: &Config) -> Result<TcpListener, StartError> {
         })
 }
 
-/// Serves until `shutdown` completes, then lets requests in flight finish.
+/// How long a client may take to send a request's headers: a client that trickles them in
+/// to hold connections open is cut off.
+pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// How long a client may take to send a request's body.
+pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Serves until `shutdown` completes, then lets requests in flight finish. Each connection
+/// knows its client's address (for the rate limits) and gets [`HEADER_READ_TIMEOUT`] for its
+/// headers.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
-    // The client's address feeds the rate limits.
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
-    .map_err(StartError::Serve)
+    use axum::extract::ConnectInfo;
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::server::graceful::GracefulShutdown;
+    use tower::ServiceExt;
+
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT);
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a moment, keep serving.
+                    tracing::warn!(error = %e, "could not accept a connection");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service =
+            app.clone()
+                .map_request(move |mut request: http::Request<hyper::body::Incoming>| {
+                    request.extensions_mut().insert(ConnectInfo(remote));
+                    request.map(axum::body::Body::new)
+                });
+        let service = hyper_util::service::TowerToHyperService::new(service);
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

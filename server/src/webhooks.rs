@@ -9,6 +9,11 @@
 //! school's koordinatorer get an e-mail; its deliveries wait until it is switched on again, or
 //! fail after a day. Delivery is at least once: a crash between the answer and the record sends
 //! the delivery again when its lease ends.
+//!
+//! Unless the installation allows inside addresses, a delivery only ever connects to a public
+//! internet address: names are resolved by [`PublicOnly`], which drops every other address, and
+//! an address written as a number is checked before the request. So a name that pointed to the
+//! internet when the webhook was made but to the inside later (DNS rebinding) gets nothing.
 
 use app::services::outbox::{self, Backoff, Channel};
 use app::services::webhooks::{self, signature};
@@ -25,11 +30,36 @@ const LEASE_SECS: i64 = 120;
 /// How long a switched-off webhook's deliveries wait before they are looked at again.
 const PAUSED_SECS: i64 = 3600;
 
+/// Resolves names to their public internet addresses only (see `app::rules::network`); a name
+/// with no public address fails to resolve.
+struct PublicOnly;
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        Box::pin(public_addresses(name.as_str().to_string()))
+    }
+}
+
+async fn public_addresses(
+    host: String,
+) -> Result<reqwest::dns::Addrs, Box<dyn std::error::Error + Send + Sync>> {
+    let found = tokio::net::lookup_host((host.as_str(), 0)).await?;
+    let public: Vec<std::net::SocketAddr> = found
+        .filter(|a| app::rules::network::is_public(a.ip()))
+        .collect();
+    if public.is_empty() {
+        return Err("no public address".into());
+    }
+    Ok(Box::new(public.into_iter()))
+}
+
 /// A worker and what it needs.
 #[derive(Clone)]
 pub struct Worker {
     pub db: DatabaseConnection,
     pub client: reqwest::Client,
+    /// Inside addresses allowed (development and tests).
+    pub allow_private: bool,
     pub backoff: Backoff,
     pub disable_after: u32,
     pub poll: std::time::Duration,
@@ -52,15 +82,18 @@ enum Sent {
 
 impl Worker {
     pub fn new(db: DatabaseConnection, config: &WebhookConfig, poll: std::time::Duration) -> Self {
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .timeout(config.timeout)
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent("Skolebaenk-Webhooks/1")
-            .build()
-            .unwrap_or_default();
+            .user_agent("Skolebaenk-Webhooks/1");
+        if !config.allow_private {
+            builder = builder.dns_resolver(std::sync::Arc::new(PublicOnly));
+        }
+        let client = builder.build().unwrap_or_default();
         Worker {
             db,
             client,
+            allow_private: config.allow_private,
             backoff: config.backoff.clone(),
             disable_after: config.disable_after,
             poll,
@@ -142,6 +175,12 @@ impl Worker {
     }
 
     async fn post(&self, hook: &webhook::Model, row: &outbox_message::Model) -> Sent {
+        let inside = webhooks::host_of(&hook.url)
+            .and_then(|h| h.parse::<std::net::IpAddr>().ok())
+            .is_some_and(|ip| !app::rules::network::is_public(ip));
+        if inside && !self.allow_private {
+            return Sent::Failed("not a public address".into());
+        }
         let timestamp = Utc::now().timestamp();
         let event = webhooks::event_of(&row.payload);
         let delivery = row
@@ -166,6 +205,7 @@ impl Worker {
             Ok(r) if r.status().is_success() => Sent::Ok,
             Ok(r) => Sent::Failed(format!("HTTP {}", r.status().as_u16())),
             Err(e) if e.is_timeout() => Sent::Failed("no answer in time".into()),
+            // Also a name with no public address: the text does not say which.
             Err(e) if e.is_connect() => Sent::Failed("could not connect".into()),
             Err(_) => Sent::Failed("the request failed".into()),
         }

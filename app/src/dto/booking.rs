@@ -35,19 +35,6 @@ pub struct SignupPageDto {
     pub key: String,
 }
 
-/// The confirmation page after signing up.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ReceiptDto {
-    pub state: BookingState,
-    pub name: String,
-    pub email: String,
-    pub on_behalf: bool,
-    pub run: RunDto,
-    pub school: SchoolDto,
-    /// Until when the person may cancel themselves (local time), if there is a deadline.
-    pub cancel_until: Option<NaiveDateTime>,
-}
-
 /// One booking on "Mine tilmeldinger".
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MyBookingDto {

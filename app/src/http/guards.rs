@@ -107,16 +107,27 @@ pub async fn reject_cross_site(
 }
 
 /// Every page but the embedded catalogue refuses to be shown in another site's frame, so no
-/// staff page can be overlaid to trick a click.
-pub async fn refuse_framing(request: Request, next: Next) -> Response {
+/// staff page can be overlaid to trick a click (pages say so in their own, fuller policy; see
+/// `services::request::page_policy`). Over https, browsers are told to use nothing else.
+pub async fn protective_headers(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let embeddable = request.uri().path().starts_with("/indlejr/");
     let mut response = next.run(request).await;
+    let headers = response.headers_mut();
     if !embeddable {
-        let headers = response.headers_mut();
         headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
         headers
             .entry(header::CONTENT_SECURITY_POLICY)
             .or_insert(HeaderValue::from_static("frame-ancestors 'none'"));
+    }
+    if state.public_url.starts_with("https://") {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
     }
     response
 }

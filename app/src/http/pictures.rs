@@ -134,7 +134,7 @@ async fn course_image(ctx: &Ctx, up: &Upload) -> Result<Result<(), PictureRefusa
         images::set_course_image(&ctx.state.db, &c, None, ctx.now).await?;
         return Ok(Ok(()));
     }
-    let picture = match images::check(&up.file) {
+    let picture = match images::check_off_thread(up.file.clone()).await {
         Ok(p) => p,
         Err(refusal) => return Ok(Err(refusal)),
     };
@@ -154,7 +154,7 @@ async fn teacher_photo(ctx: &Ctx, up: &Upload) -> Result<Result<(), PictureRefus
     let picture = if up.remove {
         None
     } else {
-        match images::check(&up.file) {
+        match images::check_off_thread(up.file.clone()).await {
             Ok(p) => Some(p),
             Err(refusal) => return Ok(Err(refusal)),
         }

@@ -64,15 +64,15 @@ fn refused(error: &AppError) -> Response {
     }
 }
 
-/// A field, quoted when needed; a leading `=`, `+`, `-` or `@` is defused so a spreadsheet
-/// does not read text as a formula.
+/// A field, quoted when needed; a leading `=`, `+`, `-`, `@`, tab or carriage return is
+/// defused so a spreadsheet does not read text as a formula.
 fn field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
         s.to_string()
     };
-    if s.contains([';', '"', '\n', '\r']) {
+    if s.contains([';', '"', '\n', '\r', '\t']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s
@@ -268,4 +268,21 @@ pub fn render(r: &ReportDto, table: &str, l: Locale) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+
+    #[test]
+    fn text_that_looks_like_a_formula_stays_text() {
+        for risky in ["=1+1", "+45", "-2", "@SUM(A1)", "\t=1+1", "\r=1+1"] {
+            let out = field(risky);
+            let inner = out.trim_matches('"');
+            assert!(inner.starts_with('\''), "{risky:?} became {out:?}");
+        }
+        assert_eq!(field("Aarhus"), "Aarhus");
+        assert_eq!(field("a;b"), "\"a;b\"");
+        assert_eq!(field("sagde \"hej\""), "\"sagde \"\"hej\"\"\"");
+    }
 }

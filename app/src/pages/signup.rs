@@ -10,9 +10,8 @@ use crate::components::load::loaded;
 use crate::components::not_found::set_status;
 use crate::components::run::{AvailabilityBadge, PlaceDetails, SessionList};
 use crate::components::school::SchoolContactLine;
-use crate::dto::booking::{BookingState, ReceiptDto, SignupPageDto};
+use crate::dto::booking::SignupPageDto;
 use crate::dto::catalogue::{RunDto, SchoolDto};
-use crate::format;
 use crate::i18n::{Locale, use_locale};
 use crate::pages::path_param;
 use crate::rules::catalogue::availability::Availability;
@@ -20,7 +19,7 @@ use crate::rules::signup::{
     Field, MUNICIPALITIES, NEEDS_MAX, PERSPECTIVES, PRIVACY_NOTICE_VERSION, SignupForm,
     SignupRefusal,
 };
-use crate::server_fns::booking::{SignUp, receipt, signup_page};
+use crate::server_fns::booking::{SignUp, signup_page};
 use crate::tr;
 
 fn id_param(name: &'static str) -> impl Fn() -> i32 + Copy + Send + Sync {
@@ -295,120 +294,42 @@ fn SignupView(
     }
 }
 
-/// The confirmation after signing up.
-#[component]
-pub fn ReceiptPage() -> impl IntoView {
-    let booking_id = id_param("booking");
-    let data = Resource::new(booking_id, receipt);
-    view! {
-        {loaded(data, move |d| match d {
-            Some(r) => view! { <ReceiptView receipt=r/> }.into_any(),
-            None => view! { <ReceiptGone/> }.into_any(),
-        })}
-    }
-}
-
-#[component]
-fn ReceiptView(receipt: ReceiptDto) -> impl IntoView {
-    let l = use_locale();
-    let (title, lead) = match &receipt.state {
-        BookingState::Confirmed => (
-            tr!(l, "receipt.confirmed_title"),
-            tr!(l, "receipt.confirmed_lead", name = receipt.name.as_str()),
-        ),
-        BookingState::Waiting { position } => (
-            tr!(l, "receipt.waiting_title"),
-            tr!(l, "receipt.waiting_lead", position = position),
-        ),
-        BookingState::Offered { until } => (
-            tr!(l, "receipt.waiting_title"),
-            tr!(
-                l,
-                "receipt.offered_lead",
-                until = format::date_time(l, *until).as_str()
-            ),
-        ),
-        BookingState::Cancelled | BookingState::Expired => (
-            tr!(l, "receipt.cancelled_title"),
-            tr!(l, "receipt.cancelled_lead"),
-        ),
-    };
-    view! {
-        <Title text=title.clone()/>
-        <div class="page-intro receipt">
-            <h1>{title}</h1>
-            <p class="lead">{lead}</p>
-        </div>
-        <div class="signup-layout">
-            <div class="prose">
-                <h2>{tr!(l, "receipt.next_title")}</h2>
-                <ul class="steps">
-                    <li>
-                        {if receipt.on_behalf {
-                            tr!(l, "receipt.mail_on_behalf", email = receipt.email.as_str())
-                        } else {
-                            tr!(l, "receipt.mail", email = receipt.email.as_str())
-                        }}
-                    </li>
-                    {matches!(receipt.state, BookingState::Waiting { .. }).then(|| view! {
-                        <li>{tr!(l, "receipt.waiting_next")}</li>
-                    })}
-                    <li>{tr!(l, "receipt.come")}</li>
-                </ul>
-                <h2>{tr!(l, "receipt.cancel_title")}</h2>
-                <p>{tr!(l, "receipt.cancel_body")}</p>
-                {receipt.cancel_until.map(|t| view! {
-                    <p>{tr!(l, "receipt.cancel_until", until = format::date_time(l, t).as_str())}</p>
-                })}
-                <p><a href="/mine-tilmeldinger">{tr!(l, "receipt.manage_link")}</a></p>
-            </div>
-            <aside class="signup-aside">
-                <RunSummary run=receipt.run.clone()/>
-                <SchoolContactLine school=receipt.school.clone()/>
-            </aside>
-        </div>
-    }
-}
-
-/// The confirmation cannot be shown (another browser, or hours later).
-#[component]
-fn ReceiptGone() -> impl IntoView {
-    set_status(404);
-    let l = use_locale();
-    view! {
-        <Title text=tr!(l, "receipt.gone_title")/>
-        <div class="page-intro">
-            <h1>{tr!(l, "receipt.gone_title")}</h1>
-            <p class="lead">{tr!(l, "receipt.gone_body")}</p>
-        </div>
-        <p><a href="/mine-tilmeldinger">{tr!(l, "receipt.manage_link")}</a></p>
-    }
-}
-
-/// The address is already signed up for the run, from another browser.
-#[component]
-pub fn AlreadyPage() -> impl IntoView {
-    let l = use_locale();
-    view! {
-        <Title text=tr!(l, "already.title")/>
-        <div class="page-intro">
-            <h1>{tr!(l, "already.title")}</h1>
-            <p class="lead">{tr!(l, "already.body")}</p>
-        </div>
-        <p><a href="/mine-tilmeldinger">{tr!(l, "receipt.manage_link")}</a></p>
-        <p><a href="/">{tr!(l, "not_found.home")}</a></p>
-    }
-}
-
-/// Thanks without a booking (the robot trap).
+/// "Tak" after a sign-up. The same page whether the address got a seat, a place on the waiting
+/// list or already had one (the answer must not tell who takes part): the e-mail says which.
 #[component]
 pub fn ReceivedPage() -> impl IntoView {
+    let run_id = id_param("id");
+    let data = Resource::new(run_id, signup_page);
     let l = use_locale();
     view! {
         <Title text=tr!(l, "received.title")/>
-        <div class="page-intro">
+        <div class="page-intro receipt">
             <h1>{tr!(l, "received.title")}</h1>
-            <p class="lead">{tr!(l, "received.body")}</p>
+            <p class="lead">{tr!(l, "received.lead")}</p>
         </div>
+        {loaded(data, move |d| {
+            let l = use_locale();
+            view! {
+                <div class="signup-layout">
+                    <div class="prose">
+                        <h2>{tr!(l, "receipt.next_title")}</h2>
+                        <ul class="steps">
+                            <li>{tr!(l, "received.mail")}</li>
+                            <li>{tr!(l, "received.no_mail")}</li>
+                            <li>{tr!(l, "receipt.come")}</li>
+                        </ul>
+                        <h2>{tr!(l, "receipt.cancel_title")}</h2>
+                        <p>{tr!(l, "receipt.cancel_body")}</p>
+                        <p><a href="/mine-tilmeldinger">{tr!(l, "receipt.manage_link")}</a></p>
+                    </div>
+                    {d.run.map(|run| view! {
+                        <aside class="signup-aside">
+                            <RunSummary run/>
+                            {d.school.map(|s| view! { <SchoolContactLine school=s/> })}
+                        </aside>
+                    })}
+                </div>
+            }
+        })}
     }
 }

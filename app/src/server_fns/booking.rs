@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::dto::booking::{ManageAction, MyBookingsDto, ReceiptDto, SignupPageDto};
+use crate::dto::booking::{ManageAction, MyBookingsDto, SignupPageDto};
 use crate::error::AppError;
 use crate::rules::signup::SignupForm;
 
@@ -67,8 +67,9 @@ pub async fn signup_page(run_id: i32) -> Result<SignupPageDto, AppError> {
     })
 }
 
-/// Signs up for a run. Always answers with a redirect: to the confirmation, or back to the form
-/// with what was typed and what to fix.
+/// Signs up for a run. Always answers with a redirect: to "Tak" (the same page, cookie and
+/// timing whether or not the address was already signed up, so the answer never tells who takes
+/// part; the e-mail says the rest), or back to the form with what was typed and what to fix.
 #[server(endpoint = "tilmeld")]
 pub async fn sign_up(#[server(flatten)] form: SignupForm) -> Result<(), AppError> {
     use crate::rules::signup::{SignupRefusal, email_key, trimmed_for_redisplay, validate};
@@ -84,7 +85,8 @@ pub async fn sign_up(#[server(flatten)] form: SignupForm) -> Result<(), AppError
 
     if !form.website.is_empty() {
         // Only robots fill the hidden field: thank them and store nothing.
-        leptos_axum::redirect("/tilmelding/modtaget");
+        web::set_receipt_cookie(&tokens::new_token());
+        leptos_axum::redirect(&format!("{form_url}/modtaget"));
         return Ok(());
     }
     let back_with = |refusals: &[SignupRefusal]| {
@@ -137,18 +139,10 @@ pub async fn sign_up(#[server(flatten)] form: SignupForm) -> Result<(), AppError
         known_receipts,
     };
     match signup::sign_up(&state.db, &booking, now).await {
-        Ok(SignupOutcome::Created { booking_id, .. })
-        | Ok(SignupOutcome::Existing {
-            booking_id,
-            same_browser: true,
-        }) => {
+        Ok(SignupOutcome::Created { .. } | SignupOutcome::Existing { .. }) => {
             web::set_receipt_cookie(&key);
-            leptos_axum::redirect(&format!("/tilmelding/{booking_id}"));
+            leptos_axum::redirect(&format!("{form_url}/modtaget"));
         }
-        Ok(SignupOutcome::Existing {
-            same_browser: false,
-            ..
-        }) => leptos_axum::redirect(&format!("{form_url}/allerede")),
         Err(BookingError::NoSuchRun) => leptos_axum::redirect(&form_url),
         Err(e) => {
             if let BookingError::Db(e) = &e {
@@ -159,22 +153,6 @@ pub async fn sign_up(#[server(flatten)] form: SignupForm) -> Result<(), AppError
         }
     }
     Ok(())
-}
-
-/// The confirmation of a booking, for the browser that made it (proved by the receipt cookie),
-/// for a few hours. `None` otherwise.
-#[server(endpoint = "kvittering")]
-pub async fn receipt(booking_id: i32) -> Result<Option<ReceiptDto>, AppError> {
-    use crate::services::booking::mine;
-    use crate::services::{request, tokens};
-
-    let state = request::state()?;
-    request::no_store();
-    let Some(key) = request::cookie(web::RECEIPT_COOKIE).filter(|c| tokens::looks_like_token(c))
-    else {
-        return Ok(None);
-    };
-    mine::receipt(&state.db, booking_id, &key, chrono::Utc::now()).await
 }
 
 /// Sends a fresh "Mine tilmeldinger" link to an address that has bookings. The answer is the

@@ -18,7 +18,7 @@ pub async fn demo_outbox() -> Result<Option<Vec<OutboxItemDto>>, AppError> {
     let Some(dir) = state.mail_dir.clone() else {
         return Ok(None);
     };
-    let local = !state.behind_proxy
+    let local = state.proxy_hops == 0
         && leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .await
             .is_ok_and(|info| info.0.ip().is_loopback());

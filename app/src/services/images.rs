@@ -1,8 +1,8 @@
 //! Pictures: a course's image (with its alt text, which is required) and a teacher's photo,
 //! kept in the database so every server instance can serve them. Only JPEG, PNG and WebP are
 //! taken, told apart by their first bytes, never by the name or the type the browser claims;
-//! SVG is refused (it can carry script). What cameras and phones add (where and when a photo
-//! was taken) is removed before a picture is stored.
+//! SVG is refused (it can carry script). A picture is decoded and encoded again before it is
+//! stored, so nothing but its pixels survives (see [`reencode`]).
 
 use chrono::{DateTime, Utc};
 use entity::{course, image, teacher};
@@ -27,112 +27,50 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// The picture without the metadata cameras and phones add (where and when it was taken, the
-/// device): a teacher's photo must not tell where they live. Drops EXIF, XMP and comments from
-/// JPEG (keeping the JFIF header and the colour profile), text, time and EXIF chunks from PNG,
-/// and EXIF and XMP chunks from WebP. `None` when the file does not hold together.
-///
-/// Without EXIF a photo also loses its "rotate me" note, so a phone photo may show on its side;
-/// the person can turn it and upload it again.
-pub fn strip_metadata(kind: &str, bytes: &[u8]) -> Option<Vec<u8>> {
-    match kind {
-        "image/jpeg" => strip_jpeg(bytes),
-        "image/png" => strip_png(bytes),
-        "image/webp" => strip_webp(bytes),
-        _ => None,
+/// The picture and nothing else: decoded, turned the way its EXIF note says (phones store
+/// photos on their side with a "rotate me" note), and encoded again. Whatever else the file
+/// carried (where and when it was taken, the device, comments, a second picture or a video
+/// after the end, colour profiles) is not in the new file. JPEG stays JPEG and PNG stays PNG;
+/// WebP becomes PNG when it is transparent, JPEG otherwise. `None` when the file is not a
+/// picture we can read, or is too large to decode safely.
+pub fn reencode(kind: &str, bytes: &[u8]) -> Option<(&'static str, Vec<u8>)> {
+    use ::image::codecs::jpeg::JpegEncoder;
+    use ::image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+    use std::io::Cursor;
+
+    let format = match kind {
+        "image/jpeg" => ImageFormat::Jpeg,
+        "image/png" => ImageFormat::Png,
+        "image/webp" => ImageFormat::WebP,
+        _ => return None,
+    };
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_DECODED_BYTES);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().ok()?;
+    let orientation = decoder.orientation().ok()?;
+    let mut picture = DynamicImage::from_decoder(decoder).ok()?;
+    picture.apply_orientation(orientation);
+    let mut out = Cursor::new(Vec::new());
+    if format == ImageFormat::Png || picture.color().has_alpha() {
+        picture.write_to(&mut out, ImageFormat::Png).ok()?;
+        Some(("image/png", out.into_inner()))
+    } else {
+        let rgb = DynamicImage::ImageRgb8(picture.to_rgb8());
+        JpegEncoder::new_with_quality(&mut out, 88)
+            .encode_image(&rgb)
+            .ok()?;
+        Some(("image/jpeg", out.into_inner()))
     }
 }
 
-fn strip_jpeg(b: &[u8]) -> Option<Vec<u8>> {
-    if !b.starts_with(&[0xFF, 0xD8]) {
-        return None;
-    }
-    let mut out = vec![0xFF, 0xD8];
-    let mut i = 2;
-    loop {
-        if *b.get(i)? != 0xFF {
-            return None;
-        }
-        let marker = *b.get(i + 1)?;
-        match marker {
-            // Fill byte.
-            0xFF => i += 1,
-            // Start of scan or end of image: the rest is picture data.
-            0xDA | 0xD9 => {
-                out.extend_from_slice(&b[i..]);
-                return Some(out);
-            }
-            // Markers without a length.
-            0x01 | 0xD0..=0xD7 => {
-                out.extend_from_slice(&b[i..i + 2]);
-                i += 2;
-            }
-            _ => {
-                let len = usize::from(u16::from_be_bytes([*b.get(i + 2)?, *b.get(i + 3)?]));
-                let end = i + 2 + len;
-                if len < 2 || end > b.len() {
-                    return None;
-                }
-                // APP1 (EXIF, XMP), APP3–APP15 and comments go; APP0 (JFIF) and APP2 (ICC
-                // colour profile) stay, as do the tables the picture needs.
-                let drop = marker == 0xE1 || (0xE3..=0xEF).contains(&marker) || marker == 0xFE;
-                if !drop {
-                    out.extend_from_slice(&b[i..end]);
-                }
-                i = end;
-            }
-        }
-    }
-}
-
-fn strip_png(b: &[u8]) -> Option<Vec<u8>> {
-    const SIGNATURE: usize = 8;
-    /// Ancillary chunks that change how the picture looks; every other ancillary chunk
-    /// (text, time, EXIF, …) is dropped. Critical chunks (upper-case first letter) stay.
-    const KEEP: [&[u8; 4]; 8] = [
-        b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT", b"pHYs", b"bKGD",
-    ];
-    let mut out = b.get(..SIGNATURE)?.to_vec();
-    let mut i = SIGNATURE;
-    while i < b.len() {
-        let len = u32::from_be_bytes(b.get(i..i + 4)?.try_into().ok()?) as usize;
-        let kind: &[u8; 4] = b.get(i + 4..i + 8)?.try_into().ok()?;
-        let end = i.checked_add(12)?.checked_add(len)?;
-        let chunk = b.get(i..end)?;
-        if kind[0].is_ascii_uppercase() || KEEP.contains(&kind) {
-            out.extend_from_slice(chunk);
-        }
-        i = end;
-        if kind == b"IEND" {
-            return Some(out);
-        }
-    }
-    None
-}
-
-fn strip_webp(b: &[u8]) -> Option<Vec<u8>> {
-    const HEADER: usize = 12;
-    let mut out = b.get(..HEADER)?.to_vec();
-    let mut i = HEADER;
-    while i + 8 <= b.len() {
-        let kind: &[u8; 4] = b.get(i..i + 4)?.try_into().ok()?;
-        let len = u32::from_le_bytes(b.get(i + 4..i + 8)?.try_into().ok()?) as usize;
-        // Chunks are padded to an even length.
-        let end = i.checked_add(8)?.checked_add(len + (len & 1))?.min(b.len());
-        if kind != b"EXIF" && kind != b"XMP " {
-            let start = out.len();
-            out.extend_from_slice(b.get(i..end)?);
-            if kind == b"VP8X" && len > 0 {
-                // The extended header's flags say EXIF (bit 3) and XMP (bit 2) follow.
-                out[start + 8] &= !0b0000_1100;
-            }
-        }
-        i = end;
-    }
-    let size = u32::try_from(out.len() - 8).ok()?;
-    out[4..8].copy_from_slice(&size.to_le_bytes());
-    Some(out)
-}
+/// Widest and tallest picture decoded, in pixels.
+pub const MAX_SIDE: u32 = 8_000;
+/// Most memory a picture may take while it is decoded.
+const MAX_DECODED_BYTES: u64 = 256 * 1024 * 1024;
 
 /// A picture as checked for storing: its type and its bytes without metadata.
 pub struct Checked {
@@ -140,17 +78,25 @@ pub struct Checked {
     pub bytes: Vec<u8>,
 }
 
-/// Checks an uploaded file: present, a picture we take, and readable; its metadata stripped.
+/// Checks an uploaded file: present, a picture we take, and readable; only its pixels kept
+/// (see [`reencode`]).
 pub fn check(file: &[u8]) -> Result<Checked, PictureRefusal> {
     if file.is_empty() {
         return Err(PictureRefusal::Missing);
     }
-    let content_type = sniff(file).ok_or(PictureRefusal::Type)?;
-    let bytes = strip_metadata(content_type, file).ok_or(PictureRefusal::Type)?;
+    let kind = sniff(file).ok_or(PictureRefusal::Type)?;
+    let (content_type, bytes) = reencode(kind, file).ok_or(PictureRefusal::Unreadable)?;
     Ok(Checked {
         content_type,
         bytes,
     })
+}
+
+/// [`check`] on a blocking thread: decoding a photo takes a moment of CPU.
+pub async fn check_off_thread(file: Vec<u8>) -> Result<Checked, PictureRefusal> {
+    tokio::task::spawn_blocking(move || check(&file))
+        .await
+        .unwrap_or(Err(PictureRefusal::Unreadable))
 }
 
 async fn store(
@@ -227,84 +173,100 @@ pub async fn get(db: &DatabaseConnection, id: i32) -> Result<Option<image::Model
 
 #[cfg(test)]
 mod tests {
-    use super::{sniff, strip_metadata};
+    use super::{check, reencode, sniff};
+    use ::image::{DynamicImage, GenericImageView, ImageFormat, RgbImage, RgbaImage};
+    use proptest::prelude::*;
+    use std::io::Cursor;
 
-    fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
-        let mut c = (data.len() as u32).to_be_bytes().to_vec();
-        c.extend_from_slice(kind);
-        c.extend_from_slice(data);
-        c.extend_from_slice(&[0, 0, 0, 0]); // the CRC is not checked here
-        c
-    }
-
-    #[test]
-    fn jpeg_loses_exif_and_comments_but_keeps_the_picture() {
-        let mut jpeg = vec![0xFF, 0xD8];
-        jpeg.extend_from_slice(&[0xFF, 0xE0, 0x00, 0x07, b'J', b'F', b'I', b'F', 0]);
-        let exif = b"Exif\0\0GPS 56.46N 10.03E";
-        jpeg.extend_from_slice(&[0xFF, 0xE1, 0x00, (exif.len() + 2) as u8]);
-        jpeg.extend_from_slice(exif);
-        jpeg.extend_from_slice(&[0xFF, 0xFE, 0x00, 0x06, b'K', b'a', b'm', b'.']);
-        jpeg.extend_from_slice(&[0xFF, 0xDB, 0x00, 0x04, 1, 2]);
-        jpeg.extend_from_slice(&[0xFF, 0xDA, 0x00, 0x02, 9, 9, 9, 0xFF, 0xD9]);
-        let clean = strip_metadata("image/jpeg", &jpeg).expect("valid");
-        let text = String::from_utf8_lossy(&clean);
-        assert!(!text.contains("GPS") && !text.contains("Kam"));
-        assert!(text.contains("JFIF"));
-        assert!(clean.ends_with(&[
-            0xFF, 0xDB, 0x00, 0x04, 1, 2, 0xFF, 0xDA, 0x00, 0x02, 9, 9, 9, 0xFF, 0xD9
-        ]));
-        // Cut short, it is refused rather than stored half.
-        assert_eq!(strip_metadata("image/jpeg", &jpeg[..12]), None);
-    }
-
-    #[test]
-    fn png_loses_text_and_exif_chunks() {
-        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-        let ihdr = png_chunk(b"IHDR", &[0; 13]);
-        let srgb = png_chunk(b"sRGB", &[0]);
-        let idat = png_chunk(b"IDAT", &[1, 2, 3]);
-        let iend = png_chunk(b"IEND", &[]);
-        png.extend_from_slice(&ihdr);
-        png.extend_from_slice(&png_chunk(b"tEXt", b"Location\0Aarhus"));
-        png.extend_from_slice(&srgb);
-        png.extend_from_slice(&png_chunk(b"eXIf", b"GPS"));
-        png.extend_from_slice(&idat);
-        png.extend_from_slice(&iend);
-        let clean = strip_metadata("image/png", &png).expect("valid");
-        let expected = [&b"\x89PNG\r\n\x1a\n"[..], &ihdr, &srgb, &idat, &iend].concat();
-        assert_eq!(clean, expected);
-        assert_eq!(strip_metadata("image/png", &png[..20]), None);
-    }
-
-    #[test]
-    fn webp_loses_exif_and_xmp_and_says_so_in_its_header() {
-        let chunk = |kind: &[u8; 4], data: &[u8]| {
-            let mut c = kind.to_vec();
-            c.extend_from_slice(&(data.len() as u32).to_le_bytes());
-            c.extend_from_slice(data);
-            if data.len() % 2 == 1 {
-                c.push(0);
-            }
-            c
+    /// A real 16×9 picture in `format`.
+    fn picture(format: ImageFormat, alpha: bool) -> Vec<u8> {
+        let picture = if alpha {
+            DynamicImage::ImageRgba8(RgbaImage::from_fn(16, 9, |x, y| {
+                ::image::Rgba([x as u8 * 10, y as u8 * 20, 90, 128])
+            }))
+        } else {
+            DynamicImage::ImageRgb8(RgbImage::from_fn(16, 9, |x, y| {
+                ::image::Rgb([x as u8 * 10, y as u8 * 20, 90])
+            }))
         };
-        let body = [
-            chunk(b"VP8X", &[0b0000_1100, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-            chunk(b"VP8L", &[7, 7, 7]),
-            chunk(b"EXIF", b"GPS"),
-            chunk(b"XMP ", b"<x/>"),
-        ]
-        .concat();
-        let mut webp = b"RIFF".to_vec();
-        webp.extend_from_slice(&((body.len() + 4) as u32).to_le_bytes());
-        webp.extend_from_slice(b"WEBP");
-        webp.extend_from_slice(&body);
-        let clean = strip_metadata("image/webp", &webp).expect("valid");
-        assert!(!String::from_utf8_lossy(&clean).contains("GPS"));
-        assert_eq!(clean[20], 0, "no EXIF or XMP flag left");
-        let size = u32::from_le_bytes(clean[4..8].try_into().expect("size")) as usize;
-        assert_eq!(size, clean.len() - 8);
-        assert_eq!(clean.len(), 12 + 18 + 12);
+        let mut out = Cursor::new(Vec::new());
+        picture.write_to(&mut out, format).expect("encode");
+        out.into_inner()
+    }
+
+    /// PNG's chunk checksum (CRC-32, as in zlib).
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
+    /// An EXIF segment saying "rotate 90° clockwise" (orientation 6), with a place in it.
+    fn exif_rotated() -> Vec<u8> {
+        let mut payload = b"Exif\0\0MM\0\x2a\0\0\0\x08".to_vec();
+        payload.extend_from_slice(&[0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0]);
+        payload.extend_from_slice(&[0, 0, 0, 0]);
+        payload.extend_from_slice(b"GPS 56.46N 10.03E");
+        let mut segment = vec![0xFF, 0xE1];
+        segment.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+        segment.extend_from_slice(&payload);
+        segment
+    }
+
+    #[test]
+    fn a_jpeg_keeps_only_its_pixels_turned_the_right_way() {
+        let plain = picture(ImageFormat::Jpeg, false);
+        // EXIF after the start, a second "picture" (a motion photo's video) after the end.
+        let mut phone = plain[..2].to_vec();
+        phone.extend_from_slice(&exif_rotated());
+        phone.extend_from_slice(&plain[2..]);
+        phone.extend_from_slice(b"\xFF\xD8SECRET MOTION VIDEO\xFF\xD9");
+        let checked = check(&phone).expect("a picture");
+        assert_eq!(checked.content_type, "image/jpeg");
+        let text = String::from_utf8_lossy(&checked.bytes);
+        assert!(!text.contains("GPS") && !text.contains("SECRET") && !text.contains("Exif"));
+        let stored = ::image::load_from_memory(&checked.bytes).expect("decodes");
+        assert_eq!(stored.dimensions(), (9, 16), "turned as the note said");
+    }
+
+    #[test]
+    fn png_and_webp_keep_their_pixels_only() {
+        let mut png = picture(ImageFormat::Png, false);
+        // A text chunk naming a place, before the end, as some cameras write.
+        let iend = png.len() - 12;
+        let body = b"tEXtLocation\0Aarhus";
+        let mut text = ((body.len() - 4) as u32).to_be_bytes().to_vec();
+        text.extend_from_slice(body);
+        text.extend_from_slice(&crc32(body).to_be_bytes());
+        png.splice(iend..iend, text);
+        assert!(String::from_utf8_lossy(&png).contains("Aarhus"));
+        let checked = check(&png).expect("png");
+        assert_eq!(checked.content_type, "image/png");
+        assert!(!String::from_utf8_lossy(&checked.bytes).contains("Aarhus"));
+        let clean = check(&picture(ImageFormat::Png, true)).expect("png");
+        assert_eq!(clean.content_type, "image/png");
+        let webp = check(&picture(ImageFormat::WebP, true)).expect("webp");
+        assert_eq!(webp.content_type, "image/png", "transparency kept");
+        let decoded = ::image::load_from_memory(&webp.bytes).expect("decodes");
+        assert_eq!(decoded.dimensions(), (16, 9));
+    }
+
+    #[test]
+    fn a_crafted_webp_is_refused_not_a_crash() {
+        // 20 bytes: a header and an extended-header chunk that promises more than is there.
+        let crafted = b"RIFF\x0c\0\0\0WEBPVP8X\x0a\0\0\0";
+        assert_eq!(crafted.len(), 20);
+        assert!(check(crafted).is_err());
+        assert!(reencode("image/gif", &picture(ImageFormat::Png, false)).is_none());
     }
 
     #[test]
@@ -316,5 +278,44 @@ mod tests {
         assert_eq!(sniff(b"GIF89a"), None);
         assert_eq!(sniff(b""), None);
         assert_eq!(sniff(b"RIFF\x10\0\0\0WAVE"), None);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        /// Whatever bytes arrive behind a picture's first bytes, the check answers and never
+        /// panics.
+        #[test]
+        fn any_upload_gets_an_answer(
+            head in prop_oneof![
+                Just(b"\xFF\xD8\xFF".to_vec()),
+                Just(b"\x89PNG\r\n\x1a\n".to_vec()),
+                Just(b"RIFF\x20\0\0\0WEBPVP8X".to_vec()),
+                Just(b"RIFF\x20\0\0\0WEBPVP8L".to_vec()),
+                Just(Vec::new()),
+            ],
+            tail in proptest::collection::vec(any::<u8>(), 0..300),
+        ) {
+            let mut file = head;
+            file.extend_from_slice(&tail);
+            let _ = check(&file);
+        }
+
+        /// A real picture cut short or with bytes changed is refused or read, never a crash.
+        #[test]
+        fn damaged_pictures_get_an_answer(
+            which in 0usize..3,
+            cut in 0usize..2000,
+            flips in proptest::collection::vec((0usize..2000, any::<u8>()), 0..8),
+        ) {
+            let format = [ImageFormat::Jpeg, ImageFormat::Png, ImageFormat::WebP][which];
+            let mut file = picture(format, which == 2);
+            for (at, byte) in flips {
+                let len = file.len();
+                file[at % len] = byte;
+            }
+            file.truncate(cut.max(1));
+            let _ = check(&file);
+        }
     }
 }

@@ -102,22 +102,37 @@ pub fn take_typed<T: DeserializeOwned>(path: &str) -> Option<T> {
     serde_json::from_slice(&bytes).ok()
 }
 
-/// The client's address for rate limits: the connection's, or the last hop of
-/// `X-Forwarded-For` when the server is told it sits behind a proxy.
+/// The client's address for rate limits: the connection's, or, behind `proxy_hops` trusted
+/// proxies, the address the outermost of them saw (see [`forwarded_client`]).
 pub fn client_ip_from(
     state: &AppState,
     headers: &http::HeaderMap,
     peer: Option<std::net::SocketAddr>,
 ) -> String {
-    if state.behind_proxy
-        && let Some(last) = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-    {
-        return last.trim().to_string();
+    let forwarded: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    forwarded_client(&forwarded.join(","), state.proxy_hops)
+        .unwrap_or_else(|| peer.map_or_else(|| "unknown".into(), |p| p.ip().to_string()))
+}
+
+/// The client's address from `X-Forwarded-For` behind `hops` trusted proxies: each proxy adds
+/// the address it was reached from on the right, so the client is the `hops`-th entry from the
+/// right; entries further left were written by the client and prove nothing. `None` without
+/// proxies or without the header.
+pub fn forwarded_client(header: &str, hops: u8) -> Option<String> {
+    if hops == 0 {
+        return None;
     }
-    peer.map_or_else(|| "unknown".into(), |p| p.ip().to_string())
+    let entries: Vec<&str> = header
+        .split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .collect();
+    let from_right = usize::from(hops).min(entries.len());
+    (from_right > 0).then(|| entries[entries.len() - from_right].to_string())
 }
 
 /// [`client_ip_from`] for the request a server function answers.
@@ -130,4 +145,44 @@ pub async fn client_ip(state: &AppState) -> String {
         .ok()
         .map(|info| info.0);
     client_ip_from(state, &headers, peer)
+}
+
+/// The Content-Security-Policy of a page: scripts only from this site, or inline with this
+/// response's nonce (Leptos puts it on its hydration script); WebAssembly may run; no plugins,
+/// no `<base>`, forms only to this site, and no framing.
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Sends [`page_policy`] with the nonce of the page being rendered.
+pub fn set_page_policy() {
+    let Some(nonce) = leptos::nonce::use_nonce() else {
+        return;
+    };
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&page_policy(&nonce.to_string())),
+    ) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::forwarded_client;
+
+    #[test]
+    fn the_client_is_counted_from_the_right_by_the_trusted_hops() {
+        let header = "198.51.100.7, 203.0.113.9, 10.0.0.2";
+        assert_eq!(forwarded_client(header, 0), None);
+        assert_eq!(forwarded_client(header, 1).as_deref(), Some("10.0.0.2"));
+        // Behind a CDN and a load balancer every visitor is no longer the balancer's address.
+        assert_eq!(forwarded_client(header, 2).as_deref(), Some("203.0.113.9"));
+        // A forged entry on the left never counts unless all hops are trusted.
+        assert_eq!(forwarded_client("1.2.3.4", 2).as_deref(), Some("1.2.3.4"));
+        assert_eq!(forwarded_client("", 1), None);
+    }
 }

@@ -15,8 +15,10 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Rate limits on sign-ups and link requests.
     pub limiter: Arc<RateLimiter>,
-    /// Trust `X-Forwarded-For` for the client's address (behind a reverse proxy).
-    pub behind_proxy: bool,
+    /// How many trusted reverse proxies add to `X-Forwarded-For` (0: none).
+    pub proxy_hops: u8,
+    /// Webhooks may go to loopback and private addresses (development and tests only).
+    pub webhooks_allow_private: bool,
     /// Where people reach the site, for links in feeds and e-mails (no trailing slash).
     pub public_url: String,
     /// Staff session lifetimes and cookie form.

@@ -93,40 +93,68 @@ pub fn new_secret() -> String {
     format!("whsec_{hex}")
 }
 
-/// Why an address is not accepted for a webhook, as a translation key.
+/// The host name of an address (without port, user or brackets), if it has one.
+pub fn host_of(url: &str) -> Option<String> {
+    let (_, rest) = url.trim().split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let hostname = host
+        .strip_prefix('[')
+        .and_then(|h| h.split_once(']').map(|(h, _)| h))
+        .unwrap_or_else(|| host.split(':').next().unwrap_or_default());
+    (!hostname.is_empty()).then(|| hostname.to_string())
+}
+
+/// Why an address is not accepted for a webhook, as a translation key: its form and scheme.
+/// Where it leads is checked by [`check_destination`].
 pub fn check_url(url: &str) -> Result<(), &'static str> {
     let url = url.trim();
     if url.len() > 500 || url.chars().any(char::is_whitespace) {
         return Err("staff.hooks.err.url");
     }
-    let Some((scheme, rest)) = url.split_once("://") else {
+    let Some((scheme, _)) = url.split_once("://") else {
         return Err("staff.hooks.err.url");
     };
-    let host = rest
-        .split(['/', '?', '#'])
-        .next()
-        .unwrap_or_default()
-        .rsplit_once('@')
-        .map_or(
-            rest.split(['/', '?', '#']).next().unwrap_or_default(),
-            |(_, h)| h,
-        );
-    let hostname = host
-        .strip_prefix('[')
-        .and_then(|h| h.split_once(']').map(|(h, _)| h))
-        .unwrap_or_else(|| host.split(':').next().unwrap_or_default());
-    if hostname.is_empty() {
+    let Some(hostname) = host_of(url) else {
         return Err("staff.hooks.err.url");
-    }
+    };
     let loopback = hostname == "localhost"
         || hostname
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback());
     match scheme {
         "https" => Ok(()),
-        // Plain HTTP only to this machine (a receiver under development or in tests).
+        // Plain HTTP only to this machine (a receiver under development or in tests, where
+        // inside addresses are allowed).
         "http" if loopback => Ok(()),
         _ => Err("staff.hooks.err.https"),
+    }
+}
+
+/// Whether an address leads to the public internet: its host, or every address its name
+/// resolves to, must be public (see [`crate::rules::network`]). The answer says no more than
+/// that, so the form cannot be used to map the network behind the server. Skipped when the
+/// installation allows inside addresses (development and tests).
+pub async fn check_destination(url: &str, allow_private: bool) -> Result<(), &'static str> {
+    use crate::rules::network::is_public;
+    const REFUSED: &str = "staff.hooks.err.inside";
+    if allow_private {
+        return Ok(());
+    }
+    let host = host_of(url).ok_or("staff.hooks.err.url")?;
+    if let Ok(ip) = host.parse::<std::net::IpAddr>() {
+        return if is_public(ip) { Ok(()) } else { Err(REFUSED) };
+    }
+    let lookup = tokio::net::lookup_host((host.as_str(), 443));
+    let addresses: Vec<std::net::SocketAddr> =
+        match tokio::time::timeout(std::time::Duration::from_secs(5), lookup).await {
+            Ok(Ok(found)) => found.collect(),
+            _ => return Err(REFUSED),
+        };
+    if !addresses.is_empty() && addresses.iter().all(|a| is_public(a.ip())) {
+        Ok(())
+    } else {
+        Err(REFUSED)
     }
 }
 

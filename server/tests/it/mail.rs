@@ -1128,7 +1128,7 @@ async fn the_demo_outbox_is_for_this_machine_only() {
     assert!(page.contains("Udbakke (demo)"));
     app.stop().await;
 
-    let behind = spawn_app_configured(Backend::Sqlite, true, |c| c.behind_proxy = true).await;
+    let behind = spawn_app_configured(Backend::Sqlite, true, |c| c.proxy_hops = 1).await;
     assert_eq!(behind.get("/udbakke").await.0, 404);
     behind.stop().await;
     let _ = std::fs::remove_dir_all(dir);

@@ -93,6 +93,7 @@ fn worker(app: &TestApp, disable_after: u32) -> server::webhooks::Worker {
         },
         disable_after,
         timeout: StdDuration::from_secs(5),
+        allow_private: true,
     };
     let mut w =
         server::webhooks::Worker::new(app.db.clone(), &config, StdDuration::from_millis(50));
@@ -172,7 +173,7 @@ both_backends!(
 
         assert_eq!(
             api_sign_up(app, t.id, "Mette Hansen", "mette@example.org").await,
-            201
+            202
         );
         let second = app.sign_up(t.id, "Jonas Berg", "jonas@example.org").await;
         let first = entity::booking::Entity::find()
@@ -272,7 +273,7 @@ both_backends!(a_failed_delivery_is_retried_until_it_succeeds, |app| {
     let t = make_run(&app.db, RunSpec::default()).await;
     assert_eq!(
         api_sign_up(app, t.id, "Mette", "mette@example.org").await,
-        201
+        202
     );
     let got = wait_for(&r, 15, |g| g.len() >= 3).await;
     assert!(
@@ -317,7 +318,7 @@ both_backends!(
         let t = make_run(&app.db, RunSpec::default()).await;
         assert_eq!(
             api_sign_up(app, t.id, "Mette", "mette@example.org").await,
-            201
+            202
         );
         let mut off = None;
         for _ in 0..100 {
@@ -349,7 +350,7 @@ both_backends!(
         // More events wait rather than vanish.
         assert_eq!(
             api_sign_up(app, t.id, "Jonas", "jonas@example.org").await,
-            201
+            202
         );
         tokio::time::sleep(StdDuration::from_millis(600)).await;
         let waiting = outbox_message::Entity::find()
@@ -415,7 +416,7 @@ async fn survives_a_restart(backend: Backend) {
     for i in 0..8 {
         assert_eq!(
             api_sign_up(&app, t.id, "P", &format!("p{i}@example.org")).await,
-            201
+            202
         );
     }
     let queued: std::collections::HashSet<String> = outbox_message::Entity::find()
@@ -454,3 +455,86 @@ async fn survives_a_restart(backend: Backend) {
 }
 
 both_backends!(survives_a_restart);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhooks_never_reach_inside_addresses() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let app =
+            common::spawn_app_configured(backend, true, |c| c.webhooks.allow_private = false).await;
+        // The form refuses an inside address, by number or by a name that leads inside, and
+        // says no more than that.
+        let cookie = sign_in(&app, COORDINATOR).await;
+        let randers = school_id(&app, "randers").await.to_string();
+        for url in [
+            "https://10.0.0.1/hook",
+            "https://169.254.169.254/latest/meta-data",
+            "https://[fd00::1]/hook",
+            "https://localhost/hook",
+        ] {
+            let posted = app
+                .post_form(
+                    "/api/integrationer_ny_webhook",
+                    &[
+                        ("school", randers.as_str()),
+                        ("url", url),
+                        ("events[e0]", "ja"),
+                    ],
+                    Some(&cookie),
+                )
+                .await;
+            assert!(
+                posted.location.contains("fejl=intern"),
+                "{backend:?} {url}: {}",
+                posted.location
+            );
+        }
+        assert!(
+            webhook::Entity::find()
+                .all(&app.db)
+                .await
+                .expect("q")
+                .is_empty()
+        );
+
+        // A webhook stored anyway (or whose name points inside later) is never connected to.
+        let (r, url) = start_receiver().await;
+        let by_name = url.replace("127.0.0.1", "localhost");
+        hook_for(&app, &url, &[Event::BookingCreated]).await;
+        hook_for(&app, &by_name, &[Event::BookingCreated]).await;
+        let mut config = server::config::WebhookConfig {
+            backoff: Backoff {
+                steps: vec![Duration::hours(1)],
+                give_up_after: Duration::hours(2),
+            },
+            disable_after: 100,
+            timeout: StdDuration::from_secs(5),
+            allow_private: false,
+        };
+        let w =
+            server::webhooks::Worker::new(app.db.clone(), &config, StdDuration::from_millis(50));
+        let t = make_run(&app.db, RunSpec::default()).await;
+        app.sign_up(t.id, "Mette", "mette@example.org").await;
+        let round = w.run_once().await;
+        assert_eq!((round.delivered, round.retried), (0, 2), "{backend:?}");
+        assert!(
+            r.got.lock().await.is_empty(),
+            "nothing reached the receiver"
+        );
+        // The same receiver is reached when inside addresses are allowed (so the refusal
+        // above is the address, not the receiver).
+        config.allow_private = true;
+        let open =
+            server::webhooks::Worker::new(app.db.clone(), &config, StdDuration::from_millis(50));
+        outbox_message::Entity::update_many()
+            .col_expr(
+                outbox_message::Column::NextAttemptAt,
+                sea_orm::sea_query::Expr::value(Utc::now() - Duration::seconds(1)),
+            )
+            .exec(&app.db)
+            .await
+            .expect("due now");
+        let round = open.run_once().await;
+        assert_eq!(round.delivered, 2, "{backend:?}");
+        app.stop().await;
+    }
+}

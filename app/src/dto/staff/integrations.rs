@@ -77,6 +77,7 @@ crate::refusals! {
         Valid => "varighed", "staff.keys.err_valid";
         Address => "adresse", "staff.hooks.err.url";
         Https => "https", "staff.hooks.err.https";
+        Inside => "intern", "staff.hooks.err.inside";
         Events => "haendelser", "staff.hooks.err.events";
         Colour => "farve", "staff.embed.err_colour";
     }

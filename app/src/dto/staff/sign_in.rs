@@ -50,6 +50,7 @@ crate::refusals! {
     /// Why the authenticator app was not set up.
     pub enum TotpRefusal {
         Wrong => "forkert", "staff.totp.wrong";
+        WrongPassword => "adgangskode", "staff.account.wrong_password";
     }
 }
 

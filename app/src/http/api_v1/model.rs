@@ -339,15 +339,14 @@ pub struct Booker {
     pub consent: bool,
 }
 
-/// What a sign-up led to. No personal data: the person gets their confirmation by e-mail.
+/// The answer to a sign-up. It is the same whether or not the address was already signed up,
+/// so it cannot be used to find out who takes part: the person gets their seat or their place on
+/// the waiting list by e-mail.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct SignupResult {
-    /// `confirmed` (a seat), `waitlisted` (a place in the queue) or `already_signed_up` (the
-    /// e-mail already has a place on the run; its owner is told by e-mail).
-    #[schema(example = "confirmed")]
+    /// Always `received`.
+    #[schema(example = "received")]
     pub status: String,
-    /// Place in the queue, when waitlisted.
-    pub position: Option<u32>,
     pub run_id: i32,
 }
 

@@ -14,7 +14,6 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use entity::BookingStatus;
 
 use super::cache;
 use super::model::{SignupRequest, SignupResult};
@@ -105,8 +104,7 @@ fn refusal(e: &BookingError) -> Problem {
     ),
     request_body(content = SignupRequest, content_type = "application/json"),
     responses(
-        (status = 201, description = "Signed up: a seat or a place on the waiting list. The person gets the confirmation by e-mail.", body = SignupResult),
-        (status = 200, description = "The e-mail already has a place on the run; its owner is told by e-mail.", body = SignupResult),
+        (status = 202, description = "Received. The person gets an e-mail saying whether they have a seat or a place on the waiting list; an address that already has a place gets the same answer here, and its owner is told by e-mail.", body = SignupResult),
         (status = 400, description = "The body is not JSON as described, or the key is too long.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such run open for sign-up.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The run takes no sign-ups now (full, closed, cancelled, drop-in).", body = Problem, content_type = "application/problem+json"),
@@ -255,50 +253,19 @@ async fn attempt(
         receipt_hash: receipt.clone(),
         known_receipts: receipt.into_iter().collect(),
     };
+    // A new booking and an address that already has one get the same answer, so the answer
+    // never tells whether someone is signed up; the person (or the owner) learns the rest by
+    // e-mail.
     match bookings::sign_up(&state.db, &new, now).await {
-        Ok(SignupOutcome::Created {
-            status, position, ..
-        }) => Ok((
-            StatusCode::CREATED,
+        Ok(SignupOutcome::Created { .. } | SignupOutcome::Existing { .. }) => Ok((
+            StatusCode::ACCEPTED,
             SignupResult {
-                status: status_name(status).into(),
-                position,
-                run_id,
-            },
-        )),
-        Ok(SignupOutcome::Existing {
-            booking_id,
-            same_browser: true,
-        }) => {
-            let b = crate::services::booking::find(&state.db, booking_id)
-                .await?
-                .ok_or_else(Problem::internal)?;
-            Ok((
-                StatusCode::CREATED,
-                SignupResult {
-                    status: status_name(b.status).into(),
-                    position: None,
-                    run_id,
-                },
-            ))
-        }
-        Ok(SignupOutcome::Existing { .. }) => Ok((
-            StatusCode::OK,
-            SignupResult {
-                status: "already_signed_up".into(),
-                position: None,
+                status: "received".into(),
                 run_id,
             },
         )),
         Err(BookingError::Db(e)) => Err(e.into()),
         Err(e) => Err(refusal(&e)),
-    }
-}
-
-fn status_name(s: BookingStatus) -> &'static str {
-    match s {
-        BookingStatus::Confirmed => "confirmed",
-        _ => "waitlisted",
     }
 }
 

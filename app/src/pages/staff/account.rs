@@ -56,7 +56,8 @@ pub fn AccountPage() -> impl IntoView {
                             view! {
                                 <p>{tr!(l, "staff.account.totp_on", left = d.recovery_codes_left)}</p>
                                 <div class="action-row">
-                                    <form method="post" action=NewRecoveryCodes::url() class="inline-form">
+                                    <form method="post" action=NewRecoveryCodes::url() class="staff-form">
+                                        {field("nye-koder-adgangskode", "password", tr!(l, "staff.field.password"), "password", String::new(), "current-password", None)}
                                         <button type="submit" class="button button-secondary">{tr!(l, "staff.account.new_codes")}</button>
                                     </form>
                                     <a class="button button-secondary" href="/personale/totp">{tr!(l, "staff.account.new_app")}</a>

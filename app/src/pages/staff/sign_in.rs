@@ -135,6 +135,13 @@ pub fn TotpSetupPage() -> impl IntoView {
                                         <label for="totp-kode">{tr!(l, "staff.field.code")}</label>
                                         <input id="totp-kode" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"/>
                                     </div>
+                                    // Replacing the app asks who is at the keyboard.
+                                    {d.already_enabled.then(|| view! {
+                                        <div class="field">
+                                            <label for="totp-adgangskode">{tr!(l, "staff.field.password")}</label>
+                                            <input id="totp-adgangskode" name="password" type="password" autocomplete="current-password"/>
+                                        </div>
+                                    })}
                                     <div class="form-actions">
                                         <button type="submit" class="button">{tr!(l, "staff.totp.button")}</button>
                                     </div>

@@ -38,15 +38,21 @@ pub async fn recovery_codes_page() -> Result<Vec<String>, AppError> {
     Ok(codes)
 }
 
-/// Replaces the recovery codes (the old ones stop working) and shows the new ones once.
+/// Replaces the recovery codes (the old ones stop working) and shows the new ones once; needs
+/// the password, so a session left open cannot be turned into a way back in.
 #[server(endpoint = "personale_nye_koder")]
-pub async fn new_recovery_codes() -> Result<(), AppError> {
+pub async fn new_recovery_codes(#[server(default)] password: String) -> Result<(), AppError> {
+    use crate::dto::staff::account::AccountRefusal;
     use crate::dto::staff::sign_in::RECOVERY_COOKIE;
     use crate::services::request;
-    use crate::services::staff::auth;
+    use crate::services::staff::{auth, password as pw};
     let ctx = crate::services::staff::guard::signed_in().await?;
     if !ctx.me.account.totp_enabled {
         leptos_axum::redirect("/personale/konto");
+        return Ok(());
+    }
+    if !pw::account_password_is(&ctx.me.account, &password).await {
+        request::refuse("/personale/konto", &[AccountRefusal::WrongPassword], "totp");
         return Ok(());
     }
     let codes = auth::new_recovery_codes(&ctx.state.db, ctx.me.account.id).await?;
@@ -73,13 +79,7 @@ pub async fn disable_totp(#[server(default)] password: String) -> Result<(), App
         request::refuse("/personale/konto", &[AccountRefusal::TotpRequired], "");
         return Ok(());
     }
-    let ok = ctx
-        .me
-        .account
-        .password_hash
-        .as_deref()
-        .is_some_and(|h| pw::verify(&password, h));
-    if !ok {
+    if !pw::account_password_is(&ctx.me.account, &password).await {
         request::refuse("/personale/konto", &[AccountRefusal::WrongPassword], "totp");
         return Ok(());
     }
@@ -103,13 +103,7 @@ pub async fn change_password(
     use crate::services::staff::password as pw;
 
     let ctx = guard::signed_in().await?;
-    let ok = ctx
-        .me
-        .account
-        .password_hash
-        .as_deref()
-        .is_some_and(|h| pw::verify(&current, h));
-    if !ok {
+    if !pw::account_password_is(&ctx.me.account, &current).await {
         request::refuse(
             "/personale/konto",
             &[AccountRefusal::WrongPassword],

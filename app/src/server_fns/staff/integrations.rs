@@ -187,11 +187,15 @@ pub async fn create_webhook(
     let ctx = guard::signed_in().await?;
     let school_id = web::school_of(&ctx, &school)?;
     let anchor = format!("webhooks-{school_id}");
-    if let Err(key) = webhooks::check_url(&url) {
-        let refusal = if key.ends_with("https") {
-            IntegrationRefusal::Https
-        } else {
-            IntegrationRefusal::Address
+    let checked = match webhooks::check_url(&url) {
+        Ok(()) => webhooks::check_destination(&url, ctx.state.webhooks_allow_private).await,
+        Err(key) => Err(key),
+    };
+    if let Err(key) = checked {
+        let refusal = match key {
+            "staff.hooks.err.https" => IntegrationRefusal::Https,
+            "staff.hooks.err.inside" => IntegrationRefusal::Inside,
+            _ => IntegrationRefusal::Address,
         };
         web::refuse(refusal, &anchor);
         return Ok(());

@@ -200,11 +200,13 @@ pub async fn totp_setup_page() -> Result<TotpSetupDto, AppError> {
 }
 
 /// Turns the authenticator app on: the code must be made from the page's secret. Makes new
-/// recovery codes and shows them once.
+/// recovery codes and shows them once. Replacing an app that is already on needs the password
+/// too, so a session left open cannot be turned into a way back in.
 #[server(endpoint = "personale_totp")]
 pub async fn enable_totp(
     #[server(default)] secret: String,
     #[server(default)] code: String,
+    #[server(default)] password: String,
 ) -> Result<(), AppError> {
     use crate::dto::staff::sign_in::{RECOVERY_COOKIE, TotpRefusal};
     use crate::services::request;
@@ -221,6 +223,12 @@ pub async fn enable_totp(
         leptos_axum::redirect("/personale/log-ind");
         return Ok(());
     };
+    if me.account.totp_enabled
+        && !crate::services::staff::password::account_password_is(&me.account, &password).await
+    {
+        request::refuse("/personale/totp", &[TotpRefusal::WrongPassword], "");
+        return Ok(());
+    }
     let secret = secret.trim().to_ascii_uppercase();
     let valid_secret = data_encoding::BASE32_NOPAD
         .decode(secret.as_bytes())
@@ -316,7 +324,7 @@ pub async fn set_password_by_link(
         return Ok(());
     };
     auth::set_password(&state.db, account.id, &password).await?;
-    auth::clear_failures(&state.db, account.id).await?;
+    auth::clear_password_failures(&state.db, account.id).await?;
     tracing::info!(account = account.id, ?purpose, "staff password set by link");
     request::no_store();
     leptos_axum::redirect(if reset {

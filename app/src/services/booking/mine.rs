@@ -1,49 +1,16 @@
-//! What a person sees and asks for about their own bookings: the confirmation page (for the
-//! browser that signed up), "Mine tilmeldinger" behind their link, a fresh link by e-mail, their
+//! What a person sees and asks for about their own bookings: "Mine tilmeldinger" behind their link, a fresh link by e-mail, their
 //! private calendar feed link, and the reminder's page.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use entity::{access_token, booking};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 use super::views::booking_views;
-use crate::dto::booking::{MyBookingDto, ReceiptDto};
+use crate::dto::booking::MyBookingDto;
 use crate::error::AppError;
-use crate::rules::retention::RECEIPT_HOURS;
 use crate::services::outbox::{self, Kind, Message};
 use crate::services::tokens::{self, Purpose};
 use crate::services::transaction::write;
-
-/// The confirmation of a booking for the browser that made it: `receipt_key` is the key in the
-/// browser's receipt cookie, whose hash is on the booking. `None` for anyone else, and after
-/// [`RECEIPT_HOURS`].
-pub async fn receipt(
-    db: &DatabaseConnection,
-    booking_id: i32,
-    receipt_key: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<ReceiptDto>, AppError> {
-    let Some(b) = booking::Entity::find_by_id(booking_id)
-        .one(db)
-        .await?
-        .filter(|b| b.receipt_hash.as_deref() == Some(tokens::hash(receipt_key).as_str()))
-        .filter(|b| now - b.created_at < Duration::hours(RECEIPT_HOURS))
-    else {
-        return Ok(None);
-    };
-    let Some(view) = booking_views(db, vec![b.clone()], now).await?.pop() else {
-        return Ok(None);
-    };
-    Ok(Some(ReceiptDto {
-        state: view.state,
-        name: b.name,
-        email: b.email,
-        on_behalf: b.booked_by_email.is_some(),
-        run: view.run,
-        school: view.school,
-        cancel_until: view.cancel_until,
-    }))
-}
 
 /// Queues a fresh "Mine tilmeldinger" link to the address behind `email_key`, if it has ever
 /// signed up; nothing otherwise (the page says the same either way).

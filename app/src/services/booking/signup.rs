@@ -116,33 +116,28 @@ async fn sign_up_in(
         .ok_or(BookingError::NoSuchRun)?;
     let mut bookings = active_bookings(txn, run.id).await?;
 
-    if let Some(existing) = bookings.iter().find(|b| b.email_key == s.email_key) {
-        let same_browser = existing
+    // The browser that made the booking proves it (a resubmit, the back button, another tab).
+    if let Some(existing) = bookings.iter().find(|b| b.email_key == s.email_key)
+        && existing
             .receipt_hash
             .as_ref()
-            .is_some_and(|h| request.known_receipts.contains(h));
-        if !same_browser {
-            // Tell the address's owner, with a way to their bookings; the person at the form
-            // learns no more than that the address is already signed up.
-            notify(
-                txn,
-                Kind::AlreadyBooked,
-                existing,
-                json!({ "run_id": run.id }),
-                now,
-            )
-            .await?;
-        }
-        let outcome = SignupOutcome::Existing {
+            .is_some_and(|h| request.known_receipts.contains(h))
+    {
+        return Ok(Ok(SignupOutcome::Existing {
             booking_id: existing.id,
-            same_browser,
-        };
-        return Ok(Ok(outcome));
+            same_browser: true,
+        }));
     }
 
+    // Anyone else gets the answer a new address would get, so the answer never tells whether
+    // an address is signed up: first whether the run takes sign-ups, then whether there is room.
     let first = first_start(txn, run.id).await?;
     check_open(txn, &run, first, now).await?;
     settle_locked(txn, &run, first, &mut bookings, now).await?;
+    let existing = bookings
+        .iter()
+        .find(|b| b.email_key == s.email_key)
+        .cloned();
 
     let highest_queue_no: Option<i32> = booking::Entity::find()
         .select_only()
@@ -178,6 +173,22 @@ async fn sign_up_in(
             return Ok(Err(BookingError::Full));
         }
     };
+
+    if let Some(existing) = existing {
+        // Tell the address's owner, with a way to their bookings.
+        notify(
+            txn,
+            Kind::AlreadyBooked,
+            &existing,
+            json!({ "run_id": run.id }),
+            now,
+        )
+        .await?;
+        return Ok(Ok(SignupOutcome::Existing {
+            booking_id: existing.id,
+            same_browser: false,
+        }));
+    }
 
     let held_before = bookings
         .iter()

@@ -15,14 +15,16 @@ use entity::{
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, Set,
 };
 
 use super::{password, totp};
 use crate::rules::access::{Grants, Role};
+use crate::rules::throttle::{self, Attempt, Failures};
 use crate::services::query::AllInto;
 use crate::services::tokens;
+use crate::services::transaction::write;
 
 /// Session lifetimes and the cookie's form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -275,65 +277,114 @@ pub async fn teacher_ids(db: &impl ConnectionTrait, account_id: i32) -> Result<V
         .await
 }
 
-/// Failed attempts allowed per account in [`THROTTLE_WINDOW_MINUTES`].
-pub const ACCOUNT_LIMIT: u64 = 5;
-/// Failed attempts allowed per address in the window (offices share addresses).
-pub const IP_LIMIT: u64 = 20;
-pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
-
-/// SHA-256 of a client address: enough to count failures, not to trace anyone.
+/// SHA-256 of a client's network (the address, or its IPv6 /64): enough to count failures,
+/// not to trace anyone.
 pub fn ip_hash(ip: &str) -> String {
-    tokens::hash(&format!("sign-in:{ip}"))
+    tokens::hash(&format!("sign-in:{}", throttle::network(ip)))
 }
 
-/// Whether sign-in is paused for this account or address after too many failures.
-pub async fn throttled(
-    db: &impl ConnectionTrait,
-    account_id: Option<i32>,
-    ip_hash: &str,
-    now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
-    let since = now - Duration::minutes(THROTTLE_WINDOW_MINUTES);
-    let by_ip = sign_in_failure::Entity::find()
-        .filter(sign_in_failure::Column::At.gt(since))
-        .filter(sign_in_failure::Column::IpHash.eq(ip_hash))
-        .count(db)
+/// Locks the account's row until the transaction ends, so that two attempts on one account
+/// count one after the other.
+async fn lock_account(txn: &impl ConnectionTrait, account_id: i32) -> Result<(), DbErr> {
+    staff_account::Entity::update_many()
+        .col_expr(
+            staff_account::Column::Id,
+            Expr::col(staff_account::Column::Id),
+        )
+        .filter(staff_account::Column::Id.eq(account_id))
+        .exec(txn)
         .await?;
-    if by_ip >= IP_LIMIT {
-        return Ok(true);
-    }
-    let Some(id) = account_id else {
-        return Ok(false);
-    };
-    let by_account = sign_in_failure::Entity::find()
-        .filter(sign_in_failure::Column::At.gt(since))
-        .filter(sign_in_failure::Column::AccountId.eq(id))
-        .count(db)
-        .await?;
-    Ok(by_account >= ACCOUNT_LIMIT)
-}
-
-pub async fn record_failure(
-    db: &impl ConnectionTrait,
-    account_id: Option<i32>,
-    ip_hash: &str,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    sign_in_failure::ActiveModel {
-        at: Set(now),
-        account_id: Set(account_id),
-        ip_hash: Set(ip_hash.to_string()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
     Ok(())
 }
 
-/// After a successful sign-in the account's count starts again.
-pub async fn clear_failures(db: &impl ConnectionTrait, account_id: i32) -> Result<(), DbErr> {
+async fn count_failures(
+    txn: &impl ConnectionTrait,
+    account_id: Option<i32>,
+    ip_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Failures, DbErr> {
+    use sea_orm::Condition;
+    let since = now - Duration::minutes(throttle::WINDOW_MINUTES);
+    let recent = || sign_in_failure::Entity::find().filter(sign_in_failure::Column::At.gt(since));
+    let kind = |a: Attempt| sign_in_failure::Column::Kind.eq(a.as_str());
+    let address = recent()
+        .filter(sign_in_failure::Column::IpHash.eq(ip_hash))
+        .count(txn)
+        .await?;
+    let Some(id) = account_id else {
+        return Ok(Failures {
+            address,
+            ..Failures::default()
+        });
+    };
+    let mine = || recent().filter(sign_in_failure::Column::AccountId.eq(id));
+    Ok(Failures {
+        pair: mine()
+            .filter(
+                Condition::all()
+                    .add(kind(Attempt::Password))
+                    .add(sign_in_failure::Column::IpHash.eq(ip_hash)),
+            )
+            .count(txn)
+            .await?,
+        account: mine().filter(kind(Attempt::Password)).count(txn).await?,
+        address,
+        codes: mine().filter(kind(Attempt::Code)).count(txn).await?,
+    })
+}
+
+/// Counts an attempt as a failure before it is checked, in one transaction with the account
+/// locked, so parallel attempts cannot all pass the count. `None` when the attempt must wait;
+/// otherwise the row to take back if the attempt turns out right.
+async fn reserve_attempt(
+    db: &DatabaseConnection,
+    attempt: Attempt,
+    account_id: Option<i32>,
+    ip_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<i32>, DbErr> {
+    write(db, |txn| async move {
+        if let Some(id) = account_id {
+            lock_account(&txn, id).await?;
+        }
+        if throttle::paused(
+            attempt,
+            count_failures(&txn, account_id, ip_hash, now).await?,
+        ) {
+            return Ok(None);
+        }
+        let row = sign_in_failure::ActiveModel {
+            at: Set(now),
+            account_id: Set(account_id),
+            ip_hash: Set(ip_hash.to_string()),
+            kind: Set(attempt.as_str().into()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        Ok(Some(row.id))
+    })
+    .await
+}
+
+/// An attempt that turned out right is not a failure. (Earlier failures stay until they age
+/// out: a correct password does not wipe the count.)
+async fn take_back(db: &DatabaseConnection, reserved: i32) -> Result<(), DbErr> {
+    sign_in_failure::Entity::delete_by_id(reserved)
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// After a new password set through an e-mailed link (the owner proved the mailbox), wrong
+/// passwords no longer count against the account; wrong codes still do.
+pub async fn clear_password_failures(
+    db: &impl ConnectionTrait,
+    account_id: i32,
+) -> Result<(), DbErr> {
     sign_in_failure::Entity::delete_many()
         .filter(sign_in_failure::Column::AccountId.eq(account_id))
+        .filter(sign_in_failure::Column::Kind.eq(Attempt::Password.as_str()))
         .exec(db)
         .await?;
     Ok(())
@@ -350,9 +401,10 @@ pub enum PasswordCheck {
     Throttled,
 }
 
-/// Checks an e-mail and password, counting failures per account and address.
+/// Checks an e-mail and password, counting failures per account and address (see
+/// [`throttle`]). The hash is checked off the async threads.
 pub async fn check_password(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     email: &str,
     given: &str,
     ip: &str,
@@ -364,23 +416,29 @@ pub async fn check_password(
         .filter(staff_account::Column::Email.eq(email.as_str()))
         .one(db)
         .await?;
-    if throttled(db, account.as_ref().map(|a| a.id), &ip_hash, now).await? {
+    let Some(reserved) = reserve_attempt(
+        db,
+        Attempt::Password,
+        account.as_ref().map(|a| a.id),
+        &ip_hash,
+        now,
+    )
+    .await?
+    else {
         return Ok(PasswordCheck::Throttled);
-    }
+    };
     let usable = account
         .as_ref()
         .filter(|a| a.disabled_at.is_none())
         .and_then(|a| a.password_hash.clone().map(|h| (a, h)));
     let Some((account, phc)) = usable else {
-        password::waste_time(given);
-        record_failure(db, account.map(|a| a.id), &ip_hash, now).await?;
+        password::waste_time_off_thread(given).await;
         return Ok(PasswordCheck::Wrong);
     };
-    if !password::verify(given, &phc) {
-        record_failure(db, Some(account.id), &ip_hash, now).await?;
+    if !password::verify_off_thread(given, &phc).await {
         return Ok(PasswordCheck::Wrong);
     }
-    clear_failures(db, account.id).await?;
+    take_back(db, reserved).await?;
     let stage = if account.totp_enabled {
         Stage::Password
     } else if grants(db, account.id).await?.requires_second_factor() {
@@ -409,16 +467,18 @@ pub enum CodeCheck {
 /// Checks a code from the authenticator app, or a recovery code, for a session at the
 /// `password` stage. Each code works once; failures count toward the account's throttle.
 pub async fn check_code(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     account: &staff_account::Model,
     typed: &str,
     ip: &str,
     now: DateTime<Utc>,
 ) -> Result<CodeCheck, DbErr> {
     let ip_hash = ip_hash(ip);
-    if throttled(db, Some(account.id), &ip_hash, now).await? {
+    let Some(reserved) =
+        reserve_attempt(db, Attempt::Code, Some(account.id), &ip_hash, now).await?
+    else {
         return Ok(CodeCheck::Throttled);
-    }
+    };
     if let Some(secret) = account
         .totp_secret
         .as_deref()
@@ -437,15 +497,14 @@ pub async fn check_code(
             .exec(db)
             .await?;
         if updated.rows_affected == 1 {
-            clear_failures(db, account.id).await?;
+            take_back(db, reserved).await?;
             return Ok(CodeCheck::Accepted);
         }
     }
     if let Some(left) = use_recovery_code(db, account.id, typed, now).await? {
-        clear_failures(db, account.id).await?;
+        take_back(db, reserved).await?;
         return Ok(CodeCheck::RecoveryUsed { left });
     }
-    record_failure(db, Some(account.id), &ip_hash, now).await?;
     Ok(CodeCheck::Wrong)
 }
 
@@ -633,7 +692,8 @@ pub async fn set_password(
     account_id: i32,
     new_password: &str,
 ) -> Result<(), DbErr> {
-    let phc = password::hash(new_password)
+    let phc = password::hash_off_thread(new_password)
+        .await
         .map_err(|e| DbErr::Custom(format!("password hashing failed: {e}")))?;
     staff_account::Entity::update_many()
         .col_expr(staff_account::Column::PasswordHash, Expr::value(phc))

@@ -38,6 +38,37 @@ pub fn waste_time(password: &str) {
     let _ = verify(password, phc);
 }
 
+/// [`verify`] on a blocking thread: argon2 takes tens of milliseconds of CPU, which must not
+/// hold up the async threads serving everyone else.
+pub async fn verify_off_thread(password: &str, phc: &str) -> bool {
+    let (password, phc) = (password.to_string(), phc.to_string());
+    tokio::task::spawn_blocking(move || verify(&password, &phc))
+        .await
+        .unwrap_or(false)
+}
+
+/// [`hash`] on a blocking thread.
+pub async fn hash_off_thread(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || hash(&password))
+        .await
+        .unwrap_or(Err(argon2::password_hash::Error::Crypto))
+}
+
+/// Whether `given` is the account's password (checked off the async threads).
+pub async fn account_password_is(account: &entity::staff_account::Model, given: &str) -> bool {
+    match account.password_hash.as_deref() {
+        Some(phc) => verify_off_thread(given, phc).await,
+        None => false,
+    }
+}
+
+/// [`waste_time`] on a blocking thread.
+pub async fn waste_time_off_thread(password: &str) {
+    let password = password.to_string();
+    let _ = tokio::task::spawn_blocking(move || waste_time(&password)).await;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -66,7 +66,8 @@ pub async fn members(
 
 /// Gives the person with e-mail `key` a role (at `school`, or the installation for an
 /// administrator), creating their account if needed; a teacher gets a profile of `kind` at the
-/// school. A new account (or one that never set a password) gets an invitation by e-mail.
+/// school. A new account (or one that never set a password) gets an invitation by e-mail. The
+/// person's sessions end, so the new role counts from their next sign-in.
 #[allow(clippy::too_many_arguments)]
 pub async fn invite(
     db: &DatabaseConnection,
@@ -84,6 +85,9 @@ pub async fn invite(
             .one(&txn)
             .await?;
         let account_id = auth::ensure_account(&txn, key, name, &[(school, role)], now).await?;
+        // A new role takes effect at the next sign-in, where a role that needs the
+        // authenticator app asks for it: sessions from before end now.
+        auth::end_all_sessions(&txn, account_id).await?;
         if let (Some(kind), Some(school)) = (kind.filter(|_| role == Role::Teacher), school) {
             let has_profile = teacher::Entity::find()
                 .filter(teacher::Column::AccountId.eq(account_id))

@@ -104,6 +104,8 @@ pub async fn spawn_app_configured(
     config.demo_data = demo_data;
     config.max_db_connections = 5;
     config.public_url = "http://127.0.0.1".into();
+    // Test receivers listen on loopback.
+    config.webhooks.allow_private = true;
     tweak(&mut config);
     let state = server::startup::prepare(&config).await.expect("app starts");
     let db = state.db.clone();
@@ -311,6 +313,7 @@ pub fn send_mail_to(sink: std::net::SocketAddr) -> impl FnOnce(&mut Config) {
 pub struct TestRun {
     pub id: i32,
     pub sessions: Vec<i32>,
+    pub course_title: String,
 }
 
 /// Options for [`make_run`].
@@ -402,6 +405,7 @@ pub async fn make_run(db: &sea_orm::DatabaseConnection, spec: RunSpec) -> TestRu
     TestRun {
         id: created.id,
         sessions,
+        course_title: course.title,
     }
 }
 
@@ -423,15 +427,6 @@ pub struct Posted {
 }
 
 impl Posted {
-    /// The new booking's id, from a sign-up's redirect to its confirmation.
-    pub fn booking_id(&self) -> i32 {
-        assert_eq!(self.status, 302, "redirect after sign-up");
-        self.location
-            .strip_prefix("/tilmelding/")
-            .and_then(|id| id.parse().ok())
-            .unwrap_or_else(|| panic!("confirmation redirect, got {:?}", self.location))
-    }
-
     /// The value of a cookie the response set.
     pub fn cookie(&self, name: &str) -> Option<String> {
         self.cookies
@@ -448,6 +443,17 @@ impl TestApp {
         fields: &[(&str, &str)],
         cookie: Option<&str>,
     ) -> Posted {
+        self.post_form_with(path, fields, cookie, &[]).await
+    }
+
+    /// [`TestApp::post_form`] with more headers (`X-Forwarded-For` behind a proxy).
+    pub async fn post_form_with(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        cookie: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Posted {
         let mut request = self
             .client
             .post(format!("{}{}", self.base, path))
@@ -456,6 +462,9 @@ impl TestApp {
             .form(fields);
         if let Some(c) = cookie {
             request = request.header("cookie", c);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         let response = request.send().await.expect("post");
         let location = location_of(&response);
@@ -475,6 +484,32 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// The booking a sign-up through the form made (or found): the answer is "Tak" whatever
+    /// happened, so the booking is looked up by its address.
+    pub async fn booked(&self, posted: &Posted, run_id: i32, email: &str) -> i32 {
+        use entity::{BookingStatus, booking};
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        assert_eq!(posted.status, 302, "redirect after sign-up");
+        assert_eq!(
+            posted.location,
+            format!("/hold/{run_id}/tilmelding/modtaget"),
+            "the thank-you page"
+        );
+        booking::Entity::find()
+            .filter(booking::Column::RunId.eq(run_id))
+            .filter(booking::Column::EmailKey.eq(app::rules::signup::email_key(email)))
+            .filter(booking::Column::Status.is_in([
+                BookingStatus::Confirmed,
+                BookingStatus::Offered,
+                BookingStatus::Waitlisted,
+            ]))
+            .one(&self.db)
+            .await
+            .expect("query")
+            .unwrap_or_else(|| panic!("a booking for {email}"))
+            .id
+    }
+
     /// Signs up through the form endpoint, in `lang` (`da` or `en`), and returns the booking id.
     pub async fn sign_up_in(&self, lang: &str, run_id: i32, name: &str, email: &str) -> i32 {
         let run = run_id.to_string();
@@ -493,7 +528,7 @@ impl TestApp {
                 Some(&cookie),
             )
             .await;
-        posted.booking_id()
+        self.booked(&posted, run_id, email).await
     }
 
     /// Signs up in Danish and returns the booking id.

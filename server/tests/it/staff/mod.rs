@@ -166,6 +166,22 @@ fn png_bytes() -> Vec<u8> {
     data_encoding::BASE64.decode(PNG.as_bytes()).expect("png")
 }
 
+/// PNG's chunk checksum (CRC-32, as in zlib).
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
 /// The same PNG with a text chunk naming where it was taken, as some cameras write.
 fn png_with_location() -> Vec<u8> {
     let png = png_bytes();
@@ -176,7 +192,7 @@ fn png_with_location() -> Vec<u8> {
         .to_vec();
     chunk.extend_from_slice(b"tEXt");
     chunk.extend_from_slice(text);
-    chunk.extend_from_slice(&[0; 4]);
+    chunk.extend_from_slice(&crc32(&chunk[4..]).to_be_bytes());
     // After the signature (8 bytes) and the IHDR chunk (25 bytes).
     [&png[..33], &chunk, &png[33..]].concat()
 }
