@@ -8,6 +8,7 @@
 //! - [`request`]: the request being served: app state, cookies, the client's address;
 //! - [`state`]: the app's shared state;
 //! - [`catalogue`], [`booking`], [`attendance`], [`evaluation`], [`reports`]: the domain;
+//! - [`retention`]: participants' data made anonymous on schedule;
 //! - [`tokens`], [`rate_limit`], [`api_keys`], [`idempotency`]: links, limits, keys and kept
 //!   API answers;
 //! - [`staff`]: sessions and sign-in, the audit log, and what staff pages load and change;
@@ -31,6 +32,7 @@ pub mod query;
 pub mod rate_limit;
 pub mod reports;
 pub mod request;
+pub mod retention;
 pub mod school_data;
 pub mod staff;
 pub mod state;

@@ -31,6 +31,8 @@ pub struct Model {
     /// Hours before the first session that the reminder goes out; `None` uses the school's.
     pub reminder_lead_hours: Option<i32>,
     pub created_at: DateTimeUtc,
+    /// When the run's participants were made anonymous (see `services::retention`).
+    pub anonymised_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

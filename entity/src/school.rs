@@ -21,6 +21,8 @@ pub struct Model {
     pub reminder_lead_hours: i32,
     /// The school's colour (`#rrggbb`), used by the embedded catalogue.
     pub colour: String,
+    /// Months after a run's last session that its participants' personal data is kept.
+    pub retention_months: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,7 @@ mod m20261123_200000_create_staff_workspace;
 mod m20261201_000001_create_attendance_evaluation;
 mod m20261202_000001_create_public_api;
 mod m20261203_000001_sign_in_attempts;
+mod m20261203_000002_retention;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_create_attendance_evaluation::Migration),
             Box::new(m20261202_000001_create_public_api::Migration),
             Box::new(m20261203_000001_sign_in_attempts::Migration),
+            Box::new(m20261203_000002_retention::Migration),
         ]
     }
 }

@@ -1,7 +1,8 @@
 //! Background work that runs while the server runs: waiting-list offers that run out pass their
 //! seat on, reminders and evaluation invitations are queued when they are due, sent mail is
 //! deleted after the retention period, and expired link tokens and ended staff sessions are
-//! removed, as are answers kept for API retries after a day. Safe to run in
+//! removed, as are answers kept for API retries after a day; and the participants of runs whose
+//! school's retention period has passed are made anonymous. Safe to run in
 //! several server instances at once: each step takes the same locks as the requests do, or marks
 //! what it did with a guarded update.
 
@@ -41,6 +42,14 @@ pub async fn run_once(db: &DatabaseConnection, retention_days: i64) {
     }
     if let Err(err) = app::services::idempotency::purge(db, now).await {
         tracing::error!(error = %err, "could not delete kept API answers");
+    }
+    match app::services::retention::apply(db, now).await {
+        Ok(runs) if runs.is_empty() => {}
+        Ok(runs) => tracing::info!(
+            runs = runs.len(),
+            "participants of ended runs made anonymous"
+        ),
+        Err(err) => tracing::error!(error = %err, "could not make ended runs anonymous"),
     }
 }
 

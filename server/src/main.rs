@@ -47,6 +47,10 @@ async fn main() -> ExitCode {
         "link" => link(config, std::env::args().nth(2)).await,
         "outbox" => outbox(config).await,
         "jobs" => jobs(config).await,
+        "retention" => {
+            let args: Vec<String> = std::env::args().skip(2).collect();
+            retention(config, args).await
+        }
         "create-admin" => {
             let args: Vec<String> = std::env::args().skip(2).collect();
             create_admin(config, args).await
@@ -57,12 +61,12 @@ async fn main() -> ExitCode {
         }
         "help" | "--help" | "-h" => {
             println!(
-                "usage: server [serve|migrate|seed|link EMAIL|outbox|jobs|create-admin EMAIL NAME|api-key SCHOOL read|write NAME]"
+                "usage: server [serve|migrate|seed|link EMAIL|outbox|jobs|retention [--dry-run]|create-admin EMAIL NAME|api-key SCHOOL read|write NAME]"
             );
             Ok(())
         }
         other => Err(format!(
-            "unknown command {other:?}; use serve, migrate, seed, link, outbox, jobs, create-admin or api-key"
+            "unknown command {other:?}; use serve, migrate, seed, link, outbox, jobs, retention, create-admin or api-key"
         )),
     };
     match result {
@@ -168,6 +172,40 @@ async fn jobs(config: Config) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     server::jobs::run_once(&conn, config.mail.retention_days).await;
     println!("Jobs done.");
+    Ok(())
+}
+
+/// Makes the participants of runs past their school's retention period anonymous, or with
+/// `--dry-run` only lists them: one line per run.
+async fn retention(config: Config, args: Vec<String>) -> Result<(), String> {
+    let dry_run = match args.as_slice() {
+        [] => false,
+        [flag] if flag == "--dry-run" => true,
+        _ => return Err("usage: server retention [--dry-run]".into()),
+    };
+    let conn = db::connect_and_migrate(&config.database_url, 1)
+        .await
+        .map_err(|e| e.to_string())?;
+    let now = chrono::Utc::now();
+    let runs = if dry_run {
+        app::services::retention::due(&conn, now).await
+    } else {
+        app::services::retention::apply(&conn, now).await
+    }
+    .map_err(|e| e.to_string())?;
+    for r in &runs {
+        println!(
+            "hold {}\t{}\t{}\tsidste gang {}\t{} måneder\t{} tilmeldinger",
+            r.run_id,
+            r.school,
+            r.course,
+            r.last_session_end.format("%Y-%m-%d"),
+            r.months,
+            r.bookings
+        );
+    }
+    let verb = if dry_run { "would be made" } else { "made" };
+    println!("{} runs {verb} anonymous.", runs.len());
     Ok(())
 }
 

@@ -128,6 +128,8 @@ pub struct SchoolDto {
     pub phone: String,
     pub intro: String,
     pub opening_hours: String,
+    /// Months after a run's last session that participants' data is kept.
+    pub retention_months: u32,
 }
 
 /// The school page.

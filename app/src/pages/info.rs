@@ -34,6 +34,14 @@ pub fn PrivacyPage() -> impl IntoView {
     let l = use_locale();
     view! {
         {text_page("privacy", &["visit", "signup", "why", "delete", "rights"])}
+        <h2>{tr!(l, "privacy.h_periods")}</h2>
+        {loaded(Resource::new(|| (), |()| school_list()), move |schools| view! {
+            <ul class="plain-list">
+                {schools.into_iter().map(|s| view! {
+                    <li>{tr!(l, "privacy.delete_school", school = s.name.as_str(), months = s.retention_months)}</li>
+                }).collect_view()}
+            </ul>
+        })}
         <p class="hint">{tr!(l, "privacy.version", version = crate::rules::signup::PRIVACY_NOTICE_VERSION)}</p>
     }
 }

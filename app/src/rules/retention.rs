@@ -42,6 +42,23 @@ pub fn participant_data_due(last_end: DateTime<Utc>, months: u32) -> DateTime<Ut
         .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
+/// What the audit log says an action on a booking concerned: the booking and its run, never
+/// the person (administrators read the log, and it outlives the person's data).
+pub fn booking_subject(booking_id: i32, run_id: i32) -> String {
+    format!("Tilmelding {booking_id}, hold {run_id}")
+}
+
+/// An older audit subject that names the person ("Ane Hansen (tilmelding 12, hold 4)"), as
+/// [`booking_subject`] writes it now ("Tilmelding 12, hold 4"). `None` for a subject that
+/// names no one.
+pub fn subject_without_person(subject: &str) -> Option<String> {
+    let start = subject.rfind("(tilmelding ")?;
+    let inner = subject[start + 1..].strip_suffix(')')?;
+    let rest = inner.strip_prefix("tilmelding ")?;
+    let (booking, run) = rest.split_once(", hold ")?;
+    Some(booking_subject(booking.parse().ok()?, run.parse().ok()?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,6 +70,17 @@ mod tests {
         let (sent, failed) = mail_cut_offs(now, 30);
         assert_eq!(now - sent, Duration::days(30));
         assert_eq!(now - failed, Duration::days(90));
+    }
+
+    #[test]
+    fn audit_subjects_name_the_booking_not_the_person() {
+        assert_eq!(booking_subject(12, 4), "Tilmelding 12, hold 4");
+        assert_eq!(
+            subject_without_person("Ane (Hansen) (tilmelding 12, hold 4)").as_deref(),
+            Some("Tilmelding 12, hold 4")
+        );
+        assert_eq!(subject_without_person("Hold 4"), None);
+        assert_eq!(subject_without_person("X (tilmelding x, hold 4)"), None);
     }
 
     #[test]

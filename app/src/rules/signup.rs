@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Version of the privacy notice (/privatliv) that sign-ups accept. Raise it when the notice
 /// changes; each booking stores the version its person accepted.
-pub const PRIVACY_NOTICE_VERSION: &str = "2026-11-23";
+pub const PRIVACY_NOTICE_VERSION: &str = "2026-12-03";
 
 pub const NAME_MAX: usize = 80;
 pub const EMAIL_MAX: usize = 254;

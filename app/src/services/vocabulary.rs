@@ -150,6 +150,7 @@ impl From<entity::school::Model> for SchoolDto {
             phone: s.phone,
             intro: s.intro,
             opening_hours: s.opening_hours,
+            retention_months: u32::try_from(s.retention_months).unwrap_or(6),
         }
     }
 }

@@ -129,6 +129,7 @@ async fn generate(app: &TestApp) -> usize {
                     note: Set(String::new()),
                     reminder_lead_hours: Set(None),
                     created_at: Set(now),
+                    anonymised_at: Set(None),
                 });
                 let mut ids = Vec::new();
                 for w in 0..2 {

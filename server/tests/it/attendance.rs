@@ -139,7 +139,8 @@ both_backends!(attendance_is_taken_and_corrected, |app| {
     assert_eq!(corrected.len(), 1);
     assert_eq!(
         corrected[0].detail,
-        format!("Aase (tilmelding {aase}): late → present")
+        format!("tilmelding {aase}: late → present"),
+        "the log names the booking, not the person"
     );
 
     // A value the form does not offer changes nothing.

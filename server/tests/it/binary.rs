@@ -185,6 +185,50 @@ fn link_prints_a_working_link_and_refuses_nonsense() {
     remove_db(&path);
 }
 
+#[test]
+fn retention_lists_what_would_go_then_does_it() {
+    let (url, path) = temp_db();
+    let run = |args: &[&str]| {
+        let out = server()
+            .args(args)
+            .env("SKOLEBAENK_DATABASE_URL", &url)
+            .output()
+            .expect("run");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert!(run(&["seed"]).0);
+    let (ok, listed, err) = run(&["retention", "--dry-run"]);
+    assert!(ok, "{err}");
+    let last = listed.lines().last().unwrap_or_default().to_string();
+    assert!(last.ends_with("runs would be made anonymous."), "{listed}");
+    let count = last.split(' ').next().unwrap_or_default().to_string();
+    assert_eq!(
+        listed.lines().count(),
+        count.parse::<usize>().expect("n") + 1
+    );
+    // A dry run changes nothing.
+    assert_eq!(run(&["retention", "--dry-run"]).1, listed);
+    let (ok, done, _) = run(&["retention"]);
+    assert!(ok);
+    assert!(
+        done.ends_with(&format!("{count} runs made anonymous.\n")),
+        "{done}"
+    );
+    assert!(
+        run(&["retention", "--dry-run"])
+            .1
+            .contains("0 runs would be made anonymous.")
+    );
+    let (ok, _, err) = run(&["retention", "--straks"]);
+    assert!(!ok);
+    assert!(err.contains("usage: server retention [--dry-run]"), "{err}");
+    remove_db(&path);
+}
+
 /// Waits until the server on `port` answers `/healthz`.
 async fn wait_healthy(port: u16) {
     let client = reqwest::Client::new();

@@ -100,3 +100,25 @@ both_backends!(no_answer_tells_whether_an_address_is_signed_up, |app| {
     .await;
     probe_is_blind(app, run.id, known, "cancelled").await;
 });
+
+both_backends!(the_privacy_notice_states_the_real_periods, |app| {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    entity::school::Entity::update_many()
+        .col_expr(
+            entity::school::Column::RetentionMonths,
+            sea_orm::sea_query::Expr::value(9),
+        )
+        .filter(entity::school::Column::Slug.eq("randers"))
+        .exec(&app.db)
+        .await
+        .expect("period");
+    let (status, page) = app.get("/privatliv").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Hvor længe hver skole gemmer dine oplysninger"));
+    assert!(
+        page.contains(": 9 måneder efter kursets sidste gang"),
+        "{page}"
+    );
+    assert!(page.contains(": 6 måneder efter kursets sidste gang"));
+    assert!(page.contains(app::rules::signup::PRIVACY_NOTICE_VERSION));
+});

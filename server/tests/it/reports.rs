@@ -698,3 +698,135 @@ both_backends!(report_page_and_csv_files, |app| {
     assert_eq!(csv.lines().count(), 2, "only run B: {csv}");
     let _ = fx.courses;
 });
+
+both_backends!(ended_runs_are_made_anonymous_and_the_figures_stay, |app| {
+    use chrono::{Duration, TimeZone};
+    let fx = fixture(app).await;
+    let now = Utc::now();
+    // The fixture's school keeps participants' data for a year; the others for the default
+    // six months.
+    entity::school::Entity::update_many()
+        .col_expr(
+            entity::school::Column::RetentionMonths,
+            sea_orm::sea_query::Expr::value(12),
+        )
+        .filter(entity::school::Column::Id.eq(fx.school))
+        .exec(&app.db)
+        .await
+        .expect("retention");
+    let before = figures(&app.db, &spring(fx.school), now)
+        .await
+        .expect("figures");
+    // An older audit entry names a participant of run B, as the roster used to write them.
+    let named = booking::Entity::find()
+        .filter(booking::Column::RunId.eq(fx.run_b))
+        .rows(&app.db)
+        .await[0]
+        .clone();
+    entity::audit_log::ActiveModel {
+        at: Set(now),
+        account_id: Set(None),
+        actor: Set("Test".into()),
+        school_id: Set(Some(fx.school)),
+        action: Set("booking.cancel".into()),
+        subject: Set(format!(
+            "Ane Hansen (tilmelding {}, hold {})",
+            named.id, fx.run_b
+        )),
+        detail: Set(String::new()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .expect("audit entry");
+
+    // At another school: a run that ended seven months ago, and one that ended five.
+    let other = school_id(app, "aarhus").await;
+    let c = course::Entity::find()
+        .filter(course::Column::SchoolId.eq(other))
+        .rows(&app.db)
+        .await[0]
+        .id;
+    let mut people = Vec::new();
+    for (days, email) in [(210, "gaar@example.org"), (150, "bliver@example.org")] {
+        let r = add_run(app, c, other, Some(10), RunStatus::Published).await;
+        add_session(app, r, now - Duration::days(days), false).await;
+        let b = add_booking(
+            app,
+            r,
+            email,
+            BookingStatus::Confirmed,
+            None,
+            Some(Perspective::Relative),
+            Some("Aarhus"),
+        )
+        .await;
+        people.push((r, b));
+    }
+    let due = app::services::retention::due(&app.db, now)
+        .await
+        .expect("due");
+    assert!(due.iter().any(|d| d.run_id == people[0].0 && d.months == 6));
+    assert!(!due.iter().any(|d| d.run_id == people[1].0));
+    assert!(!due.iter().any(|d| d.run_id == fx.run_b), "kept for a year");
+
+    // The timed jobs make the seven-month-old run anonymous and nothing else of these.
+    server::jobs::run_once(&app.db, 30).await;
+    let gone = booking::Entity::find_by_id(people[0].1)
+        .found(&app.db, "booking")
+        .await;
+    assert_eq!((gone.name.as_str(), gone.email.as_str()), ("", ""));
+    assert!(gone.email_key.starts_with("anon:"));
+    let kept = booking::Entity::find_by_id(people[1].1)
+        .found(&app.db, "booking")
+        .await;
+    assert_eq!(kept.email, "bliver@example.org");
+    assert_eq!(
+        figures(&app.db, &spring(fx.school), now)
+            .await
+            .expect("figures"),
+        before
+    );
+
+    // A year after the spring, every spring run is due; made anonymous, the figures are the
+    // same to the last cell.
+    let later = Utc.with_ymd_and_hms(2027, 8, 1, 12, 0, 0).unwrap();
+    let went = app::services::retention::apply(&app.db, later)
+        .await
+        .expect("retention");
+    assert!(went.iter().any(|d| d.run_id == fx.run_b));
+    let after = figures(&app.db, &spring(fx.school), now)
+        .await
+        .expect("figures");
+    assert_eq!(before, after, "the figures do not change");
+    let spring_runs: Vec<i32> = went.iter().map(|d| d.run_id).collect();
+    let cleared = booking::Entity::find()
+        .filter(booking::Column::RunId.is_in(spring_runs.clone()))
+        .rows(&app.db)
+        .await;
+    assert!(cleared.len() > 10);
+    for b in &cleared {
+        assert_eq!((b.name.as_str(), b.email.as_str()), ("", ""), "{b:?}");
+        assert!(b.email_key.starts_with("anon:"), "{b:?}");
+        assert!(b.phone.is_none() && b.needs.is_empty() && b.booked_by_email.is_none());
+    }
+    for r in &spring_runs {
+        let r = run::Entity::find_by_id(*r).found(&app.db, "run").await;
+        assert!(r.anonymised_at.is_some());
+    }
+    let entry = entity::audit_log::Entity::find()
+        .filter(entity::audit_log::Column::Action.eq("booking.cancel"))
+        .rows(&app.db)
+        .await;
+    assert_eq!(
+        entry[0].subject,
+        format!("Tilmelding {}, hold {}", named.id, fx.run_b)
+    );
+    // Another round finds nothing more to do.
+    assert!(
+        app::services::retention::apply(&app.db, later)
+            .await
+            .expect("retention")
+            .is_empty()
+    );
+});

@@ -123,13 +123,8 @@ pub async fn save_attendance(#[server(flatten)] form: AttendanceForm) -> Result<
         let detail = changes
             .corrected
             .iter()
-            .map(|(id, before, after)| {
-                let name = rows
-                    .iter()
-                    .find(|r| r.booking_id == *id)
-                    .map_or("", |r| r.name.as_str());
-                format!("{name} (tilmelding {id}): {before} → {after}")
-            })
+            // The booking, never the person's name: the log outlives their data.
+            .map(|(id, before, after)| format!("tilmelding {id}: {before} → {after}"))
             .collect::<Vec<_>>()
             .join("; ");
         guard::audit(
@@ -199,7 +194,7 @@ pub async fn add_walk_in(
         &ctx,
         Some(r.school_id),
         "attendance.walk_in",
-        format!("{name} (tilmelding {booking_id}, hold {})", r.id),
+        crate::rules::retention::booking_subject(booking_id, r.id),
         String::new(),
     )
     .await?;

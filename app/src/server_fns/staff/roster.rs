@@ -104,7 +104,7 @@ pub async fn add_participant(
                 &ctx,
                 Some(r.school_id),
                 "booking.add",
-                format!("{} (tilmelding {booking_id}, hold {run_id})", valid.name),
+                crate::rules::retention::booking_subject(booking_id, run_id),
                 String::new(),
             )
             .await?;
@@ -146,7 +146,7 @@ pub async fn cancel_participant(booking_id: i32) -> Result<(), AppError> {
         &ctx,
         Some(r.school_id),
         "booking.cancel",
-        format!("{} (tilmelding {}, hold {})", b.name, b.id, r.id),
+        crate::rules::retention::booking_subject(b.id, r.id),
         String::new(),
     )
     .await?;
@@ -184,7 +184,7 @@ pub async fn give_seat(booking_id: i32) -> Result<(), AppError> {
         &ctx,
         Some(r.school_id),
         "booking.promote",
-        format!("{} (tilmelding {}, hold {})", b.name, b.id, r.id),
+        crate::rules::retention::booking_subject(b.id, r.id),
         String::new(),
     )
     .await?;
