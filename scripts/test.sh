@@ -75,6 +75,7 @@ SKOLEBAENK_SMTP_PORT="$SMTP_PORT" \
 SKOLEBAENK_SMTP_TLS=none \
 SKOLEBAENK_MAIL_RETRY=1 \
 SKOLEBAENK_JOBS_INTERVAL_SECS=1 \
+SKOLEBAENK_WEBHOOK_ALLOW_PRIVATE=true \
   "$BIN/server" serve >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 # A second server with its own database writes its mail to files, for the demo outbox page.

@@ -76,7 +76,7 @@ for (const mode of modes) {
       const tag = mode.js ? 'js' : 'nojs';
       const runId = await fullRunTomorrow();
       const waiting = `venter-${tag}@example.dk`;
-      assert.match(await postSignup(runId, 'Vera', waiting), /^\/tilmelding\/\d+$/);
+      assert.match(await postSignup(runId, 'Vera', waiting), /^\/hold\/\d+\/tilmelding\/modtaget$/);
       await waitForMail((m) => m.to === waiting && m.subject.startsWith('Du står på venteliste'), 'waiting list');
 
       // A seat holder's reminder (the server sends them on its own: the class is tomorrow).

@@ -296,7 +296,7 @@ for (const mode of modes) {
         await signup.fill('#felt-email', email);
         await signup.check('#felt-samtykke');
         await Promise.all([
-          signup.waitForURL(/\/tilmelding\/\d+$/),
+          signup.waitForURL(/\/tilmelding\/modtaget$/),
           signup.click('form.signup-form button[type=submit]'),
         ]);
         await visitor.close();

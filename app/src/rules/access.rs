@@ -109,8 +109,12 @@ pub enum Action {
     ViewReports {
         school: i32,
     },
-    /// API keys, webhooks and the embedded catalogue of a school.
+    /// Webhooks and the embedded catalogue of a school.
     ManageIntegrations {
+        school: i32,
+    },
+    /// A school's API keys: a key reads rosters, so only those who may see names.
+    ManageApiKeys {
         school: i32,
     },
 }
@@ -183,6 +187,8 @@ impl Grants {
                 self.admin || coordinator(school) || self.has(school, Role::Management)
             }
             Action::ManageIntegrations { school } => self.admin || coordinator(school),
+            // A key opens the school's rosters: names are for its coordinators only.
+            Action::ManageApiKeys { school } => coordinator(school),
         }
     }
 }
@@ -278,6 +284,15 @@ mod tests {
             school: 3,
             own: false
         }));
+        // A key would read the rosters: not for an administrator without a school role.
+        assert!(g.may(Action::ManageIntegrations { school: 3 }));
+        assert!(!g.may(Action::ManageApiKeys { school: 3 }));
+        let coordinator = Grants {
+            admin: true,
+            roles: vec![(3, Role::Coordinator)],
+        };
+        assert!(coordinator.may(Action::ManageApiKeys { school: 3 }));
+        assert!(!coordinator.may(Action::ManageApiKeys { school: 4 }));
         assert!(g.requires_second_factor());
     }
 

@@ -63,6 +63,7 @@ pub async fn overview(
                 upcoming.iter().filter(|r| r.school.slug == s.slug).count(),
             ),
             script_snippet: embed::script_snippet(base, &s.slug),
+            may_manage_keys: false,
             keys: keys
                 .iter()
                 .filter(|k| k.school_id == s.id)

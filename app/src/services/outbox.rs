@@ -413,13 +413,18 @@ pub struct MailState {
     pub any_failed: bool,
 }
 
-/// The mail state of each of `booking_ids` that has messages.
+/// The mail state of each of `booking_ids` that has messages. Evaluation mail is left out:
+/// whether a person got a reminder (or answered) must not show next to their name.
 pub async fn mail_state(
     db: &impl ConnectionTrait,
     booking_ids: &[i32],
 ) -> Result<std::collections::HashMap<i32, MailState>, DbErr> {
     let rows = outbox_message::Entity::find()
         .filter(outbox_message::Column::BookingId.is_in(booking_ids.iter().copied()))
+        .filter(outbox_message::Column::Kind.is_not_in([
+            Kind::EvaluationInvitation.as_str(),
+            Kind::EvaluationReminder.as_str(),
+        ]))
         .order_by_asc(outbox_message::Column::Id)
         .all(db)
         .await?;

@@ -122,3 +122,53 @@ both_backends!(the_privacy_notice_states_the_real_periods, |app| {
     assert!(page.contains(": 6 måneder efter kursets sidste gang"));
     assert!(page.contains(app::rules::signup::PRIVACY_NOTICE_VERSION));
 });
+
+both_backends!(
+    the_roster_shows_neither_perspective_nor_evaluation_mail,
+    |app| {
+        use crate::common::staff::{COORDINATOR, get_page, sign_in};
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let run = make_run(&app.db, RunSpec::default()).await;
+        let run_text = run.id.to_string();
+        let posted = app
+            .post_form(
+                "/api/tilmeld",
+                &[
+                    ("run", run_text.as_str()),
+                    ("name", "Vera"),
+                    ("email", "vera@example.dk"),
+                    ("perspective", "relative"),
+                    ("consent", "ja"),
+                    ("key", KEY_A),
+                ],
+                None,
+            )
+            .await;
+        let booking = app.booked(&posted, run.id, "vera@example.dk").await;
+        let cookie = sign_in(app, COORDINATOR).await;
+        let page = format!("/personale/hold/{}/deltagere", run.id);
+        let (status, _, before) = get_page(app, &page, Some(&cookie)).await;
+        assert_eq!(status, 200);
+        assert!(before.contains("Vera"));
+        assert!(
+            !before.contains("Deltager som pårørende"),
+            "perspective in aggregates only"
+        );
+        // An evaluation reminder on its way does not show next to the name.
+        entity::outbox_message::Entity::update_many()
+            .col_expr(
+                entity::outbox_message::Column::Kind,
+                sea_orm::sea_query::Expr::value("evaluation_reminder"),
+            )
+            .filter(entity::outbox_message::Column::BookingId.eq(booking))
+            .exec(&app.db)
+            .await
+            .expect("kind");
+        let (_, _, after) = get_page(app, &page, Some(&cookie)).await;
+        assert!(after.contains("Vera"));
+        assert!(
+            !after.contains("evaluation_reminder"),
+            "not even in the page's data"
+        );
+    }
+);

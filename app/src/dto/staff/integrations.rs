@@ -51,6 +51,8 @@ pub struct SchoolIntegrationsDto {
     /// The code to paste: an iframe (no JavaScript needed), or a script that fits the height.
     pub iframe_snippet: String,
     pub script_snippet: String,
+    /// The person may make and revoke API keys here (a coordinator of the school).
+    pub may_manage_keys: bool,
     pub keys: Vec<ApiKeyDto>,
     pub hooks: Vec<WebhookDto>,
     pub deliveries: Vec<DeliveryDto>,

@@ -14,16 +14,13 @@ pub struct RosterRow {
     pub email: String,
     pub phone: Option<String>,
     pub state: BookingState,
-    /// Translation key, only when the person gave one.
-    pub perspective: Option<String>,
     /// Practical needs, as the person wrote them.
     pub needs: String,
     /// Signed up by someone else (name).
     pub booked_by: Option<String>,
     /// Answered "Ja, jeg kommer" to the reminder.
     pub coming: bool,
-    /// The last e-mail's kind and state, and whether any could not be delivered.
-    pub mail: Option<(String, String)>,
+    /// An e-mail to them could not be delivered (evaluation mail not counted).
     pub mail_failed: bool,
 }
 

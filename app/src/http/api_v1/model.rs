@@ -350,7 +350,7 @@ pub struct SignupResult {
     pub run_id: i32,
 }
 
-/// One person on a run's list.
+/// One person on a run's list (how they take part is counted in the reports only).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RosterEntry {
     pub booking_id: i32,
@@ -361,8 +361,6 @@ pub struct RosterEntry {
     /// `confirmed`, `offered` or `waitlisted`.
     pub status: String,
     pub queue_position: Option<u32>,
-    /// As the person gave it, or none.
-    pub perspective: Option<String>,
     /// `web`, `api`, `staff` or `walk_in`.
     pub source: String,
     pub booked_at: DateTime<FixedOffset>,
@@ -421,7 +419,8 @@ pub struct MarksResult {
     pub corrected: u32,
 }
 
-/// One booking, for a school's own records.
+/// One booking, for a school's own records. How the person takes part and where they live are
+/// counted in the reports, never handed out per person.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct BookingRecord {
     pub booking_id: i32,
@@ -432,8 +431,6 @@ pub struct BookingRecord {
     pub phone: Option<String>,
     /// `confirmed`, `offered`, `waitlisted`, `cancelled` or `expired`.
     pub status: String,
-    pub perspective: Option<String>,
-    pub municipality: Option<String>,
     pub source: String,
     pub booked_at: DateTime<FixedOffset>,
     pub cancelled_at: Option<DateTime<FixedOffset>>,

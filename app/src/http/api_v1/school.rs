@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::Utc;
-use entity::{AttendanceStatus, booking, run, school};
+use entity::{AttendanceStatus, run, school};
 use sea_orm::ActiveEnum;
 use utoipa::IntoParams;
 
@@ -62,14 +62,6 @@ fn offset(t: chrono::DateTime<Utc>) -> chrono::DateTime<chrono::FixedOffset> {
     crate::rules::time::in_copenhagen(t)
 }
 
-fn perspective_of(b: &booking::Model) -> Option<String> {
-    b.perspective.map(|p| {
-        crate::rules::vocabulary::Perspective::from(p)
-            .slug()
-            .to_string()
-    })
-}
-
 /// A run's participants: everyone with a seat, an open offer or a place in the queue.
 #[utoipa::path(
     get, path = "/api/v1/schools/{slug}/runs/{id}/roster", tag = "Skolens data",
@@ -102,7 +94,6 @@ pub async fn roster(
             phone: b.phone.clone(),
             status: b.status.to_value(),
             queue_position: *queue_position,
-            perspective: perspective_of(b),
             source: b.source.clone(),
             booked_at: offset(b.created_at),
         })
@@ -309,12 +300,10 @@ pub async fn bookings(
             booking_id: b.id,
             run_id: b.run_id,
             course_slug,
-            perspective: perspective_of(&b),
             status: b.status.to_value(),
             name: b.name,
             email: b.email,
             phone: b.phone,
-            municipality: b.municipality,
             source: b.source,
             booked_at: offset(b.created_at),
             cancelled_at: b.cancelled_at.map(offset),

@@ -144,6 +144,7 @@ fn SchoolSection(
         <section aria-labelledby=keys_id_label class="integration">
             <h2 id=keys_id>{tr!(l, "staff.keys.title")}</h2>
             <p>{tr!(l, "staff.keys.intro")}</p>
+            {if s.may_manage_keys { view! {
             {new_key.map(|k| view! {
                 <div class="notice notice-ok" role="status" id="ny-noegle" tabindex="-1">
                     <p><strong>{tr!(l, "staff.keys.new")}</strong></p>
@@ -221,6 +222,9 @@ fn SchoolSection(
                 </div>
                 <button type="submit" class="button">{tr!(l, "staff.keys.create_button")}</button>
             </form>
+            }.into_any() } else { view! {
+                <p>{tr!(l, "staff.keys.coordinators_only")}</p>
+            }.into_any() }}
         </section>
 
         <section aria-labelledby=hooks_id_label class="integration">

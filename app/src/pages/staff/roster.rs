@@ -121,7 +121,6 @@ fn People(rows: Vec<RosterRow>, waiting: bool) -> impl IntoView {
                         <p><a href=format!("mailto:{}", p.email)>{p.email.clone()}</a>
                             {p.phone.clone().map(|ph| view! { " · "<a href=format!("tel:{}", ph.replace(' ', ""))>{ph.clone()}</a> })}
                         </p>
-                        {p.perspective.clone().map(|k| view! { <p class="cell-sub">{tr!(l, k.as_str())}</p> })}
                         {(!p.needs.is_empty()).then(|| view! { <p class="cell-sub">{tr!(l, "staff.roster.needs")}" "{p.needs.clone()}</p> })}
                         {p.booked_by.clone().map(|b| view! { <p class="cell-sub">{tr!(l, "staff.roster.booked_by", name = b)}</p> })}
                         {p.mail_failed.then(|| view! { <p class="warnings">{tr!(l, "staff.roster.mail_failed")}</p> })}

@@ -31,6 +31,15 @@ mod web {
         Ok(id)
     }
 
+    /// [`school_of`] for API keys, which only the school's coordinators may manage.
+    pub fn key_school_of(ctx: &Ctx, school: &str) -> Result<i32, AppError> {
+        let Ok(id) = school.trim().parse::<i32>() else {
+            return guard::not_found();
+        };
+        guard::allow(ctx, Action::ManageApiKeys { school: id })?;
+        Ok(id)
+    }
+
     /// Back to the page with a message, to `anchor`.
     pub fn back(query: &str, anchor: &str) {
         leptos_axum::redirect(&format!("{PAGE}?{query}#{anchor}"));
@@ -55,7 +64,16 @@ pub async fn integrations() -> Result<IntegrationsDto, AppError> {
         return guard::forbidden(&ctx, "integrations");
     }
     let base = ctx.state.public_url.clone();
-    let (schools, keys, hooks) = integrations::overview(db, schools, &base, ctx.now).await?;
+    let (mut schools, keys, hooks) = integrations::overview(db, schools, &base, ctx.now).await?;
+    for s in &mut schools {
+        s.may_manage_keys = ctx
+            .me
+            .grants
+            .may(crate::rules::access::Action::ManageApiKeys { school: s.id });
+        if !s.may_manage_keys {
+            s.keys.clear();
+        }
+    }
     // Shown once: the cookie goes with this answer, and the key or secret must be the
     // person's school's.
     let new_key = request::cookie(NEW_KEY_COOKIE).and_then(|k| {
@@ -100,7 +118,7 @@ pub async fn create_api_key(
     use crate::services::staff::guard;
 
     let ctx = guard::signed_in().await?;
-    let school_id = web::school_of(&ctx, &school)?;
+    let school_id = web::key_school_of(&ctx, &school)?;
     let anchor = format!("noegler-{school_id}");
     let name = name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
@@ -154,7 +172,7 @@ pub async fn revoke_api_key(
     use crate::services::staff::guard;
 
     let ctx = guard::signed_in().await?;
-    let school_id = web::school_of(&ctx, &school)?;
+    let school_id = web::key_school_of(&ctx, &school)?;
     let Ok(key_id) = key.trim().parse::<i32>() else {
         return guard::not_found();
     };

@@ -1,5 +1,6 @@
-//! A run's list of people: who has a seat and who waits, with contact, status, perspective only
-//! if given, and the state of their e-mail; and a message to everyone on it.
+//! A run's list of people: who has a seat and who waits, with contact, status and the state of
+//! their e-mail (not the evaluation's: who answered is nobody's business); and a message to
+//! everyone on it. How a person takes part (perspective) is counted in the reports only.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use entity::{BookingStatus, booking, course, run, school, session};
@@ -53,19 +54,9 @@ pub async fn roster(db: &DatabaseConnection, r: &run::Model) -> Result<Roster, D
             name: b.name,
             email: b.email,
             phone: b.phone,
-            perspective: b
-                .perspective
-                .filter(|p| *p != entity::Perspective::Undisclosed)
-                .map(|p| {
-                    format!(
-                        "staff.perspective.{}",
-                        crate::rules::vocabulary::Perspective::from(p).slug()
-                    )
-                }),
             needs: b.needs,
             booked_by: b.booked_by_name,
             coming: b.rsvp.is_some(),
-            mail: m.map(|m| (m.last_kind.clone(), m.last_status.clone())),
             mail_failed: m.is_some_and(|m| m.any_failed),
             state,
         };

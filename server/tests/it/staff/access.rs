@@ -128,6 +128,8 @@ both_backends!(authorisation_matrix, |app| {
     let signed_in = |w: Who| w != Who::Anonymous;
     let manages_randers = |w: Who| matches!(w, Who::Coordinator | Who::Admin);
     let manages_any = |w: Who| matches!(w, Who::Coordinator | Who::OtherCoordinator | Who::Admin);
+    // An API key reads rosters: the school's coordinator only, not an administrator.
+    let keys_randers = |w: Who| w == Who::Coordinator;
 
     // Pages: (path, who may open it).
     let pages: Vec<(String, May)> = vec![
@@ -177,7 +179,7 @@ both_backends!(authorisation_matrix, |app| {
                 ("name", "Matrix"),
                 ("scope", "read"),
             ]),
-            &manages_randers,
+            &keys_randers,
         ),
         (
             "/api/integrationer_ny_webhook",
