@@ -147,8 +147,10 @@ impl Worker {
         match self.post(&hook, row).await {
             Sent::Ok => {
                 round.delivered += 1;
-                outbox::mark_sent(&self.db, &[row.id], now).await?;
-                webhooks::record_success(&self.db, hook.id, now).await
+                // The webhook's record first: once the delivery reads "sent", the webhook's
+                // failures are already forgotten (a crash between the two sends it again).
+                webhooks::record_success(&self.db, hook.id, now).await?;
+                outbox::mark_sent(&self.db, &[row.id], now).await
             }
             Sent::Failed(error) => {
                 tracing::warn!(id = row.id, webhook = hook.id, attempts = row.attempts, error = %error, "webhook delivery failed");

@@ -296,6 +296,7 @@ fn check_name(
 /// A plain check of an e-mail address's shape: one `@`, a local part, and a domain with a dot
 /// and no empty labels. Whether the address exists is for the confirmation e-mail to find out.
 pub fn email_is_valid(email: &str) -> bool {
+    use email_address::EmailAddress;
     if email.len() > EMAIL_MAX || email.chars().any(|c| c.is_whitespace() || is_control(c)) {
         return false;
     }
@@ -312,6 +313,14 @@ pub fn email_is_valid(email: &str) -> bool {
     {
         return false;
     }
+    // The mailer's own rule (RFC 5322 and 6531, as lettre checks an address), so nothing
+    // accepted here is refused when the mail goes out; a domain with æ, ø or å is checked as
+    // the mailer sends it, in punycode.
+    if !EmailAddress::is_valid_local_part(local)
+        || !ascii_domain(domain).is_some_and(|d| EmailAddress::is_valid_domain(&d))
+    {
+        return false;
+    }
     let labels: Vec<&str> = domain.split('.').collect();
     labels.len() >= 2
         && labels.iter().all(|l| {
@@ -321,6 +330,91 @@ pub fn email_is_valid(email: &str) -> bool {
                 && l.chars().all(|c| c.is_alphanumeric() || c == '-')
         })
         && labels.last().is_some_and(|tld| tld.chars().count() >= 2)
+}
+
+/// A domain as it travels (IDNA): labels with letters beyond ASCII lower-cased and written in
+/// punycode ("ærø.dk" is "xn--r-1gaz.dk"). `None` when a label cannot be encoded.
+fn ascii_domain(domain: &str) -> Option<String> {
+    domain
+        .split('.')
+        .map(|label| {
+            if label.is_ascii() {
+                Some(label.to_string())
+            } else {
+                punycode(&label.to_lowercase()).map(|p| format!("xn--{p}"))
+            }
+        })
+        .collect::<Option<Vec<_>>>()
+        .map(|labels| labels.join("."))
+}
+
+/// Punycode (RFC 3492) of one label.
+fn punycode(input: &str) -> Option<String> {
+    const BASE: u32 = 36;
+    const T_MIN: u32 = 1;
+    const T_MAX: u32 = 26;
+    fn digit(d: u32) -> char {
+        let c = if d < 26 {
+            b'a' + d as u8
+        } else {
+            b'0' + (d - 26) as u8
+        };
+        char::from(c)
+    }
+    fn adapt(mut delta: u32, points: u32, first: bool) -> u32 {
+        delta /= if first { 700 } else { 2 };
+        delta += delta / points;
+        let mut k = 0;
+        while delta > ((BASE - T_MIN) * T_MAX) / 2 {
+            delta /= BASE - T_MIN;
+            k += BASE;
+        }
+        k + (BASE - T_MIN + 1) * delta / (delta + 38)
+    }
+    let code_points: Vec<u32> = input.chars().map(u32::from).collect();
+    let mut output: String = input.chars().filter(char::is_ascii).collect();
+    let basic = output.chars().count() as u32;
+    let mut handled = basic;
+    if basic > 0 {
+        output.push('-');
+    }
+    let (mut n, mut delta, mut bias) = (128u32, 0u32, 72u32);
+    while (handled as usize) < code_points.len() {
+        let m = code_points.iter().copied().filter(|&c| c >= n).min()?;
+        delta = delta.checked_add((m - n).checked_mul(handled + 1)?)?;
+        n = m;
+        for &c in &code_points {
+            if c < n {
+                delta = delta.checked_add(1)?;
+            }
+            if c == n {
+                let mut q = delta;
+                let mut k = BASE;
+                loop {
+                    let t = if k <= bias {
+                        T_MIN
+                    } else if k >= bias + T_MAX {
+                        T_MAX
+                    } else {
+                        k - bias
+                    };
+                    if q < t {
+                        break;
+                    }
+                    output.push(digit(t + (q - t) % (BASE - t)));
+                    q = (q - t) / (BASE - t);
+                    k += BASE;
+                }
+                output.push(digit(q));
+                bias = adapt(delta, handled + 1, handled == basic);
+                delta = 0;
+                handled += 1;
+            }
+        }
+        delta += 1;
+        n += 1;
+    }
+    Some(output)
 }
 
 /// The key bookings and links are found by: trimmed and lower-cased.
@@ -516,6 +610,18 @@ mod tests {
     }
 
     #[test]
+    fn domains_travel_in_punycode() {
+        assert_eq!(punycode("bücher").as_deref(), Some("bcher-kva"));
+        assert_eq!(punycode("münchen").as_deref(), Some("mnchen-3ya"));
+        // Checked against Python's punycode codec.
+        assert_eq!(
+            ascii_domain("Blåbær.ærø.dk").as_deref(),
+            Some("xn--blbr-roah.xn--r-3fa9c.dk")
+        );
+        assert_eq!(ascii_domain("example.dk").as_deref(), Some("example.dk"));
+    }
+
+    #[test]
     fn malformed_emails_are_refused() {
         for bad in [
             "a@b",
@@ -527,6 +633,9 @@ mod tests {
             "<script>@example.dk",
             "a@example.d",
             "a.@example.dk",
+            // A label longer than 63 characters: the mailer refuses it.
+            "a@aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.dk",
+            "a@exa_mple.dk",
         ] {
             assert!(!email_is_valid(bad), "{bad}");
         }

@@ -1133,3 +1133,24 @@ async fn the_demo_outbox_is_for_this_machine_only() {
     behind.stop().await;
     let _ = std::fs::remove_dir_all(dir);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+    /// Every address the sign-up form takes, the mailer takes too: nobody is told "Tak" for an
+    /// address the confirmation can never be sent to.
+    #[test]
+    fn what_the_form_takes_the_mailer_takes(
+        local in "[a-zA-Z0-9æøåÆØÅ.!#$%&'*+/=?^_`{|}~()<>\\[\\]:;,\"@ -]{1,24}",
+        domain in "([a-zA-Z0-9-]{1,70}\\.){0,2}[a-zA-Z0-9æøå-]{1,70}",
+        tld in "[a-zæøå]{1,4}",
+    ) {
+        let address = format!("{local}@{domain}.{tld}");
+        if app::rules::signup::email_is_valid(&address) {
+            proptest::prop_assert!(
+                address.parse::<lettre::Address>().is_ok(),
+                "the form takes {address:?}, the mailer does not"
+            );
+        }
+    }
+}
