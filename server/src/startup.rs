@@ -222,6 +222,11 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        // Small answers go out at once rather than waiting for more to send (as axum::serve
+        // does).
+        if let Err(e) = stream.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
         let service =
             app.clone()
                 .map_request(move |mut request: http::Request<hyper::body::Incoming>| {
