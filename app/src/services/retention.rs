@@ -57,19 +57,26 @@ pub async fn due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Vec<DueR
         if participant_data_due(*end, months) > now {
             continue;
         }
-        let bookings = booking::Entity::find()
-            .filter(booking::Column::RunId.eq(r.id))
-            .all(db)
-            .await?
-            .len() as u64;
         due.push(DueRun {
             run_id: r.id,
             school: school.name.clone(),
             course: courses.get(&r.course_id).cloned().unwrap_or_default(),
             last_session_end: *end,
             months,
-            bookings,
+            bookings: 0,
         });
+    }
+    // The bookings of the due runs, counted in one query.
+    let mut counts: HashMap<i32, u64> = HashMap::new();
+    let booked: Vec<i32> = booking::Entity::find()
+        .filter(booking::Column::RunId.is_in(due.iter().map(|d| d.run_id)))
+        .all_into(db, |b| b.run_id)
+        .await?;
+    for run_id in booked {
+        *counts.entry(run_id).or_default() += 1;
+    }
+    for d in &mut due {
+        d.bookings = counts.get(&d.run_id).copied().unwrap_or(0);
     }
     due.sort_by_key(|d| (d.last_session_end, d.run_id));
     Ok(due)
