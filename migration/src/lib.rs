@@ -15,6 +15,7 @@ mod m20261201_000001_create_attendance_evaluation;
 mod m20261202_000001_create_public_api;
 mod m20261203_000001_sign_in_attempts;
 mod m20261203_000002_retention;
+mod m20261204_000001_evaluation_order;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_create_public_api::Migration),
             Box::new(m20261203_000001_sign_in_attempts::Migration),
             Box::new(m20261203_000002_retention::Migration),
+            Box::new(m20261204_000001_evaluation_order::Migration),
         ]
     }
 }

@@ -1,7 +1,8 @@
 //! Background work that runs while the server runs: waiting-list offers that run out pass their
 //! seat on, reminders and evaluation invitations are queued when they are due, sent mail is
 //! deleted after the retention period, and expired link tokens and ended staff sessions are
-//! removed, as are answers kept for API retries after a day; and the participants of runs whose
+//! removed, as are answers kept for API retries after a day; evaluation rows are put back in the
+//! order of their random keys; and the participants of runs whose
 //! school's retention period has passed are made anonymous. Safe to run in
 //! several server instances at once: each step takes the same locks as the requests do, or marks
 //! what it did with a guarded update.
@@ -42,6 +43,9 @@ pub async fn run_once(db: &DatabaseConnection, retention_days: i64) {
     }
     if let Err(err) = app::services::idempotency::purge(db, now).await {
         tracing::error!(error = %err, "could not delete kept API answers");
+    }
+    if let Err(err) = app::services::evaluation::reorder(db).await {
+        tracing::error!(error = %err, "could not put evaluation rows in key order");
     }
     match app::services::retention::apply(db, now).await {
         Ok(runs) if runs.is_empty() => {}

@@ -1,7 +1,7 @@
 //! The evaluation: the questions asked about a course, anonymous responses (from the link or
 //! typed in from paper), and a course's own questions. A response carries only the run and its
-//! source: no booking, no person, no time; the link that opened it is spent in the same
-//! transaction, with the day only.
+//! source: no booking, no person, no time, and a random key that is also the order the rows are
+//! kept in; the link that opened it is spent in the same transaction and forgets whose it was.
 
 use chrono::{DateTime, Utc};
 use entity::{booking, course, evaluation_answer, evaluation_question, evaluation_response, run};
@@ -92,14 +92,21 @@ pub async fn save(
     })
     .exec_without_returning(db)
     .await?;
-    // Partners hear that a response came, never what it said.
+    // Partners hear that a response came, never what it said; an answer from the link is told
+    // the next midnight, stamped with that midnight, so its time lines up with no one's visit.
     if let Some(r) = entity::run::Entity::find_by_id(run_id).one(db).await? {
+        let now = Utc::now();
+        let told = if source == "web" {
+            day_of(now) + chrono::Duration::days(1)
+        } else {
+            now
+        };
         crate::services::webhooks::emit(
             db,
             r.school_id,
             crate::services::webhooks::Event::EvaluationSubmitted,
             serde_json::json!({ "run_id": run_id, "source": source }),
-            chrono::Utc::now(),
+            told,
         )
         .await?;
     }
@@ -168,9 +175,9 @@ pub async fn link_run(
     )
 }
 
-/// Stores a response from an evaluation link and spends the link, in one transaction. Spent
-/// with the day only: the time of spending would line up with nothing, but a day is all the
-/// reminder needs to know. `false` when the link was already spent (nothing is stored).
+/// Stores a response from an evaluation link and spends the link, in one transaction; the spent
+/// link keeps neither the booking nor the time (see [`tokens::spend`]). `false` when the link
+/// was already spent (nothing is stored).
 pub async fn submit(
     db: &DatabaseConnection,
     token: &str,
@@ -182,7 +189,7 @@ pub async fn submit(
         return Ok(false);
     };
     write(db, |txn| async move {
-        if !tokens::spend(&txn, t.id, day_of(now)).await? {
+        if !tokens::spend(&txn, t.id).await? {
             return Ok(false);
         }
         save(&txn, run_id, "web", answers).await?;
@@ -201,6 +208,36 @@ pub async fn save_paper(
         save(&txn, run_id, "paper", answers).await
     })
     .await
+}
+
+/// Keeps the responses and answers in the order of their random keys, so where a row sits says
+/// nothing about when it came. SQLite keeps them so by itself (the tables have no rowid);
+/// PostgreSQL appends to the end of the table, so the jobs rewrite the tables in key order
+/// when a response sits out of it.
+pub async fn reorder(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return Ok(());
+    }
+    let out_of_order = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT EXISTS (SELECT 1 FROM (SELECT id, lag(id) OVER (ORDER BY ctid) AS before \
+             FROM evaluation_response) t WHERE before > id) AS o",
+        ))
+        .await?
+        .map(|row| row.try_get::<bool>("", "o"))
+        .transpose()?
+        .unwrap_or(false);
+    if !out_of_order {
+        return Ok(());
+    }
+    for sql in [
+        "CLUSTER evaluation_response USING evaluation_response_pkey",
+        "CLUSTER evaluation_answer USING evaluation_answer_pkey",
+    ] {
+        db.execute_unprepared(sql).await?;
+    }
+    Ok(())
 }
 
 /// How many responses a run has from the link and from paper.

@@ -116,17 +116,18 @@ pub async fn resolve(
         .await
 }
 
-/// Spends a single-use token; `false` if it was spent already (a second submit).
-pub async fn spend(
-    db: &impl ConnectionTrait,
-    token_id: i32,
-    now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
+/// Spends a single-use token and makes it forget whose it was: the booking and the e-mail key
+/// go, and the moment of spending is recorded as the moment of issuing, so the row says only
+/// "this link is used". `false` if it was spent already (a second submit).
+pub async fn spend(db: &impl ConnectionTrait, token_id: i32) -> Result<bool, DbErr> {
+    use sea_orm::sea_query::Expr;
     Ok(access_token::Entity::update_many()
         .col_expr(
             access_token::Column::UsedAt,
-            sea_orm::sea_query::Expr::value(now),
+            Expr::col(access_token::Column::CreatedAt),
         )
+        .col_expr(access_token::Column::BookingId, Expr::value(None::<i32>))
+        .col_expr(access_token::Column::EmailKey, Expr::value(""))
         .filter(access_token::Column::Id.eq(token_id))
         .filter(access_token::Column::UsedAt.is_null())
         .exec(db)

@@ -7,7 +7,7 @@ use crate::common::TestApp;
 use crate::common::question;
 use crate::common::staff::*;
 use app::services::tokens::{self, Purpose};
-use chrono::{Duration, Timelike, Utc};
+use chrono::{Duration, Utc};
 use entity::{
     access_token, audit_log, booking, evaluation_answer, evaluation_question, evaluation_response,
 };
@@ -150,13 +150,27 @@ both_backends!(answers_cannot_be_traced_to_a_person, |app| {
         ["question_id", "response_id", "text", "value"]
     );
     assert_eq!(stored[0].id.len(), 32);
-    // The spent link says only that Aase answered (so no reminder goes out), on which day.
-    let spent = access_token::Entity::find()
-        .filter(access_token::Column::BookingId.eq(aase))
-        .found(&app.db, "token")
+    // The spent link forgets whose it was and when it was used: no booking, no e-mail, and the
+    // moment of issuing for the moment of spending.
+    assert!(
+        access_token::Entity::find()
+            .filter(access_token::Column::BookingId.eq(aase))
+            .rows(&app.db)
+            .await
+            .is_empty()
+    );
+    let spent: Vec<access_token::Model> = access_token::Entity::find()
+        .filter(access_token::Column::Purpose.eq("evaluation"))
+        .filter(access_token::Column::UsedAt.is_not_null())
+        .filter(access_token::Column::TokenHash.eq(tokens::hash(&aase_link)))
+        .rows(&app.db)
         .await;
-    let used = spent.used_at.expect("spent");
-    assert_eq!((used.hour(), used.minute(), used.second()), (0, 0, 0));
+    assert_eq!(spent.len(), 1);
+    assert_eq!(
+        (spent[0].booking_id, spent[0].email_key.as_str()),
+        (None, "")
+    );
+    assert_eq!(spent[0].used_at, Some(spent[0].created_at));
 
     // The link works once.
     let again = app
@@ -377,4 +391,109 @@ both_backends!(paper_forms_and_course_questions, |app| {
     // Management cannot change a course's questions.
     let management = sign_in(app, MANAGEMENT).await;
     assert_eq!(get_page(app, &questions, Some(&management)).await.0, 403);
+});
+
+both_backends!(rows_keep_no_order_of_arrival_or_time_of_answering, |app| {
+    use app::rules::evaluation::Answer;
+    use app::services::evaluation::{self, day_of};
+    use app::services::webhooks::{self as hooks, Event};
+    let (run_id, [(aase, _), _]) = finished_run(app).await;
+    let randers = school_id(app, "randers").await;
+    hooks::create(
+        &app.db,
+        randers,
+        "https://hooks.example.org/skole",
+        &[Event::EvaluationSubmitted],
+        1,
+        Utc::now(),
+    )
+    .await
+    .expect("webhook");
+    let hope = question(app, "hope").await;
+    let now = Utc::now();
+    for i in 0..8 {
+        let link = tokens::issue(
+            &app.db,
+            Purpose::Evaluation,
+            "aase@example.org",
+            Some(aase),
+            now,
+        )
+        .await
+        .expect("token");
+        assert!(
+            evaluation::submit(
+                &app.db,
+                &link,
+                run_id,
+                &[(hope, Answer::Choice(1 + i % 5))],
+                now
+            )
+            .await
+            .expect("submit")
+        );
+    }
+
+    // Partners hear of an answer from the link at the next midnight, stamped with it.
+    let told: Vec<entity::outbox_message::Model> = entity::outbox_message::Entity::find()
+        .filter(entity::outbox_message::Column::Kind.eq("webhook"))
+        .filter(entity::outbox_message::Column::Payload.contains("evaluation.submitted"))
+        .rows(&app.db)
+        .await;
+    assert_eq!(told.len(), 8);
+    let midnight = day_of(now) + Duration::days(1);
+    for row in &told {
+        assert_eq!(row.next_attempt_at, midnight);
+        assert_eq!(row.created_at, midnight);
+        let body: serde_json::Value = serde_json::from_str(&row.payload).expect("json");
+        assert_eq!(
+            body["created_at"],
+            midnight.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        );
+    }
+
+    // Stored in the order of the random keys, not of arrival: SQLite keeps no rowid, and the
+    // jobs put PostgreSQL's rows back in key order.
+    server::jobs::run_once(&app.db, 30).await;
+    let backend = app.db.get_database_backend();
+    let physical = |sql: String| async move {
+        app.db
+            .query_all_raw(Statement::from_string(backend, sql))
+            .await
+            .expect("read")
+            .iter()
+            .map(|row| row.try_get::<String>("", "k").expect("key"))
+            .collect::<Vec<String>>()
+    };
+    // In the order the rows are stored: SQLite's table scan, PostgreSQL's row positions.
+    for (table, key, extra) in [
+        ("evaluation_response", "id", "source"),
+        ("evaluation_answer", "response_id", "text"),
+    ] {
+        let sql = if backend == DbBackend::Sqlite {
+            // `source` and `text` are in no index, so SQLite reads the table itself.
+            format!("SELECT {key} AS k, {extra} FROM {table} NOT INDEXED")
+        } else {
+            format!("SELECT {key} AS k FROM {table} ORDER BY ctid")
+        };
+        let keys = physical(sql.clone()).await;
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert!(keys.len() >= 8, "{sql}");
+        assert_eq!(keys, sorted, "{sql}");
+    }
+    if backend == DbBackend::Sqlite {
+        for table in ["evaluation_response", "evaluation_answer"] {
+            assert!(
+                app.db
+                    .query_all_raw(Statement::from_string(
+                        backend,
+                        format!("SELECT rowid FROM {table}")
+                    ))
+                    .await
+                    .is_err(),
+                "{table} has no rowid"
+            );
+        }
+    }
 });

@@ -960,7 +960,8 @@ async fn evaluation_links_go_to_those_who_took_part() {
     assert_ne!(first, second);
     assert_eq!(app.get(&first).await.0, 404);
     assert_eq!(app.get(&second).await.0, 200);
-    // Once answered, no further reminder goes out.
+    // Once answered, the reminder still goes (a skipped one would say who answered), with
+    // thanks and no link: the spent link no longer knows the booking.
     let token = second.trim_start_matches("/evaluering/");
     let stored = app::services::tokens::resolve(
         &app.db,
@@ -972,17 +973,19 @@ async fn evaluation_links_go_to_those_who_took_part() {
     .expect("query")
     .expect("token");
     assert!(
-        app::services::tokens::spend(&app.db, stored.id, Utc::now())
+        app::services::tokens::spend(&app.db, stored.id)
             .await
             .expect("spend")
     );
     assert!(
-        !app::services::tokens::spend(&app.db, stored.id, Utc::now())
+        !app::services::tokens::spend(&app.db, stored.id)
             .await
             .expect("spend")
     );
     assert_eq!(app.get(&second).await.0, 404, "a spent link opens nothing");
-    assert_eq!(rendered_text(&app, &reminder).await, None);
+    let after = rendered_text(&app, &reminder).await.expect("still sent");
+    assert!(after.contains("Har du allerede svaret, så tak"), "{after}");
+    assert!(!after.contains("/evaluering/"), "{after}");
     app.stop().await;
 }
 

@@ -796,29 +796,37 @@ impl<'a> Writer<'a> {
         Part::plain("mail.subject.reminder")
     }
 
-    /// The evaluation link, or its reminder: one live link per person, never after they have
-    /// answered.
+    /// The evaluation link, or its reminder: one live link per person. The reminder goes to
+    /// everyone who was invited, answered or not, so nothing kept about the mail says who
+    /// answered: a spent link no longer knows its booking, so a person who answered finds no
+    /// live link and gets the reminder's thanks without a button.
     async fn evaluation(&mut self, reminder: bool) -> Result<Step, DbErr> {
         let (db, b, now) = (self.db, &self.f.booking, self.now);
-        let links = access_token::Entity::find()
+        let live: Vec<i32> = access_token::Entity::find()
             .filter(access_token::Column::BookingId.eq(b.id))
             .filter(access_token::Column::Purpose.eq(Purpose::Evaluation.as_str()))
+            .filter(access_token::Column::UsedAt.is_null())
             .all(db)
-            .await?;
-        if links.iter().any(|t| t.used_at.is_some()) {
-            return Ok(Step::Skip("the evaluation is answered"));
-        }
-        let ids: Vec<i32> = links.iter().map(|t| t.id).collect();
-        let ids = &ids;
-        // One live link per person: a reminder's link replaces the invitation's.
-        let token = crate::services::transaction::write(db, |txn| async move {
-            access_token::Entity::delete_many()
-                .filter(access_token::Column::Id.is_in(ids.iter().copied()))
-                .exec(&txn)
-                .await?;
-            tokens::issue(&txn, Purpose::Evaluation, &b.email_key, Some(b.id), now).await
-        })
-        .await?;
+            .await?
+            .into_iter()
+            .map(|t| t.id)
+            .collect();
+        let token = if reminder && live.is_empty() {
+            None
+        } else {
+            let live = &live;
+            // A reminder's link replaces the invitation's.
+            Some(
+                crate::services::transaction::write(db, |txn| async move {
+                    access_token::Entity::delete_many()
+                        .filter(access_token::Column::Id.is_in(live.iter().copied()))
+                        .exec(&txn)
+                        .await?;
+                    tokens::issue(&txn, Purpose::Evaluation, &b.email_key, Some(b.id), now).await
+                })
+                .await?,
+            )
+        };
         let (subject_key, text) = if reminder {
             (
                 "mail.subject.evaluation_reminder",
@@ -828,17 +836,23 @@ impl<'a> Writer<'a> {
             ("mail.subject.evaluation_invitation", "mail.body.evaluation")
         };
         let l = self.l;
-        self.body
-            .text(tr!(l, text, course = self.f.course.title))
-            .button(
-                tr!(l, "mail.body.evaluation_button"),
-                format!("{}/evaluering/{token}", self.ctx.public_url),
-            )
-            .small(tr!(
-                l,
-                "mail.body.evaluation_once",
-                days = crate::rules::retention::EVALUATION_LINK_DAYS
-            ));
+        self.body.text(tr!(l, text, course = self.f.course.title));
+        if reminder {
+            self.body
+                .text(tr!(l, "mail.body.evaluation_reminder_thanks"));
+        }
+        if let Some(token) = token {
+            self.body
+                .button(
+                    tr!(l, "mail.body.evaluation_button"),
+                    format!("{}/evaluering/{token}", self.ctx.public_url),
+                )
+                .small(tr!(
+                    l,
+                    "mail.body.evaluation_once",
+                    days = crate::rules::retention::EVALUATION_LINK_DAYS
+                ));
+        }
         Part::plain(subject_key)
     }
 
