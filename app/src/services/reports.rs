@@ -330,16 +330,22 @@ pub async fn load(
     let (responses, questions, answers) = if period_run_ids.is_empty() {
         (Vec::new(), Vec::new(), Vec::new())
     } else {
-        let responses: Vec<i32> = evaluation_response::Entity::find()
+        let keyed: Vec<(String, i32)> = evaluation_response::Entity::find()
             .select_only()
-            .column(evaluation_response::Column::RunId)
+            .columns([
+                evaluation_response::Column::Id,
+                evaluation_response::Column::RunId,
+            ])
             .filter(evaluation_response::Column::RunId.is_in(period_run_ids.clone()))
             .into_tuple()
             .all(db)
             .await?;
+        let responses: Vec<i32> = keyed.iter().map(|(_, run)| *run).collect();
+        let run_of: HashMap<String, i32> = keyed.into_iter().collect();
         let answers: Vec<AnswerFact> = evaluation_answer::Entity::find()
             .select_only()
             .columns([
+                evaluation_answer::Column::ResponseId,
                 evaluation_answer::Column::QuestionId,
                 evaluation_answer::Column::Value,
                 evaluation_answer::Column::Text,
@@ -353,14 +359,17 @@ pub async fn load(
                         .into_query(),
                 ),
             )
-            .into_tuple::<(i32, Option<i32>, Option<String>)>()
+            .into_tuple::<(String, i32, Option<i32>, Option<String>)>()
             .all(db)
             .await?
             .into_iter()
-            .map(|(question_id, value, text)| AnswerFact {
-                question_id,
-                value,
-                text,
+            .filter_map(|(response, question_id, value, text)| {
+                Some(AnswerFact {
+                    run_id: *run_of.get(&response)?,
+                    question_id,
+                    value,
+                    text,
+                })
             })
             .collect();
         let questions: Vec<QuestionFact> = evaluation_question::Entity::find()

@@ -401,28 +401,32 @@ both_backends!(figures_from_a_known_fixture, |app| {
     assert_eq!(f.unmet, Cell::Count(7));
     // One afbud for the whole run: fewer than five people.
     assert_eq!(f.afbud_rate, Cell::Small);
-    // p1–p8 and q6; p1–p5 came to both A and B.
-    assert_eq!(f.participants, Cell::Count(9));
+    // p1–p8 and q6 (9); p1–p5 came to both A and B. Without January (A) there are 6, so the 3
+    // of January alone would show beside that report: hidden.
+    assert_eq!(f.participants, Cell::Hidden);
     assert_eq!(f.repeat, Cell::Count(5));
     // Of 22 marks in the period (8 + 8 on A, 6 on B's first), 18 came (late counts as came);
-    // the 3 absent and 1 afbud are small groups.
-    assert_eq!(f.attendance_rate, Cell::Share(818));
+    // the 3 absent and 1 afbud are small groups, and 18 of 22 would give their 4 back.
+    assert_eq!(f.attendance_rate, Cell::Small);
     assert_eq!(f.no_show_rate, Cell::Small);
     assert_eq!(f.session_afbud_rate, Cell::Small);
     // A: 6 of 8 came to at least one of its two sessions; B: all 6 (its July session too).
-    assert_eq!(f.completion, Cell::Share(857));
+    // 12 of 14: the 2 others would be the rest.
+    assert_eq!(f.completion, Cell::Small);
     assert_eq!(f.drop_in_sessions, 1);
     assert_eq!(f.drop_in_heads, Cell::Count(9));
     // Seats (5 + 0 own experience on A and B) plus the drop-in's 4.
     assert_eq!(find(&f.perspectives, "own_experience"), &Cell::Count(9));
     assert_eq!(find(&f.perspectives, "relative"), &Cell::Small);
     assert_eq!(find(&f.perspectives, "professional"), &Cell::Count(0));
-    assert_eq!(find(&f.perspectives, "undisclosed"), &Cell::Count(7));
+    // Hidden with the small "relative", or the seats minus the rest would give it back.
+    assert_eq!(find(&f.perspectives, "undisclosed"), &Cell::Hidden);
     assert_eq!(
         f.municipalities,
         [
             ("Randers".to_string(), Cell::Count(5)),
-            (String::new(), Cell::Count(9))
+            // 9, and 6 without January: January's 3 would show.
+            (String::new(), Cell::Hidden)
         ]
     );
     // Monthly over half a year: January (A's two), February (the drop-in), June (B's first).
@@ -442,7 +446,7 @@ both_backends!(figures_from_a_known_fixture, |app| {
     assert_eq!(
         months,
         [
-            ("2026-01-01".into(), 2, Cell::Count(12), Cell::Share(750)),
+            ("2026-01-01".into(), 2, Cell::Count(12), Cell::Small),
             ("2026-02-01".into(), 1, Cell::Count(9), Cell::Empty),
             ("2026-06-01".into(), 1, Cell::Count(6), Cell::Share(1000)),
         ]
@@ -456,16 +460,9 @@ both_backends!(figures_from_a_known_fixture, |app| {
     assert_eq!(
         per_session,
         [
-            (
-                "2026-01-01 00:30:00".into(),
-                Cell::Count(8),
-                Cell::Share(750)
-            ),
-            (
-                "2026-01-08 17:00:00".into(),
-                Cell::Count(8),
-                Cell::Share(750)
-            ),
+            // 6 of 8: the 2 others would be the rest.
+            ("2026-01-01 00:30:00".into(), Cell::Count(8), Cell::Small),
+            ("2026-01-08 17:00:00".into(), Cell::Count(8), Cell::Small),
             (
                 "2026-06-30 18:00:00".into(),
                 Cell::Count(6),
@@ -483,12 +480,13 @@ both_backends!(figures_from_a_known_fixture, |app| {
         (b.sessions, b.seats.clone(), b.fill.clone()),
         (2, Cell::Count(6), Cell::Share(1000))
     );
-    assert_eq!(b.attendance, Cell::Share(916), "11 of 12 marks on B");
+    assert_eq!(b.attendance, Cell::Small, "11 of 12 marks on B: 1 away");
     assert_eq!(b.completion, Cell::Share(1000));
     assert_eq!(b.responses, Cell::Small);
     assert_eq!(f.by_course.len(), 3);
-    // Evaluations: 8 in all; A's hope answers 5,5,5,4,4 and one "ved ikke".
-    assert_eq!(f.responses, Cell::Count(8));
+    // Evaluations: 8 in all (6 without B's June), so hidden; A's hope answers 5,5,5,4,4 and
+    // one "ved ikke".
+    assert_eq!(f.responses, Cell::Hidden);
     let hope = f
         .questions
         .iter()
@@ -505,12 +503,13 @@ both_backends!(figures_from_a_known_fixture, |app| {
             Cell::Small
         ]
     );
-    // Mean of 5,5,5,4,4,2,2 (ved ikke left out) = 27/7.
-    assert_eq!(hope.mean, Cell::Mean(385));
-    assert_eq!(hope.answered, Cell::Count(8));
+    // The mean (27/7) beside hidden counts would give them back.
+    assert_eq!(hope.mean, Cell::Hidden);
+    assert_eq!(hope.answered, Cell::Hidden);
+    // Texts only from A (6 responses), none from B's 2.
     let (code, texts) = &f.free_texts[0];
     assert_eq!(code, "takeaway");
-    assert_eq!(texts.len(), 7);
+    assert_eq!(texts.len(), 5);
 
     // Course B alone: two responses, so no mean and no free text.
     let only_b = figures(
@@ -562,8 +561,8 @@ both_backends!(figures_from_a_known_fixture, |app| {
     .expect("figures");
     assert_eq!(autumn.runs, 1);
     assert_eq!(autumn.seats, Cell::Count(5));
-    // B's July session is held then: its marks count there (5 of 6).
-    assert_eq!(autumn.attendance_rate, Cell::Share(833));
+    // B's July session is held then: its marks count there (5 of 6, so the 1 away is small).
+    assert_eq!(autumn.attendance_rate, Cell::Small);
     assert!(!autumn.monthly, "a month is shown per week");
 });
 
@@ -577,8 +576,8 @@ both_backends!(report_page_and_csv_files, |app| {
     for text in [
         "Nøgletal",
         "87,5 %",
-        "81,8 %",
         "&lt; 5",
+        "skjult",
         "Fremmøde over tid",
         "<svg",
         "Fællesskabet",
@@ -620,6 +619,39 @@ both_backends!(report_page_and_csv_files, |app| {
     ] {
         assert!(csv.contains(line), "{line} in {csv}");
     }
+    // The same rule in the file and in the API: the figure hidden on the page is hidden there.
+    assert!(csv.contains("Forskellige deltagere;skjult\r\n"), "{csv}");
+    let slug = entity::school::Entity::find_by_id(fx.school)
+        .found(&app.db, "school")
+        .await
+        .slug;
+    let (_, key) = app::services::api_keys::create(
+        &app.db,
+        fx.school,
+        "Rapport",
+        app::services::api_keys::Scope::Read,
+        None,
+        1,
+        Utc::now(),
+    )
+    .await
+    .expect("key");
+    let report: serde_json::Value = app
+        .client
+        .get(format!(
+            "{}/api/v1/schools/{slug}/report?from=2026-01-01&to=2026-06-30",
+            app.base
+        ))
+        .header("authorization", format!("Bearer {key}"))
+        .send()
+        .await
+        .expect("api")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(report["participants"]["text"], "skjult", "{report}");
+    assert_eq!(report["participants"]["suppressed"], true);
+    assert_eq!(report["participants"]["value"], serde_json::Value::Null);
     let runs = csv_text(app, &cookie, "hold", q).await;
     assert_eq!(runs.lines().count(), 4, "a header and three runs: {runs}");
     let sessions = csv_text(app, &cookie, "gange", q).await;

@@ -443,7 +443,8 @@ pub struct Figure {
     pub value: Option<f64>,
     /// The figure as shown on the dashboard, e.g. `87,5 %` or `< 5`.
     pub text: String,
-    /// True when the group is too small to show (1–4 people).
+    /// True when the figure is withheld: a group of 1–4 people (`< 5`), or a figure that would
+    /// give such a group back by subtraction (`skjult`).
     pub suppressed: bool,
 }
 
@@ -452,7 +453,7 @@ impl From<&crate::rules::reports::Cell> for Figure {
         Figure {
             value: c.value(),
             text: c.text(),
-            suppressed: matches!(c, crate::rules::reports::Cell::Small),
+            suppressed: c.withheld(),
         }
     }
 }

@@ -319,8 +319,8 @@ pub async fn bookings(
     security(("api_key" = [])),
     params(
         ("slug" = String, Path, description = "The school's slug.", example = "randers"),
-        ("from" = Option<chrono::NaiveDate>, Query, description = "First day (default: the start of this term)."),
-        ("to" = Option<chrono::NaiveDate>, Query, description = "Last day (default: the end of this term)."),
+        ("from" = Option<chrono::NaiveDate>, Query, description = "First day (default: the start of this term); counted from the first of its month."),
+        ("to" = Option<chrono::NaiveDate>, Query, description = "Last day (default: the end of this term); counted to the end of its month."),
     ),
     responses(
         (status = 200, description = "The figures. Groups of 1–4 people are `suppressed`.", body = Report),
@@ -353,6 +353,8 @@ pub async fn report(
             "the end must come after the start, at most 10 years later",
         ));
     }
+    // Counted in whole months, as on the report page.
+    let (from, to) = crate::rules::reports::whole_months(from, to);
     let f = crate::services::reports::figures(
         &state.db,
         &crate::services::reports::Selection {

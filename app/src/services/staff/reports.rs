@@ -89,6 +89,8 @@ pub async fn load(ctx: &Ctx, query: ReportQuery) -> Result<ReportDto, AppError> 
             term_of(today)
         }
     };
+    // Counted in whole months, so that two periods a few days apart tell nothing new.
+    let (from, to) = crate::rules::reports::whole_months(from, to);
     let number = |s: &str| s.trim().parse::<i32>().ok();
     let format = match query.format.trim() {
         "" => None,
