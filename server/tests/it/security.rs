@@ -1,5 +1,6 @@
 //! Protective headers and connection limits: a Content-Security-Policy with a fresh nonce per
-//! page, HSTS over https, and a client that trickles its headers in is cut off.
+//! page, HSTS over https, a client that trickles its headers or its body in is cut off, and the
+//! public forms' decoder is fuzzed with any body.
 
 use crate::common::{self, Backend, TestApp, header};
 use std::time::Duration as StdDuration;
@@ -79,5 +80,126 @@ async fn a_client_that_trickles_its_headers_is_cut_off() {
     assert!(closed.is_ok(), "the connection was closed by the server");
     // Others are served meanwhile and after.
     assert_eq!(app.get("/").await.0, 200);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_that_never_finishes_is_cut_off() {
+    let app = common::spawn_app(Backend::Sqlite).await;
+    let address = app.base.trim_start_matches("http://").to_string();
+    let mut slow = tokio::net::TcpStream::connect(&address)
+        .await
+        .expect("connect");
+    slow.write_all(
+        b"POST /api/tilmeld HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\nrun_id=1&",
+    )
+    .await
+    .expect("write");
+    // The other 491 bytes never come: after its limit the server refuses the request (the
+    // form reads a broken body) and closes the connection.
+    let mut buffer = Vec::new();
+    let closed = tokio::time::timeout(
+        server::startup::BODY_TIMEOUT + StdDuration::from_secs(5),
+        slow.read_to_end(&mut buffer),
+    )
+    .await;
+    assert!(closed.is_ok(), "the connection was closed by the server");
+    let answer = String::from_utf8_lossy(&buffer);
+    assert!(answer.starts_with("HTTP/1.1 4"), "{answer}");
+    assert_eq!(app.get("/").await.0, 200);
+    app.stop().await;
+}
+
+/// A body for the form decoder: random bytes, or pairs made of the forms' own keys and
+/// pieces that trip decoders (brackets, stray `%`, `&` and `=`, long and non-UTF-8 values).
+fn form_bodies() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+    use proptest::prelude::*;
+    let key = prop_oneof![
+        Just("run_id".to_string()),
+        Just("name".to_string()),
+        Just("email".to_string()),
+        Just("consent".to_string()),
+        Just("token".to_string()),
+        Just("svar".to_string()),
+        Just("perspective".to_string()),
+        Just("q[q1]".to_string()),
+        Just("q[]".to_string()),
+        Just("q[q1][x]".to_string()),
+        Just("q".to_string()),
+        "[a-z\\[\\]%=&]{0,12}",
+    ];
+    let value = prop_oneof![
+        "\\PC{0,40}",
+        Just("%".to_string()),
+        Just("%zz".to_string()),
+        Just("%ff%fe".to_string()),
+        Just("-1".to_string()),
+        Just("99999999999999999999".to_string()),
+        "[a-z]{300,600}",
+    ];
+    prop_oneof![
+        proptest::collection::vec(any::<u8>(), 0..300),
+        proptest::collection::vec((key, value), 0..8).prop_map(|pairs| {
+            pairs
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("&")
+                .into_bytes()
+        }),
+    ]
+}
+
+/// Fuzzes the form decoder of the public forms over HTTP: whatever the body, the answer is a
+/// page or a redirect with a message, never a server error, and nothing is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_forms_take_any_body() {
+    use proptest::strategy::{Strategy, ValueTree};
+    use proptest::test_runner::{Config, TestRunner};
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let app = common::spawn_app(Backend::Sqlite).await;
+    let stored = || async {
+        (
+            entity::booking::Entity::find()
+                .count(&app.db)
+                .await
+                .expect("count"),
+            entity::evaluation_response::Entity::find()
+                .count(&app.db)
+                .await
+                .expect("count"),
+        )
+    };
+    let before = stored().await;
+    let mut runner = TestRunner::new(Config::default());
+    let bodies = form_bodies();
+    for round in 0..120 {
+        let body = bodies.new_tree(&mut runner).expect("body").current();
+        for path in [
+            "/api/tilmeld",
+            "/api/evaluering_svar",
+            "/api/svar",
+            "/api/mine_tilmeldinger_link",
+            "/api/mine_tilmeldinger_handling",
+        ] {
+            let response = app
+                .client
+                .post(format!("{}{path}", app.base))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("accept", "text/html")
+                .header("referer", format!("{}/", app.base))
+                .body(body.clone())
+                .send()
+                .await
+                .expect("post");
+            let status = response.status().as_u16();
+            assert!(
+                status < 500,
+                "round {round}: {path} answered {status} to {:?}",
+                String::from_utf8_lossy(&body)
+            );
+        }
+    }
+    assert_eq!(stored().await, before, "nothing was stored");
     app.stop().await;
 }

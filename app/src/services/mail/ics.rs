@@ -142,7 +142,7 @@ pub fn calendar(
         if let Some(o) = organizer {
             event.append_property(
                 Property::new("ORGANIZER", format!("mailto:{}", o.email))
-                    .add_parameter("CN", &o.name)
+                    .add_parameter("CN", &param_text(&o.name))
                     .done(),
             );
         }
@@ -154,7 +154,7 @@ pub fn calendar(
             };
             event.append_multi_property(
                 Property::new("ATTENDEE", format!("mailto:{}", a.email))
-                    .add_parameter("CN", &a.name)
+                    .add_parameter("CN", &param_text(&a.name))
                     .add_parameter("ROLE", "REQ-PARTICIPANT")
                     .add_parameter("PARTSTAT", partstat)
                     .add_parameter("RSVP", "FALSE")
@@ -164,6 +164,16 @@ pub fn calendar(
         cal.push(event.done());
     }
     fold(&with_timezone(&cal.to_string()))
+}
+
+/// A name as a parameter value: RFC 5545 allows no double quote and no control character there
+/// (not even quoted), so a `"` becomes `'` and control characters go. The calendar library
+/// quotes the value when it holds `:`, `;` or `,`.
+fn param_text(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_control())
+        .map(|c| if c == '"' { '\'' } else { c })
+        .collect()
 }
 
 /// Longest content line, in octets, not counting the line break (RFC 5545, 3.1).
