@@ -10,5 +10,7 @@ cargo leptos build --release
 
 export SKOLEBAENK_SITE_ROOT="${SKOLEBAENK_SITE_ROOT:-$ROOT/target/site}"
 export SKOLEBAENK_DATABASE_URL="${SKOLEBAENK_DATABASE_URL:-sqlite://$ROOT/data/skolebaenk.db?mode=rwc}"
+# The demo is asked for here; a plain `server serve` starts an empty database empty.
+export SKOLEBAENK_DEMO_DATA="${SKOLEBAENK_DEMO_DATA:-true}"
 say "Starting Skolebænk"
 exec "$CARGO_TARGET_DIR/release/server" serve

@@ -35,6 +35,7 @@ use crate::pages::{
         roster::RosterPage,
         runs::{NewRunPage, RunEditorPage},
         sign_in::{CodePage, ForgotPage, InvitationPage, ResetPage, SignInPage, TotpSetupPage},
+        themes::ThemesPage,
     },
 };
 
@@ -99,6 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/personale/konto") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/konto/koder") view=RecoveryCodesPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/personale") view=StaffListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/temaer") view=ThemesPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/log") view=AuditLogPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/integrationer") view=IntegrationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/api") view=ApiDocsPage ssr=SsrMode::Async/>

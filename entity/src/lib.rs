@@ -29,6 +29,7 @@ pub mod school;
 pub mod session;
 pub mod session_absence;
 pub mod sign_in_failure;
+pub mod slug_alias;
 pub mod staff_account;
 pub mod staff_role;
 pub mod staff_session;

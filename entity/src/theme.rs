@@ -11,6 +11,9 @@ pub struct Model {
     pub slug: String,
     pub name_da: String,
     pub name_en: String,
+    /// Retired: stays on the courses that have it, but leaves the catalogue's filters and the
+    /// course editor's choices.
+    pub retired: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

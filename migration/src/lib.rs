@@ -16,6 +16,7 @@ mod m20261202_000001_create_public_api;
 mod m20261203_000001_sign_in_attempts;
 mod m20261203_000002_retention;
 mod m20261204_000001_evaluation_order;
+mod m20261204_000002_theme_admin;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_sign_in_attempts::Migration),
             Box::new(m20261203_000002_retention::Migration),
             Box::new(m20261204_000001_evaluation_order::Migration),
+            Box::new(m20261204_000002_theme_admin::Migration),
         ]
     }
 }

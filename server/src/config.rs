@@ -16,7 +16,9 @@ pub struct Config {
     pub addr: SocketAddr,
     /// `SKOLEBAENK_SITE_ROOT` (or `LEPTOS_SITE_ROOT`): the built site with `pkg/`.
     pub site_root: PathBuf,
-    /// `SKOLEBAENK_DEMO_DATA`: load demo data into an empty database at start (`true`/`false`).
+    /// `SKOLEBAENK_DEMO_DATA`: load demo data into an empty database at start (`true`/`false`,
+    /// default `false`: the demo's staff passwords are public, so it must be asked for; `make
+    /// run` asks for it).
     pub demo_data: bool,
     /// `SKOLEBAENK_MAX_DB_CONNECTIONS`: database pool size.
     pub max_db_connections: u32,
@@ -171,7 +173,7 @@ impl Config {
                 }),
             },
         };
-        let demo_data = flag("SKOLEBAENK_DEMO_DATA", true)?;
+        let demo_data = flag("SKOLEBAENK_DEMO_DATA", false)?;
         let behind_proxy = flag("SKOLEBAENK_BEHIND_PROXY", false)?;
         let proxy_hops = match get(&["SKOLEBAENK_PROXY_HOPS"]) {
             None => u8::from(behind_proxy),
@@ -393,11 +395,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn defaults_run_the_demo_on_sqlite() {
+    fn defaults_serve_sqlite_without_the_demo() {
         let c = Config::from_lookup(|_| None).expect("defaults are valid");
         assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
-        assert!(c.demo_data);
+        assert!(
+            !c.demo_data,
+            "the demo's passwords are public: it must be asked for"
+        );
+        let asked = Config::from_lookup(|n| (n == "SKOLEBAENK_DEMO_DATA").then(|| "true".into()))
+            .expect("valid");
+        assert!(asked.demo_data);
     }
 
     #[test]

@@ -28,6 +28,8 @@ pub enum StartError {
     Database(#[from] DbStartError),
     #[error("could not load demo data: {0}")]
     Demo(sea_orm::DbErr),
+    #[error("could not read the database: {0}")]
+    Read(sea_orm::DbErr),
     #[error(
         "could not listen on {addr}: {source}. Is another program using the port? Set SKOLEBAENK_ADDR to another address"
     )]
@@ -53,6 +55,15 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         {
             tracing::info!("loaded demo data into the empty database");
         }
+    }
+    if !app::services::staff::auth::any_account(&db)
+        .await
+        .map_err(StartError::Read)?
+    {
+        tracing::warn!(
+            "no staff account yet: make the first administrator with \
+             `server create-admin EMAIL NAME` (demo data only with SKOLEBAENK_DEMO_DATA=true)"
+        );
     }
     let leptos_options = LeptosOptions::builder()
         .output_name("skolebaenk")
@@ -123,6 +134,7 @@ pub fn router(state: AppState) -> Router {
     let shell_options = state.leptos_options.clone();
     let guard_state = state.clone();
     let headers_state = state.clone();
+    let slugs_state = state.clone();
     Router::new()
         .merge(app::http::router())
         .leptos_routes(&state, routes, move || shell(shell_options.clone()))
@@ -131,6 +143,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             guard_state,
             guards::reject_cross_site,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            slugs_state,
+            guards::redirect_old_slugs,
         ))
         .layer(axum::middleware::from_fn(guards::reject_long_uris))
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(

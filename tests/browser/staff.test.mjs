@@ -128,6 +128,8 @@ for (const mode of modes) {
           ['Profil', 'Underviserprofiler'],
           ['Personale', 'Personale'],
           ['Log', 'Log over handlinger'],
+          // The themes are the administrator's (the run without JavaScript signs in as one).
+          ...(who.name === 'Ida Skov' ? [['Temaer', 'Temaer']] : []),
         ]) {
           const nav = page.getByRole('navigation', { name: 'Personalemenu' });
           await nav.getByRole('link', { name: link, exact: true }).focus();
@@ -135,6 +137,13 @@ for (const mode of modes) {
           await page.getByRole('heading', { level: 1, name: heading }).waitFor();
           await assertAccessible(page, heading);
           await assertFits(page, heading);
+        }
+        if (who.name === 'Ida Skov') {
+          // A theme without a name is refused in plain words, on the page.
+          await visit(page, '/personale/temaer', mode);
+          await page.getByRole('button', { name: 'Opret temaet' }).click();
+          await page.getByText('Skriv et navn.').waitFor();
+          await assertAccessible(page, 'themes with an error');
         }
         await visit(page, '/personale/totp', mode);
         await page.getByRole('img', { name: 'QR-kode til godkendelsesappen' }).waitFor();

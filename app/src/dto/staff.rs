@@ -12,6 +12,7 @@ pub mod reports;
 pub mod roster;
 pub mod runs;
 pub mod sign_in;
+pub mod themes;
 
 use serde::{Deserialize, Serialize};
 

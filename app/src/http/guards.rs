@@ -210,3 +210,50 @@ mod log_tests {
         assert_eq!(loggable_path("/kurser/søvn"), "/kurser/søvn");
     }
 }
+
+/// A catalogue link with a theme's old slug (`?tema=…` from before a rename) is sent on to the
+/// theme's slug now, with 301 so that bookmarks and search engines learn it.
+pub async fn redirect_old_slugs(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    use axum::http::Method;
+    let Some(query) = request.uri().query() else {
+        return next.run(request).await;
+    };
+    if !matches!(*request.method(), Method::GET | Method::HEAD) || !query.contains("tema=") {
+        return next.run(request).await;
+    }
+    let mut changed = false;
+    let mut parts: Vec<String> = Vec::new();
+    for pair in query.split('&') {
+        let slug = pair.strip_prefix("tema=").unwrap_or_default();
+        let plausible = !slug.is_empty()
+            && slug.len() <= 60
+            && slug
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if plausible
+            && let Ok(Some(now)) =
+                crate::services::staff::themes::current_slug(&state.db, slug).await
+        {
+            parts.push(format!("tema={now}"));
+            changed = true;
+        } else {
+            parts.push(pair.to_string());
+        }
+    }
+    if !changed {
+        return next.run(request).await;
+    }
+    let target = format!("{}?{}", request.uri().path(), parts.join("&"));
+    match HeaderValue::from_str(&target) {
+        Ok(location) => {
+            let mut response = StatusCode::MOVED_PERMANENTLY.into_response();
+            response.headers_mut().insert(header::LOCATION, location);
+            response
+        }
+        Err(_) => next.run(request).await,
+    }
+}

@@ -15,6 +15,7 @@ pub mod reports;
 pub mod roster;
 pub mod runs;
 pub mod sign_in;
+pub mod themes;
 
 use leptos::prelude::*;
 

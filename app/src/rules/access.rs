@@ -105,6 +105,8 @@ pub enum Action {
         school: i32,
     },
     ManageAdmins,
+    /// Create, rename and retire the themes all schools share.
+    ManageThemes,
     /// Read reports (figures, small groups suppressed).
     ViewReports {
         school: i32,
@@ -182,7 +184,7 @@ impl Grants {
             Action::ViewAuditLog { school } => self.admin || coordinator(school),
             Action::EditTeacher { school, own } => self.admin || coordinator(school) || own,
             Action::ManageStaff { school } => self.admin || coordinator(school),
-            Action::ManageAdmins => self.admin,
+            Action::ManageAdmins | Action::ManageThemes => self.admin,
             Action::ViewReports { school } => {
                 self.admin || coordinator(school) || self.has(school, Role::Management)
             }
@@ -224,6 +226,7 @@ mod tests {
             own: false
         }));
         assert!(!g.may(Action::ManageAdmins));
+        assert!(!g.may(Action::ManageThemes));
     }
 
     #[test]
@@ -276,6 +279,7 @@ mod tests {
             roles: vec![],
         };
         assert!(g.may(Action::ManageAdmins));
+        assert!(g.may(Action::ManageThemes));
         assert!(g.may(Action::EditRun {
             school: 3,
             own: false

@@ -13,3 +13,4 @@ pub mod reports;
 pub mod roster;
 pub mod runs;
 pub mod sign_in;
+pub mod themes;

@@ -388,8 +388,10 @@ pub async fn options(
         .filter(course_theme::Column::CourseId.is_in(courses.keys().copied()))
         .all_into(db, |l| l.theme_id)
         .await?;
+    // A retired theme stays on its courses but is no longer a choice.
     let mut themes: Vec<ThemeDto> = theme::Entity::find()
         .filter(theme::Column::Id.is_in(theme_ids))
+        .filter(theme::Column::Retired.eq(false))
         .all_into(db, ThemeDto::from)
         .await?;
     themes.sort_by(|a, b| a.name_da.cmp(&b.name_da));

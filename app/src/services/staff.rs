@@ -16,6 +16,7 @@ pub mod profiles;
 pub mod reports;
 pub mod roster;
 pub mod runs;
+pub mod themes;
 pub mod totp;
 
 use entity::school;

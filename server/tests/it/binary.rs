@@ -30,6 +30,7 @@ fn server() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_server"));
     let n: u64 = rand::random();
     cmd.env("SKOLEBAENK_SITE_ROOT", "target/site-not-built")
+        .env("SKOLEBAENK_DEMO_DATA", "true")
         .env(
             "SKOLEBAENK_MAIL_DIR",
             std::env::temp_dir().join(format!("skolebaenk_bin_mail_{n:016x}")),
@@ -365,5 +366,51 @@ async fn sigkill_while_sending_loses_no_mail() {
         sink.received().len() - received.len()
     );
     let _ = db.close().await;
+    remove_db(&path);
+}
+
+/// A plain `serve` on an empty database (no `SKOLEBAENK_DEMO_DATA`) gets no demo: its staff
+/// passwords are public. It starts empty and says how to make the first administrator.
+#[tokio::test]
+async fn a_plain_start_on_an_empty_database_stays_empty() {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let (url, path) = temp_db();
+    let port = free_port();
+    let child = server()
+        .env_remove("SKOLEBAENK_DEMO_DATA")
+        .env("SKOLEBAENK_DATABASE_URL", &url)
+        .env("SKOLEBAENK_ADDR", format!("127.0.0.1:{port}"))
+        .spawn()
+        .expect("start the binary");
+    wait_healthy(port).await;
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("send SIGTERM");
+    assert!(status.success());
+    let output = child.wait_with_output().expect("wait");
+    let log = String::from_utf8_lossy(&output.stdout).to_string()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert!(
+        log.contains("no staff account yet") && log.contains("server create-admin EMAIL NAME"),
+        "{log}"
+    );
+    assert!(!log.contains("loaded demo data"), "{log}");
+    let db = sea_orm::Database::connect(&url).await.expect("connect");
+    assert_eq!(
+        entity::staff_account::Entity::find()
+            .count(&db)
+            .await
+            .expect("count"),
+        0
+    );
+    assert_eq!(
+        entity::school::Entity::find()
+            .count(&db)
+            .await
+            .expect("count"),
+        0
+    );
+    db.close().await.expect("close");
     remove_db(&path);
 }

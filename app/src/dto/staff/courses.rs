@@ -119,6 +119,9 @@ crate::refusals! {
         Texts => "mangler-tekst", "staff.courses.err.texts";
         School => "skole", "staff.courses.err.school";
         Upcoming => "kommende-hold", "staff.courses.err.upcoming";
+        NoPeer => "mangler-peer", "staff.courses.err.no_peer";
+        NoPartner => "mangler-fagperson", "staff.courses.err.no_partner";
+        KeepTeam => "behold-udviklere", "staff.courses.err.keep_team";
     }
 }
 

@@ -164,6 +164,9 @@ pub fn StaffNav(me: MeDto) -> impl IntoView {
                 {manages_staff.then(|| view! {
                     <li><a href="/personale/personale" aria-current=move || current("/personale/personale")>{tr!(l, "staff.nav.people")}</a></li>
                 })}
+                {g.admin.then(|| view! {
+                    <li><a href="/personale/temaer" aria-current=move || current("/personale/temaer")>{tr!(l, "staff.nav.themes")}</a></li>
+                })}
                 {manages_staff.then(|| view! {
                     <li><a href="/personale/integrationer" aria-current=move || current("/personale/integrationer")>{tr!(l, "staff.nav.integrations")}</a></li>
                 })}

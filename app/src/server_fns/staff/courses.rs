@@ -87,7 +87,7 @@ pub async fn course_editor(id: i32) -> Result<CourseEditorDto, AppError> {
             .map(|i| format!("/billeder/{i}")),
         fields,
         schools,
-        themes: courses::themes(db).await?,
+        themes: courses::themes(db, existing.as_ref().map(|c| c.id)).await?,
         developers,
         candidates,
     })
@@ -136,6 +136,19 @@ pub async fn save_course(#[server(flatten)] form: CourseForm) -> Result<(), AppE
         // are booked on a class still to come.
         refused = Some(CourseRefusal::Upcoming);
     }
+    // Co-produced from the start: published only when its developers include a peer and a
+    // professional or relative teacher, as a run's team must.
+    if publishing && refused.is_none() {
+        use crate::rules::coproduction::{TeamGap, gaps};
+        let kinds = match &existing {
+            Some(c) => courses::developer_kinds(db, c.id, None).await?,
+            None => Vec::new(),
+        };
+        refused = gaps(&kinds).first().map(|gap| match gap {
+            TeamGap::NoPeer => CourseRefusal::NoPeer,
+            TeamGap::NoPartner => CourseRefusal::NoPartner,
+        });
+    }
     let status = match (form.action.as_str(), existing.as_ref().map(|c| c.status)) {
         ("offentliggoer", _) if refused.is_none() => CourseStatus::Published,
         ("arkiver", _) if refused.is_none() => CourseStatus::Archived,
@@ -171,6 +184,18 @@ pub async fn course_developer(
     let c = access::editable_course(&ctx, course_id).await?;
     if !courses::teacher_exists(&ctx.state.db, teacher_id).await? {
         return guard::not_found();
+    }
+    if remove == "ja" && c.status == entity::CourseStatus::Published {
+        let left = courses::developer_kinds(&ctx.state.db, c.id, Some(teacher_id)).await?;
+        if !crate::rules::coproduction::may_publish(&left) {
+            use crate::dto::staff::courses::CourseRefusal;
+            crate::services::request::refuse(
+                &format!("/personale/kurser/{}", c.id),
+                &[CourseRefusal::KeepTeam],
+                "fejl",
+            );
+            return Ok(());
+        }
     }
     courses::set_developer(&ctx.state.db, c.id, teacher_id, remove == "ja").await?;
     leptos_axum::redirect(&format!("/personale/kurser/{}#udviklere", c.id));

@@ -115,6 +115,12 @@ pub struct Signed {
     pub teacher_ids: Vec<i32>,
 }
 
+/// Whether any staff account exists (an installation without one needs `server create-admin`).
+pub async fn any_account(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
+    use sea_orm::PaginatorTrait;
+    Ok(entity::staff_account::Entity::find().count(db).await? > 0)
+}
+
 /// Starts a session and returns its token for the cookie.
 pub async fn start_session(
     db: &impl ConnectionTrait,

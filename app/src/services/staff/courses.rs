@@ -107,12 +107,29 @@ pub async fn fields(
     ))
 }
 
-/// Every theme, by Danish name, as `(id, name)`.
-pub async fn themes(db: &DatabaseConnection) -> Result<Vec<(i32, String)>, DbErr> {
-    theme::Entity::find()
+/// The themes a course may be given, by Danish name, as `(id, name)`: those in use, and any
+/// retired one the course already has.
+pub async fn themes(
+    db: &DatabaseConnection,
+    course: Option<i32>,
+) -> Result<Vec<(i32, String)>, DbErr> {
+    let has: HashSet<i32> = match course {
+        Some(c) => {
+            course_theme::Entity::find()
+                .filter(course_theme::Column::CourseId.eq(c))
+                .all_into(db, |l| l.theme_id)
+                .await?
+        }
+        None => HashSet::new(),
+    };
+    Ok(theme::Entity::find()
         .order_by_asc(theme::Column::NameDa)
-        .all_into(db, |t| (t.id, t.name_da))
-        .await
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|t| !t.retired || has.contains(&t.id))
+        .map(|t| (t.id, t.name_da))
+        .collect())
 }
 
 /// Every teacher profile by name, as a choice (with their school's name).
@@ -253,6 +270,26 @@ pub async fn save(
 /// Whether a teacher profile exists.
 pub async fn teacher_exists(db: &DatabaseConnection, id: i32) -> Result<bool, DbErr> {
     Ok(teacher::Entity::find_by_id(id).one(db).await?.is_some())
+}
+
+/// The kinds of a course's developers (peer, professional, relative), `without` one of them.
+pub async fn developer_kinds(
+    db: &DatabaseConnection,
+    course_id: i32,
+    without: Option<i32>,
+) -> Result<Vec<crate::rules::vocabulary::TeacherKind>, DbErr> {
+    let linked: Vec<i32> = course_teacher::Entity::find()
+        .filter(course_teacher::Column::CourseId.eq(course_id))
+        .all_into(db, |l| l.teacher_id)
+        .await?;
+    let ids: Vec<i32> = linked
+        .into_iter()
+        .filter(|id| Some(*id) != without)
+        .collect();
+    teacher::Entity::find()
+        .filter(teacher::Column::Id.is_in(ids))
+        .all_into(db, |t| t.kind.into())
+        .await
 }
 
 /// Adds or (with `remove`) takes off one of the course's developers.

@@ -131,6 +131,7 @@ both_backends!(authorisation_matrix, |app| {
     // An API key reads rosters: the school's coordinator only, not an administrator.
     let keys_randers = |w: Who| w == Who::Coordinator;
 
+    let only_admin = |w: Who| w == Who::Admin;
     // Pages: (path, who may open it).
     let pages: Vec<(String, May)> = vec![
         ("/personale".into(), &signed_in),
@@ -139,6 +140,7 @@ both_backends!(authorisation_matrix, |app| {
         ("/personale/log".into(), &manages_any),
         ("/personale/integrationer".into(), &manages_any),
         ("/personale/totp".into(), &signed_in),
+        ("/personale/temaer".into(), &only_admin),
     ];
     check_pages(app, &cookies, &pages).await;
 
@@ -157,8 +159,18 @@ both_backends!(authorisation_matrix, |app| {
         ("school", ""),
         ("role", "admin"),
     ];
-    let only_admin = |w: Who| w == Who::Admin;
     let actions: Vec<Call> = vec![
+        ("/api/personale_temaer", vec![], &only_admin),
+        (
+            "/api/personale_tema_gem",
+            fields_of(&[("name_da", "Matrix-tema")]),
+            &only_admin,
+        ),
+        (
+            "/api/personale_tema_pensioner",
+            fields_of(&[("id", "1"), ("retire", "ja")]),
+            &only_admin,
+        ),
         (
             "/api/personale_inviter",
             fields_of(&invite_teacher),

@@ -144,9 +144,74 @@ both_backends!(courses_are_written_published_and_archived, |app| {
         .counted(&app.db)
         .await;
     assert_eq!(chosen, 0);
+    // Co-produced from the start: not published until its developers include a peer and a
+    // professional (or relative) teacher; what was typed is saved.
+    let developer = |kind: entity::TeacherKind| async move {
+        teacher::Entity::find()
+            .filter(teacher::Column::Kind.eq(kind))
+            .filter(teacher::Column::Name.ne("Lone Bech"))
+            .found(&app.db, "teacher")
+            .await
+    };
+    let add = |teacher_id: i32| {
+        let cookie = cookie.clone();
+        async move {
+            app.post_form(
+                "/api/personale_kursus_udvikler",
+                &[
+                    ("course_id", &id.to_string()),
+                    ("teacher_id", &teacher_id.to_string()),
+                ],
+                Some(&cookie),
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        post(base("Sov bedre.", "offentliggoer")()).await,
+        format!("/personale/kurser/{id}?gemt=1&fejl=mangler-peer#fejl")
+    );
+    let (_, _, body) = get_page(
+        app,
+        &format!("/personale/kurser/{id}?gemt=1&fejl=mangler-peer"),
+        Some(&cookie),
+    )
+    .await;
+    assert!(body.contains("skal der være en peer-underviser"), "{body}");
+    add(developer(entity::TeacherKind::Peer).await.id).await;
+    assert_eq!(
+        post(base("Sov bedre.", "offentliggoer")()).await,
+        format!("/personale/kurser/{id}?gemt=1&fejl=mangler-fagperson#fejl")
+    );
+    assert_eq!(course_by_id(app, id).await.status, CourseStatus::Draft);
+    add(developer(entity::TeacherKind::Professional).await.id).await;
     assert_eq!(
         post(base("Sov bedre.", "offentliggoer")()).await,
         format!("/personale/kurser/{id}?offentliggjort=1")
+    );
+    // While published, the last peer cannot be taken off.
+    let peer = developer(entity::TeacherKind::Peer).await;
+    let kept = app
+        .post_form(
+            "/api/personale_kursus_udvikler",
+            &[
+                ("course_id", &id.to_string()),
+                ("teacher_id", &peer.id.to_string()),
+                ("remove", "ja"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        kept.location,
+        format!("/personale/kurser/{id}?fejl=behold-udviklere#fejl")
+    );
+    assert!(
+        entity::course_teacher::Entity::find_by_id((id, peer.id))
+            .one(&app.db)
+            .await
+            .expect("query")
+            .is_some()
     );
     let (status, _, body) = get_page(app, &format!("/kurser/{}", c.slug), None).await;
     assert_eq!(status, 200);
@@ -196,7 +261,12 @@ both_backends!(courses_are_written_published_and_archived, |app| {
         CourseStatus::Published
     );
 
-    // Developers: added once, shown on the course page, removed again.
+    // Developers: added once, shown on the course page, removed again (the course is archived
+    // now, so the team rule does not hold it).
+    let before = entity::course_teacher::Entity::find()
+        .filter(entity::course_teacher::Column::CourseId.eq(id))
+        .counted(&app.db)
+        .await;
     let lone = teacher::Entity::find()
         .filter(teacher::Column::Name.eq("Lone Bech"))
         .found(&app.db, "Lone")
@@ -218,7 +288,7 @@ both_backends!(courses_are_written_published_and_archived, |app| {
         .filter(entity::course_teacher::Column::CourseId.eq(id))
         .counted(&app.db)
         .await;
-    assert_eq!(developers, 1);
+    assert_eq!(developers, before + 1);
     let (_, _, body) = get_page(app, &format!("/personale/kurser/{id}/vis"), Some(&cookie)).await;
     assert!(body.contains("Lone Bech"));
     app.post_form(
@@ -235,7 +305,7 @@ both_backends!(courses_are_written_published_and_archived, |app| {
         .filter(entity::course_teacher::Column::CourseId.eq(id))
         .counted(&app.db)
         .await;
-    assert_eq!(developers, 0);
+    assert_eq!(developers, before);
 });
 
 both_backends!(pictures_need_alt_text_and_a_real_image, |app| {

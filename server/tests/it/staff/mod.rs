@@ -9,6 +9,7 @@ mod profiles;
 mod roster;
 mod runs;
 mod sign_in;
+mod themes;
 
 use crate::common;
 use crate::common::Found;
