@@ -232,6 +232,17 @@ for (const mode of modes) {
         await page.getByLabel('Om kurset').fill('Vi skriver korte tekster og læser højt, hvis vi har lyst.');
         await page.getByLabel('Hvad kan du forvente').fill('Tre timer med pauser. Ingen skal vise det, de har skrevet.');
         await page.getByLabel('Skrivning og kreativitet').check();
+        // Not without developers from both sides: refused in plain words, the texts kept.
+        await page.getByRole('button', { name: 'Gem og offentliggør' }).click();
+        await page.waitForURL(/fejl=mangler-peer/);
+        await page.getByText('skal der være en peer-underviser').waitFor();
+        await assertAccessible(page, 'course editor without developers');
+        for (const kind of [/Peer-underviser \(Recovery-skolen Randers/, /Fagprofessionel underviser \(Recovery-skolen Randers/]) {
+          await selectMatching(page, '#ny-udvikler', kind);
+          await page.getByRole('button', { name: 'Tilføj', exact: true }).click();
+          await page.waitForURL(new RegExp(`/personale/kurser/${courseId}`));
+          await page.getByRole('heading', { name: 'Udviklet og undervist af' }).waitFor();
+        }
         await page.getByRole('button', { name: 'Gem og offentliggør' }).click();
         await page.waitForURL(/offentliggjort=1/);
         await page.getByLabel('Billedtekst (alt-tekst)').fill('En blok og en kuglepen på et bord');

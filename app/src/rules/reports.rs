@@ -513,16 +513,15 @@ fn tally(facts: &Facts, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>, rule
         .filter(|s| s.starts_at >= from_utc && s.starts_at < to_utc)
         .collect();
     // Runs with a session in the window, their sessions in order.
+    let mut by_run: HashMap<i32, Vec<&SessionFact>> = HashMap::new();
+    for s in in_window.iter().copied() {
+        by_run.entry(s.run_id).or_default().push(s);
+    }
     let mut info: BTreeMap<i32, (&RunFact, Vec<&SessionFact>)> = BTreeMap::new();
     for r in &facts.runs {
-        let mut sessions: Vec<&SessionFact> = in_window
-            .iter()
-            .copied()
-            .filter(|s| s.run_id == r.id)
-            .collect();
-        if sessions.is_empty() {
+        let Some(mut sessions) = by_run.remove(&r.id) else {
             continue;
-        }
+        };
         sessions.sort_by_key(|s| s.starts_at);
         info.insert(r.id, (r, sessions));
     }

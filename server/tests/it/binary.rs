@@ -41,6 +41,19 @@ fn server() -> Command {
     cmd
 }
 
+/// Sends SIGTERM to the server and waits for it: how it ended, and all it logged.
+fn terminate(child: std::process::Child) -> (std::process::ExitStatus, String) {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("send SIGTERM");
+    assert!(status.success());
+    let output = child.wait_with_output().expect("wait");
+    let log = String::from_utf8_lossy(&output.stdout).to_string()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status, log)
+}
+
 #[tokio::test]
 async fn starts_serves_and_stops_on_sigterm() {
     let (url, path) = temp_db();
@@ -76,15 +89,8 @@ async fn starts_serves_and_stops_on_sigterm() {
         .expect("body");
     assert!(page.contains("hold fundet"), "demo data on first start");
 
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("send SIGTERM");
-    assert!(status.success());
-    let output = child.wait_with_output().expect("wait");
-    let log = String::from_utf8_lossy(&output.stdout).to_string()
-        + &String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "clean exit: {log}");
+    let (exit, log) = terminate(child);
+    assert!(exit.success(), "clean exit: {log}");
     assert!(log.contains("shutdown signal received"), "{log}");
     assert!(
         log.contains("Skolebænk is running at http://127.0.0.1:"),
@@ -383,14 +389,7 @@ async fn a_plain_start_on_an_empty_database_stays_empty() {
         .spawn()
         .expect("start the binary");
     wait_healthy(port).await;
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("send SIGTERM");
-    assert!(status.success());
-    let output = child.wait_with_output().expect("wait");
-    let log = String::from_utf8_lossy(&output.stdout).to_string()
-        + &String::from_utf8_lossy(&output.stderr);
+    let (_, log) = terminate(child);
     assert!(
         log.contains("no staff account yet") && log.contains("server create-admin EMAIL NAME"),
         "{log}"
