@@ -57,3 +57,44 @@ async fn migrations_apply_to_empty_databases_without_demo_data() {
         app.stop().await;
     }
 }
+
+/// Without `SKOLEBAENK_DEMO_DATA`, an empty database stays empty: no schools, and no staff
+/// accounts with the demo's public passwords. On both databases.
+#[tokio::test]
+async fn the_default_start_loads_no_demo() {
+    use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
+    for backend in [common::Backend::Sqlite, common::Backend::Postgres] {
+        let (url, sqlite_file, pg_name) = common::fresh_database(backend).await;
+        let only_url = url.clone();
+        let mut c = Config::from_lookup(move |name| {
+            (name == "SKOLEBAENK_DATABASE_URL").then(|| only_url.clone())
+        })
+        .expect("defaults");
+        c.site_root = PathBuf::from("target/site-not-built");
+        c.max_db_connections = 1;
+        assert!(!c.demo_data);
+        let state = server::startup::prepare(&c).await.expect("starts");
+        let schools = entity::school::Entity::find()
+            .count(&state.db)
+            .await
+            .expect("count");
+        let staff = entity::staff_account::Entity::find()
+            .count(&state.db)
+            .await
+            .expect("count");
+        assert_eq!((schools, staff), (0, 0), "{backend:?}");
+        let _ = state.db.clone().close().await;
+        if let Some(path) = sqlite_file {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+        }
+        if let Some(name) = pg_name
+            && let Ok(admin) = sea_orm::Database::connect(&common::pg_admin_url()).await
+        {
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
+        }
+    }
+}
