@@ -229,12 +229,7 @@ pub async fn redirect_old_slugs(
     let mut parts: Vec<String> = Vec::new();
     for pair in query.split('&') {
         let slug = pair.strip_prefix("tema=").unwrap_or_default();
-        let plausible = !slug.is_empty()
-            && slug.len() <= 60
-            && slug
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if plausible
+        if crate::dto::staff::themes::slug_is_valid(slug)
             && let Ok(Some(now)) =
                 crate::services::staff::themes::current_slug(&state.db, slug).await
         {

@@ -684,6 +684,8 @@ fn tally(facts: &Facts, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>, rule
         }
         if let Some((pr, ab, af, all)) = by_session.get(&s.id) {
             let r = info.get(&s.run_id).map(|(r, _)| *r);
+            // Those marked are the ones present and the rest: one small, both hidden.
+            let hide_present = rule.group(&[*pr, all - pr])[0];
             f.by_session.push(SessionRow {
                 starts: to_local(s.starts_at),
                 course: r
@@ -695,9 +697,8 @@ fn tally(facts: &Facts, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>, rule
                     .cloned()
                     .unwrap_or_default(),
                 marked: rule.people(*all),
-                // Those marked are the ones present and the rest: one small, both hidden.
-                present: hide_if(rule.people(*pr), rule.group(&[*pr, all - pr])[0]),
-                rate: hide_if(rule.share(*pr, *all), rule.group(&[*pr, all - pr])[0]),
+                present: hide_if(rule.people(*pr), hide_present),
+                rate: hide_if(rule.share(*pr, *all), hide_present),
             });
             present += pr;
             absent += ab;

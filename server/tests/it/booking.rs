@@ -923,15 +923,7 @@ both_backends!(
             ("/api/mine_tilmeldinger_handling", ""),
             ("/api/tilmeld", huge.as_str()),
         ] {
-            let response = app
-                .client
-                .post(format!("{}{path}", app.base))
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(body.to_string())
-                .send()
-                .await
-                .expect("post");
-            let status = response.status().as_u16();
+            let status = app.post_raw(path, body.to_string()).await;
             assert!(
                 status < 500,
                 "{path} with {:?} answered {status}",

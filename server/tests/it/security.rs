@@ -60,24 +60,35 @@ async fn pages_allow_only_their_own_scripts() {
     https.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_client_that_trickles_its_headers_is_cut_off() {
-    let app = common::spawn_app(Backend::Sqlite).await;
+/// Sends the start of a request that never finishes and waits, up to `limit` and 5 s more, for
+/// the server to close the connection: what it answered, or `None` when it kept it open.
+async fn cut_off_after(app: &TestApp, start: &[u8], limit: StdDuration) -> Option<String> {
     let address = app.base.trim_start_matches("http://").to_string();
     let mut slow = tokio::net::TcpStream::connect(&address)
         .await
         .expect("connect");
-    slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
-        .await
-        .expect("write");
-    // The rest of the headers never come: the server closes the connection after its limit.
+    slow.write_all(start).await.expect("write");
     let mut buffer = Vec::new();
-    let closed = tokio::time::timeout(
-        server::startup::HEADER_READ_TIMEOUT + StdDuration::from_secs(5),
+    tokio::time::timeout(
+        limit + StdDuration::from_secs(5),
         slow.read_to_end(&mut buffer),
     )
+    .await
+    .ok()
+    .map(|_| String::from_utf8_lossy(&buffer).to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_trickles_its_headers_is_cut_off() {
+    let app = common::spawn_app(Backend::Sqlite).await;
+    // The rest of the headers never come: the server closes the connection after its limit.
+    let closed = cut_off_after(
+        &app,
+        b"GET / HTTP/1.1\r\nHost: x\r\n",
+        server::startup::HEADER_READ_TIMEOUT,
+    )
     .await;
-    assert!(closed.is_ok(), "the connection was closed by the server");
+    assert!(closed.is_some(), "the connection was closed by the server");
     // Others are served meanwhile and after.
     assert_eq!(app.get("/").await.0, 200);
     app.stop().await;
@@ -86,25 +97,16 @@ async fn a_client_that_trickles_its_headers_is_cut_off() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_body_that_never_finishes_is_cut_off() {
     let app = common::spawn_app(Backend::Sqlite).await;
-    let address = app.base.trim_start_matches("http://").to_string();
-    let mut slow = tokio::net::TcpStream::connect(&address)
-        .await
-        .expect("connect");
-    slow.write_all(
-        b"POST /api/tilmeld HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\nrun_id=1&",
-    )
-    .await
-    .expect("write");
     // The other 491 bytes never come: after its limit the server refuses the request (the
     // form reads a broken body) and closes the connection.
-    let mut buffer = Vec::new();
-    let closed = tokio::time::timeout(
-        server::startup::BODY_TIMEOUT + StdDuration::from_secs(5),
-        slow.read_to_end(&mut buffer),
+    let answer = cut_off_after(
+        &app,
+        b"POST /api/tilmeld HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\nrun_id=1&",
+        server::startup::BODY_TIMEOUT,
     )
     .await;
-    assert!(closed.is_ok(), "the connection was closed by the server");
-    let answer = String::from_utf8_lossy(&buffer);
+    assert!(answer.is_some(), "the connection was closed by the server");
+    let answer = answer.unwrap_or_default();
     assert!(answer.starts_with("HTTP/1.1 4"), "{answer}");
     assert_eq!(app.get("/").await.0, 200);
     app.stop().await;
@@ -182,17 +184,7 @@ async fn the_public_forms_take_any_body() {
             "/api/mine_tilmeldinger_link",
             "/api/mine_tilmeldinger_handling",
         ] {
-            let response = app
-                .client
-                .post(format!("{}{path}", app.base))
-                .header("content-type", "application/x-www-form-urlencoded")
-                .header("accept", "text/html")
-                .header("referer", format!("{}/", app.base))
-                .body(body.clone())
-                .send()
-                .await
-                .expect("post");
-            let status = response.status().as_u16();
+            let status = app.post_raw(path, body.clone()).await;
             assert!(
                 status < 500,
                 "round {round}: {path} answered {status} to {:?}",

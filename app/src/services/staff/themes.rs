@@ -19,10 +19,14 @@ pub async fn list(db: &DatabaseConnection) -> Result<Vec<ThemeRowDto>, DbErr> {
     let links: Vec<i32> = course_theme::Entity::find()
         .all_into(db, |l| l.theme_id)
         .await?;
+    let mut courses: std::collections::HashMap<i32, u64> = std::collections::HashMap::new();
+    for id in links {
+        *courses.entry(id).or_default() += 1;
+    }
     let mut rows: Vec<ThemeRowDto> = theme::Entity::find()
         .order_by_asc(theme::Column::NameDa)
         .all_into(db, |t| ThemeRowDto {
-            courses: links.iter().filter(|id| **id == t.id).count() as u64,
+            courses: courses.get(&t.id).copied().unwrap_or(0),
             id: t.id,
             slug: t.slug,
             name_da: t.name_da,

@@ -436,6 +436,23 @@ impl Posted {
 }
 
 impl TestApp {
+    /// The status of a form post with `body` as it is, whatever its bytes.
+    pub async fn post_raw(&self, path: &str, body: impl Into<reqwest::Body>) -> u16 {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "text/html")
+            .header("referer", format!("{}/", self.base))
+            .body(body)
+            .send()
+            .await
+            .expect("post")
+            .status()
+            .as_u16()
+    }
+}
+
+impl TestApp {
     /// Posts a form as a browser without JavaScript does, with an optional `Cookie` header.
     pub async fn post_form(
         &self,
