@@ -34,6 +34,7 @@ pub mod reports;
 pub mod request;
 pub mod retention;
 pub mod school_data;
+pub mod slug_alias;
 pub mod staff;
 pub mod state;
 pub mod tokens;

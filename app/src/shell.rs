@@ -30,10 +30,12 @@ use crate::pages::{
         home::StaffHomePage,
         integrations::IntegrationsPage,
         people::{AuditLogPage, StaffListPage},
+        places::PlaceEditorPage,
         profile::{ProfileEditorPage, ProfileListPage},
         reports::ReportPage,
         roster::RosterPage,
         runs::{NewRunPage, RunEditorPage},
+        schools::{NewSchoolPage, SchoolEditorPage, SchoolsPage as StaffSchoolsPage},
         sign_in::{CodePage, ForgotPage, InvitationPage, ResetPage, SignInPage, TotpSetupPage},
         themes::ThemesPage,
     },
@@ -101,6 +103,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/personale/konto/koder") view=RecoveryCodesPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/personale") view=StaffListPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/temaer") view=ThemesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/skoler") view=StaffSchoolsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/skoler/ny") view=NewSchoolPage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/skoler/:id") view=SchoolEditorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/skoler/:school/steder/:place") view=PlaceEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/log") view=AuditLogPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/integrationer") view=IntegrationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/api") view=ApiDocsPage ssr=SsrMode::Async/>

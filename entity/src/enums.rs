@@ -59,6 +59,21 @@ pub enum Audience {
     Young,
 }
 
+/// Whether a place can be reached without steps.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(10))")]
+pub enum StepFree {
+    #[sea_orm(string_value = "yes")]
+    Yes,
+    /// Some of the way: the detail says what.
+    #[sea_orm(string_value = "partly")]
+    Partly,
+    #[sea_orm(string_value = "no")]
+    No,
+}
+
 /// Life cycle of a catalogue item.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,

@@ -3,6 +3,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::StepFree;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "location")]
 pub struct Model {
@@ -15,9 +17,19 @@ pub struct Model {
     pub city: Option<String>,
     pub room: Option<String>,
     pub is_online: bool,
-    pub step_free: bool,
+    pub step_free: StepFree,
+    /// What the step-free answer means here ("Elevator til 2. sal").
     pub access_note: String,
     pub directions: String,
+    /// A link to the place on a map.
+    pub map_url: Option<String>,
+    pub accessible_toilet: bool,
+    pub hearing_loop: bool,
+    pub quiet_room: bool,
+    /// For an online place: the platform's name ("Zoom", "Teams").
+    pub platform: Option<String>,
+    /// Retired: stays on past sessions, but the run editor no longer offers it.
+    pub retired: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,9 @@ pub struct Model {
     #[sea_orm(unique)]
     pub slug: String,
     pub name: String,
+    /// A short name for mail subjects and the calendar ("Recovery-skolen Aarhus" → "RS Aarhus");
+    /// empty uses the name.
+    pub short_name: String,
     pub street: String,
     pub postal_code: String,
     pub city: String,
@@ -23,6 +26,14 @@ pub struct Model {
     pub colour: String,
     /// Months after a run's last session that its participants' personal data is kept.
     pub retention_months: i32,
+    /// Closed: gone from the catalogue, keeps its history and reports, takes no new runs.
+    pub closed: bool,
+    /// Seats a new run starts with.
+    pub default_seats: i32,
+    /// Days before a run's first session that sign-up opens, when the run sets no time.
+    pub signup_opens_days: Option<i32>,
+    /// Hours before a run's first session that sign-up closes, when the run sets no time.
+    pub signup_closes_hours: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,7 @@ mod m20261203_000001_sign_in_attempts;
 mod m20261203_000002_retention;
 mod m20261204_000001_evaluation_order;
 mod m20261204_000002_theme_admin;
+mod m20261205_000001_schools_places;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000002_retention::Migration),
             Box::new(m20261204_000001_evaluation_order::Migration),
             Box::new(m20261204_000002_theme_admin::Migration),
+            Box::new(m20261205_000001_schools_places::Migration),
         ]
     }
 }

@@ -98,6 +98,11 @@ async fn seed(txn: &app::services::transaction::Tx, today: NaiveDate) -> Result<
             step_free: Set(l.step_free),
             access_note: Set(l.access_note.into()),
             directions: Set(l.directions.into()),
+            accessible_toilet: Set(l.facilities.0),
+            hearing_loop: Set(l.facilities.1),
+            quiet_room: Set(l.facilities.2),
+            platform: Set(l.platform.map(Into::into)),
+            retired: Set(false),
             ..Default::default()
         }
         .insert(txn)

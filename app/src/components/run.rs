@@ -6,6 +6,7 @@ use crate::dto::catalogue::{PlaceDto, RunDto, SessionDto, TeacherDto};
 use crate::format;
 use crate::i18n::{Locale, use_locale};
 use crate::rules::catalogue::availability::{Availability, availability_text};
+use crate::rules::vocabulary::StepFree;
 use crate::tr;
 
 fn availability_class(a: Availability) -> &'static str {
@@ -33,6 +34,33 @@ fn sessions_count_text(l: Locale, n: usize) -> String {
     }
 }
 
+/// The class that colours a step-free answer.
+fn access_class(step_free: StepFree) -> &'static str {
+    match step_free {
+        StepFree::Yes => "access access-yes",
+        StepFree::Partly => "access access-partly",
+        StepFree::No => "access access-no",
+    }
+}
+
+/// "Delvist trinfri adgang. Elevator til 2. sal": the step-free answer with its detail.
+pub fn access_line(l: Locale, place: &PlaceDto) -> String {
+    let answer = tr!(l, place.step_free.label_key());
+    match place.access_note.trim() {
+        "" => answer,
+        note => format!("{answer}. {note}"),
+    }
+}
+
+/// "a, b og c": a list as a sentence reads it.
+pub fn spoken_list(l: Locale, items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} {} {last}", rest.join(", "), tr!(l, "place.and")),
+    }
+}
+
 /// One line about a place: name, city, and whether it is step-free.
 #[component]
 pub fn PlaceLine(place: PlaceDto) -> impl IntoView {
@@ -42,19 +70,12 @@ pub fn PlaceLine(place: PlaceDto) -> impl IntoView {
             .into_any();
     }
     let city = place.city.clone().unwrap_or_default();
-    let access = if place.step_free {
-        "place.step_free"
-    } else {
-        "place.not_step_free"
-    };
     view! {
         <span class="place">
             {place.name.clone()}
             {(!city.is_empty()).then(|| format!(", {city}"))}
             " · "
-            <span class=if place.step_free { "access access-yes" } else { "access access-no" }>
-                {tr!(l, access)}
-            </span>
+            <span class=access_class(place.step_free)>{tr!(l, place.step_free.label_key())}</span>
         </span>
     }
     .into_any()
@@ -152,6 +173,15 @@ pub fn PlaceDetails(place: PlaceDto) -> impl IntoView {
     .flatten()
     .collect::<Vec<_>>()
     .join(", ");
+    let facilities: Vec<String> = [
+        (place.accessible_toilet, "place.accessible_toilet"),
+        (place.hearing_loop, "place.hearing_loop"),
+        (place.quiet_room, "place.quiet_room"),
+    ]
+    .into_iter()
+    .filter(|(has, _)| *has && !place.online)
+    .map(|(_, key)| tr!(l, key))
+    .collect();
     view! {
         <div class="place-details">
             <p>
@@ -159,14 +189,20 @@ pub fn PlaceDetails(place: PlaceDto) -> impl IntoView {
                 {(!address.is_empty()).then(|| view! { <br/>{address} })}
                 {place.room.clone().map(|r| view! { <br/>{tr!(l, "place.room")}": "{r}})}
             </p>
+            {place.platform.clone().filter(|_| place.online).map(|p| view! {
+                <p><span class="label">{tr!(l, "place.platform")}": "</span>{p}</p>
+            })}
             {(!place.online).then(|| view! {
-                <p class=if place.step_free { "access access-yes" } else { "access access-no" }>
-                    {tr!(l, if place.step_free { "place.step_free" } else { "place.not_step_free" })}
-                    {(!place.access_note.is_empty()).then(|| format!(". {}", place.access_note))}
-                </p>
+                <p class=access_class(place.step_free)>{access_line(l, &place)}</p>
+            })}
+            {(!facilities.is_empty()).then(|| view! {
+                <p>{format!("{} {}.", tr!(l, "place.facilities"), spoken_list(l, &facilities))}</p>
             })}
             {(!place.directions.is_empty()).then(|| view! {
                 <p class="directions"><span class="label">{tr!(l, "place.directions")}": "</span>{place.directions.clone()}</p>
+            })}
+            {place.map_url.clone().map(|href| view! {
+                <p><a href=href rel="noopener noreferrer">{tr!(l, "place.map")}</a></p>
             })}
         </div>
     }

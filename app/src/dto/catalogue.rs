@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use crate::rules::catalogue::availability::Availability;
-use crate::rules::vocabulary::{Audience, Format, TeacherKind};
+use crate::rules::vocabulary::{Audience, Format, StepFree, TeacherKind};
 
 /// A place: an address and room, or online.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,9 +16,16 @@ pub struct PlaceDto {
     pub city: Option<String>,
     pub room: Option<String>,
     pub online: bool,
-    pub step_free: bool,
+    pub step_free: StepFree,
+    /// What the step-free answer means here ("Elevator til 2. sal").
     pub access_note: String,
     pub directions: String,
+    pub map_url: Option<String>,
+    pub accessible_toilet: bool,
+    pub hearing_loop: bool,
+    pub quiet_room: bool,
+    /// For an online place: the platform's name.
+    pub platform: Option<String>,
 }
 
 /// One session (undervisningsgang), in local time.

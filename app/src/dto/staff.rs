@@ -6,11 +6,13 @@ pub mod courses;
 pub mod home;
 pub mod integrations;
 pub mod people;
+pub mod places;
 pub mod pictures;
 pub mod profile;
 pub mod reports;
 pub mod roster;
 pub mod runs;
+pub mod schools;
 pub mod sign_in;
 pub mod themes;
 

@@ -211,38 +211,74 @@ mod log_tests {
     }
 }
 
-/// A catalogue link with a theme's old slug (`?tema=…` from before a rename) is sent on to the
-/// theme's slug now, with 301 so that bookmarks and search engines learn it.
+/// Path prefixes followed by a school's slug: the school's page (and its calendar and
+/// prospectus), the embedded list and the API.
+const SCHOOL_PATHS: [&str; 3] = ["/skoler/", "/indlejr/skoler/", "/api/v1/schools/"];
+
+/// A link with a theme's or a school's old slug (`?tema=…`, `?skole=…`, `/skoler/…` from
+/// before a rename) is sent on to the slug it has now, with 301 so that bookmarks and search
+/// engines learn it.
 pub async fn redirect_old_slugs(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
+    use crate::rules::vocabulary::slug_is_valid;
+    use crate::services::staff::{schools, themes};
     use axum::http::Method;
-    let Some(query) = request.uri().query() else {
-        return next.run(request).await;
-    };
-    if !matches!(*request.method(), Method::GET | Method::HEAD) || !query.contains("tema=") {
+
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
         return next.run(request).await;
     }
+    let db = &state.db;
     let mut changed = false;
-    let mut parts: Vec<String> = Vec::new();
-    for pair in query.split('&') {
-        let slug = pair.strip_prefix("tema=").unwrap_or_default();
-        if crate::dto::staff::themes::slug_is_valid(slug)
-            && let Ok(Some(now)) =
-                crate::services::staff::themes::current_slug(&state.db, slug).await
+    // The path: a school's slug after one of the prefixes, up to the next '/' or a ".js".
+    let mut path = request.uri().path().to_string();
+    if let Some(prefix) = SCHOOL_PATHS.iter().find(|p| path.starts_with(*p)) {
+        let rest = &path[prefix.len()..];
+        let end = rest.find('/').unwrap_or(rest.len());
+        let segment = &rest[..end];
+        let slug = segment.strip_suffix(".js").unwrap_or(segment);
+        if slug_is_valid(slug)
+            && let Ok(Some(now)) = schools::current_slug(db, slug).await
         {
-            parts.push(format!("tema={now}"));
+            path = format!("{prefix}{now}{}", &rest[slug.len()..]);
             changed = true;
-        } else {
-            parts.push(pair.to_string());
         }
+    }
+    let mut query: Option<String> = request.uri().query().map(str::to_string);
+    if let Some(q) = query.as_deref()
+        && (q.contains("tema=") || q.contains("skole="))
+    {
+        let mut parts: Vec<String> = Vec::new();
+        for pair in q.split('&') {
+            let now = if let Some(slug) = pair.strip_prefix("tema=") {
+                match slug_is_valid(slug) {
+                    true => themes::current_slug(db, slug).await.ok().flatten(),
+                    false => None,
+                }
+                .map(|now| format!("tema={now}"))
+            } else if let Some(slug) = pair.strip_prefix("skole=") {
+                match slug_is_valid(slug) {
+                    true => schools::current_slug(db, slug).await.ok().flatten(),
+                    false => None,
+                }
+                .map(|now| format!("skole={now}"))
+            } else {
+                None
+            };
+            changed |= now.is_some();
+            parts.push(now.unwrap_or_else(|| pair.to_string()));
+        }
+        query = Some(parts.join("&"));
     }
     if !changed {
         return next.run(request).await;
     }
-    let target = format!("{}?{}", request.uri().path(), parts.join("&"));
+    let target = match query {
+        Some(q) => format!("{path}?{q}"),
+        None => path,
+    };
     match HeaderValue::from_str(&target) {
         Ok(location) => {
             let mut response = StatusCode::MOVED_PERMANENTLY.into_response();

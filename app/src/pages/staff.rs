@@ -10,10 +10,12 @@ pub mod frame;
 pub mod home;
 pub mod integrations;
 pub mod people;
+pub mod places;
 pub mod profile;
 pub mod reports;
 pub mod roster;
 pub mod runs;
+pub mod schools;
 pub mod sign_in;
 pub mod themes;
 
@@ -40,6 +42,26 @@ pub fn field(
             <label for=id>{label}</label>
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
             <input id=id name=name type=kind value=value autocomplete=autocomplete aria-describedby=described/>
+        </div>
+    }
+}
+
+/// A labelled textarea with a hint.
+pub fn text_area(
+    id: &'static str,
+    name: &'static str,
+    label: String,
+    hint: String,
+    value: String,
+    rows: u8,
+    max: usize,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <p class="hint" id=hint_id.clone()>{hint}</p>
+            <textarea id=id name=name rows=rows.to_string() maxlength=max.to_string() aria-describedby=hint_id>{value}</textarea>
         </div>
     }
 }

@@ -107,6 +107,16 @@ pub enum Action {
     ManageAdmins,
     /// Create, rename and retire the themes all schools share.
     ManageThemes,
+    /// Create a school, close it or open it again.
+    ManageSchools,
+    /// Change a school's details (name, address, texts, defaults).
+    EditSchool {
+        school: i32,
+    },
+    /// Create, change and retire a school's places.
+    ManagePlaces {
+        school: i32,
+    },
     /// Read reports (figures, small groups suppressed).
     ViewReports {
         school: i32,
@@ -184,7 +194,10 @@ impl Grants {
             Action::ViewAuditLog { school } => self.admin || coordinator(school),
             Action::EditTeacher { school, own } => self.admin || coordinator(school) || own,
             Action::ManageStaff { school } => self.admin || coordinator(school),
-            Action::ManageAdmins | Action::ManageThemes => self.admin,
+            Action::ManageAdmins | Action::ManageThemes | Action::ManageSchools => self.admin,
+            Action::EditSchool { school } | Action::ManagePlaces { school } => {
+                self.admin || coordinator(school)
+            }
             Action::ViewReports { school } => {
                 self.admin || coordinator(school) || self.has(school, Role::Management)
             }
@@ -227,6 +240,11 @@ mod tests {
         }));
         assert!(!g.may(Action::ManageAdmins));
         assert!(!g.may(Action::ManageThemes));
+        assert!(!g.may(Action::ManageSchools));
+        assert!(g.may(Action::EditSchool { school: 1 }));
+        assert!(g.may(Action::ManagePlaces { school: 1 }));
+        assert!(!g.may(Action::EditSchool { school: 2 }));
+        assert!(!g.may(Action::ManagePlaces { school: 2 }));
     }
 
     #[test]
@@ -250,6 +268,8 @@ mod tests {
         }));
         assert!(!g.may(Action::CreateCourse { school: 1 }));
         assert!(!g.may(Action::ViewAuditLog { school: 1 }));
+        assert!(!g.may(Action::EditSchool { school: 1 }));
+        assert!(!g.may(Action::ManagePlaces { school: 1 }));
         // Teaching at one school gives nothing at another.
         assert!(!g.may(Action::EditRun {
             school: 2,
@@ -280,6 +300,9 @@ mod tests {
         };
         assert!(g.may(Action::ManageAdmins));
         assert!(g.may(Action::ManageThemes));
+        assert!(g.may(Action::ManageSchools));
+        assert!(g.may(Action::EditSchool { school: 3 }));
+        assert!(g.may(Action::ManagePlaces { school: 3 }));
         assert!(g.may(Action::EditRun {
             school: 3,
             own: false

@@ -293,6 +293,16 @@ fn check_name(
     value.trim().to_string()
 }
 
+/// A phone number as people write it: 8–15 digits, with spaces, `+`, `-` and brackets allowed.
+pub fn phone_is_valid(phone: &str) -> bool {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    phone.chars().count() <= PHONE_MAX
+        && phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')'))
+        && (8..=15).contains(&digits)
+}
+
 /// A plain check of an e-mail address's shape: one `@`, a local part, and a domain with a dot
 /// and no empty labels. Whether the address exists is for the confirmation e-mail to find out.
 pub fn email_is_valid(email: &str) -> bool {
@@ -449,14 +459,7 @@ pub fn validate(form: &SignupForm) -> Result<ValidSignup, Vec<SignupRefusal>> {
     let email = check_email(&form.email, [EmailMissing, EmailInvalid], &mut errors);
 
     let phone = form.phone.trim();
-    let digits = phone.chars().filter(char::is_ascii_digit).count();
-    if !phone.is_empty()
-        && (phone.chars().count() > PHONE_MAX
-            || !phone
-                .chars()
-                .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')'))
-            || !(8..=15).contains(&digits))
-    {
+    if !phone.is_empty() && !phone_is_valid(phone) {
         errors.push(PhoneInvalid);
     }
 

@@ -113,9 +113,43 @@ pub fn term_of(day: NaiveDate) -> TermSpan {
     }
 }
 
+/// A run's sign-up window: its own times, or else the school's defaults (days before and
+/// hours before) counted back from the first session's start.
+pub fn signup_window(
+    own: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
+    defaults: (Option<i32>, Option<i32>),
+    first: DateTime<Utc>,
+) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+    let opens = own
+        .0
+        .or_else(|| defaults.0.map(|d| first - chrono::Duration::days(i64::from(d))));
+    let closes = own
+        .1
+        .or_else(|| defaults.1.map(|h| first - chrono::Duration::hours(i64::from(h))));
+    (opens, closes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_window_left_open_follows_the_school() {
+        let first = Utc.with_ymd_and_hms(2027, 3, 1, 16, 0, 0).unwrap();
+        let own = Utc.with_ymd_and_hms(2027, 2, 1, 8, 0, 0).unwrap();
+        assert_eq!(
+            signup_window((None, None), (Some(30), Some(2)), first),
+            (
+                Some(Utc.with_ymd_and_hms(2027, 1, 30, 16, 0, 0).unwrap()),
+                Some(Utc.with_ymd_and_hms(2027, 3, 1, 14, 0, 0).unwrap())
+            )
+        );
+        assert_eq!(
+            signup_window((Some(own), None), (Some(30), None), first),
+            (Some(own), None),
+            "the run's own time wins, and no default leaves it open"
+        );
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("date")

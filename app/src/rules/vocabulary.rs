@@ -66,6 +66,15 @@ slug_enum!(
 );
 
 slug_enum!(
+    /// Whether a place can be reached without steps.
+    StepFree {
+        Yes => "ja", "place.step_free";
+        Partly => "delvist", "place.partly_step_free";
+        No => "nej", "place.not_step_free";
+    }
+);
+
+slug_enum!(
     /// How a participant describes themself, if they want to ("Jeg deltager som …"). Only ever
     /// reported in aggregate.
     Perspective {
@@ -126,6 +135,17 @@ pub fn slug_from(title: &str) -> String {
     } else {
         out.chars().take(80).collect()
     }
+}
+
+/// A slug as an administrator may choose it: 2–60 of a–z, 0–9 and single hyphens between them.
+pub fn slug_is_valid(slug: &str) -> bool {
+    (2..=60).contains(&slug.len())
+        && slug.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 #[cfg(test)]

@@ -93,9 +93,18 @@ async fn listed_runs(
         .filter(course::Column::Status.eq(CourseStatus::Published))
         .all_into(db, |c| (c.id, c))
         .await?;
+    // A closed school's runs and courses are gone from the catalogue.
+    let closed: HashSet<i32> = school::Entity::find()
+        .filter(school::Column::Closed.eq(true))
+        .all_into(db, |s| s.id)
+        .await?;
+    let courses: HashMap<i32, course::Model> = courses
+        .into_iter()
+        .filter(|(_, c)| !closed.contains(&c.school_id))
+        .collect();
     let runs: Vec<run::Model> = runs_found
         .into_iter()
-        .filter(|r| courses.contains_key(&r.course_id))
+        .filter(|r| courses.contains_key(&r.course_id) && !closed.contains(&r.school_id))
         .collect();
     Ok((runs, courses))
 }
@@ -375,6 +384,7 @@ pub async fn options(
     // Only what the form offers: not the teachers, places and seat counts of `load`.
     let (runs, courses) = listed_runs(db, Scope::All, now).await?;
     let schools = school::Entity::find()
+        .filter(school::Column::Closed.eq(false))
         .order_by_asc(school::Column::Name)
         .all(db)
         .await?
@@ -430,6 +440,13 @@ pub async fn course(
     else {
         return Ok(None);
     };
+    let open = school::Entity::find_by_id(course.school_id)
+        .filter(school::Column::Closed.eq(false))
+        .one(db)
+        .await?;
+    if open.is_none() {
+        return Ok(None);
+    }
     course_detail(db, course, now).await
 }
 
@@ -493,6 +510,7 @@ pub async fn school(
 ) -> Result<Option<SchoolDetailDto>, DbErr> {
     let Some(school) = school::Entity::find()
         .filter(school::Column::Slug.eq(slug))
+        .filter(school::Column::Closed.eq(false))
         .one(db)
         .await?
     else {
@@ -502,6 +520,7 @@ pub async fn school(
     let runs = loaded.select(&CatalogueFilter::default(), now);
     let locations = location::Entity::find()
         .filter(location::Column::SchoolId.eq(school.id))
+        .filter(location::Column::Retired.eq(false))
         .order_by_asc(location::Column::Name)
         .all_into(db, PlaceDto::from)
         .await?;
@@ -514,6 +533,7 @@ pub async fn school(
 
 pub async fn schools(db: &DatabaseConnection) -> Result<Vec<SchoolDto>, DbErr> {
     school::Entity::find()
+        .filter(school::Column::Closed.eq(false))
         .order_by_asc(school::Column::Name)
         .all_into(db, SchoolDto::from)
         .await
@@ -526,6 +546,7 @@ pub async fn school_by_slug(
 ) -> Result<Option<SchoolDto>, DbErr> {
     Ok(school::Entity::find()
         .filter(school::Column::Slug.eq(slug))
+        .filter(school::Column::Closed.eq(false))
         .one(db)
         .await?
         .map(SchoolDto::from))
@@ -540,6 +561,7 @@ pub async fn schools_with_colour(
         (SchoolDto::from(s), colour)
     };
     school::Entity::find()
+        .filter(school::Column::Closed.eq(false))
         .order_by_asc(school::Column::Name)
         .all_into(db, with_colour)
         .await
@@ -552,6 +574,7 @@ pub async fn school_with_colour(
 ) -> Result<Option<(SchoolDto, String)>, DbErr> {
     Ok(school::Entity::find()
         .filter(school::Column::Slug.eq(slug))
+        .filter(school::Column::Closed.eq(false))
         .one(db)
         .await?
         .map(|s| {
@@ -563,9 +586,11 @@ pub async fn school_with_colour(
 /// Every place, as `(id, school slug, place)`, by school and name.
 pub async fn places(db: &DatabaseConnection) -> Result<Vec<(i32, String, PlaceDto)>, DbErr> {
     let schools: HashMap<i32, String> = school::Entity::find()
+        .filter(school::Column::Closed.eq(false))
         .all_into(db, |s| (s.id, s.slug))
         .await?;
     let mut all: Vec<(i32, String, PlaceDto)> = location::Entity::find()
+        .filter(location::Column::Retired.eq(false))
         .order_by_asc(location::Column::Name)
         .order_by_asc(location::Column::Id)
         .all(db)

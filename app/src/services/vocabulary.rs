@@ -73,6 +73,28 @@ impl From<entity::TeacherKind> for TeacherKind {
     }
 }
 
+impl From<entity::StepFree> for crate::rules::vocabulary::StepFree {
+    fn from(s: entity::StepFree) -> Self {
+        use crate::rules::vocabulary::StepFree as S;
+        match s {
+            entity::StepFree::Yes => S::Yes,
+            entity::StepFree::Partly => S::Partly,
+            entity::StepFree::No => S::No,
+        }
+    }
+}
+
+impl From<crate::rules::vocabulary::StepFree> for entity::StepFree {
+    fn from(s: crate::rules::vocabulary::StepFree) -> Self {
+        use crate::rules::vocabulary::StepFree as S;
+        match s {
+            S::Yes => entity::StepFree::Yes,
+            S::Partly => entity::StepFree::Partly,
+            S::No => entity::StepFree::No,
+        }
+    }
+}
+
 impl From<entity::Perspective> for crate::rules::vocabulary::Perspective {
     fn from(p: entity::Perspective) -> Self {
         use crate::rules::vocabulary::Perspective as P;
@@ -108,9 +130,14 @@ impl From<entity::location::Model> for PlaceDto {
             city: l.city,
             room: l.room,
             online: l.is_online,
-            step_free: l.step_free,
+            step_free: l.step_free.into(),
             access_note: l.access_note,
             directions: l.directions,
+            map_url: l.map_url,
+            accessible_toilet: l.accessible_toilet,
+            hearing_loop: l.hearing_loop,
+            quiet_room: l.quiet_room,
+            platform: l.platform,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The demo network's texts. All people, addresses, e-mail addresses and phone numbers are
 //! invented.
 
-use entity::{Audience, CourseFormat, TeacherKind};
+use entity::{Audience, CourseFormat, StepFree, TeacherKind};
 
 pub struct SchoolSeed {
     pub slug: &'static str,
@@ -26,9 +26,12 @@ pub struct LocationSeed {
     pub city: Option<&'static str>,
     pub room: Option<&'static str>,
     pub online: bool,
-    pub step_free: bool,
+    pub step_free: StepFree,
     pub access_note: &'static str,
     pub directions: &'static str,
+    /// Accessible toilet, hearing loop, quiet room.
+    pub facilities: (bool, bool, bool),
+    pub platform: Option<&'static str>,
 }
 
 pub struct TeacherSeed {
@@ -132,8 +135,10 @@ pub const LOCATIONS: &[LocationSeed] = &[
         city: Some("Randers C"),
         room: Some("Lokale 1, stuen"),
         online: false,
-        step_free: true,
+        step_free: StepFree::Yes,
         access_note: "Rampe ved indgangen og handicaptoilet i stueetagen",
+        facilities: (true, false, true),
+        platform: None,
         directions: "Fem minutters gang fra Randers Station. Indgangen er fra gården; følg skiltene med \"Recovery-skolen\".",
     },
     LocationSeed {
@@ -145,8 +150,10 @@ pub const LOCATIONS: &[LocationSeed] = &[
         city: Some("Randers C"),
         room: Some("Undervisningskøkkenet, 1. sal"),
         online: false,
-        step_free: false,
+        step_free: StepFree::No,
         access_note: "Trappe med 14 trin og ingen elevator. Skriv til os, så finder vi en løsning",
+        facilities: (false, false, false),
+        platform: None,
         directions: "Bagindgangen ved cykelparkeringen. Ring på klokken mærket \"Køkken\".",
     },
     LocationSeed {
@@ -158,8 +165,10 @@ pub const LOCATIONS: &[LocationSeed] = &[
         city: Some("Aarhus C"),
         room: Some("Store sal, 1. sal"),
         online: false,
-        step_free: true,
+        step_free: StepFree::Yes,
         access_note: "Elevator fra gården og handicaptoilet på 1. sal",
+        facilities: (true, true, true),
+        platform: None,
         directions: "Bus 1A og 2A stopper ved Nørreport, to minutter herfra.",
     },
     LocationSeed {
@@ -171,8 +180,10 @@ pub const LOCATIONS: &[LocationSeed] = &[
         city: None,
         room: None,
         online: true,
-        step_free: true,
+        step_free: StepFree::Yes,
         access_note: "",
+        facilities: (false, false, false),
+        platform: Some("Zoom"),
         directions: "Du får et link på mail dagen før. Du kan deltage med eller uden kamera.",
     },
     LocationSeed {
@@ -184,8 +195,10 @@ pub const LOCATIONS: &[LocationSeed] = &[
         city: Some("Viborg"),
         room: Some("Havestuen"),
         online: false,
-        step_free: true,
+        step_free: StepFree::Yes,
         access_note: "Alt er i ét plan",
+        facilities: (true, false, true),
+        platform: None,
         directions: "Ti minutters gang fra Viborg Station. Gratis parkering i gården.",
     },
     LocationSeed {
@@ -197,8 +210,10 @@ pub const LOCATIONS: &[LocationSeed] = &[
         city: Some("Viborg"),
         room: Some("Caféen"),
         online: false,
-        step_free: true,
+        step_free: StepFree::Yes,
         access_note: "Alt er i ét plan",
+        facilities: (true, false, false),
+        platform: None,
         directions: "Indgang direkte fra gaden.",
     },
 ];

@@ -70,7 +70,7 @@ pub fn check(form: &ThemeForm) -> Result<ThemeFields, ThemeRefusal> {
         "" => crate::rules::vocabulary::slug_from(name_da),
         typed => typed.to_lowercase(),
     };
-    if !slug_is_valid(&slug) {
+    if !crate::rules::vocabulary::slug_is_valid(&slug) {
         return Err(ThemeRefusal::Slug);
     }
     Ok(ThemeFields {
@@ -78,17 +78,6 @@ pub fn check(form: &ThemeForm) -> Result<ThemeFields, ThemeRefusal> {
         name_en: if name_en.is_empty() { name_da } else { name_en }.to_string(),
         slug,
     })
-}
-
-/// A slug: 2–60 of a–z, 0–9 and single hyphens between them.
-pub fn slug_is_valid(slug: &str) -> bool {
-    (2..=NAME_MAX).contains(&slug.len())
-        && slug.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
 }
 
 #[cfg(test)]

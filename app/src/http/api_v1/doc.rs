@@ -26,7 +26,7 @@ use super::{public, school, signup};
         school::report,
     ),
     components(schemas(
-        School, Place, Location, Theme, Course, Teacher, Session, Seats, Run, PageInfo,
+        School, Place, StepFreeLevel, Location, Theme, Course, Teacher, Session, Seats, Run, PageInfo,
         SchoolList, LocationList, ThemeList, CourseList, RunList, BookingList, SignupRequest,
         Booker, SignupResult, RosterEntry, Roster, Mark, SessionAttendance, RunAttendance,
         MarksRequest, MarksResult, BookingRecord, Figure, RunFigures, Report, Problem,

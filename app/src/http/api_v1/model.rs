@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use crate::dto::catalogue::{PlaceDto, RunDto, SchoolDto, SessionDto, TeacherDto, ThemeDto};
 use crate::rules::catalogue::availability::Availability;
+use crate::rules::vocabulary::StepFree;
 
 /// A recovery school.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -59,9 +60,36 @@ pub struct Place {
     pub city: Option<String>,
     pub room: Option<String>,
     pub online: bool,
-    /// Reachable without steps.
+    /// Reachable without steps all the way (`step_free_level` is `yes`).
     pub step_free: bool,
+    pub step_free_level: StepFreeLevel,
+    /// What the step-free answer means here.
     pub access_note: String,
+    pub accessible_toilet: bool,
+    pub hearing_loop: bool,
+    pub quiet_room: bool,
+    pub map_url: Option<String>,
+    /// For an online place: the platform's name (never the meeting link).
+    pub platform: Option<String>,
+}
+
+/// Whether a place can be reached without steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum StepFreeLevel {
+    Yes,
+    Partly,
+    No,
+}
+
+impl From<StepFree> for StepFreeLevel {
+    fn from(s: StepFree) -> Self {
+        match s {
+            StepFree::Yes => StepFreeLevel::Yes,
+            StepFree::Partly => StepFreeLevel::Partly,
+            StepFree::No => StepFreeLevel::No,
+        }
+    }
 }
 
 impl From<PlaceDto> for Place {
@@ -73,8 +101,14 @@ impl From<PlaceDto> for Place {
             city: p.city,
             room: p.room,
             online: p.online,
-            step_free: p.step_free,
+            step_free: p.step_free == StepFree::Yes,
+            step_free_level: p.step_free.into(),
             access_note: p.access_note,
+            accessible_toilet: p.accessible_toilet,
+            hearing_loop: p.hearing_loop,
+            quiet_room: p.quiet_room,
+            map_url: p.map_url,
+            platform: p.platform,
         }
     }
 }

@@ -8,7 +8,7 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
-use super::{StaffError, StaffView, id_param, query_notice, staff_page};
+use super::{StaffError, StaffView, id_param, query_notice, staff_page, text_area};
 use crate::components::course::CourseView;
 use crate::components::form::refusal_notice;
 use crate::dto::staff::courses::{
@@ -105,26 +105,6 @@ fn CourseEditor(id: i32) -> impl IntoView {
     let ok = query.with_untracked(success);
     let data = Resource::new(move || id, course_editor);
     staff_page(data, move |d| editor_view(d, ok.clone()))
-}
-
-/// A labelled textarea with a hint.
-fn text_area(
-    id: &'static str,
-    name: &'static str,
-    label: String,
-    hint: String,
-    value: String,
-    rows: u8,
-    max: usize,
-) -> impl IntoView {
-    let hint_id = format!("{id}-hint");
-    view! {
-        <div class="field">
-            <label for=id>{label}</label>
-            <p class="hint" id=hint_id.clone()>{hint}</p>
-            <textarea id=id name=name rows=rows.to_string() maxlength=max.to_string() aria-describedby=hint_id>{value}</textarea>
-        </div>
-    }
 }
 
 fn editor_view(d: CourseEditorDto, ok: Option<String>) -> StaffView {

@@ -164,6 +164,9 @@ pub fn StaffNav(me: MeDto) -> impl IntoView {
                 {manages_staff.then(|| view! {
                     <li><a href="/personale/personale" aria-current=move || current("/personale/personale")>{tr!(l, "staff.nav.people")}</a></li>
                 })}
+                {manages_staff.then(|| view! {
+                    <li><a href="/personale/skoler" aria-current=move || current("/personale/skoler")>{tr!(l, "staff.nav.schools")}</a></li>
+                })}
                 {g.admin.then(|| view! {
                     <li><a href="/personale/temaer" aria-current=move || current("/personale/temaer")>{tr!(l, "staff.nav.themes")}</a></li>
                 })}

@@ -48,16 +48,18 @@ pub async fn run_editor(run_id: i32, course_id: i32) -> Result<RunEditorDto, App
     let course = access::course(&ctx, existing.as_ref().map_or(course_id, |r| r.course_id)).await?;
     let own_course = access::own_course(&ctx, course.id).await?;
     let editor = runs::editor(&ctx.state.db, existing.as_ref()).await?;
+    // A new run goes to an open school the person may plan at.
     let schools: Vec<(i32, String)> = editor
         .schools
         .iter()
-        .filter(|(s, _, _)| {
-            g.may(Action::CreateRun {
-                school: *s,
-                own_course,
-            })
+        .filter(|s| {
+            !s.closed
+                && g.may(Action::CreateRun {
+                    school: s.id,
+                    own_course,
+                })
         })
-        .map(|(s, name, _)| (*s, name.clone()))
+        .map(|s| (s.id, s.name.clone()))
         .collect();
     if existing.is_none() && schools.is_empty() {
         return guard::forbidden(&ctx, "new run");
@@ -65,19 +67,27 @@ pub async fn run_editor(run_id: i32, course_id: i32) -> Result<RunEditorDto, App
     let drop_in = course.format == CourseFormat::DropIn;
     let settings = match &existing {
         Some(r) => runs::settings_of(r),
-        None => RunSettings {
-            school_id: schools
+        None => {
+            let school_id = schools
                 .iter()
                 .find(|(id, _)| *id == course.school_id)
                 .or(schools.first())
-                .map_or(course.school_id, |(id, _)| *id),
-            capacity: (!drop_in).then_some(12),
-            waitlist: true,
-            waitlist_mode: "automatic".into(),
-            offer_hours: 24,
-            cancel_deadline_hours: 24,
-            ..RunSettings::default()
-        },
+                .map_or(course.school_id, |(id, _)| *id);
+            let seats = editor
+                .schools
+                .iter()
+                .find(|s| s.id == school_id)
+                .map_or(12, |s| s.default_seats);
+            RunSettings {
+                school_id,
+                capacity: (!drop_in).then_some(seats),
+                waitlist: true,
+                waitlist_mode: "automatic".into(),
+                offer_hours: 24,
+                cancel_deadline_hours: 24,
+                ..RunSettings::default()
+            }
+        }
     };
     let may_roster = match &existing {
         Some(r) => g.may(Action::Roster {
@@ -89,8 +99,8 @@ pub async fn run_editor(run_id: i32, course_id: i32) -> Result<RunEditorDto, App
     let school_lead_hours = editor
         .schools
         .iter()
-        .find(|(s, _, _)| *s == settings.school_id)
-        .map_or(48, |(_, _, lead)| *lead);
+        .find(|s| s.id == settings.school_id)
+        .map_or(48, |s| s.reminder_lead_hours);
     let kinds: Vec<_> = editor.team.iter().map(|t| t.kind).collect();
     Ok(RunEditorDto {
         me: guard::me_dto(&ctx).await?,
@@ -146,6 +156,10 @@ pub async fn save_run(#[server(flatten)] form: RunForm) -> Result<(), AppError> 
             let school = form.school.trim().parse::<i32>().unwrap_or(0);
             let own_course = access::own_course(&ctx, course.id).await?;
             guard::allow(&ctx, Action::CreateRun { school, own_course })?;
+            // A closed school takes no new runs.
+            if crate::services::staff::schools::is_closed(db, school).await? {
+                return guard::not_found();
+            }
             school
         }
     };
@@ -163,8 +177,9 @@ pub async fn save_run(#[server(flatten)] form: RunForm) -> Result<(), AppError> 
             return Ok(());
         }
     };
+    let kept = existing.as_ref().map(|r| r.location_id);
     if let Some(id) = values.location_id
-        && !runs::place_exists(db, id).await?
+        && !runs::place_usable(db, id, school_id, &[kept.flatten()]).await?
     {
         back(RunRefusal::Place);
         return Ok(());
@@ -248,6 +263,12 @@ pub async fn add_session(#[server(flatten)] form: SessionForm) -> Result<(), App
     }
     let online = (!online.is_empty()).then(|| online.to_string());
     let place = form.location.trim().parse().ok();
+    if let Some(id) = place
+        && !runs::place_usable(&ctx.state.db, id, r.school_id, &[r.location_id]).await?
+    {
+        request::refuse(&page(r.id), &[RunRefusal::Place], "gange");
+        return Ok(());
+    }
     runs::add_session(&ctx.state.db, r.id, times, place, online).await?;
     leptos_axum::redirect(&format!("{}?gang=tilfoejet#gange", page(r.id)));
     Ok(())
@@ -279,6 +300,13 @@ pub async fn move_session(#[server(flatten)] form: SessionForm) -> Result<(), Ap
         "" => Some(None),
         t => Some(t.parse::<i32>().ok()),
     };
+    if let Some(Some(id)) = place
+        && !runs::place_usable(&ctx.state.db, id, r.school_id, &[s.location_id, r.location_id])
+            .await?
+    {
+        request::refuse(&page(r.id), &[RunRefusal::Place], "gange");
+        return Ok(());
+    }
     let note = form.note.trim();
     match booking::move_session(
         &ctx.state.db,

@@ -216,6 +216,14 @@ fn payload_i32(p: &Value, key: &str) -> Option<i32> {
         .and_then(|n| i32::try_from(n).ok())
 }
 
+/// The school's short name for subjects and calendars, or its name when it has none.
+fn short_name(s: &school::Model) -> &str {
+    match s.short_name.trim() {
+        "" => &s.name,
+        short => short,
+    }
+}
+
 /// Adds the school's own words about a change, when it gave any.
 fn school_note(body: &mut Body, l: Locale, payload: &Value) {
     if let Some(note) = payload
@@ -416,7 +424,7 @@ fn events<'a>(
                 sequence: u32::try_from(s.sequence + f.booking.calendar_seq).unwrap_or(0),
                 starts_at: s.starts_at,
                 ends_at: s.ends_at,
-                summary: tr!(l, "calendar.event_title", school = f.school.name),
+                summary: tr!(l, "calendar.event_title", school = short_name(&f.school)),
                 location: place,
                 description: format!(
                     "{}\n\n{}: {manage_url}",
@@ -954,7 +962,7 @@ async fn compose(
         let text = ics::calendar(method, None, &evs, Some(&organizer), Some(&attendee), now);
         (method, text)
     });
-    let subject = tr!(l, part.subject_key, school = f.school.name);
+    let subject = tr!(l, part.subject_key, school = short_name(&f.school));
     body.title = subject.clone();
     Ok(Outcome::Send(Box::new(Rendered {
         subject,

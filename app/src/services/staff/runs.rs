@@ -10,7 +10,7 @@ use entity::{
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, QueryOrder, Set,
 };
 
@@ -19,7 +19,7 @@ use crate::dto::staff::runs::{
 };
 use crate::rules::access::{Action, Grants};
 use crate::rules::coproduction;
-use crate::rules::time::{date_time_to_utc, to_local};
+use crate::rules::time::{date_time_to_utc, signup_window, to_local};
 use crate::rules::vocabulary::TeacherKind;
 use crate::services::query::AllInto;
 use crate::services::staff::overview;
@@ -88,8 +88,8 @@ pub fn settings_of(r: &run::Model) -> RunSettings {
 
 /// What the run editor shows besides the run's own settings.
 pub struct Editor {
-    /// Every school, by name, with its own reminder lead time.
-    pub schools: Vec<(i32, String, i32)>,
+    /// Every school, by name, closed ones too (a run of one still shows its school's name).
+    pub schools: Vec<school::Model>,
     pub places: Vec<PlaceOption>,
     pub team: Vec<TeacherOption>,
     pub candidates: Vec<TeacherOption>,
@@ -103,15 +103,28 @@ pub async fn editor(
     db: &DatabaseConnection,
     existing: Option<&run::Model>,
 ) -> Result<Editor, DbErr> {
-    let schools: Vec<(i32, String, i32)> = school::Entity::find()
+    let schools = school::Entity::find()
         .order_by_asc(school::Column::Name)
-        .all_into(db, |s| (s.id, s.name, s.reminder_lead_hours))
+        .all(db)
         .await?;
+    // Places in use; a retired one only where this run already has it.
+    let mut kept: Vec<i32> = existing.and_then(|r| r.location_id).into_iter().collect();
+    if let Some(r) = existing {
+        kept.extend(
+            session::Entity::find()
+                .filter(session::Column::RunId.eq(r.id))
+                .all_into::<_, Vec<_>, _>(db, |s| s.location_id)
+                .await?
+                .into_iter()
+                .flatten(),
+        );
+    }
     let places = location::Entity::find()
         .order_by_asc(location::Column::Name)
         .all(db)
         .await?
         .into_iter()
+        .filter(|p| !p.retired || kept.contains(&p.id))
         .map(|p| PlaceOption {
             id: p.id,
             name: p.name,
@@ -178,9 +191,18 @@ pub async fn editor(
     })
 }
 
-/// Whether a place exists.
-pub async fn place_exists(db: &DatabaseConnection, id: i32) -> Result<bool, DbErr> {
-    Ok(location::Entity::find_by_id(id).one(db).await?.is_some())
+/// Whether a run of `school_id` may be held at place `id`: a place of the same school that
+/// is in use, or a retired one it already has (`kept`).
+pub async fn place_usable(
+    db: &DatabaseConnection,
+    id: i32,
+    school_id: i32,
+    kept: &[Option<i32>],
+) -> Result<bool, DbErr> {
+    Ok(location::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .is_some_and(|p| p.school_id == school_id && (!p.retired || kept.contains(&Some(id)))))
 }
 
 /// Saves an existing run's settings other than its capacity (which goes through the seat
@@ -358,14 +380,15 @@ pub async fn publish(
     if !coproduction::may_publish(&kinds) {
         return Ok(Err(RunRefusal::Team));
     }
-    let sessions = session::Entity::find()
+    let Some(first) = session::Entity::find()
         .filter(session::Column::RunId.eq(r.id))
         .filter(session::Column::Cancelled.eq(false))
-        .count(db)
-        .await?;
-    if sessions == 0 {
+        .order_by_asc(session::Column::StartsAt)
+        .one(db)
+        .await?
+    else {
         return Ok(Err(RunRefusal::NoSessions));
-    }
+    };
     let published = course::Entity::find_by_id(r.course_id)
         .one(db)
         .await?
@@ -373,9 +396,21 @@ pub async fn publish(
     if !published {
         return Ok(Err(RunRefusal::CourseDraft));
     }
+    // A window the run leaves open follows the school's defaults, from the first session.
+    let school = school::Entity::find_by_id(r.school_id).one(db).await?;
+    let own = (r.signup_opens_at, r.signup_closes_at);
+    let (opens, closes) = school.map_or(own, |s| {
+        signup_window(
+            own,
+            (s.signup_opens_days, s.signup_closes_hours),
+            first.starts_at,
+        )
+    });
     write::<_, DbErr, _, _>(db, |txn| async move {
         run::Entity::update_many()
             .col_expr(run::Column::Status, Expr::value(RunStatus::Published))
+            .col_expr(run::Column::SignupOpensAt, Expr::value(opens))
+            .col_expr(run::Column::SignupClosesAt, Expr::value(closes))
             .filter(run::Column::Id.eq(r.id))
             .filter(run::Column::Status.eq(RunStatus::Draft))
             .exec(&txn)

@@ -1,7 +1,7 @@
 //! The themes all schools share: the list with how many courses have each, creating, changing
 //! (a changed slug is kept as an alias, so old links are redirected) and retiring.
 
-use entity::{course_theme, slug_alias, theme};
+use entity::{course_theme, theme};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder, Set,
@@ -9,10 +9,8 @@ use sea_orm::{
 
 use crate::dto::staff::themes::{ThemeFields, ThemeRowDto};
 use crate::services::query::AllInto;
+use crate::services::slug_alias::{self, Kind};
 use crate::services::transaction::write;
-
-/// What an alias names.
-pub const THEME: &str = "theme";
 
 /// Every theme, the ones in use first by name, then the retired ones.
 pub async fn list(db: &DatabaseConnection) -> Result<Vec<ThemeRowDto>, DbErr> {
@@ -56,12 +54,8 @@ async fn slug_taken(
     if current.is_some_and(|t| Some(t.id) != except) {
         return Ok(true);
     }
-    let alias = slug_alias::Entity::find()
-        .filter(slug_alias::Column::Kind.eq(THEME))
-        .filter(slug_alias::Column::Slug.eq(slug))
-        .one(db)
-        .await?;
-    Ok(alias.is_some_and(|a| Some(a.target_id) != except))
+    let alias = slug_alias::target(db, Kind::Theme, slug).await?;
+    Ok(alias.is_some_and(|id| Some(id) != except))
 }
 
 /// Creates a theme, or changes `existing`; `None` when the slug is taken. A changed slug is
@@ -97,21 +91,7 @@ pub async fn save(
                 m.name_en = Set(fields.name_en.clone());
                 let saved = m.update(&txn).await?;
                 if old_slug != fields.slug {
-                    // The slug it had goes on leading here; if it was an alias of its own
-                    // before, the alias is now the name again.
-                    slug_alias::Entity::delete_many()
-                        .filter(slug_alias::Column::Kind.eq(THEME))
-                        .filter(slug_alias::Column::Slug.eq(fields.slug.as_str()))
-                        .exec(&txn)
-                        .await?;
-                    slug_alias::ActiveModel {
-                        kind: Set(THEME.into()),
-                        slug: Set(old_slug),
-                        target_id: Set(id),
-                        ..Default::default()
-                    }
-                    .insert(&txn)
-                    .await?;
+                    slug_alias::renamed(&txn, Kind::Theme, id, &old_slug, &fields.slug).await?;
                 }
                 saved
             }
@@ -139,16 +119,8 @@ pub async fn set_retired(
 
 /// The slug a theme has now, for a slug it had before.
 pub async fn current_slug(db: &impl ConnectionTrait, old: &str) -> Result<Option<String>, DbErr> {
-    let Some(alias) = slug_alias::Entity::find()
-        .filter(slug_alias::Column::Kind.eq(THEME))
-        .filter(slug_alias::Column::Slug.eq(old))
-        .one(db)
-        .await?
-    else {
+    let Some(id) = slug_alias::target(db, Kind::Theme, old).await? else {
         return Ok(None);
     };
-    Ok(theme::Entity::find_by_id(alias.target_id)
-        .one(db)
-        .await?
-        .map(|t| t.slug))
+    Ok(theme::Entity::find_by_id(id).one(db).await?.map(|t| t.slug))
 }

@@ -8,6 +8,7 @@ mod invitations;
 mod profiles;
 mod roster;
 mod runs;
+mod schools;
 mod sign_in;
 mod themes;
 
