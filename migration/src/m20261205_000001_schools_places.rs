@@ -40,7 +40,9 @@ impl MigrationTrait for Migration {
                 .not_null()
                 .default("yes")
                 .to_owned(),
-            boolean(Location::AccessibleToilet).default(false).to_owned(),
+            boolean(Location::AccessibleToilet)
+                .default(false)
+                .to_owned(),
             boolean(Location::HearingLoop).default(false).to_owned(),
             boolean(Location::QuietRoom).default(false).to_owned(),
             string_len_null(Location::Platform, 80),
@@ -81,10 +83,8 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        db.execute_unprepared(
-            "UPDATE location SET step_free = (step_free_level = 'yes')",
-        )
-        .await?;
+        db.execute_unprepared("UPDATE location SET step_free = (step_free_level = 'yes')")
+            .await?;
         for column in [
             "step_free_level",
             "map_url",

@@ -128,6 +128,7 @@ for (const mode of modes) {
           ['Profil', 'Underviserprofiler'],
           ['Personale', 'Personale'],
           ['Log', 'Log over handlinger'],
+          ['Skoler', 'Skoler'],
           // The themes are the administrator's (the run without JavaScript signs in as one).
           ...(who.name === 'Ida Skov' ? [['Temaer', 'Temaer']] : []),
         ]) {
@@ -145,6 +146,20 @@ for (const mode of modes) {
           await page.getByText('Skriv et navn.').waitFor();
           await assertAccessible(page, 'themes with an error');
         }
+        // A school's page with its places, and a place refused in plain words.
+        await visit(page, '/personale/skoler', mode);
+        await page.getByRole('link', { name: 'Recovery-skolen Randers', exact: true }).click();
+        await page.getByRole('heading', { level: 2, name: 'Steder' }).waitFor();
+        await assertAccessible(page, 'a school');
+        await assertFits(page, 'a school');
+        await page.getByRole('link', { name: 'Tilføj et sted' }).click();
+        await page.getByRole('heading', { level: 1, name: 'Nyt sted' }).waitFor();
+        await page.getByLabel('Navn', { exact: true }).fill('Biblioteket');
+        await page.getByRole('button', { name: 'Opret stedet' }).click();
+        await page.getByText('Vælg, om man kan komme ind uden trin.').waitFor();
+        assert.equal(await page.getByLabel('Navn', { exact: true }).inputValue(), 'Biblioteket');
+        await assertAccessible(page, 'a place with an error');
+        await assertFits(page, 'a place with an error');
         await visit(page, '/personale/totp', mode);
         await page.getByRole('img', { name: 'QR-kode til godkendelsesappen' }).waitFor();
         await assertAccessible(page, 'authenticator set-up');

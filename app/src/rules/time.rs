@@ -120,12 +120,16 @@ pub fn signup_window(
     defaults: (Option<i32>, Option<i32>),
     first: DateTime<Utc>,
 ) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
-    let opens = own
-        .0
-        .or_else(|| defaults.0.map(|d| first - chrono::Duration::days(i64::from(d))));
-    let closes = own
-        .1
-        .or_else(|| defaults.1.map(|h| first - chrono::Duration::hours(i64::from(h))));
+    let opens = own.0.or_else(|| {
+        defaults
+            .0
+            .map(|d| first - chrono::Duration::days(i64::from(d)))
+    });
+    let closes = own.1.or_else(|| {
+        defaults
+            .1
+            .map(|h| first - chrono::Duration::hours(i64::from(h)))
+    });
     (opens, closes)
 }
 

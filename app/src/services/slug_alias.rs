@@ -22,7 +22,11 @@ impl Kind {
 }
 
 /// What `slug` was an old name of, if anything.
-pub async fn target(db: &impl ConnectionTrait, kind: Kind, slug: &str) -> Result<Option<i32>, DbErr> {
+pub async fn target(
+    db: &impl ConnectionTrait,
+    kind: Kind,
+    slug: &str,
+) -> Result<Option<i32>, DbErr> {
     Ok(slug_alias::Entity::find()
         .filter(slug_alias::Column::Kind.eq(kind.stored()))
         .filter(slug_alias::Column::Slug.eq(slug))

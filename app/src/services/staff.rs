@@ -13,11 +13,11 @@ pub mod overview;
 pub mod password;
 pub mod people;
 
+pub mod places;
 pub mod profiles;
 pub mod reports;
 pub mod roster;
 pub mod runs;
-pub mod places;
 pub mod schools;
 pub mod themes;
 pub mod totp;

@@ -108,7 +108,9 @@ pub fn check(form: &PlaceForm) -> Result<PlaceFields, Vec<PlaceRefusal>> {
     let mut text = |value: &str, max: usize, refusal: R| -> Option<String> {
         let value = value.trim();
         if value.chars().count() > max
-            || value.chars().any(|c| c.is_control() && c != '\n' && c != '\r')
+            || value
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\r')
         {
             errors.push(refusal);
         }

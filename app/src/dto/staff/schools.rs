@@ -157,7 +157,9 @@ pub fn check(form: &SchoolForm) -> Result<SchoolFields, Vec<SchoolRefusal>> {
         let value = value.trim();
         if (required && value.is_empty())
             || value.chars().count() > max
-            || value.chars().any(|c| c.is_control() && c != '\n' && c != '\r')
+            || value
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\r')
         {
             errors.push(refusal);
         }
@@ -271,7 +273,10 @@ mod tests {
         assert_eq!(fields.name, "Recovery-skolen Skive");
         assert_eq!(fields.slug, "recovery-skolen-skive");
         assert_eq!(fields.colour, "#2d4f8a", "a colour is chosen when none is");
-        assert_eq!((fields.signup_opens_days, fields.signup_closes_hours), (None, None));
+        assert_eq!(
+            (fields.signup_opens_days, fields.signup_closes_hours),
+            (None, None)
+        );
         let errors = check(&SchoolForm::default()).expect_err("empty");
         for r in [
             SchoolRefusal::Name,
@@ -294,22 +299,55 @@ mod tests {
             f(&mut form);
             check(&form).expect_err("refused")
         };
-        assert_eq!(with(|f| f.postal_code = "780".into()), vec![SchoolRefusal::PostalCode]);
-        assert_eq!(with(|f| f.phone = "ring".into()), vec![SchoolRefusal::Phone]);
-        assert_eq!(with(|f| f.slug = "Æble skolen".into()), vec![SchoolRefusal::Slug]);
-        assert_eq!(with(|f| f.colour = "blå".into()), vec![SchoolRefusal::Colour]);
-        assert_eq!(with(|f| f.default_seats = "0".into()), vec![SchoolRefusal::Seats]);
-        assert_eq!(with(|f| f.retention_months = "37".into()), vec![SchoolRefusal::Retention]);
-        assert_eq!(with(|f| f.signup_opens_days = "-1".into()), vec![SchoolRefusal::Opens]);
-        assert_eq!(with(|f| f.signup_closes_hours = "x".into()), vec![SchoolRefusal::Closes]);
-        assert_eq!(with(|f| f.short_name = "k".repeat(41)), vec![SchoolRefusal::ShortName]);
-        assert_eq!(with(|f| f.intro = "o".repeat(2001)), vec![SchoolRefusal::Intro]);
+        assert_eq!(
+            with(|f| f.postal_code = "780".into()),
+            vec![SchoolRefusal::PostalCode]
+        );
+        assert_eq!(
+            with(|f| f.phone = "ring".into()),
+            vec![SchoolRefusal::Phone]
+        );
+        assert_eq!(
+            with(|f| f.slug = "Æble skolen".into()),
+            vec![SchoolRefusal::Slug]
+        );
+        assert_eq!(
+            with(|f| f.colour = "blå".into()),
+            vec![SchoolRefusal::Colour]
+        );
+        assert_eq!(
+            with(|f| f.default_seats = "0".into()),
+            vec![SchoolRefusal::Seats]
+        );
+        assert_eq!(
+            with(|f| f.retention_months = "37".into()),
+            vec![SchoolRefusal::Retention]
+        );
+        assert_eq!(
+            with(|f| f.signup_opens_days = "-1".into()),
+            vec![SchoolRefusal::Opens]
+        );
+        assert_eq!(
+            with(|f| f.signup_closes_hours = "x".into()),
+            vec![SchoolRefusal::Closes]
+        );
+        assert_eq!(
+            with(|f| f.short_name = "k".repeat(41)),
+            vec![SchoolRefusal::ShortName]
+        );
+        assert_eq!(
+            with(|f| f.intro = "o".repeat(2001)),
+            vec![SchoolRefusal::Intro]
+        );
         let mut form = good();
         form.signup_opens_days = "30".into();
         form.signup_closes_hours = "0".into();
         form.intro = "Linje et\r\nLinje to".into();
         let fields = check(&form).expect("fine");
-        assert_eq!((fields.signup_opens_days, fields.signup_closes_hours), (Some(30), Some(0)));
+        assert_eq!(
+            (fields.signup_opens_days, fields.signup_closes_hours),
+            (Some(30), Some(0))
+        );
         assert_eq!(fields.intro, "Linje et\nLinje to");
     }
 }

@@ -102,11 +102,15 @@ pub async fn save_place(#[server(flatten)] form: PlaceForm) -> Result<(), AppErr
     } else {
         "place.changed"
     };
-    guard::audit(&ctx, Some(school), action, saved.name.clone(), String::new()).await?;
-    leptos_axum::redirect(&format!(
-        "{}?gemt=1",
-        place_page(school, Some(saved.id))
-    ));
+    guard::audit(
+        &ctx,
+        Some(school),
+        action,
+        saved.name.clone(),
+        String::new(),
+    )
+    .await?;
+    leptos_axum::redirect(&format!("{}?gemt=1", place_page(school, Some(saved.id))));
     Ok(())
 }
 

@@ -301,8 +301,13 @@ pub async fn move_session(#[server(flatten)] form: SessionForm) -> Result<(), Ap
         t => Some(t.parse::<i32>().ok()),
     };
     if let Some(Some(id)) = place
-        && !runs::place_usable(&ctx.state.db, id, r.school_id, &[s.location_id, r.location_id])
-            .await?
+        && !runs::place_usable(
+            &ctx.state.db,
+            id,
+            r.school_id,
+            &[s.location_id, r.location_id],
+        )
+        .await?
     {
         request::refuse(&page(r.id), &[RunRefusal::Place], "gange");
         return Ok(());

@@ -226,5 +226,8 @@ pub async fn current_slug(db: &impl ConnectionTrait, old: &str) -> Result<Option
     let Some(id) = slug_alias::target(db, Kind::School, old).await? else {
         return Ok(None);
     };
-    Ok(school::Entity::find_by_id(id).one(db).await?.map(|s| s.slug))
+    Ok(school::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(|s| s.slug))
 }

@@ -210,6 +210,107 @@ both_backends!(authorisation_matrix, |app| {
     ];
     check_calls(app, &cookies, &actions).await;
 
+    // Schools and places: administrators create and close schools; a school's coordinators
+    // (and administrators) change its details and places.
+    let randers_place = entity::location::Entity::find()
+        .filter(entity::location::Column::SchoolId.eq(randers))
+        .found(&app.db, "a Randers place")
+        .await;
+    let place_text = randers_place.id.to_string();
+    let school_pages: Vec<(String, May)> = vec![
+        ("/personale/skoler".into(), &manages_any),
+        ("/personale/skoler/ny".into(), &only_admin),
+        (format!("/personale/skoler/{randers}"), &manages_randers),
+        (
+            format!("/personale/skoler/{randers}/steder/ny"),
+            &manages_randers,
+        ),
+        (
+            format!("/personale/skoler/{randers}/steder/{place_text}"),
+            &manages_randers,
+        ),
+    ];
+    check_pages(app, &cookies, &school_pages).await;
+    let randers_model = entity::school::Entity::find_by_id(randers)
+        .found(&app.db, "randers")
+        .await;
+    let serde_json::Value::Object(own) =
+        serde_json::to_value(app::services::staff::schools::form_of(&randers_model)).expect("json")
+    else {
+        panic!("an object");
+    };
+    let own_school: Vec<(String, String)> = own
+        .into_iter()
+        .map(|(k, v)| (k, v.as_str().unwrap_or_default().to_string()))
+        .collect();
+    let mut new_school = own_school.clone();
+    new_school.retain(|(k, _)| k != "id" && k != "slug" && k != "name");
+    new_school.push(("name".into(), "Matrixskolen".into()));
+    let place = [
+        ("school", randers_text.as_str()),
+        ("name", "Matrixstedet"),
+        ("street", "Torvet 1"),
+        ("postal_code", "8900"),
+        ("city", "Randers C"),
+        ("step_free", "ja"),
+    ];
+    let school_actions: Vec<Call> = vec![
+        ("/api/personale_skoler", vec![], &manages_any),
+        (
+            "/api/personale_skole",
+            fields_of(&[("id", randers_text.as_str())]),
+            &manages_randers,
+        ),
+        (
+            "/api/personale_skole",
+            fields_of(&[("id", "0")]),
+            &only_admin,
+        ),
+        ("/api/personale_skole_gem", own_school, &manages_randers),
+        ("/api/personale_skole_gem", new_school, &only_admin),
+        (
+            "/api/personale_skole_luk",
+            fields_of(&[("id", randers_text.as_str()), ("close", "ja")]),
+            &only_admin,
+        ),
+        (
+            "/api/personale_sted",
+            fields_of(&[("school", randers_text.as_str()), ("id", "0")]),
+            &manages_randers,
+        ),
+        (
+            "/api/personale_sted_gem",
+            fields_of(&place),
+            &manages_randers,
+        ),
+        (
+            "/api/personale_sted_pensioner",
+            fields_of(&[("id", place_text.as_str()), ("retire", "")]),
+            &manages_randers,
+        ),
+        (
+            "/api/personale_sted_slet",
+            fields_of(&[("id", place_text.as_str())]),
+            &manages_randers,
+        ),
+    ];
+    check_calls(app, &cookies, &school_actions).await;
+    assert!(
+        !entity::school::Entity::find_by_id(randers)
+            .found(&app.db, "randers")
+            .await
+            .closed,
+        "a school with runs to come stays open"
+    );
+    assert!(
+        entity::location::Entity::find_by_id(randers_place.id)
+            .one(&app.db)
+            .await
+            .expect("read")
+            .is_some(),
+        "a used place is not deleted"
+    );
+
     // The course editor and teacher profiles. Lone (the demo teacher) develops some Randers
     // courses and not others; whether the Aarhus teacher develops any decides their list.
     let lone = teacher::Entity::find()

@@ -50,7 +50,9 @@ fn last_id_in(location: &str) -> i32 {
 
 /// A school's form as its page fills it in.
 async fn form_of(app: &TestApp, id: i32) -> Vec<(&'static str, String)> {
-    let s = school::Entity::find_by_id(id).found(&app.db, "school").await;
+    let s = school::Entity::find_by_id(id)
+        .found(&app.db, "school")
+        .await;
     let form = app::services::staff::schools::form_of(&s);
     let serde_json::Value::Object(fields) = serde_json::to_value(form).expect("json") else {
         panic!("an object");
@@ -72,33 +74,72 @@ both_backends!(administrators_create_rename_and_close_schools, |app| {
     let aarhus = school_id(app, "aarhus").await;
 
     // Who reaches what.
-    assert_eq!(get_page(app, "/personale/skoler", Some(&teacher)).await.0, 403);
-    assert_eq!(get_page(app, "/personale/skoler/ny", Some(&coordinator)).await.0, 403);
+    assert_eq!(
+        get_page(app, "/personale/skoler", Some(&teacher)).await.0,
+        403
+    );
+    assert_eq!(
+        get_page(app, "/personale/skoler/ny", Some(&coordinator))
+            .await
+            .0,
+        403
+    );
     let (status, _, own) = get_page(app, "/personale/skoler", Some(&coordinator)).await;
     assert_eq!(status, 200);
     assert!(own.contains("Recovery-skolen Randers") && !own.contains("Recovery-skolen Aarhus"));
     assert!(own.contains(r#"href="/personale/skoler""#), "in the menu");
-    let (status, _, page) =
-        get_page(app, &format!("/personale/skoler/{randers}"), Some(&coordinator)).await;
+    let (status, _, page) = get_page(
+        app,
+        &format!("/personale/skoler/{randers}"),
+        Some(&coordinator),
+    )
+    .await;
     assert_eq!(status, 200);
-    assert!(page.contains("Steder") && !page.contains("Luk skolen"), "no closing for coordinators");
+    assert!(
+        page.contains("Steder") && !page.contains("Luk skolen"),
+        "no closing for coordinators"
+    );
     assert_eq!(
-        get_page(app, &format!("/personale/skoler/{aarhus}"), Some(&coordinator)).await.0,
+        get_page(
+            app,
+            &format!("/personale/skoler/{aarhus}"),
+            Some(&coordinator)
+        )
+        .await
+        .0,
         403
     );
     let mut other = school_form("Aarhus igen", "aarhus-igen");
     other.push(("id", aarhus.to_string()));
-    assert_eq!(post(app, "/api/personale_skole_gem", &other, &coordinator).await.status, 403);
     assert_eq!(
-        post(app, "/api/personale_skole_gem", &school_form("Ny", "ny-skole"), &coordinator)
+        post(app, "/api/personale_skole_gem", &other, &coordinator)
             .await
             .status,
+        403
+    );
+    assert_eq!(
+        post(
+            app,
+            "/api/personale_skole_gem",
+            &school_form("Ny", "ny-skole"),
+            &coordinator
+        )
+        .await
+        .status,
         403,
         "only administrators create schools"
     );
-    let close = |id: i32, value: &'static str| vec![("id", id.to_string()), ("close", value.into())];
+    let close =
+        |id: i32, value: &'static str| vec![("id", id.to_string()), ("close", value.into())];
     assert_eq!(
-        post(app, "/api/personale_skole_luk", &close(randers, "ja"), &coordinator).await.status,
+        post(
+            app,
+            "/api/personale_skole_luk",
+            &close(randers, "ja"),
+            &coordinator
+        )
+        .await
+        .status,
         403
     );
 
@@ -107,7 +148,10 @@ both_backends!(administrators_create_rename_and_close_schools, |app| {
     bad.retain(|(k, _)| *k != "postal_code" && *k != "email");
     bad.push(("postal_code", "78".into()));
     let refused = post(app, "/api/personale_skole_gem", &bad, &admin).await;
-    assert_eq!(refused.location, "/personale/skoler/ny?fejl=postnummer.e-mail#fejl");
+    assert_eq!(
+        refused.location,
+        "/personale/skoler/ny?fejl=postnummer.e-mail#fejl"
+    );
     let kept = refused.cookies.join("; ");
     let (_, _, page) = get_page(
         app,
@@ -117,7 +161,10 @@ both_backends!(administrators_create_rename_and_close_schools, |app| {
     .await;
     assert!(page.contains("Skriv et postnummer med fire cifre."));
     assert!(page.contains("Skriv en e-mailadresse"));
-    assert!(page.contains(r#"value="Tirsdag og torsdag kl. 10–14""#), "typed kept");
+    assert!(
+        page.contains(r#"value="Tirsdag og torsdag kl. 10–14""#),
+        "typed kept"
+    );
 
     // Created: on the public list, with its own page, contact and retention period.
     let created = post(
@@ -128,11 +175,22 @@ both_backends!(administrators_create_rename_and_close_schools, |app| {
     )
     .await;
     let skive = last_id_in(&created.location);
-    assert_eq!(created.location, format!("/personale/skoler/{skive}?gemt=1"));
-    let s = school::Entity::find_by_id(skive).found(&app.db, "skive").await;
+    assert_eq!(
+        created.location,
+        format!("/personale/skoler/{skive}?gemt=1")
+    );
+    let s = school::Entity::find_by_id(skive)
+        .found(&app.db, "skive")
+        .await;
     assert_eq!(s.slug, "recovery-skolen-skive");
-    assert_eq!((s.short_name.as_str(), s.default_seats, s.retention_months), ("RS Skive", 10, 4));
-    assert_eq!((s.signup_opens_days, s.signup_closes_hours), (Some(30), Some(2)));
+    assert_eq!(
+        (s.short_name.as_str(), s.default_seats, s.retention_months),
+        ("RS Skive", 10, 4)
+    );
+    assert_eq!(
+        (s.signup_opens_days, s.signup_closes_hours),
+        (Some(30), Some(2))
+    );
     let (status, page) = app.get("/skoler/recovery-skolen-skive").await;
     assert_eq!(status, 200);
     assert!(page.contains("Vi er en lille skole ved fjorden.") && page.contains("Adelgade 1"));
@@ -146,10 +204,22 @@ both_backends!(administrators_create_rename_and_close_schools, |app| {
     assert_eq!(saved.location, format!("/personale/skoler/{skive}?gemt=1"));
     for (old, new) in [
         ("/skoler/recovery-skolen-skive", "/skoler/skive"),
-        ("/skoler/recovery-skolen-skive/kalender.ics", "/skoler/skive/kalender.ics"),
-        ("/?skole=recovery-skolen-skive&tema=soevn", "/?skole=skive&tema=soevn"),
-        ("/api/v1/schools/recovery-skolen-skive", "/api/v1/schools/skive"),
-        ("/indlejr/skoler/recovery-skolen-skive.js", "/indlejr/skoler/skive.js"),
+        (
+            "/skoler/recovery-skolen-skive/kalender.ics",
+            "/skoler/skive/kalender.ics",
+        ),
+        (
+            "/?skole=recovery-skolen-skive&tema=soevn",
+            "/?skole=skive&tema=soevn",
+        ),
+        (
+            "/api/v1/schools/recovery-skolen-skive",
+            "/api/v1/schools/skive",
+        ),
+        (
+            "/indlejr/skoler/recovery-skolen-skive.js",
+            "/indlejr/skoler/skive.js",
+        ),
     ] {
         let response = app
             .client
@@ -170,27 +240,50 @@ both_backends!(administrators_create_rename_and_close_schools, |app| {
             &admin,
         )
         .await;
-        assert_eq!(refused.location, "/personale/skoler/ny?fejl=adresse-brugt#fejl", "{taken}");
+        assert_eq!(
+            refused.location, "/personale/skoler/ny?fejl=adresse-brugt#fejl",
+            "{taken}"
+        );
     }
 
     // Closing: refused while runs are coming, done when none are; the catalogue forgets it.
-    let refused = post(app, "/api/personale_skole_luk", &close(randers, "ja"), &admin).await;
+    let refused = post(
+        app,
+        "/api/personale_skole_luk",
+        &close(randers, "ja"),
+        &admin,
+    )
+    .await;
     assert_eq!(
         refused.location,
         format!("/personale/skoler/{randers}?fejl=kommende-hold#fejl")
     );
-    assert!(!school::Entity::find_by_id(randers).found(&app.db, "randers").await.closed);
+    assert!(
+        !school::Entity::find_by_id(randers)
+            .found(&app.db, "randers")
+            .await
+            .closed
+    );
     let closed = post(app, "/api/personale_skole_luk", &close(skive, "ja"), &admin).await;
-    assert_eq!(closed.location, format!("/personale/skoler/{skive}?lukket=1"));
+    assert_eq!(
+        closed.location,
+        format!("/personale/skoler/{skive}?lukket=1")
+    );
     assert_eq!(app.get("/skoler/skive").await.0, 404);
     let (_, list) = app.get("/skoler").await;
     assert!(!list.contains("Skive"));
     let (_, front) = app.get("/").await;
-    assert!(!front.contains(r#"value="skive""#), "not a choice in the filter");
+    assert!(
+        !front.contains(r#"value="skive""#),
+        "not a choice in the filter"
+    );
     let staff_list = get_page(app, "/personale/skoler", Some(&admin)).await.2;
     assert!(staff_list.contains("Skive og Salling") && staff_list.contains("Lukket"));
     let reopened = post(app, "/api/personale_skole_luk", &close(skive, ""), &admin).await;
-    assert_eq!(reopened.location, format!("/personale/skoler/{skive}?aabnet=1"));
+    assert_eq!(
+        reopened.location,
+        format!("/personale/skoler/{skive}?aabnet=1")
+    );
     assert_eq!(app.get("/skoler/skive").await.0, 200);
 
     // A coordinator changes their own school.
@@ -198,7 +291,10 @@ both_backends!(administrators_create_rename_and_close_schools, |app| {
     own.retain(|(k, _)| *k != "opening_hours");
     own.push(("opening_hours", "Mandag–fredag kl. 9–15".into()));
     let saved = post(app, "/api/personale_skole_gem", &own, &coordinator).await;
-    assert_eq!(saved.location, format!("/personale/skoler/{randers}?gemt=1"));
+    assert_eq!(
+        saved.location,
+        format!("/personale/skoler/{randers}?gemt=1")
+    );
     let (_, page) = app.get("/skoler/randers").await;
     assert!(page.contains("Mandag–fredag kl. 9–15"));
 
@@ -211,7 +307,13 @@ both_backends!(administrators_create_rename_and_close_schools, |app| {
         .collect();
     assert_eq!(
         logged,
-        ["school.created", "school.renamed", "school.closed", "school.reopened", "school.changed"],
+        [
+            "school.created",
+            "school.renamed",
+            "school.closed",
+            "school.reopened",
+            "school.changed"
+        ],
         "every change is logged"
     );
 });
@@ -225,7 +327,10 @@ fn place_form(school: i32, name: &str) -> Vec<(&'static str, String)> {
         ("postal_code", "8900".into()),
         ("city", "Randers C".into()),
         ("room", "Mødelokale 2".into()),
-        ("map_url", "https://www.openstreetmap.org/#map=19/56.46/10.03".into()),
+        (
+            "map_url",
+            "https://www.openstreetmap.org/#map=19/56.46/10.03".into(),
+        ),
         ("directions", "Indgangen ved springvandet.".into()),
         ("step_free", "delvist".into()),
         ("access_note", "Elevator til 2. sal".into()),
@@ -241,15 +346,24 @@ both_backends!(coordinators_keep_their_school_places, |app| {
 
     // Not at another school.
     assert_eq!(
-        post(app, "/api/personale_sted_gem", &place_form(aarhus, "Biblioteket"), &coordinator)
-            .await
-            .status,
+        post(
+            app,
+            "/api/personale_sted_gem",
+            &place_form(aarhus, "Biblioteket"),
+            &coordinator
+        )
+        .await
+        .status,
         403
     );
     assert_eq!(
-        get_page(app, &format!("/personale/skoler/{aarhus}/steder/ny"), Some(&coordinator))
-            .await
-            .0,
+        get_page(
+            app,
+            &format!("/personale/skoler/{aarhus}/steder/ny"),
+            Some(&coordinator)
+        )
+        .await
+        .0,
         403
     );
 
@@ -303,7 +417,10 @@ both_backends!(coordinators_keep_their_school_places, |app| {
             Some(&coordinator),
         )
         .await;
-    assert_eq!(with_place.location, format!("/personale/hold/{run_id}?gemt=1"));
+    assert_eq!(
+        with_place.location,
+        format!("/personale/hold/{run_id}?gemt=1")
+    );
     add_session(app, &coordinator, run_id, 20).await;
     let (_, _, page) = get_page(
         app,
@@ -312,10 +429,19 @@ both_backends!(coordinators_keep_their_school_places, |app| {
     )
     .await;
     assert!(page.contains("Stedet bruges af 1 kommende undervisningsgange."));
-    assert!(!page.contains("Slet stedet"), "a used place is not offered for deletion");
+    assert!(
+        !page.contains("Slet stedet"),
+        "a used place is not offered for deletion"
+    );
 
     // A used place cannot be deleted; it can be retired, and then new runs cannot choose it.
-    let refused = post(app, "/api/personale_sted_slet", &[("id", id.clone())], &coordinator).await;
+    let refused = post(
+        app,
+        "/api/personale_sted_slet",
+        &[("id", id.clone())],
+        &coordinator,
+    )
+    .await;
     assert_eq!(
         refused.location,
         format!("/personale/skoler/{randers}/steder/{library}?fejl=i-brug#fejl")
@@ -331,12 +457,27 @@ both_backends!(coordinators_keep_their_school_places, |app| {
         retired.location,
         format!("/personale/skoler/{randers}/steder/{library}?pensioneret=1")
     );
-    let (_, _, editor) = get_page(app, &format!("/personale/hold/{run_id}"), Some(&coordinator)).await;
-    assert!(editor.contains("Biblioteket"), "the run keeps the place it has");
+    let (_, _, editor) = get_page(
+        app,
+        &format!("/personale/hold/{run_id}"),
+        Some(&coordinator),
+    )
+    .await;
+    assert!(
+        editor.contains("Biblioteket"),
+        "the run keeps the place it has"
+    );
     let other_run = create_run(app, &coordinator, course, randers, "12").await;
-    let (_, _, editor) =
-        get_page(app, &format!("/personale/hold/{other_run}"), Some(&coordinator)).await;
-    assert!(!editor.contains("Biblioteket"), "a retired place is not offered");
+    let (_, _, editor) = get_page(
+        app,
+        &format!("/personale/hold/{other_run}"),
+        Some(&coordinator),
+    )
+    .await;
+    assert!(
+        !editor.contains("Biblioteket"),
+        "a retired place is not offered"
+    );
     let refused = app
         .post_form(
             "/api/personale_hold_gem",
@@ -348,7 +489,10 @@ both_backends!(coordinators_keep_their_school_places, |app| {
             Some(&coordinator),
         )
         .await;
-    assert_eq!(refused.location, format!("/personale/hold/{other_run}?fejl=sted#fejl"));
+    assert_eq!(
+        refused.location,
+        format!("/personale/hold/{other_run}?fejl=sted#fejl")
+    );
     // Nor a place of another school.
     let aarhus_place = location::Entity::find()
         .filter(location::Column::SchoolId.eq(aarhus))
@@ -365,9 +509,15 @@ both_backends!(coordinators_keep_their_school_places, |app| {
             Some(&coordinator),
         )
         .await;
-    assert_eq!(refused.location, format!("/personale/hold/{other_run}?fejl=sted#fejl"));
+    assert_eq!(
+        refused.location,
+        format!("/personale/hold/{other_run}?fejl=sted#fejl")
+    );
     let (_, page) = app.get("/skoler/randers").await;
-    assert!(!page.contains("Elevator til 2. sal"), "gone from the school's list of places");
+    assert!(
+        !page.contains("Elevator til 2. sal"),
+        "gone from the school's list of places"
+    );
 
     // A place never used is deleted.
     let online = vec![
@@ -379,16 +529,29 @@ both_backends!(coordinators_keep_their_school_places, |app| {
     ];
     let created = post(app, "/api/personale_sted_gem", &online, &coordinator).await;
     let zoom = last_id_in(&created.location);
-    let z = location::Entity::find_by_id(zoom).found(&app.db, "online").await;
+    let z = location::Entity::find_by_id(zoom)
+        .found(&app.db, "online")
+        .await;
     assert!(z.is_online && z.street.is_none());
     assert_eq!(z.platform.as_deref(), Some("Zoom"));
-    let deleted = post(app, "/api/personale_sted_slet", &[("id", zoom.to_string())], &coordinator)
-        .await;
+    let deleted = post(
+        app,
+        "/api/personale_sted_slet",
+        &[("id", zoom.to_string())],
+        &coordinator,
+    )
+    .await;
     assert_eq!(
         deleted.location,
         format!("/personale/skoler/{randers}?sted-slettet=1#steder")
     );
-    assert!(location::Entity::find_by_id(zoom).one(&app.db).await.expect("read").is_none());
+    assert!(
+        location::Entity::find_by_id(zoom)
+            .one(&app.db)
+            .await
+            .expect("read")
+            .is_none()
+    );
     let logged: Vec<String> = entity::audit_log::Entity::find()
         .filter(entity::audit_log::Column::Action.starts_with("place."))
         .rows(&app.db)
@@ -396,7 +559,15 @@ both_backends!(coordinators_keep_their_school_places, |app| {
         .into_iter()
         .map(|e| e.action)
         .collect();
-    assert_eq!(logged, ["place.created", "place.retired", "place.created", "place.deleted"]);
+    assert_eq!(
+        logged,
+        [
+            "place.created",
+            "place.retired",
+            "place.created",
+            "place.deleted"
+        ]
+    );
 });
 
 both_backends!(a_run_without_its_own_window_gets_the_schools, |app| {
@@ -411,14 +582,27 @@ both_backends!(a_run_without_its_own_window_gets_the_schools, |app| {
         .await
         .expect("set the defaults");
     let (course, _) = course_at(app, "randers").await;
-    let (_, _, page) = get_page(app, &format!("/personale/hold/ny?kursus={course}"), Some(&admin)).await;
+    let (_, _, page) = get_page(
+        app,
+        &format!("/personale/hold/ny?kursus={course}"),
+        Some(&admin),
+    )
+    .await;
     assert!(
         page.contains(r#"inputmode="numeric" value="9""#),
         "a new run starts with the school's seats"
     );
     let (run_id, sessions) = published_run(app, &admin, "9").await;
-    let first = session::Entity::find_by_id(sessions[0]).found(&app.db, "first").await;
+    let first = session::Entity::find_by_id(sessions[0])
+        .found(&app.db, "first")
+        .await;
     let r = run::Entity::find_by_id(run_id).found(&app.db, "run").await;
-    assert_eq!(r.signup_opens_at, Some(first.starts_at - Duration::days(14)));
-    assert_eq!(r.signup_closes_at, Some(first.starts_at - Duration::hours(3)));
+    assert_eq!(
+        r.signup_opens_at,
+        Some(first.starts_at - Duration::days(14))
+    );
+    assert_eq!(
+        r.signup_closes_at,
+        Some(first.starts_at - Duration::hours(3))
+    );
 });
