@@ -8,4 +8,5 @@ pub mod booking;
 pub mod catalogue;
 pub mod evaluation;
 pub mod outbox;
+pub mod prospectus;
 pub mod staff;

@@ -7,6 +7,7 @@
 //! - [`pictures`]: course pictures and teacher photos (upload and `/billeder/{id}`);
 //! - [`report_csv`]: report tables as CSV files;
 //! - [`calendar`]: calendar feeds; [`my_data`]: a person's own data as a file;
+//! - [`prospectus`]: the QR codes of the printed prospectus;
 //! - [`health`], [`language`]: the health check and the language switch.
 //!
 //! The server crate merges [`router`] with the pages' routes and runs it.
@@ -19,6 +20,7 @@ pub mod health;
 pub mod language;
 pub mod my_data;
 pub mod pictures;
+pub mod prospectus;
 pub mod report_csv;
 
 use axum::Router;
@@ -39,6 +41,7 @@ pub fn router() -> Router<AppState> {
             get(calendar::school_calendar),
         )
         .route("/kalender/{file}", get(calendar::my_calendar))
+        .route("/hold/qr/{file}", get(prospectus::run_qr))
         .route("/indlejr/skoler/{slug}", get(embed::page))
         .route("/billeder/{id}", get(pictures::serve))
         .route(

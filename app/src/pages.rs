@@ -7,6 +7,7 @@ pub mod evaluation;
 pub mod info;
 pub mod mine;
 pub mod outbox;
+pub mod prospectus;
 pub mod reply;
 pub mod school;
 pub mod signup;

@@ -28,6 +28,7 @@ pub mod images;
 pub mod integrations;
 pub mod mail;
 pub mod outbox;
+pub mod qr;
 pub mod query;
 pub mod rate_limit;
 pub mod reports;

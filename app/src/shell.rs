@@ -19,6 +19,7 @@ use crate::pages::{
     info::{AccessibilityPage, ContactPage, PrivacyPage},
     mine::{MyBookingsPage, RequestLinkPage},
     outbox::OutboxPage,
+    prospectus::ProspectusPage,
     reply::ReplyPage,
     school::{SchoolPage, SchoolsPage},
     signup::{ReceivedPage, SignupPage},
@@ -81,6 +82,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/kurser/:slug") view=CoursePage ssr=SsrMode::Async/>
                     <Route path=path!("/skoler") view=SchoolsPage ssr=SsrMode::Async/>
                     <Route path=path!("/skoler/:slug") view=SchoolPage ssr=SsrMode::Async/>
+                    <Route path=path!("/skoler/:slug/katalog") view=ProspectusPage ssr=SsrMode::Async/>
                     <Route path=path!("/hold/:id/tilmelding") view=SignupPage ssr=SsrMode::Async/>
                     <Route path=path!("/hold/:id/tilmelding/modtaget") view=ReceivedPage ssr=SsrMode::Async/>
                     <Route path=path!("/mine-tilmeldinger") view=RequestLinkPage/>

@@ -68,6 +68,9 @@ fn SchoolView(detail: SchoolDetailDto) -> impl IntoView {
                 <a href=format!("/skoler/{}/kalender.ics", school.slug)>{tr!(l, "school.calendar_feed")}</a>
                 " "<span class="hint">{tr!(l, "school.calendar_feed_hint")}</span>
             </p>
+            <p class="calendar-feed">
+                <a href=format!("/skoler/{}/katalog", school.slug)>{tr!(l, "prospectus.link")}</a>
+            </p>
         </section>
     }
 }

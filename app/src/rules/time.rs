@@ -92,6 +92,34 @@ pub struct TermSpan {
     pub to: NaiveDate,
 }
 
+impl TermSpan {
+    /// The term in an address: `2027-foraar`, `2026-efteraar`.
+    pub fn slug(&self) -> String {
+        let half = match self.term {
+            Term::Spring => "foraar",
+            Term::Autumn => "efteraar",
+        };
+        format!("{}-{half}", self.year)
+    }
+
+    /// The term after this one.
+    pub fn next(&self) -> TermSpan {
+        term_of(self.to + chrono::Duration::days(1))
+    }
+
+    /// Reads a term's slug; years outside 2000–2100 are not terms.
+    pub fn from_slug(slug: &str) -> Option<TermSpan> {
+        let (year, half) = slug.trim().split_once('-')?;
+        let year: i32 = year.parse().ok().filter(|y| (2000..=2100).contains(y))?;
+        let month = match half {
+            "foraar" => 1,
+            "efteraar" => 7,
+            _ => return None,
+        };
+        Some(term_of(NaiveDate::from_ymd_opt(year, month, 1)?))
+    }
+}
+
 /// The term holding `day`.
 pub fn term_of(day: NaiveDate) -> TermSpan {
     let year = day.year();
@@ -136,6 +164,26 @@ pub fn signup_window(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terms_have_slugs_and_follow_each_other() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 3).expect("a valid date");
+        let autumn = term_of(day);
+        assert_eq!(autumn.slug(), "2026-efteraar");
+        let spring = autumn.next();
+        assert_eq!(
+            (spring.slug().as_str(), spring.from, spring.to.month()),
+            (
+                "2027-foraar",
+                NaiveDate::from_ymd_opt(2027, 1, 1).expect("a valid date"),
+                6
+            )
+        );
+        assert_eq!(TermSpan::from_slug("2027-foraar"), Some(spring));
+        for bad in ["", "2027", "2027-sommer", "1999-foraar", "x-foraar"] {
+            assert_eq!(TermSpan::from_slug(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn a_window_left_open_follows_the_school() {

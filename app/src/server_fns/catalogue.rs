@@ -47,3 +47,53 @@ pub async fn school_list() -> Result<Vec<SchoolDto>, AppError> {
     let state = crate::services::request::state()?;
     Ok(crate::services::catalogue::schools(&state.db).await?)
 }
+
+/// A school's printable prospectus of one term (`termin`, e.g. `2027-foraar`; empty or unknown:
+/// the term of today), grouped by month or theme (`grupper`); `None` when there is no such
+/// school.
+#[server(endpoint = "school_prospectus")]
+pub async fn school_prospectus(
+    slug: String,
+    termin: String,
+    grupper: String,
+) -> Result<Option<crate::dto::prospectus::ProspectusDto>, AppError> {
+    use crate::dto::prospectus::{
+        Grouping, ProspectusDto, ProspectusRun, TermChoice, group, signup_url,
+    };
+    use crate::rules::time::{Term, TermSpan, local_today, term_of};
+
+    let state = crate::services::request::state()?;
+    let now = chrono::Utc::now();
+    let current = term_of(local_today(now));
+    let term = TermSpan::from_slug(&termin).unwrap_or(current);
+    let choice = |t: TermSpan| TermChoice {
+        slug: t.slug(),
+        spring: t.term == Term::Spring,
+        year: t.year,
+    };
+    let Some((school, runs)) =
+        crate::services::catalogue::term_runs(&state.db, &slug, (term.from, term.to), now).await?
+    else {
+        return Ok(None);
+    };
+    let grouping = Grouping::from_slug(&grupper);
+    let runs = runs
+        .into_iter()
+        .map(|(run, themes)| ProspectusRun {
+            signup_url: signup_url(&state.public_url, &run),
+            run,
+            themes,
+        })
+        .collect();
+    Ok(Some(ProspectusDto {
+        school,
+        term: choice(term),
+        terms: vec![
+            choice(current),
+            choice(current.next()),
+            choice(current.next().next()),
+        ],
+        grouping,
+        groups: group(runs, grouping),
+    }))
+}

@@ -531,6 +531,56 @@ pub async fn school(
     }))
 }
 
+/// An open school's listed runs whose first session is from `from` to `to` (local dates),
+/// soonest first, each with its course's themes: the term prospectus.
+pub async fn term_runs(
+    db: &DatabaseConnection,
+    slug: &str,
+    (from, to): (NaiveDate, NaiveDate),
+    now: DateTime<Utc>,
+) -> Result<Option<(SchoolDto, Vec<(RunDto, Vec<ThemeDto>)>)>, DbErr> {
+    let Some(school) = school::Entity::find()
+        .filter(school::Column::Slug.eq(slug))
+        .filter(school::Column::Closed.eq(false))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let loaded = load(db, Scope::School(school.id), now).await?;
+    let themes: HashMap<String, ThemeDto> = theme::Entity::find()
+        .all_into(db, |t| (t.slug.clone(), ThemeDto::from(t)))
+        .await?;
+    let course_of: HashMap<&str, i32> = loaded
+        .courses
+        .values()
+        .map(|c| (c.slug.as_str(), c.id))
+        .collect();
+    let runs = loaded
+        .select(&CatalogueFilter::default(), now)
+        .into_iter()
+        .filter(|r| {
+            r.sessions
+                .iter()
+                .find(|s| !s.cancelled)
+                .is_some_and(|s| (from..=to).contains(&s.starts.date()))
+        })
+        .map(|r| {
+            let slugs = course_of
+                .get(r.course_slug.as_str())
+                .and_then(|id| loaded.themes.get(id));
+            let mut own: Vec<ThemeDto> = slugs
+                .into_iter()
+                .flatten()
+                .filter_map(|s| themes.get(s).cloned())
+                .collect();
+            own.sort_by(|a, b| a.name_da.cmp(&b.name_da));
+            (r, own)
+        })
+        .collect();
+    Ok(Some((school.into(), runs)))
+}
+
 pub async fn schools(db: &DatabaseConnection) -> Result<Vec<SchoolDto>, DbErr> {
     school::Entity::find()
         .filter(school::Column::Closed.eq(false))

@@ -16,6 +16,7 @@ mod catalogue;
 mod evaluation;
 mod mail;
 mod privacy;
+mod prospectus;
 mod race;
 mod reports;
 mod security;

@@ -68,14 +68,7 @@ pub fn otpauth_uri(secret_b32: &str, account: &str, issuer: &str) -> String {
 
 /// The QR code of `uri` as an SVG image, dark on light.
 pub fn qr_svg(uri: &str) -> Option<String> {
-    let code = qrcode::QrCode::new(uri.as_bytes()).ok()?;
-    Some(
-        code.render::<qrcode::render::svg::Color>()
-            .min_dimensions(200, 200)
-            .dark_color(qrcode::render::svg::Color("#1f2a30"))
-            .light_color(qrcode::render::svg::Color("#ffffff"))
-            .build(),
-    )
+    crate::services::qr::svg(uri, 200)
 }
 
 /// The secret grouped in fours, for typing into an app by hand.
