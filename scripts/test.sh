@@ -99,6 +99,8 @@ status=0
 BASE_URL="http://127.0.0.1:$PORT" \
 OUTBOX_BASE_URL="http://127.0.0.1:$OUTBOX_PORT" \
 MAIL_DIR="$WORK/mail" \
+SMTP_PORT="$SMTP_PORT" \
+SITE_ROOT="$ROOT/target/site" \
 SERVER_BIN="$BIN/server" \
 SKOLEBAENK_DATABASE_URL="sqlite://$WORK/browser.db?mode=rwc" \
   node --test --test-reporter=tap tests/browser/ 2>&1 | tee "$WORK/browser.log" || status=$?

@@ -1,4 +1,5 @@
-//! A school's contact details, as a block, as a line, and every school as a grid of cards.
+//! A school's contact details, as a block, as a line, and every school as a grid of cards. A
+//! school without a phone number or opening hours shows none (no empty link).
 
 use leptos::prelude::*;
 
@@ -16,8 +17,12 @@ pub fn SchoolContact(school: SchoolDto) -> impl IntoView {
         <dl class="contact-list">
             <div><dt>{tr!(l, "school.address")}</dt><dd>{school.street.clone()}", "{school.postal_code.clone()}" "{school.city.clone()}</dd></div>
             <div><dt>{tr!(l, "school.email")}</dt><dd><a href=mailto>{school.email.clone()}</a></dd></div>
-            <div><dt>{tr!(l, "school.phone")}</dt><dd><a href=tel>{school.phone.clone()}</a></dd></div>
-            <div><dt>{tr!(l, "school.opening_hours")}</dt><dd>{school.opening_hours.clone()}</dd></div>
+            {(!school.phone.is_empty()).then(|| view! {
+                <div><dt>{tr!(l, "school.phone")}</dt><dd><a href=tel>{school.phone.clone()}</a></dd></div>
+            })}
+            {(!school.opening_hours.is_empty()).then(|| view! {
+                <div><dt>{tr!(l, "school.opening_hours")}</dt><dd>{school.opening_hours.clone()}</dd></div>
+            })}
         </dl>
     }
 }
@@ -51,8 +56,8 @@ pub fn SchoolContactLine(school: SchoolDto) -> impl IntoView {
             <h3>{tr!(l, "signup.school_contact")}</h3>
             <p>
                 {school.name.clone()}<br/>
-                <a href=mailto>{school.email.clone()}</a><br/>
-                <a href=tel>{school.phone.clone()}</a>
+                <a href=mailto>{school.email.clone()}</a>
+                {(!school.phone.is_empty()).then(|| view! { <br/><a href=tel>{school.phone.clone()}</a> })}
             </p>
         </section>
     }

@@ -184,12 +184,7 @@ pub async fn personal_feed(
                 description: format!(
                     "{}\n\n{}",
                     c.title,
-                    tr!(
-                        l,
-                        "mail.contact",
-                        phone = school.phone,
-                        email = school.email
-                    )
+                    super::messages::contact_line(l, school)
                 ),
                 url: None,
                 cancelled: s.cancelled,

@@ -216,6 +216,14 @@ fn payload_i32(p: &Value, key: &str) -> Option<i32> {
         .and_then(|n| i32::try_from(n).ok())
 }
 
+/// "Har du spørgsmål, så ring på … eller skriv til …" (without the phone when it has none).
+pub fn contact_line(l: Locale, s: &school::Model) -> String {
+    match s.phone.trim() {
+        "" => tr!(l, "mail.contact_email", email = s.email),
+        phone => tr!(l, "mail.contact", phone = phone, email = s.email),
+    }
+}
+
 /// The school's short name for subjects and calendars, or its name when it has none.
 fn short_name(s: &school::Model) -> &str {
     match s.short_name.trim() {
@@ -919,12 +927,7 @@ async fn compose(
             signature: vec![
                 tr!(l, "mail.regards"),
                 f.school.name.clone(),
-                tr!(
-                    l,
-                    "mail.contact",
-                    phone = f.school.phone,
-                    email = f.school.email
-                ),
+                contact_line(l, &f.school),
             ],
             ..Body::default()
         },

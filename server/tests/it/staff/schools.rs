@@ -1,7 +1,8 @@
 //! Schools and their places, kept in the workspace: administrators create and close schools,
 //! a school's coordinators change its details and places; a renamed school's old links lead
 //! on with 301; a closed school leaves the catalogue; a retired place is no longer offered,
-//! a used one cannot be deleted; a run left without a sign-up window gets the school's.
+//! a used one cannot be deleted; a run left without a sign-up window gets the school's; an
+//! administrator appoints ledelse per school and cannot take away their own administrator role.
 
 use super::*;
 use entity::{location, run, school, session};
@@ -606,3 +607,65 @@ both_backends!(a_run_without_its_own_window_gets_the_schools, |app| {
         Some(first.starts_at - Duration::hours(3))
     );
 });
+
+both_backends!(
+    administrators_appoint_per_school_and_keep_themselves,
+    |app| {
+        use entity::{StaffRoleKind, staff_account, staff_role};
+        let admin = sign_in(app, ADMIN).await;
+        let aarhus = school_id(app, "aarhus").await;
+        // Ledelse for one school, from the same staff page.
+        let invited = post(
+            app,
+            "/api/personale_inviter",
+            &[
+                ("name", "Lis Ledelse".into()),
+                ("email", "lis.ledelse@example.org".into()),
+                ("school", aarhus.to_string()),
+                ("role", "management".into()),
+            ],
+            &admin,
+        )
+        .await;
+        assert_eq!(invited.location, "/personale/personale?inviteret=1");
+        let lis = staff_account::Entity::find()
+            .filter(staff_account::Column::Email.eq("lis.ledelse@example.org"))
+            .found(&app.db, "lis")
+            .await;
+        let roles: Vec<(Option<i32>, StaffRoleKind)> = staff_role::Entity::find()
+            .filter(staff_role::Column::AccountId.eq(lis.id))
+            .rows(&app.db)
+            .await
+            .into_iter()
+            .map(|r| (r.school_id, r.role))
+            .collect();
+        assert_eq!(roles, [(Some(aarhus), StaffRoleKind::Management)]);
+
+        // The administrator cannot take away their own administrator role (so one always stays).
+        let me = staff_account::Entity::find()
+            .filter(staff_account::Column::Email.eq(ADMIN.0))
+            .found(&app.db, "admin")
+            .await;
+        let own = staff_role::Entity::find()
+            .filter(staff_role::Column::AccountId.eq(me.id))
+            .filter(staff_role::Column::Role.eq(StaffRoleKind::Admin))
+            .found(&app.db, "the admin role")
+            .await;
+        let refused = post(
+            app,
+            "/api/personale_fjern_rolle",
+            &[("role_id", own.id.to_string())],
+            &admin,
+        )
+        .await;
+        assert_eq!(refused.location, "/personale/personale?fejl=selv");
+        assert!(
+            staff_role::Entity::find_by_id(own.id)
+                .one(&app.db)
+                .await
+                .expect("read")
+                .is_some(),
+            "still an administrator"
+        );
+    }
+);
