@@ -75,6 +75,16 @@ pub fn id_param() -> i32 {
     })
 }
 
+/// The first of `known`'s codes that the address has (`?gemt=1`), for [`query_notice`].
+pub fn success_in(known: &[(&str, &'static str)]) -> Option<String> {
+    leptos_router::hooks::use_query_map().with_untracked(|q| {
+        known
+            .iter()
+            .find(|(code, _)| q.get(code).is_some())
+            .map(|(code, _)| (*code).to_string())
+    })
+}
+
 /// A notice for a `?fejl=` or success code in the address, if it names one of `known`.
 pub fn query_notice(
     l: crate::i18n::Locale,

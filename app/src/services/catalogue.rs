@@ -503,17 +503,21 @@ pub async fn course_detail(
     }))
 }
 
+/// A school by its slug, unless it is closed (a closed school is gone from the catalogue).
+async fn open_school(db: &DatabaseConnection, slug: &str) -> Result<Option<school::Model>, DbErr> {
+    school::Entity::find()
+        .filter(school::Column::Slug.eq(slug))
+        .filter(school::Column::Closed.eq(false))
+        .one(db)
+        .await
+}
+
 pub async fn school(
     db: &DatabaseConnection,
     slug: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<SchoolDetailDto>, DbErr> {
-    let Some(school) = school::Entity::find()
-        .filter(school::Column::Slug.eq(slug))
-        .filter(school::Column::Closed.eq(false))
-        .one(db)
-        .await?
-    else {
+    let Some(school) = open_school(db, slug).await? else {
         return Ok(None);
     };
     let loaded = load(db, Scope::School(school.id), now).await?;
@@ -539,12 +543,7 @@ pub async fn term_runs(
     (from, to): (NaiveDate, NaiveDate),
     now: DateTime<Utc>,
 ) -> Result<Option<(SchoolDto, Vec<(RunDto, Vec<ThemeDto>)>)>, DbErr> {
-    let Some(school) = school::Entity::find()
-        .filter(school::Column::Slug.eq(slug))
-        .filter(school::Column::Closed.eq(false))
-        .one(db)
-        .await?
-    else {
+    let Some(school) = open_school(db, slug).await? else {
         return Ok(None);
     };
     let loaded = load(db, Scope::School(school.id), now).await?;
@@ -594,12 +593,7 @@ pub async fn school_by_slug(
     db: &DatabaseConnection,
     slug: &str,
 ) -> Result<Option<SchoolDto>, DbErr> {
-    Ok(school::Entity::find()
-        .filter(school::Column::Slug.eq(slug))
-        .filter(school::Column::Closed.eq(false))
-        .one(db)
-        .await?
-        .map(SchoolDto::from))
+    Ok(open_school(db, slug).await?.map(SchoolDto::from))
 }
 
 /// Every school by name, with its colour.
@@ -622,15 +616,10 @@ pub async fn school_with_colour(
     db: &DatabaseConnection,
     slug: &str,
 ) -> Result<Option<(SchoolDto, String)>, DbErr> {
-    Ok(school::Entity::find()
-        .filter(school::Column::Slug.eq(slug))
-        .filter(school::Column::Closed.eq(false))
-        .one(db)
-        .await?
-        .map(|s| {
-            let colour = s.colour.clone();
-            (SchoolDto::from(s), colour)
-        }))
+    Ok(open_school(db, slug).await?.map(|s| {
+        let colour = s.colour.clone();
+        (SchoolDto::from(s), colour)
+    }))
 }
 
 /// Every place, as `(id, school slug, place)`, by school and name.

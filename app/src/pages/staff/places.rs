@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
-use super::{StaffView, field, query_notice, staff_page, text_area};
+use super::{StaffView, field, query_notice, staff_page, success_in, text_area};
 use crate::components::form::refusal_notice;
 use crate::dto::staff::places::{PlaceEditorDto, PlaceForm, PlaceRefusal, TEXT_MAX};
 use crate::error::AppError;
@@ -34,13 +34,7 @@ pub fn PlaceEditorPage() -> impl IntoView {
         };
         (number("school").unwrap_or(-1), place.unwrap_or(-1))
     });
-    let query = use_query_map();
-    let ok = query.with_untracked(|q| {
-        SUCCESSES
-            .iter()
-            .find(|(k, _)| q.get(k).is_some())
-            .map(|(k, _)| (*k).to_string())
-    });
+    let ok = success_in(SUCCESSES);
     let data = Resource::new(
         move || (school, place),
         |(school, place)| async move {

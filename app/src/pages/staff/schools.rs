@@ -3,9 +3,8 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::hooks::use_query_map;
 
-use super::{StaffView, field, id_param, query_notice, staff_page, text_area};
+use super::{StaffView, field, id_param, query_notice, staff_page, success_in, text_area};
 use crate::components::form::refusal_notice;
 use crate::dto::staff::schools::{
     INTRO_MAX, PlaceRowDto, SchoolEditorDto, SchoolForm, SchoolRefusal, SchoolRowDto,
@@ -83,13 +82,7 @@ const SUCCESSES: &[(&str, &str)] = &[
 #[component]
 fn SchoolEditor(id: i32) -> impl IntoView {
     let l = use_locale();
-    let query = use_query_map();
-    let ok = query.with_untracked(|q| {
-        SUCCESSES
-            .iter()
-            .find(|(k, _)| q.get(k).is_some())
-            .map(|(k, _)| (*k).to_string())
-    });
+    let ok = success_in(SUCCESSES);
     let data = Resource::new(
         move || id,
         |id| async move { Ok::<_, AppError>((me().await?, school_editor(id).await?)) },

@@ -2,9 +2,8 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::hooks::use_query_map;
 
-use super::{StaffView, query_notice, staff_page};
+use super::{StaffView, query_notice, staff_page, success_in};
 use crate::components::form::refusal_notice;
 use crate::dto::staff::themes::{NAME_MAX, ThemeForm, ThemeRefusal, ThemeRowDto};
 use crate::error::AppError;
@@ -88,16 +87,16 @@ fn theme_card(l: Locale, t: ThemeRowDto, typed: Option<ThemeForm>) -> impl IntoV
     }
 }
 
+const SUCCESSES: &[(&str, &str)] = &[
+    ("gemt", "staff.themes.saved"),
+    ("pensioneret", "staff.themes.retired"),
+    ("genbrugt", "staff.themes.restored"),
+];
+
 #[component]
 pub fn ThemesPage() -> impl IntoView {
     let l = use_locale();
-    let query = use_query_map();
-    let ok = query.with_untracked(|q| {
-        ["gemt", "pensioneret", "genbrugt"]
-            .into_iter()
-            .find(|k| q.get(k).is_some())
-            .map(str::to_string)
-    });
+    let ok = success_in(SUCCESSES);
     let data = Resource::new(
         || (),
         |()| async { Ok::<_, AppError>((me().await?, themes_page().await?)) },
@@ -112,11 +111,7 @@ pub fn ThemesPage() -> impl IntoView {
             .lead(tr!(l, "staff.themes.intro"))
             .notices(view! {
                 {refusal_notice::<ThemeRefusal>(l)}
-                {query_notice(l, ok.clone(), &[
-                    ("gemt", "staff.themes.saved"),
-                    ("pensioneret", "staff.themes.retired"),
-                    ("genbrugt", "staff.themes.restored"),
-                ], true)}
+                {query_notice(l, ok.clone(), SUCCESSES, true)}
             })
             .body(view! {
                 <section aria-labelledby="nyt-tema" class="narrow">
