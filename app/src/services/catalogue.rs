@@ -45,6 +45,15 @@ struct Loaded {
     seats: HashMap<i32, (i32, i32)>,
 }
 
+/// The ids of the closed schools, as a subquery.
+fn closed_schools() -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(school::Column::Id)
+        .from(school::Entity)
+        .and_where(school::Column::Closed.eq(true))
+        .to_owned()
+}
+
 /// The published runs of published courses that still have a session to come, with their
 /// courses. The catalogue lists exactly these.
 async fn listed_runs(
@@ -74,9 +83,12 @@ async fn listed_runs(
         .into_iter()
         .collect();
 
+    // A closed school's runs and courses are gone from the catalogue: filtered in the same
+    // queries, so listing costs no extra round trip.
     let mut runs_query = run::Entity::find()
         .filter(run::Column::Id.is_in(upcoming_run_ids))
-        .filter(run::Column::Status.eq(RunStatus::Published));
+        .filter(run::Column::Status.eq(RunStatus::Published))
+        .filter(run::Column::SchoolId.not_in_subquery(closed_schools()));
     runs_query = match scope {
         Scope::All => runs_query,
         Scope::Course(id) => runs_query.filter(run::Column::CourseId.eq(id)),
@@ -91,20 +103,12 @@ async fn listed_runs(
     let courses: HashMap<i32, course::Model> = course::Entity::find()
         .filter(course::Column::Id.is_in(course_ids.iter().copied()))
         .filter(course::Column::Status.eq(CourseStatus::Published))
+        .filter(course::Column::SchoolId.not_in_subquery(closed_schools()))
         .all_into(db, |c| (c.id, c))
         .await?;
-    // A closed school's runs and courses are gone from the catalogue.
-    let closed: HashSet<i32> = school::Entity::find()
-        .filter(school::Column::Closed.eq(true))
-        .all_into(db, |s| s.id)
-        .await?;
-    let courses: HashMap<i32, course::Model> = courses
-        .into_iter()
-        .filter(|(_, c)| !closed.contains(&c.school_id))
-        .collect();
     let runs: Vec<run::Model> = runs_found
         .into_iter()
-        .filter(|r| courses.contains_key(&r.course_id) && !closed.contains(&r.school_id))
+        .filter(|r| courses.contains_key(&r.course_id))
         .collect();
     Ok((runs, courses))
 }
@@ -435,18 +439,12 @@ pub async fn course(
     let Some(course) = course::Entity::find()
         .filter(course::Column::Slug.eq(slug))
         .filter(course::Column::Status.eq(CourseStatus::Published))
+        .filter(course::Column::SchoolId.not_in_subquery(closed_schools()))
         .one(db)
         .await?
     else {
         return Ok(None);
     };
-    let open = school::Entity::find_by_id(course.school_id)
-        .filter(school::Column::Closed.eq(false))
-        .one(db)
-        .await?;
-    if open.is_none() {
-        return Ok(None);
-    }
     course_detail(db, course, now).await
 }
 
