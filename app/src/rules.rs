@@ -14,6 +14,7 @@
 //! - [`evaluation`]: the questionnaire's kinds of question and their values;
 //! - [`forms`]: the one way a refused form says what to fix;
 //! - [`network`]: which addresses the server may send to (public ones only);
+//! - [`online`]: who sees a class's meeting link, and which sessions a new link changes;
 //! - [`password`]: what a new staff password must be;
 //! - [`reports`]: report figures counted from plain facts, with groups under five hidden;
 //! - [`retention`]: how long personal data and links are kept;
@@ -27,6 +28,7 @@ pub mod embed;
 pub mod evaluation;
 pub mod forms;
 pub mod network;
+pub mod online;
 pub mod password;
 pub mod reports;
 pub mod retention;

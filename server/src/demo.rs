@@ -239,7 +239,11 @@ async fn seed(txn: &app::services::transaction::Tx, today: NaiveDate) -> Result<
                 starts_at: Set(starts),
                 ends_at: Set(starts + Duration::minutes(c.minutes)),
                 location_id: Set(None),
-                online_url: Set(None),
+                // Online classes have their meeting link from the start (an example address).
+                online_url: Set(LOCATIONS
+                    .iter()
+                    .any(|l| l.key == r.location && l.online)
+                    .then(|| format!("https://video.example.org/{}-{}", r.course, m.id))),
                 cancelled: Set(cancelled),
                 ..Default::default()
             }

@@ -48,6 +48,8 @@ pub struct MyBookingDto {
     /// Sessions the person has given afbud for.
     pub absent_sessions: Vec<i32>,
     pub on_behalf: bool,
+    /// Meeting links by session id: only for a seat on a run that takes place.
+    pub online_links: Vec<(i32, String)>,
 }
 
 /// "Mine tilmeldinger" for a link.

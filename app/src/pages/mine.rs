@@ -245,6 +245,12 @@ fn BookingCard(booking: MyBookingDto, token: String) -> impl IntoView {
     let course_href = format!("/kurser/{}", b.run.course_slug);
     let sessions = b.run.sessions.clone();
     let next_start = b.run.next_session.as_ref().map(|s| s.starts);
+    let guidance = b
+        .run
+        .place
+        .as_ref()
+        .filter(|p| p.online && !b.online_links.is_empty() && !p.directions.trim().is_empty())
+        .map(|p| p.directions.clone());
     view! {
         <article class="booking-card" aria-labelledby=labelled_by>
             <header class="run-details-head">
@@ -279,6 +285,8 @@ fn BookingCard(booking: MyBookingDto, token: String) -> impl IntoView {
             }}
             {confirmed.then(|| view! {
                 <h3>{tr!(l, "course.sessions")}</h3>
+                {guidance.clone().map(|g| view! { <p class="hint">{g}</p> })}
+                {(!b.online_links.is_empty()).then(|| view! { <p class="hint">{tr!(l, "mine.online_private")}</p> })}
                 <ol class="session-list my-sessions">
                     {sessions.iter().map(|s| {
                         let absent = b.absent_sessions.contains(&s.id);
@@ -292,6 +300,9 @@ fn BookingCard(booking: MyBookingDto, token: String) -> impl IntoView {
                                     view! { <span>{when.clone()}</span> }.into_any()
                                 }}
                                 {absent.then(|| view! { " "<span class="badge badge-waitlist">{tr!(l, "mine.absent")}</span> })}
+                                {b.online_links.iter().find(|(id, _)| *id == s.id && !absent).map(|(_, url)| view! {
+                                    " "<a class="online-link" href=url.clone() rel="noopener noreferrer">{tr!(l, "mine.online_join")}<span class="visually-hidden">{format!(" {when}")}</span></a>
+                                })}
                                 {(!s.cancelled && ahead).then(|| if absent {
                                     action_form(&token, b.id, ManageAction::SessionUndo, Some(s.id), tr!(l, "mine.session_undo"), "button-small").into_any()
                                 } else {

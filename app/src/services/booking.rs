@@ -39,7 +39,8 @@ pub use participant::{
 };
 pub use privacy::{export, forget};
 pub use school::{
-    cancel_run, cancel_session, expire_offers, move_session, set_capacity, staff_give_seat, walk_in,
+    cancel_run, cancel_session, expire_offers, move_session, set_capacity, set_online_link,
+    staff_give_seat, walk_in,
 };
 pub use signup::{NewBooking, SignupOutcome, sign_up};
 pub use views::{booking_views, find};

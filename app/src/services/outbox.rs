@@ -58,11 +58,13 @@ pub enum Kind {
     RunMessage,
     /// To a school's koordinatorer: a webhook kept failing and was switched off.
     WebhookDisabled,
+    /// To seat holders: a class's meeting link was set or changed.
+    OnlineLink,
 }
 
 impl Kind {
     /// Every kind, for parsing and for tests.
-    pub const ALL: [Kind; 20] = [
+    pub const ALL: [Kind; 21] = [
         Kind::BookingConfirmed,
         Kind::BookingWaitlisted,
         Kind::WaitlistOffer,
@@ -83,6 +85,7 @@ impl Kind {
         Kind::StaffReset,
         Kind::RunMessage,
         Kind::WebhookDisabled,
+        Kind::OnlineLink,
     ];
 
     pub fn parse(s: &str) -> Option<Kind> {
@@ -113,6 +116,7 @@ impl Kind {
             Kind::StaffReset => "staff_reset",
             Kind::RunMessage => "run_message",
             Kind::WebhookDisabled => "webhook_disabled",
+            Kind::OnlineLink => "online_link",
         }
     }
 }

@@ -184,7 +184,7 @@ pub const LOCATIONS: &[LocationSeed] = &[
         access_note: "",
         facilities: (false, false, false),
         platform: Some("Zoom"),
-        directions: "Du får et link på mail dagen før. Du kan deltage med eller uden kamera.",
+        directions: "Du kan have kameraet slukket og skrive i chatten i stedet for at tale. Log ind fem minutter før, så er der tid til at få lyd på.",
     },
     LocationSeed {
         key: "viborg-skolen",
@@ -474,7 +474,7 @@ pub const COURSES: &[CourseSeed] = &[
         title: "Stress og balance i hverdagen",
         summary: "Lær at kende dine tegn på stress og find små pauser i en travl hverdag. Online.",
         description: "Stress kan snige sig ind. Man sover dårligt, bliver glemsom eller trækker sig fra andre.\n\nPå kurset lærer du om stress, og hvordan du kan opdage den tidligt. Vi prøver korte øvelser, som du kan bruge derhjemme.",
-        expectations: "To aftener online. Du kan deltage med eller uden kamera, og du kan skrive i chatten i stedet for at tale.\n\nDu får linket på mail dagen før.",
+        expectations: "To aftener online. Du kan deltage med eller uden kamera, og du kan skrive i chatten i stedet for at tale.\n\nDu får linket på mail, når du har fået en plads, og igen dagen før.",
         format: CourseFormat::Course,
         audience: Audience::Everyone,
         themes: &["stress"],

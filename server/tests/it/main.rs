@@ -15,6 +15,7 @@ mod booking;
 mod catalogue;
 mod evaluation;
 mod mail;
+mod online;
 mod privacy;
 mod prospectus;
 mod race;

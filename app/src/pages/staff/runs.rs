@@ -16,7 +16,7 @@ use crate::i18n::{Locale, use_locale};
 use crate::server_fns::staff::account::me;
 use crate::server_fns::staff::runs::{
     AddSession, AddTeacher, CancelRun, CancelSession, DuplicateRun, MoveSession, PublishRun,
-    RemoveTeacher, SaveRun, run_course_choices, run_editor,
+    RemoveTeacher, SaveRun, SetSessionLink, run_course_choices, run_editor,
 };
 use crate::tr;
 
@@ -45,6 +45,7 @@ const SUCCESSES: &[(&str, &str)] = &[
     ("gang-tilfoejet", "staff.runs.session_added"),
     ("gang-flyttet", "staff.runs.session_moved"),
     ("gang-aflyst", "staff.runs.session_cancelled"),
+    ("gang-link", "staff.runs.link_saved"),
 ];
 
 /// `/personale/hold/ny`: choose the course, or (with `?kursus=`) the new run's settings.
@@ -357,6 +358,8 @@ fn Sessions(d: RunEditorDto) -> impl IntoView {
                     let place_id = format!("flyt-sted-{}", s.id);
                     let note_id = format!("flyt-note-{}", s.id);
                     let cancel_note_id = format!("aflys-note-{}", s.id);
+                    let link_id = format!("link-{}", s.id);
+                    let following_id = format!("link-foelgende-{}", s.id);
                     let heading = tr!(l, "staff.runs.session_n", n = i + 1);
                     view! {
                         <li id=anchor class="staff-card">
@@ -364,6 +367,19 @@ fn Sessions(d: RunEditorDto) -> impl IntoView {
                                 {s.cancelled.then(|| view! { " · "<span class="badge badge-closed">{tr!(l, "staff.runs.session_cancelled_badge")}</span> })}
                             </p>
                             {(live && !s.cancelled).then(|| view! {
+                                <form method="post" action=SetSessionLink::url() class="staff-form link-form">
+                                    <input type="hidden" name="session" value=s.id.to_string()/>
+                                    <div class="field">
+                                        <label for=link_id.clone()>{tr!(l, "staff.runs.link_label", session = heading.clone())}</label>
+                                        <input id=link_id.clone() name="online_url" type="url" inputmode="url" placeholder="https://" value=s.online_url.clone().unwrap_or_default()/>
+                                    </div>
+                                    <label class="check" for=following_id.clone()>
+                                        <input id=following_id.clone() type="checkbox" name="following" value="ja" checked=true/>
+                                        {tr!(l, "staff.runs.link_following")}
+                                    </label>
+                                    <button type="submit" class="button button-secondary">{tr!(l, "staff.runs.link_button")}</button>
+                                    <p class="hint">{tr!(l, "staff.runs.link_hint")}</p>
+                                </form>
                                 <details>
                                     <summary>{tr!(l, "staff.runs.move_or_cancel", session = heading.clone())}</summary>
                                     <form method="post" action=MoveSession::url() class="staff-form">

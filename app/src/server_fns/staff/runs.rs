@@ -256,12 +256,10 @@ pub async fn add_session(#[server(flatten)] form: SessionForm) -> Result<(), App
             return Ok(());
         }
     };
-    let online = form.online_url.trim();
-    if !online.is_empty() && !online.starts_with("https://") {
+    let Ok(online) = crate::rules::online::parse_link(&form.online_url) else {
         request::refuse(&page(r.id), &[RunRefusal::Link], "gange");
         return Ok(());
-    }
-    let online = (!online.is_empty()).then(|| online.to_string());
+    };
     let place = form.location.trim().parse().ok();
     if let Some(id) = place
         && !runs::place_usable(&ctx.state.db, id, r.school_id, &[r.location_id]).await?
@@ -340,6 +338,51 @@ pub async fn move_session(#[server(flatten)] form: SessionForm) -> Result<(), Ap
     )
     .await?;
     leptos_axum::redirect(&format!("{}?gang=flyttet#gange", page(r.id)));
+    Ok(())
+}
+
+/// Sets or changes a session's meeting link (with `following`, also every later session); the
+/// seat holders get the new link with an updated calendar entry. Nobody else is told.
+#[server(endpoint = "personale_gang_link")]
+pub async fn set_session_link(
+    session: i32,
+    #[server(default)] online_url: String,
+    #[server(default)] following: String,
+) -> Result<(), AppError> {
+    use crate::dto::staff::runs::RunRefusal;
+    use crate::services::booking::{self, BookingError};
+    use crate::services::request;
+    use crate::services::staff::{access, guard, runs};
+
+    let ctx = guard::signed_in().await?;
+    let Some(s) = runs::session(&ctx.state.db, session).await? else {
+        return guard::not_found();
+    };
+    let r = access::editable(&ctx, s.run_id).await?;
+    let Ok(link) = crate::rules::online::parse_link(&online_url) else {
+        request::refuse(&page(r.id), &[RunRefusal::Link], &format!("gang-{session}"));
+        return Ok(());
+    };
+    let changed =
+        match booking::set_online_link(&ctx.state.db, session, link, following == "ja", ctx.now)
+            .await
+        {
+            Ok(n) => n,
+            Err(BookingError::Db(e)) => return Err(e.into()),
+            Err(_) => return guard::not_found(),
+        };
+    if changed > 0 {
+        // The link itself stays out of the audit log: it opens the class.
+        guard::audit(
+            &ctx,
+            Some(r.school_id),
+            "session.link",
+            format!("Hold {} · gang {session}", r.id),
+            format!("{changed} gange"),
+        )
+        .await?;
+    }
+    leptos_axum::redirect(&format!("{}?gang=link#gang-{session}", page(r.id)));
     Ok(())
 }
 

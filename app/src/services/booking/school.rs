@@ -86,6 +86,74 @@ pub async fn move_session(
     .await
 }
 
+/// Sets the meeting link of a session, and with `following` of every later session of the run,
+/// then tells the seat holders with an updated calendar entry (the sessions' SEQUENCE raised).
+/// Nobody on the waiting list is told: they get the link with a seat. Returns how many sessions
+/// changed. Callers authorise and check the link with [`crate::rules::online::parse_link`].
+pub async fn set_online_link(
+    db: &DatabaseConnection,
+    session_id: i32,
+    link: Option<String>,
+    following: bool,
+    now: DateTime<Utc>,
+) -> Result<usize, BookingError> {
+    use crate::rules::online::{self, Session};
+    use sea_orm::QueryOrder;
+    use sea_orm::sea_query::{Expr, ExprTrait};
+
+    let chosen = session::Entity::find_by_id(session_id)
+        .one(db)
+        .await?
+        .ok_or(BookingError::SessionNotPossible)?;
+    let link = &link;
+    write(db, |txn| async move {
+        let run = lock_run(&txn, chosen.run_id)
+            .await?
+            .ok_or(BookingError::NoSuchRun)?;
+        let sessions = session::Entity::find()
+            .filter(session::Column::RunId.eq(run.id))
+            .order_by_asc(session::Column::StartsAt)
+            .order_by_asc(session::Column::Id)
+            .all(&txn)
+            .await?;
+        let facts: Vec<Session<'_>> = sessions
+            .iter()
+            .map(|s| Session {
+                id: s.id,
+                cancelled: s.cancelled,
+                link: s.online_url.as_deref(),
+            })
+            .collect();
+        let changed = online::sessions_to_change(&facts, session_id, following, link.as_deref());
+        if changed.is_empty() {
+            return Ok(0);
+        }
+        session::Entity::update_many()
+            .col_expr(session::Column::OnlineUrl, Expr::value(link.clone()))
+            .col_expr(
+                session::Column::Sequence,
+                Expr::col(session::Column::Sequence).add(1),
+            )
+            .filter(session::Column::Id.is_in(changed.iter().copied()))
+            .exec(&txn)
+            .await?;
+        for b in active_bookings(&txn, run.id).await? {
+            if b.status == BookingStatus::Confirmed {
+                notify(
+                    &txn,
+                    Kind::OnlineLink,
+                    &b,
+                    json!({ "run_id": run.id, "session_ids": changed }),
+                    now,
+                )
+                .await?;
+            }
+        }
+        Ok(changed.len())
+    })
+    .await
+}
+
 /// Cancels one session of a run and tells everyone on it. Callers authorise.
 pub async fn cancel_session(
     db: &DatabaseConnection,

@@ -37,12 +37,19 @@ pub async fn booking_views(
         .await?;
     // First session of each run (for deadlines), in one query.
     let mut firsts: HashMap<i32, DateTime<Utc>> = HashMap::new();
+    let mut links: HashMap<i32, Vec<(i32, String)>> = HashMap::new();
     for s in session::Entity::find()
         .filter(session::Column::RunId.is_in(run_ids.iter().copied()))
         .filter(session::Column::Cancelled.eq(false))
         .all(db)
         .await?
     {
+        if let Some(link) = &s.online_url {
+            links
+                .entry(s.run_id)
+                .or_default()
+                .push((s.id, link.clone()));
+        }
         firsts
             .entry(s.run_id)
             .and_modify(|t| *t = (*t).min(s.starts_at))
@@ -94,6 +101,14 @@ pub async fn booking_views(
                 .map(|a| a.session_id)
                 .collect(),
             on_behalf: b.booked_by_email.is_some(),
+            online_links: if crate::rules::online::sees_links(
+                b.status == BookingStatus::Confirmed,
+                model.status == entity::RunStatus::Cancelled,
+            ) {
+                links.get(&b.run_id).cloned().unwrap_or_default()
+            } else {
+                Vec::new()
+            },
             state,
             run: run.clone(),
             school: school.clone(),

@@ -174,19 +174,28 @@ pub async fn personal_feed(
             let c = courses.get(&r.course_id)?;
             let school = schools.get(&r.school_id)?;
             let place = place_of(s, r, &places, l);
+            // The feed holds only seats (confirmed bookings), so it carries the meeting link.
+            let link = s
+                .online_url
+                .clone()
+                .filter(|_| r.status != RunStatus::Cancelled);
+            let mut description = c.title.clone();
+            if let Some(link) = &link {
+                description.push_str(&format!(
+                    "\n\n{}",
+                    tr!(l, "mail.body.online_link", url = link)
+                ));
+            }
+            description.push_str(&format!("\n\n{}", super::messages::contact_line(l, school)));
             Some(SessionEvent {
                 uid: ics::uid("mine", s.id, ctx.host()),
                 sequence: u32::try_from(s.sequence + b.calendar_seq).unwrap_or(0),
                 starts_at: s.starts_at,
                 ends_at: s.ends_at,
                 summary: tr!(l, "calendar.event_title", school = school.name),
-                location: place,
-                description: format!(
-                    "{}\n\n{}",
-                    c.title,
-                    super::messages::contact_line(l, school)
-                ),
-                url: None,
+                location: link.clone().unwrap_or(place),
+                description,
+                url: link,
                 cancelled: s.cancelled,
             })
         })

@@ -162,7 +162,15 @@ impl Facts {
 /// "Huset, lokale 2, Vestergade 1, 8000 Aarhus C", or "Online".
 pub fn place_line(l: Locale, p: &location::Model) -> String {
     if p.is_online {
-        return tr!(l, "mail.online");
+        return match p
+            .platform
+            .as_deref()
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+        {
+            Some(platform) => tr!(l, "mail.online_on", platform = platform),
+            None => tr!(l, "mail.online"),
+        };
     }
     let mut parts = vec![p.name.clone()];
     parts.extend(p.room.clone().filter(|r| !r.is_empty()));
@@ -177,6 +185,11 @@ pub fn place_line(l: Locale, p: &location::Model) -> String {
         parts.push(town);
     }
     parts.join(", ")
+}
+
+/// What an online place tells participants about taking part ("Du kan have kameraet slukket").
+pub fn online_guidance(p: &location::Model) -> Option<&str> {
+    Some(p.directions.trim()).filter(|d| p.is_online && !d.is_empty())
 }
 
 /// "Tirsdag 8. december 2026, kl. 17.00–20.00", for a line of its own.
@@ -424,22 +437,40 @@ fn events<'a>(
     sessions: impl Iterator<Item = &'a session::Model>,
     manage_url: &str,
 ) -> Vec<SessionEvent> {
+    let seat = crate::rules::online::sees_links(
+        f.booking.status == BookingStatus::Confirmed,
+        f.run.status == entity::RunStatus::Cancelled,
+    );
     sessions
         .map(|s| {
-            let place = f.place_of(s).map(|p| place_line(l, p)).unwrap_or_default();
+            let place = f.place_of(s);
+            let link = s.online_url.as_deref().filter(|_| seat);
+            let mut description = f.course.title.clone();
+            if let Some(link) = link {
+                description.push_str(&format!(
+                    "\n\n{}",
+                    tr!(l, "mail.body.online_link", url = link)
+                ));
+                if let Some(guide) = place.and_then(online_guidance) {
+                    description.push_str(&format!("\n{guide}"));
+                }
+            }
+            description.push_str(&format!(
+                "\n\n{}: {manage_url}",
+                tr!(l, "mail.manage_button")
+            ));
             SessionEvent {
                 uid: ics::uid("invite", s.id, ctx.host()),
                 sequence: u32::try_from(s.sequence + f.booking.calendar_seq).unwrap_or(0),
                 starts_at: s.starts_at,
                 ends_at: s.ends_at,
                 summary: tr!(l, "calendar.event_title", school = short_name(&f.school)),
-                location: place,
-                description: format!(
-                    "{}\n\n{}: {manage_url}",
-                    f.course.title,
-                    tr!(l, "mail.manage_button")
-                ),
-                url: Some(manage_url.to_string()),
+                location: match link {
+                    Some(link) => link.to_string(),
+                    None => place.map(|p| place_line(l, p)).unwrap_or_default(),
+                },
+                description,
+                url: Some(link.unwrap_or(manage_url).to_string()),
                 cancelled: s.cancelled,
             }
         })
@@ -517,6 +548,109 @@ impl<'a> Writer<'a> {
             .collect()
     }
 
+    /// The meeting links of `sessions` (those the person takes part in) with the online place's
+    /// guidance; for an online class whose link is not set yet, that it will come. Only a seat
+    /// holder on a live run gets any of it.
+    fn online(&mut self, sessions: &[&session::Model]) {
+        use crate::rules::online::{self, Links};
+        let (f, l) = (self.f, self.l);
+        if !online::sees_links(
+            f.booking.status == BookingStatus::Confirmed,
+            f.run.status == entity::RunStatus::Cancelled,
+        ) {
+            return;
+        }
+        let facts: Vec<online::Session<'_>> = sessions
+            .iter()
+            .map(|s| online::Session {
+                id: s.id,
+                cancelled: s.cancelled,
+                link: s.online_url.as_deref(),
+            })
+            .collect();
+        let place = sessions
+            .iter()
+            .filter_map(|s| f.place_of(s))
+            .find(|p| p.is_online);
+        match online::links(&facts) {
+            Links::None => {
+                if place.is_some() {
+                    self.body.text(tr!(l, "mail.body.online_pending"));
+                }
+                return;
+            }
+            Links::One(url) => {
+                self.body
+                    .text(tr!(l, "mail.body.online_intro"))
+                    .button(tr!(l, "mail.body.online_button"), &url)
+                    .text(tr!(l, "mail.body.online_link", url = url));
+            }
+            Links::PerSession(list) => {
+                let lines = list
+                    .iter()
+                    .filter_map(|(id, url)| {
+                        f.session(*id).map(|s| format!("{}: {url}", when(l, s)))
+                    })
+                    .collect();
+                self.body
+                    .text(tr!(l, "mail.body.online_intro_each"))
+                    .list(lines);
+            }
+        }
+        if let Some(guide) = place.and_then(online_guidance) {
+            self.body.text(guide.to_string());
+        }
+        self.body.small(tr!(l, "mail.body.online_private"));
+    }
+
+    /// A class's meeting link was set, changed or taken off: the new links and an updated
+    /// calendar entry for the sessions it changed that the person takes part in.
+    async fn online_link(&mut self) -> Result<Step, DbErr> {
+        let f = self.f;
+        if f.booking.status != BookingStatus::Confirmed {
+            return Ok(Step::Skip("the booking has no seat"));
+        }
+        let ids: Vec<i32> = self
+            .payload
+            .get("session_ids")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_i64)
+                    .filter_map(|n| i32::try_from(n).ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let changed: Vec<&session::Model> = f
+            .sessions
+            .iter()
+            .filter(|s| ids.contains(&s.id) && !s.cancelled && !f.afbud.contains(&s.id))
+            .filter(|s| s.ends_at > self.now)
+            .collect();
+        if changed.is_empty() {
+            return Ok(Step::Skip("no session to come is changed"));
+        }
+        let (l, course) = (self.l, self.course().to_string());
+        if changed.iter().all(|s| s.online_url.is_none()) {
+            self.body
+                .text(tr!(l, "mail.body.online_removed", course = course));
+        } else {
+            self.body
+                .text(tr!(l, "mail.body.online_changed", course = course));
+            let lines = changed.iter().map(|s| when(l, s)).collect();
+            self.body.list(lines);
+            self.online(&changed);
+        }
+        let url = self.manage().await?;
+        self.body.button(tr!(l, "mail.manage_button"), &url);
+        self.body.small(tr!(l, "mail.calendar_updated"));
+        let calendar = Some((Method::Request, self.events(changed.into_iter(), &url)));
+        Ok(Step::Part(Part {
+            subject_key: "mail.subject.online_link",
+            calendar,
+        }))
+    }
+
     /// The session a payload names, if it still exists.
     fn session(&self) -> Option<&'a session::Model> {
         let f: &'a Facts = self.f;
@@ -552,12 +686,14 @@ impl<'a> Writer<'a> {
             self.body
                 .text(tr!(l, "mail.place", place = place_line(l, p)));
         }
+        let f = self.f;
+        let taking_part = |s: &&session::Model| !s.cancelled && !f.afbud.contains(&s.id);
+        let taken: Vec<&session::Model> = f.sessions.iter().filter(taking_part).collect();
+        self.online(&taken);
         let url = self.manage().await?;
         self.body
             .button(tr!(l, "mail.manage_button"), &url)
             .text(tr!(l, "mail.body.cant_come"));
-        let f = self.f;
-        let taking_part = |s: &&session::Model| !s.cancelled && !f.afbud.contains(&s.id);
         let evs = self.events(f.sessions.iter().filter(taking_part), &url);
         let calendar = (!evs.is_empty()).then(|| {
             self.body.small(tr!(l, "mail.calendar_attached"));
@@ -798,6 +934,7 @@ impl<'a> Writer<'a> {
             self.body
                 .text(tr!(l, "mail.place", place = place_line(l, p)));
         }
+        self.online(&[s]);
         self.body
             .text(tr!(l, "mail.body.reminder_ask"))
             .button(
@@ -950,6 +1087,7 @@ async fn compose(
         Kind::EvaluationInvitation => w.evaluation(false).await?,
         Kind::EvaluationReminder => w.evaluation(true).await?,
         Kind::RunMessage => w.run_message()?,
+        Kind::OnlineLink => w.online_link().await?,
         Kind::ManageLink | Kind::StaffInvite | Kind::StaffReset | Kind::WebhookDisabled => {
             Step::Skip("handled above")
         }
