@@ -102,6 +102,7 @@ MAIL_DIR="$WORK/mail" \
 SMTP_PORT="$SMTP_PORT" \
 SITE_ROOT="$ROOT/target/site" \
 SERVER_BIN="$BIN/server" \
+SINK_BIN="$BIN/smtp-sink" \
 SKOLEBAENK_DATABASE_URL="sqlite://$WORK/browser.db?mode=rwc" \
   node --test --test-reporter=tap tests/browser/ 2>&1 | tee "$WORK/browser.log" || status=$?
 p=$(grep -E '^# pass ' "$WORK/browser.log" | awk '{print $3}' | tail -1)

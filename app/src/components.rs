@@ -6,5 +6,6 @@ pub mod layout;
 pub mod load;
 pub mod not_found;
 pub mod questions;
+pub mod results;
 pub mod run;
 pub mod school;

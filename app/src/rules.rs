@@ -16,6 +16,7 @@
 //! - [`network`]: which addresses the server may send to (public ones only);
 //! - [`online`]: who sees a class's meeting link, and which sessions a new link changes;
 //! - [`password`]: what a new staff password must be;
+//! - [`plain_language`]: the LIX readability of a course text, for the editor's help;
 //! - [`reports`]: report figures counted from plain facts, with groups under five hidden;
 //! - [`retention`]: how long personal data and links are kept;
 //! - [`throttle`]: when staff sign-in attempts must wait.
@@ -30,6 +31,7 @@ pub mod forms;
 pub mod network;
 pub mod online;
 pub mod password;
+pub mod plain_language;
 pub mod reports;
 pub mod retention;
 pub mod seats;

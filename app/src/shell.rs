@@ -27,7 +27,7 @@ use crate::pages::{
         account::{AccountPage, RecoveryCodesPage},
         attendance::AttendancePage,
         courses::{CourseEditorPage, CourseListPage, CoursePreviewPage, NewCoursePage},
-        evaluation::{CourseQuestionsPage, PaperEvaluationPage},
+        evaluation::{CourseQuestionsPage, PaperEvaluationPage, TeamResultsPage},
         home::StaffHomePage,
         integrations::IntegrationsPage,
         people::{AuditLogPage, StaffListPage},
@@ -125,6 +125,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/personale/hold/:id/deltagere") view=RosterPage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/hold/:id/fremmoede") view=AttendancePage ssr=SsrMode::Async/>
                     <Route path=path!("/personale/hold/:id/evaluering") view=PaperEvaluationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/personale/hold/:id/resultater") view=TeamResultsPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

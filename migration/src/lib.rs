@@ -18,6 +18,7 @@ mod m20261203_000002_retention;
 mod m20261204_000001_evaluation_order;
 mod m20261204_000002_theme_admin;
 mod m20261205_000001_schools_places;
+mod m20261206_000001_recovery_question;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000001_evaluation_order::Migration),
             Box::new(m20261204_000002_theme_admin::Migration),
             Box::new(m20261205_000001_schools_places::Migration),
+            Box::new(m20261206_000001_recovery_question::Migration),
         ]
     }
 }

@@ -3,8 +3,12 @@
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -38,9 +42,11 @@ export async function openPage(browser, { js }) {
   return { context, page, problems };
 }
 
-/** Loads a path and, with JavaScript on, waits until the WASM bundle has hydrated the page. */
+/** Loads a path (or a whole URL, for a server of its own) and, with JavaScript on, waits until
+ * the WASM bundle has hydrated the page. */
 export async function visit(page, path, { js }) {
-  const response = await page.goto(BASE + path, { waitUntil: js ? 'networkidle' : 'load' });
+  const url = path.startsWith('http') ? path : BASE + path;
+  const response = await page.goto(url, { waitUntil: js ? 'networkidle' : 'load' });
   return response;
 }
 
@@ -151,8 +157,8 @@ export function totp(secret, at = Date.now()) {
 }
 
 /** Signs a staff member in through the pages; `code` when the account uses the demo authenticator. */
-export async function signIn(page, mode, email, password, code) {
-  await visit(page, '/personale/log-ind', mode);
+export async function signIn(page, mode, email, password, code, base = '') {
+  await visit(page, `${base}/personale/log-ind`, mode);
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Adgangskode').fill(password);
   await page.getByRole('button', { name: 'Log ind' }).click();
@@ -169,4 +175,124 @@ export async function signIn(page, mode, email, password, code) {
     await new Promise((r) => setTimeout(r, 30000 - (Date.now() % 30000) + 500));
   }
   throw new Error(`could not sign in ${email}`);
+}
+
+/** A free TCP port on loopback. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntil(check, what, log) {
+  for (let i = 0; ; i += 1) {
+    try {
+      if (await check()) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (i > 150) throw new Error(`${what} did not start:\n${log()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** An SMTP sink of its own (the suite's binary, `SINK_BIN`), writing to a fresh folder:
+ * `{ port, dir, stop() }`. */
+export async function ownSink() {
+  const bin = process.env.SINK_BIN;
+  assert.ok(bin, 'SINK_BIN is set by make test');
+  const dir = mkdtempSync(join(tmpdir(), 'skolebaenk-post-'));
+  const port = await freePort();
+  const child = spawn(bin, [`127.0.0.1:${port}`, dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (d) => {
+    log += d;
+  });
+  await waitUntil(
+    () =>
+      new Promise((resolve) => {
+        const socket = connect(port, '127.0.0.1');
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.once('error', () => resolve(false));
+      }),
+    'the SMTP sink',
+    () => log,
+  );
+  return {
+    port,
+    dir,
+    stop: () => {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Every message a sink folder holds, oldest first (the sink writes parsed parts as .json). */
+export function mailsIn(dir) {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
+}
+
+/** Waits for a message in `dir` that satisfies `match`. */
+export async function waitForMailIn(dir, match, what, timeout = 30000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const found = mailsIn(dir).find(match);
+    if (found) return found;
+    if (Date.now() > end) throw new Error(`no mail: ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** A server of its own on a fresh SQLite file (`SERVER_BIN`, `SITE_ROOT`), sending its mail to
+ * `smtpPort`; with or without the demo data. `{ base, env, log(), stop() }`. */
+export async function ownServer({ demoData, smtpPort }) {
+  const bin = process.env.SERVER_BIN;
+  assert.ok(bin, 'SERVER_BIN is set by make test');
+  assert.ok(process.env.SITE_ROOT, 'SITE_ROOT is set by make test');
+  const dir = mkdtempSync(join(tmpdir(), 'skolebaenk-ny-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env = {
+    ...process.env,
+    SKOLEBAENK_ADDR: `127.0.0.1:${port}`,
+    SKOLEBAENK_PUBLIC_URL: base,
+    SKOLEBAENK_DATABASE_URL: `sqlite://${join(dir, 'ny.db')}?mode=rwc`,
+    SKOLEBAENK_DEMO_DATA: demoData ? 'true' : 'false',
+    SKOLEBAENK_SITE_ROOT: process.env.SITE_ROOT,
+    SKOLEBAENK_LOG: 'warn',
+    SKOLEBAENK_RATE_LIMITS: '1000,100,1000,100',
+    SKOLEBAENK_MAIL_BACKEND: 'smtp',
+    SKOLEBAENK_SMTP_HOST: '127.0.0.1',
+    SKOLEBAENK_SMTP_PORT: String(smtpPort),
+    SKOLEBAENK_SMTP_TLS: 'none',
+    SKOLEBAENK_MAIL_RETRY: '1',
+    SKOLEBAENK_JOBS_INTERVAL_SECS: '1',
+  };
+  const child = spawn(bin, ['serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (d) => {
+    log += d;
+  });
+  await waitUntil(async () => (await fetch(`${base}/healthz`)).ok, 'the new server', () => log);
+  return {
+    base,
+    env,
+    log: () => log,
+    stop: () => {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -11,12 +11,10 @@
 // Each mode starts its own server on a fresh SQLite file, sending mail to the suite's SMTP sink.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertAccessible, assertNoProblems, launch, modes, totp } from './helpers.mjs';
+import { assertAccessible, assertNoProblems, launch, modes, ownServer, totp } from './helpers.mjs';
 
 const SERVER_BIN = process.env.SERVER_BIN;
 const MAIL_DIR = process.env.MAIL_DIR;
@@ -33,63 +31,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** A free TCP port on loopback. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** A server of its own on an empty database, demo data off; `stop()` ends it. */
-async function emptyInstallation() {
-  const dir = mkdtempSync(join(tmpdir(), 'skolebaenk-ny-'));
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const env = {
-    ...process.env,
-    SKOLEBAENK_ADDR: `127.0.0.1:${port}`,
-    SKOLEBAENK_PUBLIC_URL: base,
-    SKOLEBAENK_DATABASE_URL: `sqlite://${join(dir, 'ny.db')}?mode=rwc`,
-    SKOLEBAENK_DEMO_DATA: 'false',
-    SKOLEBAENK_SITE_ROOT: SITE_ROOT,
-    SKOLEBAENK_LOG: 'warn',
-    SKOLEBAENK_MAIL_BACKEND: 'smtp',
-    SKOLEBAENK_SMTP_HOST: '127.0.0.1',
-    SKOLEBAENK_SMTP_PORT: SMTP_PORT,
-    SKOLEBAENK_SMTP_TLS: 'none',
-    SKOLEBAENK_MAIL_RETRY: '1',
-    SKOLEBAENK_JOBS_INTERVAL_SECS: '1',
-  };
-  const child = spawn(SERVER_BIN, ['serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr.on('data', (d) => {
-    log += d;
-  });
-  for (let i = 0; ; i += 1) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) break;
-    } catch {
-      // Not listening yet.
-    }
-    if (i > 150) throw new Error(`the new server did not start:\n${log}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    base,
-    env,
-    log: () => log,
-    stop: () => {
-      child.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** The newest message the sink received for `to`, waiting for it. */
 async function mailTo(to, what, timeout = 30000) {
@@ -124,7 +65,7 @@ function dateAhead(days) {
 for (const mode of modes) {
   describe(`new school on an empty installation ${mode.name}`, () => {
     test('from create-admin to a citizen signed up, by the new theme and place', async () => {
-      const site = await emptyInstallation();
+      const site = await ownServer({ demoData: false, smtpPort: SMTP_PORT });
       const tag = `${mode.js ? 'js' : 'nojs'}${Date.now() % 100000}`;
       const people = [];
       const problems = [];

@@ -63,6 +63,24 @@ pub struct PaperDto {
     pub paper: u64,
 }
 
+/// A run's own evaluation results, for its team and the school's coordinators.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TeamResultsDto {
+    pub me: MeDto,
+    pub run_id: i32,
+    pub course_title: String,
+    pub school_name: String,
+    /// This run's responses ("< 5" below five).
+    pub own_responses: crate::rules::reports::Cell,
+    /// How many runs the results are of: 1 for this run alone, more when pooled with the
+    /// course's earlier runs, 0 while there are too few answers to show anything.
+    pub pooled_runs: usize,
+    /// The responses shown (of the pool).
+    pub responses: crate::rules::reports::Cell,
+    pub questions: Vec<crate::rules::reports::QuestionRow>,
+    pub free_texts: Vec<(String, Vec<String>)>,
+}
+
 /// A course's own questions, for the course's editors.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CourseQuestionsDto {
@@ -107,6 +125,12 @@ impl SignedIn for PaperDto {
 }
 
 impl SignedIn for CourseQuestionsDto {
+    fn me(&self) -> &MeDto {
+        &self.me
+    }
+}
+
+impl SignedIn for TeamResultsDto {
     fn me(&self) -> &MeDto {
         &self.me
     }

@@ -789,81 +789,14 @@ fn tally(facts: &Facts, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>, rule
     let n_responses = responses.len() as u64;
     f.responses = rule.people(n_responses);
     if n_responses > 0 {
-        let mut questions: Vec<&QuestionFact> = facts
-            .questions
-            .iter()
-            .filter(|q| {
-                facts
-                    .answers
-                    .iter()
-                    .any(|a| a.question_id == q.id && period_run_ids.contains(&a.run_id))
-            })
-            .collect();
-        questions.sort_by_key(|q| (q.kind == QuestionKind::Text, q.own, q.position, q.id));
-        for q in questions {
-            let mine: Vec<&AnswerFact> = facts
-                .answers
-                .iter()
-                .filter(|a| a.question_id == q.id && period_run_ids.contains(&a.run_id))
-                .collect();
-            if q.kind == QuestionKind::Text {
-                // Only from runs that five or more answered: a text from a run of two would
-                // be one of two people's words, whatever the rest of the selection.
-                if rule.min <= 1 || n_responses >= MIN_GROUP {
-                    let mut texts: Vec<String> = mine
-                        .iter()
-                        .filter(|a| {
-                            responses_by_run.get(&a.run_id).copied().unwrap_or(0) >= rule.min
-                        })
-                        .filter_map(|a| a.text.clone())
-                        .collect();
-                    texts.sort();
-                    if !texts.is_empty() {
-                        f.free_texts
-                            .push((q.code.clone().unwrap_or(q.text.clone()), texts));
-                    }
-                }
-                f.questions.push(QuestionRow {
-                    code: q.code.clone(),
-                    text: q.text.clone(),
-                    kind: q.kind.slug().into(),
-                    counts: Vec::new(),
-                    answered: rule.people(mine.len() as u64),
-                    mean: Cell::Empty,
-                });
-                continue;
-            }
-            let raw: Vec<u64> = q
-                .kind
-                .values()
-                .iter()
-                .map(|v| mine.iter().filter(|a| a.value == Some(*v)).count() as u64)
-                .collect();
-            let hidden = rule.group(&raw);
-            let counts: Vec<Cell> = raw
-                .iter()
-                .zip(&hidden)
-                .map(|(n, hide)| hide_if(rule.people(*n), *hide))
-                .collect();
-            let scored: Vec<u64> = mine
-                .iter()
-                .filter_map(|a| a.value)
-                .filter(|v| *v > 0)
-                .filter_map(|v| u64::try_from(v).ok())
-                .collect();
-            f.questions.push(QuestionRow {
-                code: q.code.clone(),
-                text: q.text.clone(),
-                kind: q.kind.slug().into(),
-                counts,
-                answered: rule.people(mine.len() as u64),
-                // With a count hidden, the mean would be a second sum to work it out from.
-                mean: hide_if(
-                    rule.mean(scored.iter().sum(), scored.len() as u64),
-                    hidden.contains(&true),
-                ),
-            });
-        }
+        (f.questions, f.free_texts) = evaluation_rows(
+            &facts.questions,
+            &facts.answers,
+            &period_run_ids,
+            &responses_by_run,
+            rule,
+            rule.min,
+        );
     }
 
     // Per run and per course.
@@ -969,6 +902,141 @@ fn tally(facts: &Facts, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>, rule
         .map(|((name, n), hide)| (name, hide_if(rule.people(n), hide)))
         .collect();
     f
+}
+
+/// The evaluation results of the responses to `runs`: one row per question answered (text
+/// questions last), and the written answers, only when at least [`MIN_GROUP`] responded and only
+/// from runs that `text_min_per_run` or more answered. `responses_by_run` counts responses per
+/// run.
+#[allow(clippy::type_complexity)]
+fn evaluation_rows(
+    facts_questions: &[QuestionFact],
+    answers: &[AnswerFact],
+    runs: &HashSet<i32>,
+    responses_by_run: &HashMap<i32, u64>,
+    rule: Rule,
+    text_min_per_run: u64,
+) -> (Vec<QuestionRow>, Vec<(String, Vec<String>)>) {
+    let n_responses: u64 = runs
+        .iter()
+        .map(|r| responses_by_run.get(r).copied().unwrap_or(0))
+        .sum();
+    let mut rows = Vec::new();
+    let mut free_texts = Vec::new();
+    let mut questions: Vec<&QuestionFact> = facts_questions
+        .iter()
+        .filter(|q| {
+            answers
+                .iter()
+                .any(|a| a.question_id == q.id && runs.contains(&a.run_id))
+        })
+        .collect();
+    questions.sort_by_key(|q| (q.kind == QuestionKind::Text, q.own, q.position, q.id));
+    for q in questions {
+        let mine: Vec<&AnswerFact> = answers
+            .iter()
+            .filter(|a| a.question_id == q.id && runs.contains(&a.run_id))
+            .collect();
+        if q.kind == QuestionKind::Text {
+            // Only from runs that five or more answered: a text from a run of two would
+            // be one of two people's words, whatever the rest of the selection.
+            if rule.min <= 1 || n_responses >= MIN_GROUP {
+                let mut texts: Vec<String> = mine
+                    .iter()
+                    .filter(|a| {
+                        responses_by_run.get(&a.run_id).copied().unwrap_or(0) >= text_min_per_run
+                    })
+                    .filter_map(|a| a.text.clone())
+                    .collect();
+                texts.sort();
+                if !texts.is_empty() {
+                    free_texts.push((q.code.clone().unwrap_or(q.text.clone()), texts));
+                }
+            }
+            rows.push(QuestionRow {
+                code: q.code.clone(),
+                text: q.text.clone(),
+                kind: q.kind.slug().into(),
+                counts: Vec::new(),
+                answered: rule.people(mine.len() as u64),
+                mean: Cell::Empty,
+            });
+            continue;
+        }
+        let raw: Vec<u64> = q
+            .kind
+            .values()
+            .iter()
+            .map(|v| mine.iter().filter(|a| a.value == Some(*v)).count() as u64)
+            .collect();
+        let hidden = rule.group(&raw);
+        let counts: Vec<Cell> = raw
+            .iter()
+            .zip(&hidden)
+            .map(|(n, hide)| hide_if(rule.people(*n), *hide))
+            .collect();
+        let scored: Vec<u64> = mine
+            .iter()
+            .filter_map(|a| a.value)
+            .filter(|v| *v > 0)
+            .filter_map(|v| u64::try_from(v).ok())
+            .collect();
+        rows.push(QuestionRow {
+            code: q.code.clone(),
+            text: q.text.clone(),
+            kind: q.kind.slug().into(),
+            counts,
+            answered: rule.people(mine.len() as u64),
+            // With a count hidden, the mean would be a second sum to work it out from.
+            mean: hide_if(
+                rule.mean(scored.iter().sum(), scored.len() as u64),
+                hidden.contains(&true),
+            ),
+        });
+    }
+    (rows, free_texts)
+}
+
+/// The runs whose evaluation answers a run's team sees together.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pool {
+    /// The run first, then the earlier runs pooled with it, newest first.
+    pub runs: Vec<i32>,
+    pub responses: u64,
+}
+
+/// Which runs a team's own evaluation shows: the run alone once [`MIN_GROUP`] have answered it;
+/// below that, the run with the most recent earlier runs of the same course (`earlier`, newest
+/// first, each with its number of responses) until together they reach [`MIN_GROUP`]. `None`
+/// while even all of them together are fewer: then nothing is shown.
+pub fn team_pool(run: (i32, u64), earlier: &[(i32, u64)]) -> Option<Pool> {
+    let mut pool = Pool {
+        runs: vec![run.0],
+        responses: run.1,
+    };
+    for (id, n) in earlier {
+        if pool.responses >= MIN_GROUP {
+            break;
+        }
+        if *n > 0 {
+            pool.runs.push(*id);
+            pool.responses += n;
+        }
+    }
+    (pool.responses >= MIN_GROUP).then_some(pool)
+}
+
+/// A team's evaluation results for `pool`: the same rows and written answers as a report, with
+/// every count under [`MIN_GROUP`] suppressed; the written answers of the pool count together
+/// (the pool as a whole has at least [`MIN_GROUP`] responses).
+pub fn team_evaluation(
+    questions: &[QuestionFact],
+    answers: &[AnswerFact],
+    responses_by_run: &HashMap<i32, u64>,
+    pool: &Pool,
+) -> (Vec<QuestionRow>, Vec<(String, Vec<String>)>) {
+    let runs: HashSet<i32> = pool.runs.iter().copied().collect();
+    evaluation_rows(questions, answers, &runs, responses_by_run, Rule::SHOWN, 1)
 }
 
 /// Counts the figures of `from`–`to` (local dates, inclusive) at `now`, as the module's top
@@ -1611,5 +1679,102 @@ mod tests {
         assert_eq!(f.sessions, 1);
         assert_eq!(f.drop_in_sessions, 0);
         assert_eq!(f.by_session.len(), 1);
+    }
+
+    #[test]
+    fn a_team_sees_its_run_alone_from_five_answers_and_pooled_below() {
+        // 3 on this run, 4 on the one before: pooled, 7 together.
+        assert_eq!(
+            team_pool((10, 3), &[(9, 4), (8, 6)]),
+            Some(Pool {
+                runs: vec![10, 9],
+                responses: 7
+            })
+        );
+        // Runs nobody answered are not named in the pool.
+        assert_eq!(
+            team_pool((10, 1), &[(9, 0), (8, 2), (7, 2)]).map(|p| p.runs),
+            Some(vec![10, 8, 7])
+        );
+        assert_eq!(
+            team_pool((10, 5), &[(9, 4)]).map(|p| p.runs),
+            Some(vec![10])
+        );
+        // Even all together fewer than five: nothing.
+        assert_eq!(team_pool((10, 2), &[(9, 2)]), None);
+        assert_eq!(team_pool((10, 0), &[]), None);
+    }
+
+    #[test]
+    fn a_team_view_never_shows_a_figure_under_five() {
+        let likert = QuestionFact {
+            id: 1,
+            code: Some("useful".into()),
+            text: String::new(),
+            kind: QuestionKind::Likert,
+            own: false,
+            position: 1,
+        };
+        let text = QuestionFact {
+            id: 2,
+            code: Some("takeaway".into()),
+            kind: QuestionKind::Text,
+            position: 2,
+            ..likert.clone()
+        };
+        let answer = |run_id, question_id, value: Option<i32>, text: Option<&str>| AnswerFact {
+            run_id,
+            question_id,
+            value,
+            text: text.map(str::to_string),
+        };
+        let mixed = QuestionFact {
+            id: 3,
+            code: Some("safe".into()),
+            position: 3,
+            ..likert.clone()
+        };
+        // Run 10: three answers; run 9: four. All seven gave question 1 a 5; question 3 got
+        // 5, 5, 5, 5, 5, 4 and 2.
+        let mut answers = Vec::new();
+        for (run, v) in [(10, 5), (10, 5), (10, 4), (9, 5), (9, 5), (9, 5), (9, 2)] {
+            answers.push(answer(run, 1, Some(5), None));
+            answers.push(answer(run, 3, Some(v), None));
+        }
+        answers.push(answer(10, 2, None, Some("Jeg lærte at sige fra")));
+        answers.push(answer(9, 2, None, Some("Roen i rummet")));
+        let by_run = HashMap::from([(10, 3), (9, 4)]);
+        let pool = team_pool((10, 3), &[(9, 4)]).expect("pooled to seven");
+        let (rows, texts) = team_evaluation(&[likert, text, mixed], &answers, &by_run, &pool);
+        let all_five = &rows[0];
+        assert_eq!(all_five.counts[0], Cell::Count(7));
+        assert_eq!(all_five.mean, Cell::Mean(500));
+        // The 4 and the 2 are one each: hidden, so the 5s could be worked out and are hidden
+        // too, and with them the mean.
+        let mixed = &rows[1];
+        assert_eq!(mixed.answered, Cell::Count(7));
+        assert_eq!(mixed.mean, Cell::Hidden);
+        for c in &mixed.counts {
+            assert!(
+                matches!(c, Cell::Small | Cell::Hidden | Cell::Count(0)),
+                "{c:?}"
+            );
+        }
+        // The written answers of the pool count together.
+        assert_eq!(
+            texts,
+            vec![(
+                "takeaway".to_string(),
+                vec![
+                    "Jeg lærte at sige fra".to_string(),
+                    "Roen i rummet".to_string()
+                ]
+            )]
+        );
+        // The same answers as a report with each run on its own: no texts from runs under five.
+        let runs: HashSet<i32> = [10, 9].into();
+        let (_, report_texts) =
+            evaluation_rows(&[], &answers, &runs, &by_run, Rule::SHOWN, MIN_GROUP);
+        assert!(report_texts.is_empty());
     }
 }

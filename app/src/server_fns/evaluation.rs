@@ -4,7 +4,9 @@
 
 use leptos::prelude::*;
 
-use crate::dto::evaluation::{AnswerForm, CourseQuestionsDto, EvaluationPageDto, PaperDto};
+use crate::dto::evaluation::{
+    AnswerForm, CourseQuestionsDto, EvaluationPageDto, PaperDto, TeamResultsDto,
+};
 use crate::error::AppError;
 
 /// The questions as the parser reads them: id and kind.
@@ -79,6 +81,34 @@ pub async fn paper_page(run_id: i32) -> Result<PaperDto, AppError> {
         questions: evaluation::questions(db, r.course_id).await?,
         web,
         paper,
+    })
+}
+
+/// A run's own evaluation results (the run's team and the school's coordinators): the run
+/// alone from five responses, else pooled with the course's earlier runs; nothing under five.
+#[server(endpoint = "personale_hold_resultater")]
+pub async fn team_results(run_id: i32) -> Result<TeamResultsDto, AppError> {
+    use crate::rules::reports::Cell;
+    use crate::services::staff::{access, guard};
+    use crate::services::{evaluation, reports};
+
+    let ctx = guard::signed_in().await?;
+    let r = access::roster(&ctx, run_id).await?;
+    let db = &ctx.state.db;
+    let (own, pool, questions, free_texts) = reports::team(db, &r).await?;
+    let (course_title, school_name) = evaluation::run_names(db, &r).await?;
+    Ok(TeamResultsDto {
+        me: guard::me_dto(&ctx).await?,
+        run_id: r.id,
+        course_title,
+        school_name,
+        own_responses: Cell::people(own),
+        pooled_runs: pool.as_ref().map_or(0, |p| p.runs.len()),
+        responses: pool
+            .as_ref()
+            .map_or(Cell::Empty, |p| Cell::people(p.responses)),
+        questions,
+        free_texts,
     })
 }
 

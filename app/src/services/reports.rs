@@ -1,7 +1,7 @@
 //! Loading the facts the report figures are counted from (`rules::reports::count` counts
 //! them): the runs of a selection with their sessions, bookings, attendance, drop-in
 //! headcounts and evaluation answers, in a fixed number of queries whatever the size of the
-//! selection, and nothing that names a person.
+//! selection, and nothing that names a person; and a run's own evaluation for its team.
 
 use std::collections::{HashMap, HashSet};
 
@@ -19,7 +19,8 @@ use sea_orm::{
 use crate::rules::evaluation::QuestionKind;
 use crate::rules::reports::{
     AnswerFact, BookingFact, BookingFactStatus, CourseFact, Facts, Figures, HeadcountFact, Mark,
-    QuestionFact, RunFact, SessionFact, count, in_period, period_runs, window,
+    Pool, QuestionFact, QuestionRow, RunFact, SessionFact, count, in_period, period_runs,
+    team_evaluation, team_pool, window,
 };
 use crate::rules::vocabulary::source::WALK_IN;
 
@@ -97,6 +98,155 @@ fn session_fact((id, run_id, starts_at): (i32, i32, DateTime<Utc>)) -> SessionFa
         run_id,
         starts_at,
     }
+}
+
+/// The evaluation facts of `run_ids`: which run each response is to, the questions answered,
+/// and every answer (with its run, never its response).
+async fn evaluation_facts(
+    db: &impl ConnectionTrait,
+    run_ids: &[i32],
+) -> Result<(Vec<i32>, Vec<QuestionFact>, Vec<AnswerFact>), DbErr> {
+    if run_ids.is_empty() {
+        return Ok((Vec::new(), Vec::new(), Vec::new()));
+    }
+    let keyed: Vec<(String, i32)> = evaluation_response::Entity::find()
+        .select_only()
+        .columns([
+            evaluation_response::Column::Id,
+            evaluation_response::Column::RunId,
+        ])
+        .filter(evaluation_response::Column::RunId.is_in(run_ids.to_vec()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let responses: Vec<i32> = keyed.iter().map(|(_, run)| *run).collect();
+    let run_of: HashMap<String, i32> = keyed.into_iter().collect();
+    let answers: Vec<AnswerFact> = evaluation_answer::Entity::find()
+        .select_only()
+        .columns([
+            evaluation_answer::Column::ResponseId,
+            evaluation_answer::Column::QuestionId,
+            evaluation_answer::Column::Value,
+            evaluation_answer::Column::Text,
+        ])
+        .filter(
+            evaluation_answer::Column::ResponseId.in_subquery(
+                evaluation_response::Entity::find()
+                    .select_only()
+                    .column(evaluation_response::Column::Id)
+                    .filter(evaluation_response::Column::RunId.is_in(run_ids.to_vec()))
+                    .into_query(),
+            ),
+        )
+        .into_tuple::<(String, i32, Option<i32>, Option<String>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(response, question_id, value, text)| {
+            Some(AnswerFact {
+                run_id: *run_of.get(&response)?,
+                question_id,
+                value,
+                text,
+            })
+        })
+        .collect();
+    let questions: Vec<QuestionFact> = evaluation_question::Entity::find()
+        .filter(
+            evaluation_question::Column::Id.is_in(
+                answers
+                    .iter()
+                    .map(|a| a.question_id)
+                    .collect::<HashSet<_>>(),
+            ),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|q| {
+            Some(QuestionFact {
+                kind: QuestionKind::from_slug(&q.kind)?,
+                id: q.id,
+                code: q.code,
+                text: q.text,
+                own: q.course_id.is_some(),
+                position: q.position,
+            })
+        })
+        .collect();
+    Ok((responses, questions, answers))
+}
+
+/// A run's own evaluation results for its team: the run alone once five have answered, else
+/// pooled with the course's most recent earlier runs until five ([`team_pool`]). Returns the
+/// run's own response count, the pool (`None` while too few answered), and the rows.
+#[allow(clippy::type_complexity)]
+pub async fn team(
+    db: &impl ConnectionTrait,
+    r: &run::Model,
+) -> Result<
+    (
+        u64,
+        Option<Pool>,
+        Vec<QuestionRow>,
+        Vec<(String, Vec<String>)>,
+    ),
+    DbErr,
+> {
+    // The course's runs that took place, with their first session.
+    let course_runs: Vec<i32> = run::Entity::find()
+        .select_only()
+        .column(run::Column::Id)
+        .filter(run::Column::CourseId.eq(r.course_id))
+        .filter(run::Column::Status.ne(RunStatus::Cancelled))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut first: HashMap<i32, DateTime<Utc>> = HashMap::new();
+    let starts: Vec<(i32, DateTime<Utc>)> = session::Entity::find()
+        .select_only()
+        .columns([session::Column::RunId, session::Column::StartsAt])
+        .filter(session::Column::RunId.is_in(course_runs.clone()))
+        .filter(session::Column::Cancelled.eq(false))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (run_id, t) in starts {
+        first
+            .entry(run_id)
+            .and_modify(|x| *x = (*x).min(t))
+            .or_insert(t);
+    }
+    let responded: Vec<i32> = evaluation_response::Entity::find()
+        .select_only()
+        .column(evaluation_response::Column::RunId)
+        .filter(evaluation_response::Column::RunId.is_in(course_runs.clone()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut by_run: HashMap<i32, u64> = HashMap::new();
+    for run_id in responded {
+        *by_run.entry(run_id).or_default() += 1;
+    }
+    let own = by_run.get(&r.id).copied().unwrap_or(0);
+    let this_start = first.get(&r.id).copied();
+    let mut earlier: Vec<(DateTime<Utc>, i32)> = course_runs
+        .iter()
+        .filter(|id| **id != r.id)
+        .filter_map(|id| Some((*first.get(id)?, *id)))
+        .filter(|(t, _)| this_start.is_some_and(|s| *t < s))
+        .collect();
+    earlier.sort_by(|a, b| b.cmp(a));
+    let earlier: Vec<(i32, u64)> = earlier
+        .into_iter()
+        .map(|(_, id)| (id, by_run.get(&id).copied().unwrap_or(0)))
+        .collect();
+    let Some(pool) = team_pool((r.id, own), &earlier) else {
+        return Ok((own, None, Vec::new(), Vec::new()));
+    };
+    let (_, questions, answers) = evaluation_facts(db, &pool.runs).await?;
+    let (rows, texts) = team_evaluation(&questions, &answers, &by_run, &pool);
+    Ok((own, Some(pool), rows, texts))
 }
 
 /// Loads the facts of a selection at `now`.
@@ -327,76 +477,7 @@ pub async fn load(
             .collect()
     };
     // Evaluations of the period's runs: which run each response is to, and every answer.
-    let (responses, questions, answers) = if period_run_ids.is_empty() {
-        (Vec::new(), Vec::new(), Vec::new())
-    } else {
-        let keyed: Vec<(String, i32)> = evaluation_response::Entity::find()
-            .select_only()
-            .columns([
-                evaluation_response::Column::Id,
-                evaluation_response::Column::RunId,
-            ])
-            .filter(evaluation_response::Column::RunId.is_in(period_run_ids.clone()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        let responses: Vec<i32> = keyed.iter().map(|(_, run)| *run).collect();
-        let run_of: HashMap<String, i32> = keyed.into_iter().collect();
-        let answers: Vec<AnswerFact> = evaluation_answer::Entity::find()
-            .select_only()
-            .columns([
-                evaluation_answer::Column::ResponseId,
-                evaluation_answer::Column::QuestionId,
-                evaluation_answer::Column::Value,
-                evaluation_answer::Column::Text,
-            ])
-            .filter(
-                evaluation_answer::Column::ResponseId.in_subquery(
-                    evaluation_response::Entity::find()
-                        .select_only()
-                        .column(evaluation_response::Column::Id)
-                        .filter(evaluation_response::Column::RunId.is_in(period_run_ids.clone()))
-                        .into_query(),
-                ),
-            )
-            .into_tuple::<(String, i32, Option<i32>, Option<String>)>()
-            .all(db)
-            .await?
-            .into_iter()
-            .filter_map(|(response, question_id, value, text)| {
-                Some(AnswerFact {
-                    run_id: *run_of.get(&response)?,
-                    question_id,
-                    value,
-                    text,
-                })
-            })
-            .collect();
-        let questions: Vec<QuestionFact> = evaluation_question::Entity::find()
-            .filter(
-                evaluation_question::Column::Id.is_in(
-                    answers
-                        .iter()
-                        .map(|a| a.question_id)
-                        .collect::<HashSet<_>>(),
-                ),
-            )
-            .all(db)
-            .await?
-            .into_iter()
-            .filter_map(|q| {
-                Some(QuestionFact {
-                    kind: QuestionKind::from_slug(&q.kind)?,
-                    id: q.id,
-                    code: q.code,
-                    text: q.text,
-                    own: q.course_id.is_some(),
-                    position: q.position,
-                })
-            })
-            .collect();
-        (responses, questions, answers)
-    };
+    let (responses, questions, answers) = evaluation_facts(db, &period_run_ids).await?;
     Ok(Facts {
         runs,
         sessions,

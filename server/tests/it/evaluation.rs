@@ -386,7 +386,7 @@ both_backends!(paper_forms_and_course_questions, |app| {
             .filter(evaluation_question::Column::CourseId.is_null())
             .counted(&app.db)
             .await,
-        11
+        12
     );
     // Management cannot change a course's questions.
     let management = sign_in(app, MANAGEMENT).await;
@@ -496,4 +496,78 @@ both_backends!(rows_keep_no_order_of_arrival_or_time_of_answering, |app| {
             );
         }
     }
+});
+
+/// Every figure in the result tables' cells: a number of people must be 0 or at least 5.
+fn no_figure_under_five(page: &str) {
+    for cell in page.split("<td>").skip(1) {
+        let text = cell.split('<').next().unwrap_or_default().trim();
+        if let Ok(n) = text.parse::<u64>() {
+            assert!(n == 0 || n >= 5, "a figure of {n} people is shown");
+        }
+    }
+}
+
+both_backends!(a_team_sees_its_own_results_pooled_until_five, |app| {
+    use app::rules::evaluation::Answer;
+    use app::services::evaluation::save_paper;
+    let cookie = sign_in(app, COORDINATOR).await;
+    let learned = question(app, "learned").await;
+    let takeaway = question(app, "takeaway").await;
+    let knowledge = question(app, "recovery_knowledge").await;
+    // Two runs of the same course, the later one newest of all (the demo's past runs are older).
+    let before = randers_run(app, 1).await;
+    held(app, before, Utc::now() - Duration::days(5)).await;
+    let latest = randers_run(app, 1).await;
+    held(app, latest, Utc::now() - Duration::days(2)).await;
+    let answer = |run_id: i32, n: usize, words: &'static str| async move {
+        for i in 0..n {
+            save_paper(
+                &app.db,
+                run_id,
+                &[
+                    (learned, Answer::Choice(5)),
+                    (knowledge, Answer::Choice(if i == 0 { 3 } else { 4 })),
+                    (takeaway, Answer::Text(format!("{words} {i}"))),
+                ],
+            )
+            .await
+            .expect("paper form");
+        }
+    };
+    answer(before, 4, "Tidligere hold").await;
+    answer(latest, 3, "Seneste hold").await;
+
+    // 3 on this run: pooled with the run before (4), 7 together, and the page says so.
+    let page = format!("/personale/hold/{latest}/resultater");
+    let (status, _, body) = get_page(app, &page, Some(&cookie)).await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("Holdet har &lt; 5 svar. For at ingen kan genkendes, viser vi de seneste 2 hold på kurset samlet: 7 svar i alt."),
+        "{body}"
+    );
+    assert!(
+        body.contains("Jeg ved mere om recovery nu"),
+        "the new default question"
+    );
+    assert!(body.contains("Seneste hold 0") && body.contains("Tidligere hold 3"));
+    no_figure_under_five(&body);
+    // All seven chose 5 for "learned": that count is shown.
+    assert!(body.contains("<td>7</td>"));
+
+    // Two more answers make five on this run: its own results, its own words only.
+    answer(latest, 2, "Sidst").await;
+    let (_, _, body) = get_page(app, &page, Some(&cookie)).await;
+    assert!(body.contains("Svar fra dette hold: 5."), "{body}");
+    assert!(body.contains("Sidst 1") && !body.contains("Tidligere hold"));
+    no_figure_under_five(&body);
+
+    // Only the run's team and the school's coordinators.
+    let (status, location, _) = get_page(app, &page, None).await;
+    assert!(status == 303 || status == 302, "{status}");
+    assert!(location.starts_with("/personale/log-ind"), "{location}");
+    let other = make_coordinator(app, "k@viborg.example", school_id(app, "viborg").await).await;
+    let other = sign_in(app, (other.0.as_str(), other.1.as_str())).await;
+    let (status, _, _) = get_page(app, &page, Some(&other)).await;
+    assert_eq!(status, 403);
 });

@@ -8,7 +8,7 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
-use super::{StaffError, StaffView, id_param, query_notice, staff_page, text_area};
+use super::{StaffError, StaffView, id_param, query_notice, staff_page};
 use crate::components::course::CourseView;
 use crate::components::form::refusal_notice;
 use crate::dto::staff::courses::{
@@ -16,6 +16,7 @@ use crate::dto::staff::courses::{
 };
 use crate::dto::staff::pictures::PictureRefusal;
 use crate::i18n::use_locale;
+use crate::rules::plain_language::{Level, readability};
 use crate::rules::vocabulary::{Audience, Format};
 use crate::server_fns::staff::courses::{
     CourseDeveloper, SaveCourse, course_editor, course_list, course_preview,
@@ -107,6 +108,57 @@ fn CourseEditor(id: i32) -> impl IntoView {
     staff_page(data, move |d| editor_view(d, ok.clone()))
 }
 
+/// How easy a text is to read: "Let / Middel / Svær" with its LIX, a hint, and the longest
+/// sentences. A hard text gets a gentle warning; nothing is refused for it.
+fn readability_note(l: crate::i18n::Locale, text: &str) -> impl IntoView + use<> {
+    let Some(r) = readability(text) else {
+        return view! { <p class="hint">{tr!(l, "plain.empty")}</p> }.into_any();
+    };
+    let hard = r.level == Level::Hard;
+    view! {
+        <div class=if hard { "readability readability-hard" } else { "readability" }>
+            <p>
+                <strong>{tr!(l, "plain.score", level = tr!(l, r.level.label_key()), lix = r.lix)}</strong>
+                " "{tr!(l, r.level.hint_key())}
+            </p>
+            {(!r.long_sentences.is_empty()).then(|| view! {
+                <p>{tr!(l, "plain.long_sentences")}</p>
+                <ul class="long-sentences">
+                    {r.long_sentences.iter().map(|s| view! { <li>{s.clone()}</li> }).collect_view()}
+                </ul>
+            })}
+        </div>
+    }
+    .into_any()
+}
+
+/// A course text with its readability beneath, worked out again as the text is typed (with
+/// JavaScript) or when the form is saved (without).
+fn readable_area(
+    id: &'static str,
+    name: &'static str,
+    label: String,
+    hint: String,
+    value: String,
+    rows: u8,
+    max: usize,
+) -> impl IntoView {
+    let l = use_locale();
+    let hint_id = format!("{id}-hint");
+    let note_id = format!("{id}-lix");
+    let described = format!("{hint_id} {note_id}");
+    let text = RwSignal::new(value.clone());
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <p class="hint" id=hint_id>{hint}</p>
+            <textarea id=id name=name rows=rows.to_string() maxlength=max.to_string() aria-describedby=described
+                on:input=move |ev| text.set(event_target_value(&ev))>{value}</textarea>
+            <div id=note_id>{move || text.with(|t| readability_note(l, t))}</div>
+        </div>
+    }
+}
+
 fn editor_view(d: CourseEditorDto, ok: Option<String>) -> StaffView {
     let l = use_locale();
     let f = d.fields.clone();
@@ -156,9 +208,9 @@ fn editor_view(d: CourseEditorDto, ok: Option<String>) -> StaffView {
                     <label for="kursus-titel">{tr!(l, "staff.courses.title_field")}</label>
                     <input id="kursus-titel" name="title" type="text" required maxlength=TITLE_MAX.to_string() value=f.title.clone()/>
                 </div>
-                {text_area("kursus-resume", "summary", tr!(l, "staff.courses.summary"), tr!(l, "staff.courses.summary_hint"), f.summary.clone(), 3, SUMMARY_MAX)}
-                {text_area("kursus-beskrivelse", "description", tr!(l, "staff.courses.description"), tr!(l, "staff.courses.description_hint"), f.description.clone(), 8, TEXT_MAX)}
-                {text_area("kursus-forvent", "expectations", tr!(l, "staff.courses.expectations"), tr!(l, "staff.courses.expectations_hint"), f.expectations.clone(), 6, TEXT_MAX)}
+                {readable_area("kursus-resume", "summary", tr!(l, "staff.courses.summary"), tr!(l, "staff.courses.summary_hint"), f.summary.clone(), 3, SUMMARY_MAX)}
+                {readable_area("kursus-beskrivelse", "description", tr!(l, "staff.courses.description"), tr!(l, "staff.courses.description_hint"), f.description.clone(), 8, TEXT_MAX)}
+                {readable_area("kursus-forvent", "expectations", tr!(l, "staff.courses.expectations"), tr!(l, "staff.courses.expectations_hint"), f.expectations.clone(), 6, TEXT_MAX)}
                 <div class="field-row">
                     <div class="field">
                         <label for="kursus-form">{tr!(l, "staff.courses.format")}</label>

@@ -1,5 +1,7 @@
 //! The staff's side of the evaluation: `/personale/hold/:id/evaluering` (typing in paper
-//! forms, one at a time) and `/personale/kurser/:id/evaluering` (a course's own questions).
+//! forms, one at a time), `/personale/hold/:id/resultater` (the run's own results, pooled with
+//! the course's earlier runs below five answers) and `/personale/kurser/:id/evaluering` (a
+//! course's own questions).
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -8,11 +10,12 @@ use leptos_router::hooks::use_query_map;
 use super::{StaffView, id_param, query_notice, staff_page};
 use crate::components::form::refusal_notice;
 use crate::components::questions::Questions;
+use crate::components::results::ResultTables;
 use crate::dto::evaluation::{EvaluationRefusal, QuestionRefusal};
 use crate::i18n::use_locale;
 use crate::rules::evaluation::QUESTION_MAX;
 use crate::server_fns::evaluation::{
-    AddQuestion, RetireQuestion, SavePaper, course_questions, paper_page,
+    AddQuestion, RetireQuestion, SavePaper, course_questions, paper_page, team_results,
 };
 use crate::tr;
 
@@ -43,6 +46,46 @@ pub fn PaperEvaluationPage() -> impl IntoView {
                         <Questions questions=d.questions.clone()/>
                         <button type="submit" class="button">{tr!(l, "staff.paper.save")}</button>
                     </form>
+                </div>
+            })
+    })
+}
+
+/// `/personale/hold/:id/resultater`: what the run's participants answered, for its team.
+#[component]
+pub fn TeamResultsPage() -> impl IntoView {
+    let l = use_locale();
+    let id = id_param();
+    let data = Resource::new(move || id, team_results);
+    staff_page(data, move |d| {
+        let scope = match d.pooled_runs {
+            0 => tr!(l, "staff.results.too_few", count = d.own_responses.text()),
+            1 => tr!(l, "staff.results.own", count = d.responses.text()),
+            n => tr!(
+                l,
+                "staff.results.pooled",
+                runs = n,
+                count = d.responses.text(),
+                own = d.own_responses.text()
+            ),
+        };
+        let scope_class = if d.pooled_runs > 1 {
+            "notice"
+        } else {
+            "results-scope"
+        };
+        StaffView::new(tr!(l, "staff.results.title", course = d.course_title.clone()))
+            .crumbs(view! {
+                <a href=format!("/personale/hold/{}/deltagere", d.run_id)>{tr!(l, "staff.attendance.to_roster")}</a>
+            })
+            .lead(d.school_name.clone())
+            .body(view! {
+                <div class="narrow">
+                    <p class=scope_class>{scope}</p>
+                    <p class="hint">{tr!(l, "staff.results.privacy")}</p>
+                    {(d.pooled_runs > 0).then(|| view! {
+                        <ResultTables questions=d.questions.clone() free_texts=d.free_texts.clone()/>
+                    })}
                 </div>
             })
     })

@@ -7,10 +7,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::{StaffView, staff_page};
+use crate::components::results::ResultTables;
 use crate::dto::staff::reports::{ReportDto, ReportQuery};
 use crate::format;
 use crate::i18n::{Locale, use_locale};
-use crate::rules::evaluation::QuestionKind;
 use crate::rules::reports::{Figures, question_label, summary};
 use crate::server_fns::staff::reports::report;
 use crate::tr;
@@ -396,13 +396,8 @@ fn MixTables(f: Figures) -> impl IntoView {
 fn EvaluationSection(f: Figures) -> impl IntoView {
     let l = use_locale();
     let title = tr!(l, "staff.reports.evaluation");
-    let choices: Vec<_> = f
+    let rows: Vec<(String, Option<f64>, String)> = f
         .questions
-        .iter()
-        .filter(|q| q.kind != "text")
-        .cloned()
-        .collect();
-    let rows: Vec<(String, Option<f64>, String)> = choices
         .iter()
         .filter(|q| q.kind == "likert")
         .map(|q| (question_label(l, q), q.mean.value(), q.mean.text()))
@@ -417,42 +412,7 @@ fn EvaluationSection(f: Figures) -> impl IntoView {
                     <figcaption>{tr!(l, "staff.reports.chart.table_follows")}</figcaption>
                 </figure>
             })}
-            {choices.into_iter().map(|q| {
-                let kind = QuestionKind::from_slug(&q.kind).unwrap_or(QuestionKind::Likert);
-                let label = question_label(l, &q);
-                view! {
-                    <div class="table-wrap" tabindex="0" role="region" aria-label={label.clone()}>
-                        <table class="distribution">
-                            <caption>{label.clone()}</caption>
-                            <thead><tr>
-                                {kind.values().iter().map(|v| view! { <th scope="col">{tr!(l, &kind.value_key(*v))}</th> }).collect_view()}
-                                <th scope="col">{tr!(l, "staff.reports.mean")}</th>
-                            </tr></thead>
-                            <tbody><tr>
-                                {q.counts.iter().map(|c| view! { <td>{c.text()}</td> }).collect_view()}
-                                <td>{q.mean.text()}</td>
-                            </tr></tbody>
-                        </table>
-                    </div>
-                }
-            }).collect_view()}
-            {if f.free_texts.is_empty() {
-                view! { <p class="hint">{tr!(l, "staff.reports.free_text_hidden")}</p> }.into_any()
-            } else {
-                f.free_texts.iter().map(|(code, texts)| {
-                    let heading = if matches!(code.as_str(), "takeaway" | "other") {
-                        tr!(l, &format!("evaluation.q.{code}"))
-                    } else {
-                        code.clone()
-                    };
-                    view! {
-                        <h3>{heading}</h3>
-                        <ul class="free-texts">
-                            {texts.iter().map(|t| view! { <li>{t.clone()}</li> }).collect_view()}
-                        </ul>
-                    }
-                }).collect_view().into_any()
-            }}
+            <ResultTables questions=f.questions.clone() free_texts=f.free_texts.clone()/>
         </section>
     }
 }

@@ -40,6 +40,7 @@ pub fn RosterPage() -> impl IntoView {
                 {d.may_edit.then(|| view! { <a href=format!("/personale/hold/{}", d.run_id)>{tr!(l, "staff.roster.to_run")}</a>" · " })}
                 <a href=format!("/personale/hold/{}/fremmoede", d.run_id)>{tr!(l, "staff.home.attendance")}</a>
                 " · "<a href=format!("/personale/hold/{}/evaluering", d.run_id)>{tr!(l, "staff.paper.link")}</a>
+                " · "<a href=format!("/personale/hold/{}/resultater", d.run_id)>{tr!(l, "staff.results.link")}</a>
             })
             .lead(view! {
                 {d.school_name.clone()}

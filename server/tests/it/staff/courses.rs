@@ -445,3 +445,38 @@ both_backends!(pictures_need_alt_text_and_a_real_image, |app| {
     assert_eq!(cross.status().as_u16(), 403);
     assert_eq!(images(app).await, 0);
 });
+
+both_backends!(hard_texts_are_saved_with_a_gentle_warning, |app| {
+    let cookie = sign_in(app, COORDINATOR).await;
+    let randers = school_id(app, "randers").await.to_string();
+    let hard = "Undervisningsforløbet tilrettelægges i overensstemmelse med gældende \
+                retningslinjer for recoveryorienteret rehabilitering.";
+    let created = app
+        .post_form(
+            "/api/personale_kursus_gem",
+            &[
+                ("course", "0"),
+                ("school", randers.as_str()),
+                ("title", "Klar tale"),
+                ("summary", "Du er velkommen. Kurset er gratis."),
+                ("description", hard),
+                ("format", "kursus"),
+                ("audience", "alle"),
+                ("action", "gem"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    // Saved, never refused for being hard to read.
+    let id = course_id_in(&created.location);
+    assert_eq!(created.location, format!("/personale/kurser/{id}?gemt=1"));
+    assert_eq!(course_by_id(app, id).await.description, hard);
+    let (status, _, body) = get_page(app, &format!("/personale/kurser/{id}"), Some(&cookie)).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Let at læse (LIX 20)."), "{body}");
+    assert!(body.contains("Svær at læse (LIX 80)."));
+    assert!(body.contains("readability-hard"));
+    assert!(body.contains("Du kan stadig gemme teksten."));
+    // An empty text says what the help will do.
+    assert!(body.contains("Når du skriver, ser du her, hvor let teksten er at læse."));
+});
