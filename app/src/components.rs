@@ -1,5 +1,6 @@
 //! Pieces shared by several pages.
 
+pub mod calls;
 pub mod course;
 pub mod form;
 pub mod layout;
@@ -9,3 +10,4 @@ pub mod questions;
 pub mod results;
 pub mod run;
 pub mod school;
+pub mod watch;

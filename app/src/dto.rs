@@ -10,3 +10,4 @@ pub mod evaluation;
 pub mod outbox;
 pub mod prospectus;
 pub mod staff;
+pub mod watch;

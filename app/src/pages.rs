@@ -12,6 +12,7 @@ pub mod reply;
 pub mod school;
 pub mod signup;
 pub mod staff;
+pub mod watch;
 
 use leptos::prelude::*;
 

@@ -10,3 +10,4 @@ pub mod catalogue;
 pub mod evaluation;
 pub mod outbox;
 pub mod staff;
+pub mod watch;

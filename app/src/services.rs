@@ -8,6 +8,7 @@
 //! - [`request`]: the request being served: app state, cookies, the client's address;
 //! - [`state`]: the app's shared state;
 //! - [`catalogue`], [`booking`], [`attendance`], [`evaluation`], [`reports`]: the domain;
+//!   [`watch`]: "Giv mig besked" about a course's next run;
 //! - [`retention`]: participants' data made anonymous on schedule;
 //! - [`tokens`], [`rate_limit`], [`api_keys`], [`idempotency`]: links, limits, keys and kept
 //!   API answers;
@@ -41,5 +42,6 @@ pub mod state;
 pub mod tokens;
 pub mod transaction;
 pub mod vocabulary;
+pub mod watch;
 pub mod webhooks;
 pub mod worker_signal;

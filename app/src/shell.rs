@@ -40,6 +40,7 @@ use crate::pages::{
         sign_in::{CodePage, ForgotPage, InvitationPage, ResetPage, SignInPage, TotpSetupPage},
         themes::ThemesPage,
     },
+    watch::WatchPage,
 };
 
 /// The whole HTML document, rendered on the server.
@@ -87,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/hold/:id/tilmelding/modtaget") view=ReceivedPage ssr=SsrMode::Async/>
                     <Route path=path!("/mine-tilmeldinger") view=RequestLinkPage/>
                     <Route path=path!("/mine-tilmeldinger/:token") view=MyBookingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/giv-besked/:token") view=WatchPage ssr=SsrMode::Async/>
                     <Route path=path!("/kommer/:token") view=ReplyPage ssr=SsrMode::Async/>
                     <Route path=path!("/evaluering/tak") view=EvaluationThanksPage/>
                     <Route path=path!("/evaluering/:token") view=EvaluationPage ssr=SsrMode::Async/>

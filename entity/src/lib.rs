@@ -13,6 +13,7 @@ pub mod booking;
 pub mod course;
 pub mod course_teacher;
 pub mod course_theme;
+pub mod course_watch;
 pub mod enums;
 pub mod evaluation_answer;
 pub mod evaluation_question;

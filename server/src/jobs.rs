@@ -44,6 +44,9 @@ pub async fn run_once(db: &DatabaseConnection, retention_days: i64) {
     if let Err(err) = app::services::idempotency::purge(db, now).await {
         tracing::error!(error = %err, "could not delete kept API answers");
     }
+    if let Err(err) = app::services::watch::purge(db, now).await {
+        tracing::error!(error = %err, "could not delete addresses that waited a year");
+    }
     if let Err(err) = app::services::evaluation::reorder(db).await {
         tracing::error!(error = %err, "could not put evaluation rows in key order");
     }

@@ -244,13 +244,25 @@ for (const mode of modes) {
         await page.getByText('kurset er ikke offentliggjort').waitFor();
         await assertAccessible(page, 'course editor with an error');
         assert.equal(await page.getByLabel('Titel', { exact: true }).inputValue(), title);
+        if (mode.js) {
+          // The plain-language help follows the typing: hard, then easy again.
+          await page
+            .getByLabel('Om kurset')
+            .fill('Undervisningsforløbet tilrettelægges i overensstemmelse med gældende retningslinjer.');
+          await page.locator('#kursus-beskrivelse-lix').getByText(/Svær at læse \(LIX \d+\)/).waitFor();
+        }
         await page.getByLabel('Om kurset').fill('Vi skriver korte tekster og læser højt, hvis vi har lyst.');
+        if (mode.js) {
+          await page.locator('#kursus-beskrivelse-lix').getByText(/Let at læse \(LIX \d+\)/).waitFor();
+        }
         await page.getByLabel('Hvad kan du forvente').fill('Tre timer med pauser. Ingen skal vise det, de har skrevet.');
         await page.getByLabel('Skrivning og kreativitet').check();
         // Not without developers from both sides: refused in plain words, the texts kept.
         await page.getByRole('button', { name: 'Gem og offentliggør' }).click();
         await page.waitForURL(/fejl=mangler-peer/);
         await page.getByText('skal der være en peer-underviser').waitFor();
+        // Without JavaScript too, each saved text says how easy it is to read.
+        await page.locator('#kursus-beskrivelse-lix').getByText(/Let at læse \(LIX \d+\)/).waitFor();
         await assertAccessible(page, 'course editor without developers');
         for (const kind of [/Peer-underviser \(Recovery-skolen Randers/, /Fagprofessionel underviser \(Recovery-skolen Randers/]) {
           await selectMatching(page, '#ny-udvikler', kind);

@@ -5,8 +5,10 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
 use crate::components::run::{RunDetails, TeacherCard};
+use crate::components::watch::NotifyMe;
 use crate::dto::catalogue::CourseDetailDto;
 use crate::i18n::{Locale, use_locale};
+use crate::rules::catalogue::availability::Availability;
 use crate::tr;
 
 /// Text with blank lines between paragraphs, as paragraphs.
@@ -31,6 +33,11 @@ pub fn CourseView(course: CourseDetailDto) -> impl IntoView {
         })
         .collect::<Vec<_>>();
     let has_runs = !course.runs.is_empty();
+    // Nothing to join now or soon: offer to tell the person when a new run comes.
+    let dead_end = !course.runs.iter().any(|r| {
+        r.availability.has_room() || matches!(r.availability, Availability::NotYetOpen { .. })
+    });
+    let slug = course.slug.clone();
     let school_href = format!("/skoler/{}", course.school.slug);
     view! {
         <Title text=course.title.clone()/>
@@ -76,6 +83,7 @@ pub fn CourseView(course: CourseDetailDto) -> impl IntoView {
                 } else {
                     view! { <p class="notice">{tr!(l, "course.no_runs")}</p> }.into_any()
                 }}
+                {dead_end.then(|| view! { <NotifyMe slug=slug.clone()/> })}
             </section>
         </article>
     }

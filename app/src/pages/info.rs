@@ -33,7 +33,7 @@ fn text_page(section: &'static str, parts: &'static [&'static str]) -> impl Into
 pub fn PrivacyPage() -> impl IntoView {
     let l = use_locale();
     view! {
-        {text_page("privacy", &["visit", "signup", "why", "delete", "rights"])}
+        {text_page("privacy", &["visit", "signup", "news", "why", "delete", "rights"])}
         <h2>{tr!(l, "privacy.h_periods")}</h2>
         {loaded(Resource::new(|| (), |()| school_list()), move |schools| view! {
             <ul class="plain-list">

@@ -12,6 +12,8 @@ pub const REPLY_LINK_DAYS: i64 = 30;
 pub const EVALUATION_LINK_DAYS: i64 = 30;
 /// How long a private calendar feed link works.
 pub const FEED_LINK_DAYS: i64 = 365;
+/// How long a "Giv mig besked" address waits for a new run before it is deleted unused.
+pub const WATCH_DAYS: i64 = 365;
 /// How long the confirmation page can be shown again to the browser that signed up.
 pub const RECEIPT_HOURS: i64 = 12;
 /// How long a staff invitation works.

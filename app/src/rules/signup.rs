@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Version of the privacy notice (/privatliv) that sign-ups accept. Raise it when the notice
 /// changes; each booking stores the version its person accepted.
-pub const PRIVACY_NOTICE_VERSION: &str = "2026-12-03";
+pub const PRIVACY_NOTICE_VERSION: &str = "2026-12-06";
 
 pub const NAME_MAX: usize = 80;
 pub const EMAIL_MAX: usize = 254;
@@ -79,6 +79,7 @@ crate::refusals! {
         NameInvalid => "navn-ugyldigt", "signup.err.name_invalid";
         EmailMissing => "email-mangler", "signup.err.email_missing";
         EmailInvalid => "email-ugyldig", "signup.err.email_invalid";
+        ContactMissing => "kontakt-mangler", "signup.err.contact_missing";
         PhoneInvalid => "telefon-ugyldigt", "signup.err.phone_invalid";
         PerspectiveInvalid => "perspektiv-ugyldigt", "signup.err.choice_invalid";
         MunicipalityInvalid => "kommune-ugyldig", "signup.err.choice_invalid";
@@ -107,7 +108,7 @@ impl SignupRefusal {
         use SignupRefusal::*;
         Some(match self {
             NameMissing | NameLong | NameInvalid => Field::Name,
-            EmailMissing | EmailInvalid => Field::Email,
+            EmailMissing | EmailInvalid | ContactMissing => Field::Email,
             PhoneInvalid => Field::Phone,
             PerspectiveInvalid => Field::Perspective,
             MunicipalityInvalid => Field::Municipality,
@@ -432,6 +433,25 @@ pub fn email_key(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// The key of a booking without e-mail ("Ingen e-mail – ring"): `tel:` and the number's digits,
+/// a Danish number without its +45 or 0045, so "+45 12 34 56 78" and "12345678" are one person
+/// and can have one booking per run, as an e-mail address can.
+pub fn phone_key(phone: &str) -> String {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let plus = phone.trim_start().starts_with('+');
+    let national = match digits.len() {
+        10 if plus && digits.starts_with("45") => &digits[2..],
+        12 if digits.starts_with("0045") => &digits[4..],
+        _ => digits.as_str(),
+    };
+    format!("tel:{national}")
+}
+
+/// Whether a booking's key is a phone number's: the person has no e-mail, staff call them.
+pub fn is_phone_key(key: &str) -> bool {
+    key.starts_with("tel:")
+}
+
 fn check_email(
     value: &str,
     [missing, invalid]: [SignupRefusal; 2],
@@ -449,6 +469,17 @@ fn check_email(
 /// Checks a posted form. On success the values are trimmed and ready to store; on failure every
 /// problem is reported at once, each next to its field.
 pub fn validate(form: &SignupForm) -> Result<ValidSignup, Vec<SignupRefusal>> {
+    validate_with(form, false)
+}
+
+/// Checks a sign-up made by staff for someone (by phone): as [`validate`], but a person without
+/// e-mail may be signed up with a phone number alone; the booking is then keyed by the number
+/// ([`phone_key`]) and no mail is ever queued for it.
+pub fn validate_by_staff(form: &SignupForm) -> Result<ValidSignup, Vec<SignupRefusal>> {
+    validate_with(form, true)
+}
+
+fn validate_with(form: &SignupForm, phone_only: bool) -> Result<ValidSignup, Vec<SignupRefusal>> {
     use SignupRefusal::*;
     let mut errors = Vec::new();
     let name = check_name(
@@ -456,7 +487,14 @@ pub fn validate(form: &SignupForm) -> Result<ValidSignup, Vec<SignupRefusal>> {
         [NameMissing, NameLong, NameInvalid],
         &mut errors,
     );
-    let email = check_email(&form.email, [EmailMissing, EmailInvalid], &mut errors);
+    let email = if phone_only && form.email.trim().is_empty() {
+        if form.phone.trim().is_empty() {
+            errors.push(ContactMissing);
+        }
+        String::new()
+    } else {
+        check_email(&form.email, [EmailMissing, EmailInvalid], &mut errors)
+    };
 
     let phone = form.phone.trim();
     if !phone.is_empty() && !phone_is_valid(phone) {
@@ -505,7 +543,11 @@ pub fn validate(form: &SignupForm) -> Result<ValidSignup, Vec<SignupRefusal>> {
     match run_id {
         Some(run_id) if errors.is_empty() => Ok(ValidSignup {
             run_id,
-            email_key: email_key(&email),
+            email_key: if email.is_empty() {
+                phone_key(phone)
+            } else {
+                email_key(&email)
+            },
             name,
             email,
             phone: (!phone.is_empty()).then(|| phone.to_string()),
@@ -554,6 +596,46 @@ mod tests {
             consent: "ja".into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn staff_may_sign_up_a_person_with_a_phone_number_alone() {
+        let mut form = good();
+        form.email = String::new();
+        form.phone = "+45 12 34 56 78".into();
+        // The public form always wants an e-mail.
+        assert_eq!(
+            validate(&form).map(|v| v.email_key),
+            Err(vec![SignupRefusal::EmailMissing])
+        );
+        let valid = validate_by_staff(&form).expect("phone only");
+        assert_eq!(valid.email, "");
+        assert_eq!(valid.email_key, "tel:12345678");
+        assert!(is_phone_key(&valid.email_key));
+        // Neither e-mail nor phone: one plain refusal at the e-mail field.
+        form.phone = String::new();
+        assert_eq!(
+            validate_by_staff(&form).map(|v| v.email_key),
+            Err(vec![SignupRefusal::ContactMissing])
+        );
+        // With an e-mail, staff sign-ups are keyed by it as always.
+        let valid = validate_by_staff(&good()).expect("e-mail");
+        assert_eq!(valid.email_key, "aase@example.dk");
+    }
+
+    #[test]
+    fn one_number_written_several_ways_is_one_key() {
+        for written in [
+            "12345678",
+            "12 34 56 78",
+            "+45 12 34 56 78",
+            "0045 12345678",
+            "+4512345678",
+        ] {
+            assert_eq!(phone_key(written), "tel:12345678", "{written}");
+        }
+        assert_eq!(phone_key("+46 70 123 45 67"), "tel:46701234567");
+        assert!(!is_phone_key("tel@example.dk"));
     }
 
     fn fields(form: &SignupForm) -> Vec<Field> {

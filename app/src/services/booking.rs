@@ -34,7 +34,7 @@ mod views;
 pub use error::BookingError;
 pub use lock::{entry, rules_of};
 pub use participant::{
-    Actor, CancelOutcome, accept_offer, cancel, confirm_coming, session_afbud,
+    Actor, CancelOutcome, accept_offer, cancel, confirm_coming, give_email, session_afbud,
     withdraw_session_afbud,
 };
 pub use privacy::{export, forget};

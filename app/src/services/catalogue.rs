@@ -448,6 +448,20 @@ pub async fn course(
     course_detail(db, course, now).await
 }
 
+/// A published course of an open school, by slug: its id and title.
+pub async fn published_course(
+    db: &DatabaseConnection,
+    slug: &str,
+) -> Result<Option<(i32, String)>, DbErr> {
+    Ok(course::Entity::find()
+        .filter(course::Column::Slug.eq(slug))
+        .filter(course::Column::Status.eq(CourseStatus::Published))
+        .filter(course::Column::SchoolId.not_in_subquery(closed_schools()))
+        .one(db)
+        .await?
+        .map(|c| (c.id, c.title)))
+}
+
 /// A course page's content, whatever the course's state (the preview uses it as is).
 pub async fn course_detail(
     db: &DatabaseConnection,

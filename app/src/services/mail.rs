@@ -7,3 +7,4 @@ pub mod feeds;
 pub mod ics;
 pub mod messages;
 pub mod schedule;
+pub mod watch;

@@ -29,6 +29,10 @@ pub mod status {
     pub const SENT: &str = "sent";
     pub const FAILED: &str = "failed";
     pub const SKIPPED: &str = "skipped";
+    /// Not mail: a person without e-mail is to be called with this news ("Ingen e-mail – ring").
+    pub const CALL: &str = "call";
+    /// The call was made.
+    pub const CALLED: &str = "called";
 }
 
 /// The kinds of message the booking engine queues.
@@ -60,11 +64,15 @@ pub enum Kind {
     WebhookDisabled,
     /// To seat holders: a class's meeting link was set or changed.
     OnlineLink,
+    /// "Giv mig besked": the receipt, with a "no thanks" link.
+    WatchReceipt,
+    /// "Giv mig besked": the course has a new run (sent once, then the address is deleted).
+    NewRun,
 }
 
 impl Kind {
     /// Every kind, for parsing and for tests.
-    pub const ALL: [Kind; 21] = [
+    pub const ALL: [Kind; 23] = [
         Kind::BookingConfirmed,
         Kind::BookingWaitlisted,
         Kind::WaitlistOffer,
@@ -86,10 +94,50 @@ impl Kind {
         Kind::RunMessage,
         Kind::WebhookDisabled,
         Kind::OnlineLink,
+        Kind::WatchReceipt,
+        Kind::NewRun,
     ];
 
     pub fn parse(s: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// News a person without e-mail must hear by phone: their seat, a place on or off the
+    /// waiting list, changes and cancellations, the reminder and a new meeting link. Not the
+    /// evaluation (paper forms are for them) nor messages that are only about e-mail.
+    pub fn worth_a_call(self) -> bool {
+        !matches!(
+            self,
+            Kind::EvaluationInvitation
+                | Kind::EvaluationReminder
+                | Kind::AlreadyBooked
+                | Kind::ManageLink
+                | Kind::StaffInvite
+                | Kind::StaffReset
+                | Kind::RunMessage
+                | Kind::WebhookDisabled
+                | Kind::WatchReceipt
+                | Kind::NewRun
+        )
+    }
+
+    /// Translation key of what staff are to tell a person without e-mail.
+    pub fn call_key(self) -> &'static str {
+        match self {
+            Kind::BookingConfirmed => "staff.calls.confirmed",
+            Kind::BookingWaitlisted => "staff.calls.waitlisted",
+            Kind::WaitlistOffer => "staff.calls.offer",
+            Kind::WaitlistPromoted => "staff.calls.promoted",
+            Kind::OfferExpired => "staff.calls.offer_expired",
+            Kind::BookingCancelled => "staff.calls.cancelled",
+            Kind::SessionAfbud | Kind::SessionReturn => "staff.calls.session_afbud",
+            Kind::SessionChanged => "staff.calls.session_changed",
+            Kind::SessionCancelled => "staff.calls.session_cancelled",
+            Kind::RunCancelled => "staff.calls.run_cancelled",
+            Kind::Reminder => "staff.calls.reminder",
+            Kind::OnlineLink => "staff.calls.online_link",
+            _ => "staff.calls.other",
+        }
     }
 }
 
@@ -117,6 +165,8 @@ impl Kind {
             Kind::RunMessage => "run_message",
             Kind::WebhookDisabled => "webhook_disabled",
             Kind::OnlineLink => "online_link",
+            Kind::WatchReceipt => "watch_receipt",
+            Kind::NewRun => "new_run",
         }
     }
 }
@@ -142,14 +192,16 @@ pub fn file_stem(m: &outbox_message::Model) -> String {
 }
 
 /// Queues a message on `db`, which should be the transaction making the change. A message to
-/// nobody (someone who came without signing up has no e-mail) is not queued.
+/// nobody is not queued: someone who came without signing up has no e-mail, nor has someone
+/// signed up by phone without one; for the latter, news [`Kind::worth_a_call`] becomes a call
+/// for staff to make instead ([`status::CALL`]), shown on the run's list and the team's home page.
 pub async fn enqueue(
     db: &impl ConnectionTrait,
     message: Message<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     if message.recipient.trim().is_empty() {
-        return Ok(());
+        return queue_call(db, &message, now).await;
     }
     let mut id = [0u8; 16];
     rand::rng().fill_bytes(&mut id);
@@ -172,6 +224,50 @@ pub async fn enqueue(
     .insert(db)
     .await?;
     super::worker_signal::mark_queued();
+    Ok(())
+}
+
+/// Records a call for staff to make, when `message` is news for a person signed up by phone
+/// without e-mail. The row holds no contact details: the list reads them from the booking.
+async fn queue_call(
+    db: &impl ConnectionTrait,
+    message: &Message<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let Some(booking_id) = message.booking_id.filter(|_| message.kind.worth_a_call()) else {
+        return Ok(());
+    };
+    let by_phone = entity::booking::Entity::find_by_id(booking_id)
+        .one(db)
+        .await?
+        .is_some_and(|b| {
+            b.email.is_empty()
+                && b.phone.is_some()
+                && crate::rules::signup::is_phone_key(&b.email_key)
+        });
+    if !by_phone {
+        return Ok(());
+    }
+    let mut id = [0u8; 16];
+    rand::rng().fill_bytes(&mut id);
+    let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    outbox_message::ActiveModel {
+        kind: Set(message.kind.as_str().into()),
+        recipient: Set(String::new()),
+        locale: Set(message.locale.into()),
+        payload: Set(message.payload.to_string()),
+        booking_id: Set(Some(booking_id)),
+        message_id: Set(format!("<call-{hex}@skolebaenk>")),
+        status: Set(status::CALL.into()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        last_error: Set(None),
+        created_at: Set(now),
+        sent_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
     Ok(())
 }
 
@@ -393,12 +489,12 @@ pub async fn purge(
                 Condition::any()
                     .add(
                         Condition::all()
-                            .add(C::Status.is_in([status::SENT, status::SKIPPED]))
+                            .add(C::Status.is_in([status::SENT, status::SKIPPED, status::CALLED]))
                             .add(C::CreatedAt.lt(done_before)),
                     )
                     .add(
                         Condition::all()
-                            .add(C::Status.eq(status::FAILED))
+                            .add(C::Status.is_in([status::FAILED, status::CALL]))
                             .add(C::CreatedAt.lt(failed_before)),
                     ),
             )

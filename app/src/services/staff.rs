@@ -7,6 +7,7 @@
 pub mod access;
 pub mod audit;
 pub mod auth;
+pub mod calls;
 pub mod courses;
 pub mod guard;
 pub mod overview;

@@ -109,5 +109,7 @@ pub struct HomeDto {
     pub next_sessions: Vec<MySessionDto>,
     /// The person's own runs that need attention.
     pub tasks: Vec<RunRowDto>,
+    /// Calls to make to people without e-mail on the runs the person looks after.
+    pub calls: Vec<crate::dto::staff::roster::CallDto>,
     pub schools: Vec<SchoolOverviewDto>,
 }

@@ -77,6 +77,8 @@ pub struct ReportDto {
     /// The selection could not be read; the figures are for the current term.
     pub error: Option<String>,
     pub figures: Figures,
+    /// "Giv mig besked": how many wait for a course's next run, now ("< 5" below five).
+    pub waiting_for_news: Vec<(String, crate::rules::reports::Cell)>,
 }
 
 /// The most runs the page lists (the latest); the CSV file has them all.

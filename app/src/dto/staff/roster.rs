@@ -22,6 +22,22 @@ pub struct RosterRow {
     pub coming: bool,
     /// An e-mail to them could not be delivered (evaluation mail not counted).
     pub mail_failed: bool,
+    /// Signed up by phone without e-mail: staff call them with their news.
+    pub phone_only: bool,
+}
+
+/// A call to make to a person without e-mail ("Ingen e-mail – ring").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CallDto {
+    pub id: i32,
+    pub run_id: i32,
+    pub course_title: String,
+    pub name: String,
+    pub phone: String,
+    /// Translation key of what to tell them.
+    pub what_key: String,
+    /// When the news came (local time).
+    pub queued: chrono::NaiveDateTime,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -36,6 +52,8 @@ pub struct RosterDto {
     pub seats: Vec<RosterRow>,
     pub waiting: Vec<RosterRow>,
     pub may_edit: bool,
+    /// Calls to make to people on the run without e-mail.
+    pub calls: Vec<CallDto>,
 }
 
 /// Longest message to a class.
@@ -50,5 +68,7 @@ crate::refusals! {
         NoFreeSeat => "fuldt", "staff.roster.err.no_free_seat";
         Seat => "plads", "staff.roster.err.seat";
         Message => "besked", "staff.roster.err.message";
+        Email => "email", "staff.roster.err.email";
+        EmailTaken => "email-findes", "staff.roster.err.email_taken";
     }
 }

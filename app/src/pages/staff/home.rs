@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::{StaffView, staff_page};
+use crate::components::calls::CallList;
 use crate::dto::staff::home::RunRowDto;
 use crate::format;
 use crate::i18n::{Locale, use_locale};
@@ -19,6 +20,7 @@ pub fn StaffHomePage() -> impl IntoView {
         StaffView::new(tr!(l, "staff.home.title"))
             .heading(tr!(l, "staff.home.hello", name = d.me.name.clone()))
             .body(view! {
+            {(!d.calls.is_empty()).then(|| view! { <CallList calls=d.calls.clone() courses=true/> })}
             {teaches.then(|| view! {
                 <section aria-labelledby="mine-gange">
                     <h2 id="mine-gange">{tr!(l, "staff.home.next_sessions")}</h2>

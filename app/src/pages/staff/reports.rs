@@ -143,6 +143,26 @@ fn Report(d: ReportDto) -> impl IntoView {
         <div class="no-print">{csv_link(l, &d, "perspektiver")}{csv_link(l, &d, "kommuner")}</div>
         <EvaluationSection f=f.clone()/>
         {csv_link(l, &d, "evaluering")}
+        {(!d.waiting_for_news.is_empty()).then(|| view! {
+            <section aria-labelledby="venter-paa-besked">
+                <h2 id="venter-paa-besked">{tr!(l, "staff.reports.waiting_for_news")}</h2>
+                <p class="hint">{tr!(l, "staff.reports.waiting_for_news_hint")}</p>
+                <div class="table-wrap" tabindex="0" role="region" aria-label=tr!(l, "staff.reports.waiting_for_news")>
+                    <table>
+                        <caption>{tr!(l, "staff.reports.waiting_for_news")}</caption>
+                        <thead><tr>
+                            <th scope="col">{tr!(l, "staff.reports.col.course")}</th>
+                            <th scope="col">{tr!(l, "staff.reports.col.people")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {d.waiting_for_news.iter().map(|(course, c)| view! {
+                                <tr><th scope="row">{course.clone()}</th><td>{c.text()}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </section>
+        })}
         <p class="hint no-print">{tr!(l, "staff.reports.print_hint")}</p>
     }
 }

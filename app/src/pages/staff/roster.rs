@@ -6,6 +6,7 @@ use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
 use super::{StaffView, field, id_param, query_notice, staff_page};
+use crate::components::calls::CallList;
 use crate::components::form::refusal_notice;
 use crate::dto::booking::BookingState;
 use crate::dto::staff::roster::{MESSAGE_MAX, RosterRefusal, RosterRow};
@@ -13,7 +14,7 @@ use crate::format;
 use crate::i18n::use_locale;
 use crate::rules::signup::SignupRefusal;
 use crate::server_fns::staff::roster::{
-    AddParticipant, CancelParticipant, GiveSeat, MessageRun, roster,
+    AddEmail, AddParticipant, CancelParticipant, GiveSeat, MessageRun, roster,
 };
 use crate::tr;
 
@@ -23,6 +24,8 @@ const SUCCESSES: &[(&str, &str)] = &[
     ("afmeldt", "staff.roster.cancelled"),
     ("plads", "staff.roster.seat_given"),
     ("sendt", "staff.roster.message_sent"),
+    ("ringet", "staff.calls.marked"),
+    ("email", "staff.roster.email_added"),
 ];
 
 #[component]
@@ -57,6 +60,7 @@ pub fn RosterPage() -> impl IntoView {
             })
             .body(view! {
                 <p class="hint">{tr!(l, "staff.roster.privacy")}</p>
+                {(!d.calls.is_empty()).then(|| view! { <CallList calls=d.calls.clone() courses=false/> })}
                 <section aria-labelledby="pladser">
                     <h2 id="pladser">{tr!(l, "staff.roster.seats", count = d.seats.len(), capacity = d.capacity.map(|c| c.to_string()).unwrap_or_else(|| "–".into()))}</h2>
                     <People rows=d.seats.clone() waiting=false/>
@@ -71,7 +75,7 @@ pub fn RosterPage() -> impl IntoView {
                     <form method="post" action=AddParticipant::url() class="staff-form">
                         <input type="hidden" name="run_id" value=d.run_id.to_string()/>
                         {field("tilmeld-navn", "name", tr!(l, "staff.field.name"), "text", String::new(), "off", None)}
-                        {field("tilmeld-email", "email", tr!(l, "staff.field.email"), "email", String::new(), "off", None)}
+                        {field("tilmeld-email", "email", tr!(l, "staff.field.email"), "email", String::new(), "off", Some(tr!(l, "staff.roster.email_optional")))}
                         {field("tilmeld-telefon", "phone", tr!(l, "staff.roster.phone"), "tel", String::new(), "off", None)}
                         <label class="check" for="tilmeld-samtykke">
                             <input id="tilmeld-samtykke" type="checkbox" name="consent" value="ja"/>
@@ -114,14 +118,31 @@ fn People(rows: Vec<RosterRow>, waiting: bool) -> impl IntoView {
                 };
                 let cancel_label = tr!(l, "staff.roster.cancel_for", name = p.name.clone());
                 let seat_label = tr!(l, "staff.roster.give_seat_for", name = p.name.clone());
+                let email_id = format!("email-{}", p.booking_id);
                 view! {
-                    <li class="staff-card">
+                    <li class="staff-card" id=format!("person-{}", p.booking_id)>
                         <p><strong>{p.name.clone()}</strong>" · "{state}
                             {p.coming.then(|| view! { " · "{tr!(l, "staff.roster.coming")} })}
                         </p>
-                        <p><a href=format!("mailto:{}", p.email)>{p.email.clone()}</a>
-                            {p.phone.clone().map(|ph| view! { " · "<a href=format!("tel:{}", ph.replace(' ', ""))>{ph.clone()}</a> })}
-                        </p>
+                        {if p.phone_only {
+                            view! {
+                                <p><strong>{tr!(l, "staff.calls.no_email")}</strong>" "
+                                    {p.phone.clone().map(|ph| view! { <a href=format!("tel:{}", ph.replace(' ', ""))>{ph.clone()}</a> })}
+                                </p>
+                                <form method="post" action=AddEmail::url() class="inline-form add-email">
+                                    <input type="hidden" name="booking_id" value=p.booking_id.to_string()/>
+                                    <label for=email_id.clone()>{tr!(l, "staff.roster.add_email_for", name = p.name.clone())}</label>
+                                    <input id=email_id.clone() name="email" type="email" autocomplete="off"/>
+                                    <button type="submit" class="button button-secondary button-small">{tr!(l, "staff.roster.add_email")}</button>
+                                </form>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <p><a href=format!("mailto:{}", p.email)>{p.email.clone()}</a>
+                                    {p.phone.clone().map(|ph| view! { " · "<a href=format!("tel:{}", ph.replace(' ', ""))>{ph.clone()}</a> })}
+                                </p>
+                            }.into_any()
+                        }}
                         {(!p.needs.is_empty()).then(|| view! { <p class="cell-sub">{tr!(l, "staff.roster.needs")}" "{p.needs.clone()}</p> })}
                         {p.booked_by.clone().map(|b| view! { <p class="cell-sub">{tr!(l, "staff.roster.booked_by", name = b)}</p> })}
                         {p.mail_failed.then(|| view! { <p class="warnings">{tr!(l, "staff.roster.mail_failed")}</p> })}

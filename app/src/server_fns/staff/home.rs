@@ -12,7 +12,7 @@ pub async fn staff_home() -> Result<HomeDto, AppError> {
     use crate::dto::staff::home::{RunRowDto, RunState, SchoolOverviewDto};
     use crate::rules::access::{Action, Role};
     use crate::rules::time::to_local;
-    use crate::services::staff::{guard, overview};
+    use crate::services::staff::{calls, guard, overview};
 
     let ctx = guard::signed_in().await?;
     let db = &ctx.state.db;
@@ -74,11 +74,27 @@ pub async fn staff_home() -> Result<HomeDto, AppError> {
             }),
         });
     }
+    // Calls to people without e-mail: on the person's own runs and their schools as koordinator.
+    let coordinated: Vec<i32> = me
+        .schools
+        .iter()
+        .map(|(id, _)| *id)
+        .filter(|id| g.has(*id, Role::Coordinator))
+        .collect();
+    let calls = calls::open(
+        db,
+        calls::Scope {
+            runs: &own_run_ids,
+            schools: &coordinated,
+        },
+    )
+    .await?;
     Ok(HomeDto {
         me,
         term: (term, year),
         next_sessions,
         tasks,
+        calls,
         schools,
     })
 }

@@ -20,11 +20,19 @@ fn page(run_id: i32) -> String {
 #[server(endpoint = "personale_deltagere")]
 pub async fn roster(run_id: i32) -> Result<RosterDto, AppError> {
     use crate::rules::access::Action;
-    use crate::services::staff::{access, guard, roster};
+    use crate::services::staff::{access, calls, guard, roster};
 
     let ctx = guard::signed_in().await?;
     let r = access::roster(&ctx, run_id).await?;
     let list = roster::roster(&ctx.state.db, &r).await?;
+    let calls = calls::open(
+        &ctx.state.db,
+        calls::Scope {
+            runs: &[r.id],
+            schools: &[],
+        },
+    )
+    .await?;
     guard::audit(
         &ctx,
         Some(r.school_id),
@@ -48,6 +56,7 @@ pub async fn roster(run_id: i32) -> Result<RosterDto, AppError> {
             school: r.school_id,
             own,
         }),
+        calls,
     })
 }
 
@@ -62,7 +71,7 @@ pub async fn add_participant(
     #[server(default)] consent: String,
 ) -> Result<(), AppError> {
     use crate::dto::staff::roster::RosterRefusal;
-    use crate::rules::signup::{SignupForm, validate};
+    use crate::rules::signup::{SignupForm, validate_by_staff};
     use crate::services::booking::{self, BookingError, NewBooking, SignupOutcome};
     use crate::services::request;
     use crate::services::staff::{access, guard};
@@ -84,7 +93,7 @@ pub async fn add_participant(
         booker_consent: "ja".into(),
         ..SignupForm::default()
     };
-    let valid = match validate(&form) {
+    let valid = match validate_by_staff(&form) {
         Ok(valid) => valid,
         Err(refusals) => {
             request::refuse(&page(run_id), &refusals, "tilmeld");
@@ -118,6 +127,65 @@ pub async fn add_participant(
         }
     };
     leptos_axum::redirect(&format!("{}?besked={outcome}", page(run_id)));
+    Ok(())
+}
+
+/// Marks a call to a person without e-mail as made.
+#[server(endpoint = "personale_ringet_op")]
+pub async fn call_done(call_id: i32, #[server(default)] from: String) -> Result<(), AppError> {
+    use crate::services::staff::{access, calls, guard};
+
+    let ctx = guard::signed_in().await?;
+    let Some(run_id) = calls::run_of(&ctx.state.db, call_id).await? else {
+        return guard::not_found();
+    };
+    let r = access::roster(&ctx, run_id).await?;
+    calls::done(&ctx.state.db, call_id, ctx.now).await?;
+    if from == "forside" {
+        leptos_axum::redirect("/personale#ring");
+    } else {
+        leptos_axum::redirect(&format!("{}?besked=ringet#ring", page(r.id)));
+    }
+    Ok(())
+}
+
+/// Gives a person signed up without e-mail an address: from then on they get the normal mails.
+#[server(endpoint = "personale_tilfoej_email")]
+pub async fn add_email(booking_id: i32, #[server(default)] email: String) -> Result<(), AppError> {
+    use crate::dto::staff::roster::RosterRefusal;
+    use crate::rules::signup::email_is_valid;
+    use crate::services::booking::{self, BookingError};
+    use crate::services::request;
+    use crate::services::staff::{access, guard};
+
+    let ctx = guard::signed_in().await?;
+    let Some(b) = booking::find(&ctx.state.db, booking_id).await? else {
+        return guard::not_found();
+    };
+    let r = access::roster(&ctx, b.run_id).await?;
+    let anchor = format!("person-{booking_id}");
+    if !email_is_valid(email.trim()) {
+        request::refuse(&page(r.id), &[RosterRefusal::Email], &anchor);
+        return Ok(());
+    }
+    match booking::give_email(&ctx.state.db, booking_id, &email, ctx.now).await {
+        Ok(true) => {}
+        Ok(false) => {
+            request::refuse(&page(r.id), &[RosterRefusal::EmailTaken], &anchor);
+            return Ok(());
+        }
+        Err(BookingError::Db(e)) => return Err(e.into()),
+        Err(_) => return guard::not_found(),
+    }
+    guard::audit(
+        &ctx,
+        Some(r.school_id),
+        "booking.email",
+        crate::rules::retention::booking_subject(booking_id, r.id),
+        String::new(),
+    )
+    .await?;
+    leptos_axum::redirect(&format!("{}?besked=email#{anchor}", page(r.id)));
     Ok(())
 }
 

@@ -428,7 +428,7 @@ pub async fn publish_run(run_id: i32) -> Result<(), AppError> {
 
     let ctx = guard::signed_in().await?;
     let r = access::editable(&ctx, run_id).await?;
-    match runs::publish(&ctx.state.db, &r).await? {
+    match runs::publish(&ctx.state.db, &r, ctx.now).await? {
         Ok(()) => leptos_axum::redirect(&format!("{}?offentliggjort=1", page(run_id))),
         Err(refusal) => request::refuse(&page(run_id), &[refusal], "fejl"),
     }

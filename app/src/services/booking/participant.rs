@@ -294,3 +294,56 @@ pub async fn confirm_coming(
     })
     .await
 }
+
+/// Gives a person signed up by phone without e-mail their e-mail address (staff, on their
+/// word): from now on they get the normal mails, starting with where they stand now (a seat
+/// with its calendar invitation, a place in the queue, or an open offer). `Ok(false)` when the
+/// run already has an active booking for that address. Callers authorise and check the address.
+pub async fn give_email(
+    db: &DatabaseConnection,
+    booking_id: i32,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, BookingError> {
+    use crate::rules::signup::{email_key, is_phone_key};
+    let found = booking::Entity::find_by_id(booking_id)
+        .one(db)
+        .await?
+        .filter(|b| b.email.is_empty() && is_phone_key(&b.email_key))
+        .ok_or(BookingError::NoSuchBooking)?;
+    let key = email_key(email);
+    let run_id = found.run_id;
+    write(db, |txn| {
+        let key = key.clone();
+        async move {
+            let run = lock_run(&txn, run_id)
+                .await?
+                .ok_or(BookingError::NoSuchRun)?;
+            let b = booking::Entity::find_by_id(booking_id)
+                .one(&txn)
+                .await?
+                .filter(|b| b.email.is_empty() && b.status.is_active())
+                .ok_or(BookingError::NoSuchBooking)?;
+            let taken = active_bookings(&txn, run.id)
+                .await?
+                .iter()
+                .any(|other| other.email_key == key);
+            if taken {
+                return Ok(false);
+            }
+            let mut change: booking::ActiveModel = b.clone().into();
+            change.email = Set(email.trim().to_string());
+            change.email_key = Set(key);
+            change.updated_at = Set(Some(now));
+            let b = change.update(&txn).await?;
+            let kind = match b.status {
+                BookingStatus::Confirmed => Kind::BookingConfirmed,
+                BookingStatus::Offered => Kind::WaitlistOffer,
+                _ => Kind::BookingWaitlisted,
+            };
+            notify(&txn, kind, &b, json!({ "run_id": run.id }), now).await?;
+            Ok(true)
+        }
+    })
+    .await
+}

@@ -14,7 +14,8 @@ use super::lock::status_slug;
 use super::participant::{Actor, cancel};
 
 /// Everything stored about the person behind an e-mail key, as JSON for them to keep: each
-/// booking with its run, status and the details they gave, and their afbud for single sessions.
+/// booking with its run, status and the details they gave, their afbud for single sessions, and
+/// the courses they asked to hear about ("Giv mig besked").
 pub async fn export(db: &DatabaseConnection, email_key: &str) -> Result<serde_json::Value, DbErr> {
     let bookings = booking::Entity::find()
         .filter(booking::Column::EmailKey.eq(email_key))
@@ -63,7 +64,14 @@ pub async fn export(db: &DatabaseConnection, email_key: &str) -> Result<serde_js
             })
         })
         .collect();
-    Ok(json!({ "email": email_key, "bookings": items }))
+    let waiting: Vec<serde_json::Value> = entity::course_watch::Entity::find()
+        .filter(entity::course_watch::Column::EmailKey.eq(email_key))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|w| json!({ "course": courses.get(&w.course_id), "asked_at": w.created_at }))
+        .collect();
+    Ok(json!({ "email": email_key, "bookings": items, "waiting_for_news": waiting }))
 }
 
 /// Deletes what is stored about the person behind an e-mail key, at their request. Active
@@ -84,6 +92,11 @@ pub async fn forget(
     let bookings = &bookings;
     let pseudonyms = &pseudonyms_for(bookings);
     write(db, |txn| async move {
+        // "Giv mig besked" addresses go too.
+        entity::course_watch::Entity::delete_many()
+            .filter(entity::course_watch::Column::EmailKey.eq(email_key))
+            .exec(&txn)
+            .await?;
         Ok(clear_people(&txn, bookings, pseudonyms, false, now).await?)
     })
     .await

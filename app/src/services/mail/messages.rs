@@ -238,7 +238,7 @@ pub fn contact_line(l: Locale, s: &school::Model) -> String {
 }
 
 /// The school's short name for subjects and calendars, or its name when it has none.
-fn short_name(s: &school::Model) -> &str {
+pub fn short_name(s: &school::Model) -> &str {
     match s.short_name.trim() {
         "" => &s.name,
         short => short,
@@ -330,6 +330,10 @@ pub async fn render(
             reply_to: None,
             calendar: None,
         })));
+    }
+
+    if matches!(kind, Kind::WatchReceipt | Kind::NewRun) {
+        return super::watch::render(db, kind, l, &payload, ctx).await;
     }
 
     let Some(booking_id) = m.booking_id else {
@@ -1088,9 +1092,12 @@ async fn compose(
         Kind::EvaluationReminder => w.evaluation(true).await?,
         Kind::RunMessage => w.run_message()?,
         Kind::OnlineLink => w.online_link().await?,
-        Kind::ManageLink | Kind::StaffInvite | Kind::StaffReset | Kind::WebhookDisabled => {
-            Step::Skip("handled above")
-        }
+        Kind::ManageLink
+        | Kind::StaffInvite
+        | Kind::StaffReset
+        | Kind::WebhookDisabled
+        | Kind::WatchReceipt
+        | Kind::NewRun => Step::Skip("handled above"),
     };
     let part = match step {
         Step::Part(part) => part,

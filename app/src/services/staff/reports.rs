@@ -2,6 +2,7 @@
 
 use crate::dto::staff::reports::{ReportDto, ReportQuery};
 use crate::error::AppError;
+use crate::rules::reports::Cell;
 use crate::services::staff::guard::Ctx;
 
 /// The report a staff member asked for: the schools they may see (or, for a teacher without a
@@ -133,6 +134,29 @@ pub async fn load(ctx: &Ctx, query: ReportQuery) -> Result<ReportDto, AppError> 
             }
         }
     }
+    // "Giv mig besked": how many wait per course of the schools chosen (now, not per period;
+    // none for a teacher who sees only their own runs).
+    let chosen_courses: Vec<&course::Model> = courses
+        .iter()
+        .filter(|c| school_ids.contains(&c.school_id))
+        .collect();
+    let waiting = if own_runs {
+        Default::default()
+    } else {
+        crate::services::watch::waiting(
+            db,
+            &chosen_courses.iter().map(|c| c.id).collect::<Vec<_>>(),
+        )
+        .await?
+    };
+    let waiting_for_news: Vec<(String, Cell)> = chosen_courses
+        .iter()
+        .filter_map(|c| {
+            waiting
+                .get(&c.id)
+                .map(|n| (c.title.clone(), Cell::people(*n)))
+        })
+        .collect();
     let mut chosen = query.clone();
     chosen.fra = from.to_string();
     chosen.til = to.to_string();
@@ -157,5 +181,6 @@ pub async fn load(ctx: &Ctx, query: ReportQuery) -> Result<ReportDto, AppError> 
         to,
         error,
         figures,
+        waiting_for_news,
     })
 }

@@ -49,6 +49,7 @@ pub async fn roster(db: &DatabaseConnection, r: &run::Model) -> Result<Roster, D
             },
         };
         let m = mail.get(&b.id);
+        let phone_only = b.email.is_empty() && crate::rules::signup::is_phone_key(&b.email_key);
         let row = RosterRow {
             booking_id: b.id,
             name: b.name,
@@ -58,6 +59,7 @@ pub async fn roster(db: &DatabaseConnection, r: &run::Model) -> Result<Roster, D
             booked_by: b.booked_by_name,
             coming: b.rsvp.is_some(),
             mail_failed: m.is_some_and(|m| m.any_failed),
+            phone_only,
             state,
         };
         if b.status == BookingStatus::Confirmed {

@@ -365,10 +365,11 @@ pub async fn add_session(
 }
 
 /// Publishes a draft run: it must have a co-producing team and a session, and its course must
-/// be published.
+/// be published. Whoever asked "Giv mig besked" about the course is told, once.
 pub async fn publish(
     db: &DatabaseConnection,
     r: &run::Model,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Result<(), RunRefusal>, DbErr> {
     if r.status != RunStatus::Draft {
         return Ok(Err(RunRefusal::NotDraft));
@@ -415,6 +416,7 @@ pub async fn publish(
             .filter(run::Column::Status.eq(RunStatus::Draft))
             .exec(&txn)
             .await?;
+        crate::services::watch::tell_about_new_run(&txn, r.course_id, r.id, now).await?;
         Ok(())
     })
     .await?;

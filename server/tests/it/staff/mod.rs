@@ -2,6 +2,7 @@
 //! What several areas use (a run made through the forms, a picture upload) is here.
 
 mod access;
+mod calls;
 mod courses;
 mod guard;
 mod invitations;
@@ -11,6 +12,7 @@ mod runs;
 mod schools;
 mod sign_in;
 mod themes;
+mod watch;
 
 use crate::common;
 use crate::common::Found;
@@ -124,9 +126,20 @@ async fn queued(app: &TestApp, booking: i32, kind: &str) -> u64 {
 
 /// A published run of Randers with a peer and a professional and two sessions.
 async fn published_run(app: &TestApp, cookie: &str, capacity: &str) -> (i32, Vec<i32>) {
+    let (course, randers) = course_at(app, "randers").await;
+    published_run_of(app, cookie, course, randers, capacity).await
+}
+
+/// [`published_run`] of a given course of a given school.
+async fn published_run_of(
+    app: &TestApp,
+    cookie: &str,
+    course: i32,
+    randers: i32,
+    capacity: &str,
+) -> (i32, Vec<i32>) {
     use entity::TeacherKind::{Peer, Professional};
     use entity::session;
-    let (course, randers) = course_at(app, "randers").await;
     let run_id = create_run(app, cookie, course, randers, capacity).await;
     add_session(app, cookie, run_id, 20).await;
     add_session(app, cookie, run_id, 27).await;
