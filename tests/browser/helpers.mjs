@@ -122,9 +122,10 @@ export function manageLinkPath(email) {
   return new URL(url).pathname;
 }
 
-/** Signs up through the form endpoint as a browser without JavaScript would; returns the redirect. */
-export async function postSignup(runId, name, email) {
-  const response = await fetch(`${BASE}/api/tilmeld`, {
+/** Signs up through the form endpoint as a browser without JavaScript would; returns the redirect.
+ * `base` is another server's address (a server of its own). */
+export async function postSignup(runId, name, email, base = BASE) {
+  const response = await fetch(`${base}/api/tilmeld`, {
     method: 'POST',
     headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ run: String(runId), name, email, consent: 'ja' }),

@@ -203,26 +203,7 @@ pub async fn enqueue(
     if message.recipient.trim().is_empty() {
         return queue_call(db, &message, now).await;
     }
-    let mut id = [0u8; 16];
-    rand::rng().fill_bytes(&mut id);
-    let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
-    outbox_message::ActiveModel {
-        kind: Set(message.kind.as_str().into()),
-        recipient: Set(message.recipient.into()),
-        locale: Set(message.locale.into()),
-        payload: Set(message.payload.to_string()),
-        booking_id: Set(message.booking_id),
-        message_id: Set(format!("<{hex}@skolebaenk>")),
-        status: Set(status::PENDING.into()),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        last_error: Set(None),
-        created_at: Set(now),
-        sent_at: Set(None),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
+    insert(db, &message, status::PENDING, "", now).await?;
     super::worker_signal::mark_queued();
     Ok(())
 }
@@ -248,17 +229,28 @@ async fn queue_call(
     if !by_phone {
         return Ok(());
     }
+    insert(db, message, status::CALL, "call-", now).await
+}
+
+/// Inserts a message row in `state`, with a fresh Message-ID (`<prefix…@skolebaenk>`).
+async fn insert(
+    db: &impl ConnectionTrait,
+    message: &Message<'_>,
+    state: &str,
+    prefix: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     let mut id = [0u8; 16];
     rand::rng().fill_bytes(&mut id);
     let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
     outbox_message::ActiveModel {
         kind: Set(message.kind.as_str().into()),
-        recipient: Set(String::new()),
+        recipient: Set(message.recipient.trim().into()),
         locale: Set(message.locale.into()),
         payload: Set(message.payload.to_string()),
-        booking_id: Set(Some(booking_id)),
-        message_id: Set(format!("<call-{hex}@skolebaenk>")),
-        status: Set(status::CALL.into()),
+        booking_id: Set(message.booking_id),
+        message_id: Set(format!("<{prefix}{hex}@skolebaenk>")),
+        status: Set(state.into()),
         attempts: Set(0),
         next_attempt_at: Set(now),
         last_error: Set(None),

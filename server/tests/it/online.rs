@@ -5,94 +5,16 @@
 
 use std::time::Duration as StdDuration;
 
+use crate::common::mail::{link, mails_to, parse_ics, path_of, value, wait_for_mail as wait_for};
 use crate::common::staff::{make_coordinator, sign_in};
 use crate::common::{Backend, Found, RunSpec, make_run, send_mail_to, spawn_app_configured};
 use chrono::Utc;
 use entity::{course, location, outbox_message, run, school, session, webhook};
-use ical::parser::ical::component::IcalCalendar;
-use mail_parser::{MessageParser, MimeHeaders};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use smtp_sink::Sink;
 
 const FIRST: &str = "https://video.example.org/rum-1?pwd=abc";
 const SECOND: &str = "https://video.example.org/rum-2?pwd=xyz";
-
-/// A mail as the test reads it: subject, text body, and the calendar part.
-struct Mail {
-    subject: String,
-    text: String,
-    html: String,
-    calendar: Option<String>,
-}
-
-fn mails_to(sink: &Sink, to: &str) -> Vec<Mail> {
-    sink.received()
-        .iter()
-        .filter_map(|r| {
-            let m = MessageParser::default().parse(&r.data)?;
-            let addressed = m
-                .to()
-                .and_then(|a| a.first())
-                .and_then(|a| a.address())
-                .is_some_and(|a| a == to);
-            addressed.then(|| Mail {
-                subject: m.subject().unwrap_or_default().to_string(),
-                text: m.body_text(0).unwrap_or_default().to_string(),
-                html: m.body_html(0).unwrap_or_default().to_string(),
-                calendar: m.parts.iter().find_map(|p| {
-                    let ct = p.content_type()?;
-                    (ct.ctype() == "text" && ct.subtype() == Some("calendar"))
-                        .then(|| p.text_contents().unwrap_or_default().to_string())
-                }),
-            })
-        })
-        .collect()
-}
-
-async fn wait_for(sink: &Sink, to: &str, count: usize) -> Vec<Mail> {
-    let deadline = tokio::time::Instant::now() + StdDuration::from_secs(20);
-    loop {
-        let mails = mails_to(sink, to);
-        if mails.len() >= count {
-            return mails;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{to} got {} of {count} mails",
-            mails.len()
-        );
-        sink.wait_for(sink.received().len() + 1, StdDuration::from_millis(200))
-            .await;
-    }
-}
-
-fn parse_ics(text: &str) -> IcalCalendar {
-    ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()))
-        .next()
-        .expect("one calendar")
-        .expect("a valid calendar")
-}
-
-fn value(props: &[ical::property::Property], name: &str) -> String {
-    props
-        .iter()
-        .find(|p| p.name == name)
-        .and_then(|p| p.value.clone())
-        .unwrap_or_else(|| panic!("{name} missing"))
-}
-
-/// The first link in `text` that contains `part`.
-fn link(text: &str, part: &str) -> String {
-    text.split_whitespace()
-        .find(|w| w.starts_with("http") && w.contains(part))
-        .unwrap_or_else(|| panic!("a link with {part} in:\n{text}"))
-        .to_string()
-}
-
-fn path_of(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    rest.find('/').map_or("/".into(), |i| rest[i..].to_string())
-}
 
 /// The school's online place (made if the school has none), with a platform and guidance.
 async fn online_place(db: &sea_orm::DatabaseConnection, school_id: i32) -> i32 {
@@ -181,7 +103,12 @@ async fn a_seat_holder_gets_the_link_and_nobody_else(backend: Backend) {
         kim.text
             .contains(&format!("Link til undervisningen: {FIRST}"))
     );
-    let cal = parse_ics(kim.calendar.as_deref().expect("invitation"));
+    let cal = parse_ics(
+        kim.calendar
+            .as_ref()
+            .map(|(_, c)| c.as_str())
+            .expect("invitation"),
+    );
     assert_eq!(cal.events.len(), 2);
     for e in &cal.events {
         assert_eq!(value(&e.properties, "LOCATION"), FIRST);
@@ -268,7 +195,13 @@ async fn a_seat_holder_gets_the_link_and_nobody_else(backend: Backend) {
     assert!(!update.subject.contains(&the_course.title));
     assert!(update.text.contains(SECOND), "{}", update.text);
     assert!(!update.text.contains(FIRST), "only the changed session");
-    let cal = parse_ics(update.calendar.as_deref().expect("updated invitation"));
+    let cal = parse_ics(
+        update
+            .calendar
+            .as_ref()
+            .map(|(_, c)| c.as_str())
+            .expect("updated invitation"),
+    );
     assert_eq!(value(&cal.properties, "METHOD"), "REQUEST");
     assert_eq!(cal.events.len(), 1);
     let e = &cal.events[0];

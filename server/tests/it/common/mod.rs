@@ -3,6 +3,7 @@
 //! `make test` starts); each test gets its own database, dropped afterwards.
 
 pub mod contract;
+pub mod mail;
 pub mod rush;
 pub mod staff;
 

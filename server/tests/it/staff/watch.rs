@@ -4,40 +4,8 @@
 //! reports count the waiting, with "< 5".
 
 use super::*;
+use crate::common::mail::{mails_to, wait_for_mail as wait_for};
 use entity::{course, course_watch, outbox_message};
-use mail_parser::MessageParser;
-
-/// The mails received for `to`: subject and text.
-fn mails_to(sink: &Sink, to: &str) -> Vec<(String, String)> {
-    sink.received()
-        .iter()
-        .filter(|r| r.to.iter().any(|t| t == to))
-        .filter_map(|r| {
-            let m = MessageParser::default().parse(&r.data)?;
-            Some((
-                m.subject().unwrap_or_default().to_string(),
-                m.body_text(0).unwrap_or_default().to_string(),
-            ))
-        })
-        .collect()
-}
-
-async fn wait_for(sink: &Sink, to: &str, n: usize) -> Vec<(String, String)> {
-    let deadline = tokio::time::Instant::now() + StdDuration::from_secs(20);
-    loop {
-        let got = mails_to(sink, to);
-        if got.len() >= n {
-            return got;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{to}: {} of {n}",
-            got.len()
-        );
-        sink.wait_for(sink.received().len() + 1, StdDuration::from_millis(200))
-            .await;
-    }
-}
 
 fn token_in(text: &str) -> String {
     text.split_whitespace()
@@ -110,13 +78,13 @@ async fn tell_me_when_it_runs_again(backend: Backend) {
     // The receipt, discreet, with its link; "no thanks" needs one press on a button.
     let receipt = wait_for(&sink, "ida@example.dk", 1).await.remove(0);
     assert!(
-        receipt.0.starts_with("Du får besked om et nyt hold"),
+        receipt.subject.starts_with("Du får besked om et nyt hold"),
         "{}",
-        receipt.0
+        receipt.subject
     );
-    assert!(!receipt.0.contains(&c.title));
+    assert!(!receipt.subject.contains(&c.title));
     let bo = wait_for(&sink, "bo@example.dk", 1).await.remove(0);
-    let bo_token = token_in(&bo.1);
+    let bo_token = token_in(&bo.text);
     let (status, page) = app.get(&format!("/giv-besked/{bo_token}")).await;
     assert_eq!(status, 200);
     assert!(page.contains(&c.title) && page.contains("Jeg vil ikke have besked alligevel"));
@@ -151,13 +119,17 @@ async fn tell_me_when_it_runs_again(backend: Backend) {
     // A run is published: Ida gets exactly one mail, and her address is gone.
     let (run_id, _) = published_run_of(app, &cookie, course_id, c.school_id, "10").await;
     let news = wait_for(&sink, "ida@example.dk", 2).await;
-    assert!(news[1].0.starts_with("Nyt hold"), "{}", news[1].0);
+    assert!(
+        news[1].subject.starts_with("Nyt hold"),
+        "{}",
+        news[1].subject
+    );
     assert!(
         news[1]
-            .1
+            .text
             .contains(&format!("/kurser/{}#hold-{run_id}", c.slug))
     );
-    assert!(news[1].1.contains(&c.title));
+    assert!(news[1].text.contains(&c.title));
     let left = course_watch::Entity::find().counted(&app.db).await;
     assert_eq!(left, 0, "no address kept once told");
     // Publishing another run tells nobody again.
