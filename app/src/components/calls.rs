@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-use crate::dto::staff::roster::CallDto;
+use crate::dto::staff::home::CallDto;
 use crate::format;
 use crate::i18n::use_locale;
 use crate::server_fns::staff::roster::CallDone;

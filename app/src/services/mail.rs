@@ -6,5 +6,6 @@ pub mod compose;
 pub mod feeds;
 pub mod ics;
 pub mod messages;
+pub mod rendered;
 pub mod schedule;
 pub mod watch;

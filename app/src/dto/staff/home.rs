@@ -110,6 +110,20 @@ pub struct HomeDto {
     /// The person's own runs that need attention.
     pub tasks: Vec<RunRowDto>,
     /// Calls to make to people without e-mail on the runs the person looks after.
-    pub calls: Vec<crate::dto::staff::roster::CallDto>,
+    pub calls: Vec<CallDto>,
     pub schools: Vec<SchoolOverviewDto>,
+}
+
+/// A call to make to a person without e-mail ("Ingen e-mail – ring").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CallDto {
+    pub id: i32,
+    pub run_id: i32,
+    pub course_title: String,
+    pub name: String,
+    pub phone: String,
+    /// Translation key of what to tell them.
+    pub what_key: String,
+    /// When the news came (local time).
+    pub queued: chrono::NaiveDateTime,
 }

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dto::booking::BookingState;
 use crate::dto::staff::MeDto;
-use crate::dto::staff::home::RunState;
+use crate::dto::staff::home::{CallDto, RunState};
 
 /// One person on the list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -24,20 +24,6 @@ pub struct RosterRow {
     pub mail_failed: bool,
     /// Signed up by phone without e-mail: staff call them with their news.
     pub phone_only: bool,
-}
-
-/// A call to make to a person without e-mail ("Ingen e-mail – ring").
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CallDto {
-    pub id: i32,
-    pub run_id: i32,
-    pub course_title: String,
-    pub name: String,
-    pub phone: String,
-    /// Translation key of what to tell them.
-    pub what_key: String,
-    /// When the news came (local time).
-    pub queued: chrono::NaiveDateTime,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -20,6 +20,7 @@ use serde_json::Value;
 
 use super::compose::Body;
 use super::ics::{self, Method, Party, SessionEvent};
+pub use super::rendered::{MailContext, Outcome, Rendered, contact_line, short_name};
 use crate::format;
 use crate::i18n::Locale;
 use crate::rules::time::to_local;
@@ -27,46 +28,6 @@ use crate::services::outbox::Kind;
 use crate::services::query::AllInto;
 use crate::services::tokens::{self, Purpose};
 use crate::tr;
-
-/// What the renderer needs from the configuration.
-#[derive(Clone, Debug)]
-pub struct MailContext {
-    /// Where people reach the site, without a trailing slash, e.g. `https://skolebaenk.dk`.
-    pub public_url: String,
-}
-
-impl MailContext {
-    /// The host name used in calendar UIDs.
-    pub fn host(&self) -> &str {
-        let rest = self
-            .public_url
-            .split_once("://")
-            .map_or(self.public_url.as_str(), |(_, r)| r);
-        let end = rest.find(['/', ':']).unwrap_or(rest.len());
-        &rest[..end]
-    }
-}
-
-/// A rendered message.
-#[derive(Clone, Debug)]
-pub struct Rendered {
-    pub subject: String,
-    pub text: String,
-    pub html: String,
-    /// Shown as the sender's name: the school, never the course.
-    pub from_name: String,
-    /// Replies go to the school.
-    pub reply_to: Option<Party>,
-    pub calendar: Option<(Method, String)>,
-}
-
-/// What to do with an outbox row.
-#[derive(Clone, Debug)]
-pub enum Outcome {
-    Send(Box<Rendered>),
-    /// Not wanted any more; the reason is recorded on the row.
-    Skip(&'static str),
-}
 
 /// Everything a booking's messages talk about.
 struct Facts {
@@ -227,22 +188,6 @@ fn payload_i32(p: &Value, key: &str) -> Option<i32> {
     p.get(key)
         .and_then(Value::as_i64)
         .and_then(|n| i32::try_from(n).ok())
-}
-
-/// "Har du spørgsmål, så ring på … eller skriv til …" (without the phone when it has none).
-pub fn contact_line(l: Locale, s: &school::Model) -> String {
-    match s.phone.trim() {
-        "" => tr!(l, "mail.contact_email", email = s.email),
-        phone => tr!(l, "mail.contact", phone = phone, email = s.email),
-    }
-}
-
-/// The school's short name for subjects and calendars, or its name when it has none.
-pub fn short_name(s: &school::Model) -> &str {
-    match s.short_name.trim() {
-        "" => &s.name,
-        short => short,
-    }
 }
 
 /// Adds the school's own words about a change, when it gave any.

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::compose::Body;
 use super::ics::Party;
-use super::messages::{MailContext, Outcome, Rendered, contact_line, short_name};
+use super::rendered::{MailContext, Outcome, Rendered, contact_line, short_name};
 use crate::format;
 use crate::i18n::Locale;
 use crate::rules::retention::WATCH_DAYS;

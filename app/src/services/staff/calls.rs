@@ -10,7 +10,7 @@ use sea_orm::{
     QuerySelect, QueryTrait,
 };
 
-use crate::dto::staff::roster::CallDto;
+use crate::dto::staff::home::CallDto;
 use crate::rules::time::to_local;
 use crate::services::outbox::{Kind, status};
 use crate::services::query::AllInto;
