@@ -39,7 +39,7 @@ printf 'WASM: %d KB raw, %d KB brotli; JS glue %d KB; CSS %d KB\n' $((raw / 1024
 say "Time to first byte (release server, demo data on SQLite)"
 PORT="$(free_port)"
 SKOLEBAENK_ADDR="127.0.0.1:$PORT" SKOLEBAENK_DATABASE_URL="sqlite://$WORK/ttfb.db?mode=rwc" \
-  SKOLEBAENK_DEMO_DATA=true SKOLEBAENK_SITE_ROOT="$ROOT/target/site" SKOLEBAENK_LOG=warn \
+  SKOLEBAENK_DEMO_DATA=true SKOLEBAENK_MIGRATE=auto SKOLEBAENK_SITE_ROOT="$ROOT/target/site" SKOLEBAENK_LOG=warn \
   "$CARGO_TARGET_DIR/release/server" serve >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done

@@ -8,6 +8,7 @@
 //! - [`report_csv`]: report tables as CSV files;
 //! - [`calendar`]: calendar feeds; [`my_data`]: a person's own data as a file;
 //! - [`prospectus`]: the QR codes of the printed prospectus;
+//! - [`sso`]: staff sign-in through the region's identity provider;
 //! - [`health`], [`language`]: the health check and the language switch.
 //!
 //! The server crate merges [`router`] with the pages' routes and runs it.
@@ -22,6 +23,7 @@ pub mod my_data;
 pub mod pictures;
 pub mod prospectus;
 pub mod report_csv;
+pub mod sso;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -34,6 +36,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(api_v1::router())
         .route("/healthz", get(health::healthz))
+        .route("/personale/log-ind/sso", post(sso::start))
+        .route("/personale/log-ind/sso/svar", get(sso::answer))
         .route("/sprog", post(language::set_language))
         .route("/mine-tilmeldinger/{token}/data", get(my_data::my_data))
         .route(

@@ -36,6 +36,7 @@ pub mod reports;
 pub mod retention;
 pub mod seats;
 pub mod signup;
+pub mod sso;
 pub mod throttle;
 pub mod time;
 pub mod vocabulary;

@@ -28,6 +28,7 @@ pub mod idempotency;
 pub mod images;
 pub mod integrations;
 pub mod mail;
+pub mod operations;
 pub mod outbox;
 pub mod qr;
 pub mod query;

@@ -31,6 +31,7 @@ pub mod session;
 pub mod session_absence;
 pub mod sign_in_failure;
 pub mod slug_alias;
+pub mod sso_login;
 pub mod staff_account;
 pub mod staff_role;
 pub mod staff_session;

@@ -20,6 +20,7 @@ mod m20261204_000002_theme_admin;
 mod m20261205_000001_schools_places;
 mod m20261206_000001_recovery_question;
 mod m20261206_000002_course_watch;
+mod m20261207_000001_sso_login;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000001_schools_places::Migration),
             Box::new(m20261206_000001_recovery_question::Migration),
             Box::new(m20261206_000002_course_watch::Migration),
+            Box::new(m20261207_000001_sso_login::Migration),
         ]
     }
 }

@@ -1,5 +1,6 @@
-//! Typed configuration, read once from environment variables. The defaults run the demo on a
-//! SQLite file under `data/`, so `make run` needs no settings at all.
+//! Typed configuration, read once from environment variables. [`SETTINGS`] names every one with
+//! its default and meaning; the parser, `server --help` and the README's table are made from it.
+//! The defaults run on a SQLite file under `data/`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -44,6 +45,16 @@ pub struct Config {
     pub staff_sessions: app::services::staff::auth::SessionSettings,
     /// Webhook deliveries; see [`WebhookConfig`].
     pub webhooks: WebhookConfig,
+    /// `SKOLEBAENK_MIGRATE`: whether `serve` may change the schema.
+    pub migrate: Migrate,
+    /// `SKOLEBAENK_LOG`: the log filter.
+    pub log_filter: String,
+    /// `SKOLEBAENK_LOG_FORMAT`.
+    pub log_format: LogFormat,
+    /// `SKOLEBAENK_METRICS_ADDR`: where `/metrics` is served apart from the site, if anywhere.
+    pub metrics_addr: Option<SocketAddr>,
+    /// Staff single sign-on, when an issuer is set.
+    pub oidc: Option<OidcConfig>,
 }
 
 /// Delivering webhooks.
@@ -128,17 +139,455 @@ pub struct MailConfig {
     pub retention_days: i64,
 }
 
+/// When the schema may be changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Migrate {
+    /// `SKOLEBAENK_MIGRATE=never` (the default): only `server migrate` changes the schema; `serve`
+    /// refuses to start on an outdated one, so the everyday database user needs no DDL rights.
+    Never,
+    /// `SKOLEBAENK_MIGRATE=auto` (`make run`): `serve` brings the schema up to date first.
+    Auto,
+}
+
+/// Single sign-on for staff through the region's OpenID Connect provider.
+#[derive(Clone)]
+pub struct OidcConfig {
+    /// `SKOLEBAENK_OIDC_ISSUER`: the provider's issuer URL (its discovery document is read from
+    /// `/.well-known/openid-configuration` below it).
+    pub issuer: String,
+    /// `SKOLEBAENK_OIDC_CLIENT_ID`.
+    pub client_id: String,
+    /// `SKOLEBAENK_OIDC_CLIENT_SECRET` (or `…_FILE`).
+    pub client_secret: String,
+    /// `SKOLEBAENK_OIDC_MFA_AMR`: `amr` values that mean the provider checked a second factor.
+    pub mfa_amr: Vec<String>,
+    /// `SKOLEBAENK_OIDC_MFA_ACR`: `acr` values that mean the same (for example an NSIS level).
+    pub mfa_acr: Vec<String>,
+}
+
+impl std::fmt::Debug for OidcConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcConfig")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("mfa_amr", &self.mfa_amr)
+            .field("mfa_acr", &self.mfa_acr)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Plain text, with colours only on a terminal (and never with `NO_COLOR`).
+    Text,
+    /// One JSON object per line, for a log collector.
+    Json,
+}
+
 /// A configuration value that could not be understood.
 #[derive(Debug, thiserror::Error)]
 #[error("{name}={value:?} is not valid: {reason}")]
 pub struct ConfigError {
-    name: &'static str,
+    name: String,
     value: String,
-    reason: &'static str,
+    reason: String,
+}
+
+impl ConfigError {
+    fn new(name: &str, value: impl Into<String>, reason: impl Into<String>) -> Self {
+        ConfigError {
+            name: name.to_string(),
+            value: value.into(),
+            reason: reason.into(),
+        }
+    }
 }
 
 /// Default database: a SQLite file in `data/`, created when missing.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/skolebaenk.db?mode=rwc";
+
+/// One setting: its environment variable, default and meaning. [`SETTINGS`] is the one list
+/// that the parser, `server --help` and the README's table are made from.
+#[derive(Debug)]
+pub struct Setting {
+    pub env: &'static str,
+    /// Older or tool-given names read when `env` is not set.
+    pub also: &'static [&'static str],
+    /// The value used when unset, or `""` for none; see `default_note` for computed defaults.
+    pub default: &'static str,
+    /// Said instead of `default` where the default is worked out from other settings.
+    pub default_note: &'static str,
+    /// A secret: it may be given as a file (`…_FILE`), and is never printed.
+    pub secret: bool,
+    pub help: &'static str,
+}
+
+const fn setting(env: &'static str, default: &'static str, help: &'static str) -> Setting {
+    Setting {
+        env,
+        also: &[],
+        default,
+        default_note: "",
+        secret: false,
+        help,
+    }
+}
+
+/// Every setting, in the order `--help` and the README list them.
+pub const SETTINGS: &[Setting] = &[
+    Setting {
+        secret: true,
+        ..setting(
+            "SKOLEBAENK_DATABASE_URL",
+            DEFAULT_DATABASE_URL,
+            "`sqlite://…` or `postgres://user:password@host/db`",
+        )
+    },
+    setting(
+        "SKOLEBAENK_MIGRATE",
+        "never",
+        "`auto`: `serve` brings the schema up to date first (`make run`); `never`: only `server migrate` changes it, and `serve` refuses an outdated schema",
+    ),
+    setting("SKOLEBAENK_MAX_DB_CONNECTIONS", "10", "database pool size"),
+    Setting {
+        also: &["LEPTOS_SITE_ADDR"],
+        ..setting("SKOLEBAENK_ADDR", "127.0.0.1:3000", "address to listen on")
+    },
+    Setting {
+        default_note: "`http://` + `SKOLEBAENK_ADDR`",
+        ..setting(
+            "SKOLEBAENK_PUBLIC_URL",
+            "",
+            "the site's address in links (e-mails, `server link`, single sign-on)",
+        )
+    },
+    Setting {
+        also: &["LEPTOS_SITE_ROOT"],
+        ..setting(
+            "SKOLEBAENK_SITE_ROOT",
+            "target/site",
+            "the built site (`pkg/` with WASM, JS, CSS)",
+        )
+    },
+    setting(
+        "SKOLEBAENK_DEMO_DATA",
+        "false",
+        "load demo data into an empty database at start; never on a real installation, since the demo's staff passwords are public",
+    ),
+    setting(
+        "SKOLEBAENK_PROXY_HOPS",
+        "0",
+        "how many trusted reverse proxies add to `X-Forwarded-For`; the client's address is that many entries from the right (`SKOLEBAENK_BEHIND_PROXY=true`, the older setting, means 1)",
+    ),
+    setting(
+        "SKOLEBAENK_RATE_LIMITS",
+        "30,10,20,5",
+        "per hour: sign-ups per address, sign-ups per e-mail, link requests per address, link requests per e-mail",
+    ),
+    setting(
+        "SKOLEBAENK_JOBS_INTERVAL_SECS",
+        "60",
+        "how often offers, reminders, evaluation invitations and clean-up run",
+    ),
+    setting(
+        "SKOLEBAENK_STAFF_IDLE_MINUTES",
+        "60",
+        "a staff session ends after this long without a request",
+    ),
+    setting(
+        "SKOLEBAENK_STAFF_SESSION_HOURS",
+        "12",
+        "and this long after sign-in at the latest",
+    ),
+    Setting {
+        default_note: "`true` when the public URL is https",
+        ..setting(
+            "SKOLEBAENK_SECURE_COOKIES",
+            "",
+            "`Secure` staff cookie with the `__Host-` prefix",
+        )
+    },
+    setting(
+        "SKOLEBAENK_MAIL_BACKEND",
+        "file",
+        "`file` (`.eml` files, listed at `/udbakke` from this machine) or `smtp`",
+    ),
+    setting(
+        "SKOLEBAENK_MAIL_DIR",
+        "data/mail",
+        "folder of the file backend",
+    ),
+    setting(
+        "SKOLEBAENK_MAIL_FROM",
+        "skolebaenk@localhost",
+        "sender address; the sender's name is the school's",
+    ),
+    setting(
+        "SKOLEBAENK_SMTP_HOST",
+        "",
+        "SMTP server, required for `smtp`",
+    ),
+    Setting {
+        default_note: "587, 465 with `tls`, 25 with `none`",
+        ..setting("SKOLEBAENK_SMTP_PORT", "", "SMTP port")
+    },
+    setting(
+        "SKOLEBAENK_SMTP_TLS",
+        "starttls",
+        "`starttls`, `tls` or `none` (only for a server on the same machine)",
+    ),
+    setting("SKOLEBAENK_SMTP_USER", "", "SMTP user name"),
+    Setting {
+        secret: true,
+        ..setting("SKOLEBAENK_SMTP_PASSWORD", "", "SMTP password")
+    },
+    setting("SKOLEBAENK_SMTP_TIMEOUT_SECS", "30", "per SMTP command"),
+    setting(
+        "SKOLEBAENK_MAIL_RETRY",
+        "10,30,60,300,900,3600",
+        "seconds to wait after each failed attempt; the last repeats",
+    ),
+    setting(
+        "SKOLEBAENK_MAIL_GIVE_UP_HOURS",
+        "24",
+        "a message not sent by then is marked failed",
+    ),
+    setting(
+        "SKOLEBAENK_MAIL_LEASE_SECS",
+        "300",
+        "a message claimed by a worker that died is taken over after this",
+    ),
+    setting(
+        "SKOLEBAENK_MAIL_POLL_MS",
+        "500",
+        "how often the worker looks for mail queued by other instances",
+    ),
+    setting(
+        "SKOLEBAENK_MAIL_RETENTION_DAYS",
+        "30",
+        "sent mail is deleted after this; failed after three times as long",
+    ),
+    setting(
+        "SKOLEBAENK_WEBHOOK_RETRY",
+        "10,60,300,1800,3600",
+        "seconds to wait after each failed webhook delivery; the last repeats, for up to 24 hours",
+    ),
+    setting(
+        "SKOLEBAENK_WEBHOOK_DISABLE_AFTER",
+        "15",
+        "failed attempts in a row after which a webhook is switched off",
+    ),
+    setting(
+        "SKOLEBAENK_WEBHOOK_TIMEOUT_SECS",
+        "10",
+        "how long a webhook receiver may take to answer",
+    ),
+    setting(
+        "SKOLEBAENK_WEBHOOK_ALLOW_PRIVATE",
+        "false",
+        "let webhooks go to loopback and private addresses (a receiver under development)",
+    ),
+    Setting {
+        also: &["RUST_LOG"],
+        ..setting(
+            "SKOLEBAENK_LOG",
+            "info,sqlx=warn,sea_orm=warn",
+            "log filter (tracing `EnvFilter` syntax); an access line per request at `info`",
+        )
+    },
+    setting(
+        "SKOLEBAENK_LOG_FORMAT",
+        "text",
+        "`text` (colours only on a terminal, never with `NO_COLOR`) or `json` (one object per line)",
+    ),
+    Setting {
+        default_note: "(none: `/metrics` on the main address, to loopback clients only)",
+        ..setting(
+            "SKOLEBAENK_METRICS_ADDR",
+            "",
+            "a separate address for Prometheus' `/metrics`, for example `10.0.0.5:9100`",
+        )
+    },
+    setting(
+        "SKOLEBAENK_OIDC_ISSUER",
+        "",
+        "staff single sign-on: the region's OpenID Connect issuer URL (unset: local sign-in only)",
+    ),
+    setting(
+        "SKOLEBAENK_OIDC_CLIENT_ID",
+        "",
+        "this installation's client id at the provider",
+    ),
+    Setting {
+        secret: true,
+        ..setting("SKOLEBAENK_OIDC_CLIENT_SECRET", "", "its client secret")
+    },
+    setting(
+        "SKOLEBAENK_OIDC_MFA_AMR",
+        "mfa,otp,hwk,swk,sms",
+        "`amr` values from the provider that count as the second factor",
+    ),
+    setting(
+        "SKOLEBAENK_OIDC_MFA_ACR",
+        "",
+        "`acr` values that count as the second factor too (for example an NSIS level)",
+    ),
+];
+
+/// The settings as text for `server --help`.
+pub fn settings_help() -> String {
+    let mut out = String::from(
+        "Settings (environment variables; a secret may instead be given as the path of a file \
+         holding it, in NAME_FILE):\n",
+    );
+    for s in SETTINGS {
+        let default = if !s.default_note.is_empty() {
+            s.default_note.to_string()
+        } else if s.default.is_empty() {
+            "(none)".to_string()
+        } else {
+            s.default.to_string()
+        };
+        let secret = if s.secret { " [secret]" } else { "" };
+        out.push_str(&format!(
+            "  {}{secret}\n      {}\n      default: {}\n",
+            s.env,
+            s.help.replace('`', ""),
+            default.replace('`', "")
+        ));
+    }
+    out
+}
+
+/// The settings as the README's Markdown table (`server settings --markdown`).
+pub fn settings_markdown() -> String {
+    let mut out = String::from("| Variable | Default | Meaning |\n|---|---|---|\n");
+    for s in SETTINGS {
+        let default = if !s.default_note.is_empty() {
+            s.default_note.to_string()
+        } else if s.default.is_empty() {
+            "(none)".to_string()
+        } else {
+            format!("`{}`", s.default)
+        };
+        let name = if s.secret {
+            format!("`{}` (or `{}_FILE`)", s.env, s.env)
+        } else {
+            format!("`{}`", s.env)
+        };
+        out.push_str(&format!("| {name} | {default} | {} |\n", s.help));
+    }
+    out
+}
+
+/// Reads settings through a lookup, with the defaults and secret files of [`SETTINGS`].
+struct Reader<F> {
+    lookup: F,
+}
+
+impl<F: Fn(&str) -> Option<String>> Reader<F> {
+    fn definition(name: &str) -> &'static Setting {
+        SETTINGS
+            .iter()
+            .find(|s| s.env == name)
+            .unwrap_or_else(|| panic!("{name} is not in SETTINGS"))
+    }
+
+    /// The value given, if any (a secret may come from `NAME_FILE`; both set is an error).
+    fn given(&self, name: &str) -> Result<Option<String>, ConfigError> {
+        let s = Self::definition(name);
+        let direct = std::iter::once(s.env)
+            .chain(s.also.iter().copied())
+            .find_map(|n| (self.lookup)(n))
+            .filter(|v| !v.is_empty());
+        if !s.secret {
+            return Ok(direct);
+        }
+        let file_var = format!("{name}_FILE");
+        match ((self.lookup)(&file_var).filter(|v| !v.is_empty()), direct) {
+            (Some(_), Some(_)) => Err(ConfigError::new(
+                name,
+                "***",
+                format!("set either {name} or {file_var}, not both"),
+            )),
+            (Some(path), None) => std::fs::read_to_string(&path)
+                .map(|text| Some(text.trim_end_matches(['\n', '\r']).to_string()))
+                .map_err(|e| {
+                    ConfigError::new(&file_var, path, format!("the file could not be read: {e}"))
+                }),
+            (None, direct) => Ok(direct),
+        }
+    }
+
+    /// The value given, or the table's default.
+    fn text(&self, name: &str) -> Result<String, ConfigError> {
+        Ok(self
+            .given(name)?
+            .unwrap_or_else(|| Self::definition(name).default.to_string()))
+    }
+
+    fn flag(&self, name: &str, default: bool) -> Result<bool, ConfigError> {
+        match self.given(name)? {
+            None => Ok(default),
+            Some(text) => match text.as_str() {
+                "true" | "1" | "yes" => Ok(true),
+                "false" | "0" | "no" => Ok(false),
+                _ => Err(ConfigError::new(name, text, "expected true or false")),
+            },
+        }
+    }
+
+    /// A positive whole number (the table's default when unset).
+    fn number(&self, name: &str) -> Result<u64, ConfigError> {
+        let text = self.text(name)?;
+        text.trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| ConfigError::new(name, text, "expected a positive whole number"))
+    }
+
+    fn seconds(&self, name: &str) -> Result<std::time::Duration, ConfigError> {
+        Ok(std::time::Duration::from_secs(self.number(name)?))
+    }
+
+    /// Pauses in seconds separated by commas.
+    fn pauses(&self, name: &str) -> Result<Vec<chrono::Duration>, ConfigError> {
+        let text = self.text(name)?;
+        text.split(',')
+            .map(|n| n.trim().parse::<i64>().ok().filter(|n| *n > 0))
+            .collect::<Option<Vec<_>>>()
+            .filter(|v| !v.is_empty())
+            .map(|v| v.into_iter().map(chrono::Duration::seconds).collect())
+            .ok_or_else(|| {
+                ConfigError::new(
+                    name,
+                    text,
+                    "expected seconds separated by commas, for example 10,30,60",
+                )
+            })
+    }
+
+    /// A list separated by commas, empty entries dropped.
+    fn list(&self, name: &str) -> Result<Vec<String>, ConfigError> {
+        Ok(self
+            .text(name)?
+            .split(',')
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+            .collect())
+    }
+}
+
+fn hours(n: u64) -> chrono::Duration {
+    chrono::Duration::hours(i64::try_from(n).unwrap_or(i64::MAX / 3_600_000))
+}
+
+fn minutes(n: u64) -> chrono::Duration {
+    chrono::Duration::minutes(i64::try_from(n).unwrap_or(i64::MAX / 60_000))
+}
 
 impl Config {
     /// Reads the configuration from the process environment.
@@ -148,228 +597,220 @@ impl Config {
 
     /// Reads the configuration through `lookup`, so tests need not touch the environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let get = |names: &[&str]| {
-            names
-                .iter()
-                .find_map(|n| lookup(n))
-                .filter(|v| !v.is_empty())
-        };
-        let addr_text = get(&["SKOLEBAENK_ADDR", "LEPTOS_SITE_ADDR"])
-            .unwrap_or_else(|| "127.0.0.1:3000".into());
-        let addr = addr_text.parse().map_err(|_| ConfigError {
-            name: "SKOLEBAENK_ADDR",
-            value: addr_text.clone(),
-            reason: "expected host:port, for example 127.0.0.1:3000",
+        let r = Reader { lookup };
+        let addr_text = r.text("SKOLEBAENK_ADDR")?;
+        let addr = addr_text.parse().map_err(|_| {
+            ConfigError::new(
+                "SKOLEBAENK_ADDR",
+                addr_text.clone(),
+                "expected host:port, for example 127.0.0.1:3000",
+            )
         })?;
-        let flag = |name: &'static str, default: bool| match get(&[name]) {
-            None => Ok(default),
-            Some(text) => match text.as_str() {
-                "true" | "1" | "yes" => Ok(true),
-                "false" | "0" | "no" => Ok(false),
-                _ => Err(ConfigError {
-                    name,
-                    value: text,
-                    reason: "expected true or false",
-                }),
-            },
-        };
-        let demo_data = flag("SKOLEBAENK_DEMO_DATA", false)?;
-        let behind_proxy = flag("SKOLEBAENK_BEHIND_PROXY", false)?;
-        let proxy_hops = match get(&["SKOLEBAENK_PROXY_HOPS"]) {
-            None => u8::from(behind_proxy),
-            Some(text) => {
-                text.trim()
-                    .parse::<u8>()
-                    .ok()
-                    .filter(|n| *n <= 10)
-                    .ok_or(ConfigError {
-                        name: "SKOLEBAENK_PROXY_HOPS",
-                        value: text,
-                        reason: "expected a whole number from 0 to 10",
-                    })?
-            }
-        };
-        let rate_limits = match get(&["SKOLEBAENK_RATE_LIMITS"]) {
-            None => Limits::default(),
-            Some(text) => parse_limits(&text).ok_or(ConfigError {
-                name: "SKOLEBAENK_RATE_LIMITS",
-                value: text,
-                reason: "expected four positive whole numbers separated by commas, for example 30,10,20,5",
-            })?,
-        };
-        let pool_text = get(&["SKOLEBAENK_MAX_DB_CONNECTIONS"]).unwrap_or_else(|| "10".into());
-        let max_db_connections = pool_text
-            .parse()
-            .ok()
-            .filter(|n| *n > 0)
-            .ok_or(ConfigError {
-                name: "SKOLEBAENK_MAX_DB_CONNECTIONS",
-                value: pool_text,
-                reason: "expected a positive whole number",
-            })?;
-        let number = |name: &'static str, default: u64, reason: &'static str| match get(&[name]) {
-            None => Ok(default),
+        let proxy_hops = match r.given("SKOLEBAENK_PROXY_HOPS")? {
+            None => u8::from(legacy_flag(&r.lookup, "SKOLEBAENK_BEHIND_PROXY")?),
             Some(text) => text
                 .trim()
-                .parse::<u64>()
+                .parse::<u8>()
                 .ok()
-                .filter(|n| *n > 0)
-                .ok_or(ConfigError {
-                    name,
-                    value: text,
-                    reason,
-                }),
+                .filter(|n| *n <= 10)
+                .ok_or_else(|| {
+                    ConfigError::new(
+                        "SKOLEBAENK_PROXY_HOPS",
+                        text,
+                        "expected a whole number from 0 to 10",
+                    )
+                })?,
         };
-        let positive = "expected a positive whole number";
-        let backend = match get(&["SKOLEBAENK_MAIL_BACKEND"]).as_deref() {
-            None | Some("file") => MailBackend::File {
-                dir: get(&["SKOLEBAENK_MAIL_DIR"])
-                    .unwrap_or_else(|| "data/mail".into())
-                    .into(),
+        let limits_text = r.text("SKOLEBAENK_RATE_LIMITS")?;
+        let rate_limits = parse_limits(&limits_text).ok_or_else(|| {
+            ConfigError::new(
+                "SKOLEBAENK_RATE_LIMITS",
+                limits_text.clone(),
+                "expected four positive whole numbers separated by commas, for example 30,10,20,5",
+            )
+        })?;
+        let max_db_connections =
+            u32::try_from(r.number("SKOLEBAENK_MAX_DB_CONNECTIONS")?).unwrap_or(u32::MAX);
+        let backend = match r.text("SKOLEBAENK_MAIL_BACKEND")?.as_str() {
+            "file" => MailBackend::File {
+                dir: r.text("SKOLEBAENK_MAIL_DIR")?.into(),
             },
-            Some("smtp") => {
-                let tls = match get(&["SKOLEBAENK_SMTP_TLS"]).as_deref() {
-                    None | Some("starttls") => SmtpTls::StartTls,
-                    Some("tls") => SmtpTls::Tls,
-                    Some("none") => SmtpTls::None,
-                    Some(other) => {
-                        return Err(ConfigError {
-                            name: "SKOLEBAENK_SMTP_TLS",
-                            value: other.into(),
-                            reason: "expected starttls, tls or none",
-                        });
+            "smtp" => {
+                let tls = match r.text("SKOLEBAENK_SMTP_TLS")?.as_str() {
+                    "starttls" => SmtpTls::StartTls,
+                    "tls" => SmtpTls::Tls,
+                    "none" => SmtpTls::None,
+                    other => {
+                        return Err(ConfigError::new(
+                            "SKOLEBAENK_SMTP_TLS",
+                            other,
+                            "expected starttls, tls or none",
+                        ));
                     }
                 };
-                let default_port = match tls {
-                    SmtpTls::StartTls => 587,
-                    SmtpTls::Tls => 465,
-                    SmtpTls::None => 25,
+                let port = match r.given("SKOLEBAENK_SMTP_PORT")? {
+                    None => match tls {
+                        SmtpTls::StartTls => 587,
+                        SmtpTls::Tls => 465,
+                        SmtpTls::None => 25,
+                    },
+                    Some(text) => text
+                        .trim()
+                        .parse::<u16>()
+                        .ok()
+                        .filter(|p| *p > 0)
+                        .ok_or_else(|| {
+                            ConfigError::new("SKOLEBAENK_SMTP_PORT", text, "expected a port number")
+                        })?,
                 };
-                let port = number(
-                    "SKOLEBAENK_SMTP_PORT",
-                    default_port,
-                    "expected a port number",
-                )?;
+                let host = r.given("SKOLEBAENK_SMTP_HOST")?.ok_or_else(|| {
+                    ConfigError::new(
+                        "SKOLEBAENK_SMTP_HOST",
+                        "",
+                        "must be set when SKOLEBAENK_MAIL_BACKEND=smtp",
+                    )
+                })?;
+                let credentials = match r.given("SKOLEBAENK_SMTP_USER")? {
+                    Some(user) => Some((user, r.text("SKOLEBAENK_SMTP_PASSWORD")?)),
+                    None => None,
+                };
                 MailBackend::Smtp(SmtpConfig {
-                    host: get(&["SKOLEBAENK_SMTP_HOST"]).ok_or(ConfigError {
-                        name: "SKOLEBAENK_SMTP_HOST",
-                        value: String::new(),
-                        reason: "must be set when SKOLEBAENK_MAIL_BACKEND=smtp",
-                    })?,
-                    port: u16::try_from(port).map_err(|_| ConfigError {
-                        name: "SKOLEBAENK_SMTP_PORT",
-                        value: port.to_string(),
-                        reason: "expected a port number",
-                    })?,
+                    host,
+                    port,
                     tls,
-                    credentials: get(&["SKOLEBAENK_SMTP_USER"])
-                        .map(|u| (u, get(&["SKOLEBAENK_SMTP_PASSWORD"]).unwrap_or_default())),
-                    timeout: std::time::Duration::from_secs(number(
-                        "SKOLEBAENK_SMTP_TIMEOUT_SECS",
-                        30,
-                        positive,
-                    )?),
+                    credentials,
+                    timeout: r.seconds("SKOLEBAENK_SMTP_TIMEOUT_SECS")?,
                 })
             }
-            Some(other) => {
-                return Err(ConfigError {
-                    name: "SKOLEBAENK_MAIL_BACKEND",
-                    value: other.into(),
-                    reason: "expected file or smtp",
-                });
+            other => {
+                return Err(ConfigError::new(
+                    "SKOLEBAENK_MAIL_BACKEND",
+                    other,
+                    "expected file or smtp",
+                ));
             }
         };
-        let pauses = |name: &'static str, default: &[i64]| match get(&[name]) {
-            None => Ok(default
-                .iter()
-                .copied()
-                .map(chrono::Duration::seconds)
-                .collect()),
-            Some(text) => Ok(text
-                .split(',')
-                .map(|n| n.trim().parse::<i64>().ok().filter(|n| *n > 0))
-                .collect::<Option<Vec<_>>>()
-                .filter(|v| !v.is_empty())
-                .ok_or(ConfigError {
-                    name,
-                    value: text,
-                    reason: "expected seconds separated by commas, for example 10,30,60",
-                })?
-                .into_iter()
-                .map(chrono::Duration::seconds)
-                .collect::<Vec<_>>()),
-        };
-        let steps = pauses("SKOLEBAENK_MAIL_RETRY", &[10, 30, 60, 300, 900, 3600])?;
         let webhooks = WebhookConfig {
             backoff: Backoff {
-                steps: pauses("SKOLEBAENK_WEBHOOK_RETRY", &[10, 60, 300, 1800, 3600])?,
+                steps: r.pauses("SKOLEBAENK_WEBHOOK_RETRY")?,
                 give_up_after: chrono::Duration::hours(24),
             },
-            disable_after: u32::try_from(number("SKOLEBAENK_WEBHOOK_DISABLE_AFTER", 15, positive)?)
-                .unwrap_or(15),
-            timeout: std::time::Duration::from_secs(number(
-                "SKOLEBAENK_WEBHOOK_TIMEOUT_SECS",
-                10,
-                positive,
-            )?),
-            allow_private: flag("SKOLEBAENK_WEBHOOK_ALLOW_PRIVATE", false)?,
+            disable_after: u32::try_from(r.number("SKOLEBAENK_WEBHOOK_DISABLE_AFTER")?)
+                .unwrap_or(u32::MAX),
+            timeout: r.seconds("SKOLEBAENK_WEBHOOK_TIMEOUT_SECS")?,
+            allow_private: r.flag("SKOLEBAENK_WEBHOOK_ALLOW_PRIVATE", false)?,
         };
-        let give_up = number("SKOLEBAENK_MAIL_GIVE_UP_HOURS", 24, positive)?;
         let mail = MailConfig {
             backend,
-            from: get(&["SKOLEBAENK_MAIL_FROM"]).unwrap_or_else(|| "skolebaenk@localhost".into()),
+            from: r.text("SKOLEBAENK_MAIL_FROM")?,
             backoff: Backoff {
-                steps,
-                give_up_after: chrono::Duration::hours(i64::try_from(give_up).unwrap_or(24)),
+                steps: r.pauses("SKOLEBAENK_MAIL_RETRY")?,
+                give_up_after: hours(r.number("SKOLEBAENK_MAIL_GIVE_UP_HOURS")?),
             },
-            lease: std::time::Duration::from_secs(number(
-                "SKOLEBAENK_MAIL_LEASE_SECS",
-                300,
-                positive,
-            )?),
-            poll: std::time::Duration::from_millis(number(
-                "SKOLEBAENK_MAIL_POLL_MS",
-                500,
-                positive,
-            )?),
-            retention_days: i64::try_from(number("SKOLEBAENK_MAIL_RETENTION_DAYS", 30, positive)?)
-                .unwrap_or(30),
+            lease: r.seconds("SKOLEBAENK_MAIL_LEASE_SECS")?,
+            poll: std::time::Duration::from_millis(r.number("SKOLEBAENK_MAIL_POLL_MS")?),
+            retention_days: i64::try_from(r.number("SKOLEBAENK_MAIL_RETENTION_DAYS")?)
+                .unwrap_or(i64::MAX / 86_400_000),
         };
-        let jobs_interval =
-            std::time::Duration::from_secs(number("SKOLEBAENK_JOBS_INTERVAL_SECS", 60, positive)?);
-        let public_url = get(&["SKOLEBAENK_PUBLIC_URL"])
+        let public_url = r
+            .given("SKOLEBAENK_PUBLIC_URL")?
             .map(|u| u.trim_end_matches('/').to_string())
             .unwrap_or_else(|| format!("http://{addr}"));
         let staff_sessions = app::services::staff::auth::SessionSettings {
-            idle: chrono::Duration::minutes(
-                i64::try_from(number("SKOLEBAENK_STAFF_IDLE_MINUTES", 60, positive)?).unwrap_or(60),
-            ),
-            lifetime: chrono::Duration::hours(
-                i64::try_from(number("SKOLEBAENK_STAFF_SESSION_HOURS", 12, positive)?)
-                    .unwrap_or(12),
-            ),
-            secure: flag(
+            idle: minutes(r.number("SKOLEBAENK_STAFF_IDLE_MINUTES")?),
+            lifetime: hours(r.number("SKOLEBAENK_STAFF_SESSION_HOURS")?),
+            secure: r.flag(
                 "SKOLEBAENK_SECURE_COOKIES",
                 public_url.starts_with("https://"),
             )?,
         };
+        let migrate = match r.text("SKOLEBAENK_MIGRATE")?.as_str() {
+            "never" => Migrate::Never,
+            "auto" => Migrate::Auto,
+            other => {
+                return Err(ConfigError::new(
+                    "SKOLEBAENK_MIGRATE",
+                    other,
+                    "expected auto or never",
+                ));
+            }
+        };
+        let log_format = match r.text("SKOLEBAENK_LOG_FORMAT")?.as_str() {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            other => {
+                return Err(ConfigError::new(
+                    "SKOLEBAENK_LOG_FORMAT",
+                    other,
+                    "expected text or json",
+                ));
+            }
+        };
+        let metrics_addr = match r.given("SKOLEBAENK_METRICS_ADDR")? {
+            None => None,
+            Some(text) => Some(text.parse().map_err(|_| {
+                ConfigError::new(
+                    "SKOLEBAENK_METRICS_ADDR",
+                    text.clone(),
+                    "expected host:port, for example 127.0.0.1:9100",
+                )
+            })?),
+        };
+        let oidc = match r.given("SKOLEBAENK_OIDC_ISSUER")? {
+            None => None,
+            Some(issuer) => {
+                let required = |name: &str| {
+                    r.given(name)?.ok_or_else(|| {
+                        ConfigError::new(name, "", "must be set when SKOLEBAENK_OIDC_ISSUER is")
+                    })
+                };
+                if !(issuer.starts_with("https://") || issuer.starts_with("http://")) {
+                    return Err(ConfigError::new(
+                        "SKOLEBAENK_OIDC_ISSUER",
+                        issuer,
+                        "expected the provider's https:// address",
+                    ));
+                }
+                Some(OidcConfig {
+                    issuer,
+                    client_id: required("SKOLEBAENK_OIDC_CLIENT_ID")?,
+                    client_secret: required("SKOLEBAENK_OIDC_CLIENT_SECRET")?,
+                    mfa_amr: r.list("SKOLEBAENK_OIDC_MFA_AMR")?,
+                    mfa_acr: r.list("SKOLEBAENK_OIDC_MFA_ACR")?,
+                })
+            }
+        };
         Ok(Config {
-            database_url: get(&["SKOLEBAENK_DATABASE_URL"])
-                .unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+            database_url: r.text("SKOLEBAENK_DATABASE_URL")?,
+            migrate,
             addr,
-            site_root: get(&["SKOLEBAENK_SITE_ROOT", "LEPTOS_SITE_ROOT"])
-                .unwrap_or_else(|| "target/site".into())
-                .into(),
-            demo_data,
+            site_root: r.text("SKOLEBAENK_SITE_ROOT")?.into(),
+            demo_data: r.flag("SKOLEBAENK_DEMO_DATA", false)?,
             max_db_connections,
             public_url,
             proxy_hops,
             rate_limits,
             mail,
-            jobs_interval,
+            jobs_interval: r.seconds("SKOLEBAENK_JOBS_INTERVAL_SECS")?,
             staff_sessions,
             webhooks,
+            log_filter: r.text("SKOLEBAENK_LOG")?,
+            log_format,
+            metrics_addr,
+            oidc,
         })
+    }
+}
+
+/// `SKOLEBAENK_BEHIND_PROXY`, the older form of `SKOLEBAENK_PROXY_HOPS=1` (not in the table).
+fn legacy_flag(lookup: &impl Fn(&str) -> Option<String>, name: &str) -> Result<bool, ConfigError> {
+    match lookup(name).filter(|v| !v.is_empty()) {
+        None => Ok(false),
+        Some(text) => match text.as_str() {
+            "true" | "1" | "yes" => Ok(true),
+            "false" | "0" | "no" => Ok(false),
+            _ => Err(ConfigError::new(name, text, "expected true or false")),
+        },
     }
 }
 
@@ -451,6 +892,98 @@ mod tests {
         let err = Config::from_lookup(|n| (n == "SKOLEBAENK_MAIL_RETRY").then(|| "soon".into()))
             .expect_err("bad retry");
         assert!(err.to_string().contains("SKOLEBAENK_MAIL_RETRY"));
+    }
+
+    #[test]
+    fn a_secret_may_come_from_a_file_but_not_from_both() {
+        let path =
+            std::env::temp_dir().join(format!("skolebaenk_secret_{}", rand::random::<u64>()));
+        std::fs::write(&path, "hemmelig-adgangskode\n").expect("write");
+        let file = path.display().to_string();
+        let smtp = |extra: &'static str, value: String| {
+            move |n: &str| match n {
+                "SKOLEBAENK_MAIL_BACKEND" => Some("smtp".to_string()),
+                "SKOLEBAENK_SMTP_HOST" => Some("mail.example.org".into()),
+                "SKOLEBAENK_SMTP_USER" => Some("skole".into()),
+                n if n == extra => Some(value.clone()),
+                _ => None,
+            }
+        };
+        let c = Config::from_lookup(smtp("SKOLEBAENK_SMTP_PASSWORD_FILE", file.clone()))
+            .expect("read from the file");
+        let MailBackend::Smtp(smtp_config) = c.mail.backend else {
+            panic!("smtp expected")
+        };
+        assert_eq!(
+            smtp_config.credentials,
+            Some(("skole".into(), "hemmelig-adgangskode".into())),
+            "the file's text without its line ending"
+        );
+        let both = Config::from_lookup(|n| match n {
+            "SKOLEBAENK_DATABASE_URL" => Some("sqlite::memory:".into()),
+            "SKOLEBAENK_DATABASE_URL_FILE" => Some(file.clone()),
+            _ => None,
+        })
+        .expect_err("both set");
+        assert!(both.to_string().contains("not both"), "{both}");
+        assert!(
+            !both.to_string().contains("memory"),
+            "the secret is not repeated: {both}"
+        );
+        let missing = Config::from_lookup(smtp(
+            "SKOLEBAENK_SMTP_PASSWORD_FILE",
+            "/nowhere/secret".into(),
+        ))
+        .expect_err("no such file");
+        assert!(
+            missing
+                .to_string()
+                .contains("SKOLEBAENK_SMTP_PASSWORD_FILE")
+        );
+        std::fs::remove_file(&path).expect("remove");
+    }
+
+    /// Every variable the parser reads is in [`SETTINGS`] (or it would panic), and every entry
+    /// in [`SETTINGS`] is read: the table, `--help` and the README cannot drift from the parser.
+    #[test]
+    fn the_table_and_the_parser_name_the_same_settings() {
+        let asked = std::cell::RefCell::new(std::collections::BTreeSet::new());
+        Config::from_lookup(|n| {
+            asked.borrow_mut().insert(n.to_string());
+            match n {
+                "SKOLEBAENK_MAIL_BACKEND" => Some("smtp".into()),
+                "SKOLEBAENK_SMTP_HOST" => Some("mail.example.org".into()),
+                "SKOLEBAENK_SMTP_USER" => Some("skole".into()),
+                "SKOLEBAENK_OIDC_ISSUER" => Some("https://login.region.example".into()),
+                "SKOLEBAENK_OIDC_CLIENT_ID" => Some("skolebaenk".into()),
+                "SKOLEBAENK_OIDC_CLIENT_SECRET" => Some("hemmelig".into()),
+                _ => None,
+            }
+        })
+        .expect("valid");
+        let asked = asked.into_inner();
+        for s in SETTINGS {
+            assert!(asked.contains(s.env), "{} is listed but never read", s.env);
+        }
+        let markdown = settings_markdown();
+        assert_eq!(markdown.lines().count(), SETTINGS.len() + 2);
+        assert!(settings_help().contains("SKOLEBAENK_MIGRATE"));
+    }
+
+    #[test]
+    fn single_sign_on_needs_its_client() {
+        let err = Config::from_lookup(|n| {
+            (n == "SKOLEBAENK_OIDC_ISSUER").then(|| "https://login.region.example".into())
+        })
+        .expect_err("client id missing");
+        assert!(
+            err.to_string().contains("SKOLEBAENK_OIDC_CLIENT_ID"),
+            "{err}"
+        );
+        let c = Config::from_lookup(|_| None).expect("defaults");
+        assert!(c.oidc.is_none());
+        assert_eq!(c.migrate, Migrate::Never);
+        assert_eq!(c.log_format, LogFormat::Text);
     }
 
     #[test]

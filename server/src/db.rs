@@ -20,6 +20,30 @@ pub enum DbStartError {
     Connect { url: String, source: DbErr },
     #[error("could not bring the database schema up to date: {0}")]
     Migrate(DbErr),
+    #[error(
+        "the database schema is not up to date: {missing} of {known} migrations are not applied (the first is {first}). Run `server migrate` (as a deploy step), or set SKOLEBAENK_MIGRATE=auto to let `serve` do it"
+    )]
+    Outdated {
+        missing: usize,
+        known: usize,
+        first: String,
+    },
+    #[error(
+        "the database schema is newer than this program: it has migrations this version does not know ({0}). Run the newer version, or restore a backup taken before it migrated"
+    )]
+    Newer(String),
+    #[error("could not read the schema version: {0}")]
+    Version(DbErr),
+}
+
+/// Where the schema stands against this program's migrations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Schema {
+    Current,
+    /// Migrations this program has that the database lacks, oldest first.
+    Behind(Vec<String>),
+    /// Migrations the database has that this program does not know.
+    Ahead(Vec<String>),
 }
 
 /// Hides the password in a database URL before it is logged.
@@ -34,11 +58,100 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-/// Connects, then applies any pending migrations.
+/// Connects, then applies any pending migrations (`server migrate`, `SKOLEBAENK_MIGRATE=auto`
+/// and the tests).
 pub async fn connect_and_migrate(
     url: &str,
     max_connections: u32,
 ) -> Result<DatabaseConnection, DbStartError> {
+    let db = connect(url, max_connections).await?;
+    Migrator::up(&db, None)
+        .await
+        .map_err(DbStartError::Migrate)?;
+    Ok(db)
+}
+
+/// Connects and checks that the schema is exactly this program's, changing nothing: every
+/// command but `migrate` starts this way unless migrating was asked for.
+pub async fn connect_current(
+    url: &str,
+    max_connections: u32,
+) -> Result<DatabaseConnection, DbStartError> {
+    let db = connect(url, max_connections).await?;
+    match schema(&db).await? {
+        Schema::Current => Ok(db),
+        Schema::Behind(missing) => Err(DbStartError::Outdated {
+            missing: missing.len(),
+            known: Migrator::migrations().len(),
+            first: missing.first().cloned().unwrap_or_default(),
+        }),
+        Schema::Ahead(unknown) => Err(DbStartError::Newer(unknown.join(", "))),
+    }
+}
+
+/// Compares the migrations recorded in the database with this program's, without creating
+/// the record table (a database nobody migrated has none: every migration is missing).
+pub async fn schema(db: &DatabaseConnection) -> Result<Schema, DbStartError> {
+    use sea_orm::Statement;
+    let applied: Vec<String> = match db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT version FROM seaql_migrations",
+        ))
+        .await
+    {
+        Ok(rows) => rows
+            .iter()
+            .map(|row| row.try_get::<String>("", "version"))
+            .collect::<Result<_, _>>()
+            .map_err(DbStartError::Version)?,
+        Err(_) if !migration_table_exists(db).await? => Vec::new(),
+        Err(e) => return Err(DbStartError::Version(e)),
+    };
+    let known: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_string())
+        .collect();
+    let unknown: Vec<String> = applied
+        .iter()
+        .filter(|v| !known.contains(v))
+        .cloned()
+        .collect();
+    if !unknown.is_empty() {
+        return Ok(Schema::Ahead(unknown));
+    }
+    let missing: Vec<String> = known.into_iter().filter(|k| !applied.contains(k)).collect();
+    Ok(if missing.is_empty() {
+        Schema::Current
+    } else {
+        Schema::Behind(missing)
+    })
+}
+
+async fn migration_table_exists(db: &DatabaseConnection) -> Result<bool, DbStartError> {
+    use sea_orm::Statement;
+    let sql = match db.get_database_backend() {
+        DbBackend::Sqlite => {
+            "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'seaql_migrations'"
+        }
+        _ => {
+            "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = 'seaql_migrations' AND table_schema = current_schema()"
+        }
+    };
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .map_err(DbStartError::Version)?;
+    let n: i64 = row
+        .map(|r| r.try_get::<i64>("", "n"))
+        .transpose()
+        .map_err(DbStartError::Version)?
+        .unwrap_or(0);
+    Ok(n > 0)
+}
+
+/// Connects, creating a SQLite file's folder when missing; the schema is left as it is.
+pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbStartError> {
     if let Some(path) = sqlite_file(url)
         && let Some(parent) = Path::new(path).parent()
         && !parent.as_os_str().is_empty()
@@ -85,9 +198,6 @@ pub async fn connect_and_migrate(
                 source,
             })?;
     }
-    Migrator::up(&db, None)
-        .await
-        .map_err(DbStartError::Migrate)?;
     Ok(db)
 }
 

@@ -14,6 +14,7 @@ use sea_orm::DatabaseConnection;
 /// One round of the jobs. `retention_days`: how long sent mail is kept.
 pub async fn run_once(db: &DatabaseConnection, retention_days: i64) {
     let now = chrono::Utc::now();
+    let started = std::time::Instant::now();
     match app::services::mail::schedule::queue_reminders(db, now).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(reminders = n, "reminders queued"),
@@ -44,6 +45,9 @@ pub async fn run_once(db: &DatabaseConnection, retention_days: i64) {
     if let Err(err) = app::services::idempotency::purge(db, now).await {
         tracing::error!(error = %err, "could not delete kept API answers");
     }
+    if let Err(err) = app::services::staff::sso::purge(db, now).await {
+        tracing::error!(error = %err, "could not delete unfinished single sign-ons");
+    }
     if let Err(err) = app::services::watch::purge(db, now).await {
         tracing::error!(error = %err, "could not delete addresses that waited a year");
     }
@@ -58,6 +62,9 @@ pub async fn run_once(db: &DatabaseConnection, retention_days: i64) {
         ),
         Err(err) => tracing::error!(error = %err, "could not make ended runs anonymous"),
     }
+    metrics::counter!("skolebaenk_job_runs_total").increment(1);
+    metrics::histogram!("skolebaenk_job_run_duration_seconds").record(started.elapsed());
+    metrics::gauge!("skolebaenk_job_last_run_timestamp_seconds").set(now.timestamp() as f64);
 }
 
 /// Starts the jobs on the runtime, every `interval`; they stop when the handle is aborted or the

@@ -7,5 +7,6 @@ pub mod db;
 pub mod demo;
 pub mod jobs;
 pub mod mail;
+pub mod observe;
 pub mod startup;
 pub mod webhooks;

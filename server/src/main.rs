@@ -1,73 +1,121 @@
-//! `server`: runs Skolebænk.
-//!
-//! ```text
-//! server            serve the app (migrates, and loads demo data into an empty database)
-//! server migrate    bring the database schema up to date and exit
-//! server seed       load demo data into an empty database and exit
-//! server link EMAIL print a fresh "Mine tilmeldinger" link for a participant's e-mail
-//! server outbox     list the e-mails in the outbox with their state
-//! server jobs       run the timed jobs once (offers, reminders, evaluation invitations)
-//! server create-admin EMAIL NAME
-//!                   create an administrator (or make an account one) and print a single-use
-//!                   link to choose a password
-//! server api-key SCHOOL read|write NAME
-//!                   create an API key for a school (by slug) and print it; it is shown once
-//! ```
+//! `server`: runs Skolebænk. `server --help` lists the commands and every setting; each
+//! command has its own `--help`. Usage errors exit 2, configuration errors 2, failures 1.
 
 use std::process::ExitCode;
 
-use server::{config::Config, db, demo, startup};
-use tracing_subscriber::EnvFilter;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use server::{config::Config, db, demo, observe, startup};
+
+/// Skolebænk: course catalogue and booking for recovery schools.
+#[derive(Debug, Parser)]
+#[command(
+    name = "server",
+    version,
+    about = "Skolebænk: the course catalogue and booking system for recovery schools.",
+    propagate_version = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the app (the default). Migrates first only with SKOLEBAENK_MIGRATE=auto; loads demo
+    /// data into an empty database with SKOLEBAENK_DEMO_DATA=true.
+    Serve,
+    /// Bring the database schema up to date and exit: the one command that changes the schema.
+    Migrate,
+    /// Load demo data into an empty, migrated database and exit.
+    Seed,
+    /// Print a fresh "Mine tilmeldinger" link for a participant who lost theirs.
+    Link {
+        /// The participant's e-mail address.
+        email: String,
+    },
+    /// List the e-mails in the outbox with their state, oldest first.
+    Outbox,
+    /// Run the timed jobs once (offers, reminders, evaluation invitations, clean-up).
+    Jobs,
+    /// Make the participants of runs past their school's retention period anonymous.
+    Retention {
+        /// Only list the runs that would be made anonymous.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Create an administrator (or give an account the role) and print a single-use link,
+    /// valid 7 days, where they choose a password.
+    CreateAdmin {
+        /// Their e-mail address.
+        email: String,
+        /// Their name (several words allowed).
+        name: Vec<String>,
+    },
+    /// Create an API key for a school and print it; it is shown once.
+    ApiKey {
+        /// The school's slug, for example `randers`.
+        school: String,
+        /// What the key may do.
+        scope: KeyScope,
+        /// A name for the key (several words allowed).
+        name: Vec<String>,
+    },
+    /// Print the settings as the README's Markdown table.
+    Settings,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum KeyScope {
+    Read,
+    Write,
+}
+
+/// Exit code for usage and configuration errors (as clap uses for usage errors).
+const USAGE: u8 = 2;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("SKOLEBAENK_LOG")
-                .or_else(|_| EnvFilter::try_from_default_env())
-                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
-        )
-        .with_target(false)
-        // Logs go to stderr; stdout is for what a command prints (a link, the outbox).
-        .with_writer(std::io::stderr)
-        .init();
-
-    let command = std::env::args().nth(1).unwrap_or_else(|| "serve".into());
+    let settings = server::config::settings_help();
+    let matches = Cli::command()
+        .after_long_help(settings.clone())
+        .mut_subcommand("serve", |c| c.after_long_help(settings))
+        .after_help("Settings are environment variables; `server --help` lists them.")
+        .get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::Settings = command {
+        print!("{}", server::config::settings_markdown());
+        return ExitCode::SUCCESS;
+    }
     let config = match Config::from_env() {
         Ok(c) => c,
         Err(err) => {
             eprintln!("Configuration error: {err}");
-            return ExitCode::from(2);
+            return ExitCode::from(USAGE);
         }
     };
-    let result = match command.as_str() {
-        "serve" => serve(config).await,
-        "migrate" => migrate(config).await,
-        "seed" => seed(config).await,
-        "link" => link(config, std::env::args().nth(2)).await,
-        "outbox" => outbox(config).await,
-        "jobs" => jobs(config).await,
-        "retention" => {
-            let args: Vec<String> = std::env::args().skip(2).collect();
-            retention(config, args).await
-        }
-        "create-admin" => {
-            let args: Vec<String> = std::env::args().skip(2).collect();
-            create_admin(config, args).await
-        }
-        "api-key" => {
-            let args: Vec<String> = std::env::args().skip(2).collect();
-            api_key(config, args).await
-        }
-        "help" | "--help" | "-h" => {
-            println!(
-                "usage: server [serve|migrate|seed|link EMAIL|outbox|jobs|retention [--dry-run]|create-admin EMAIL NAME|api-key SCHOOL read|write NAME]"
-            );
-            Ok(())
-        }
-        other => Err(format!(
-            "unknown command {other:?}; use serve, migrate, seed, link, outbox, jobs, retention, create-admin or api-key"
-        )),
+    if let Err(err) = observe::init_logging(&config) {
+        eprintln!("Configuration error: {err}");
+        return ExitCode::from(USAGE);
+    }
+    let result = match command {
+        Command::Serve => serve(config).await,
+        Command::Migrate => migrate(config).await,
+        Command::Seed => seed(config).await,
+        Command::Link { email } => link(config, email).await,
+        Command::Outbox => outbox(config).await,
+        Command::Jobs => jobs(config).await,
+        Command::Retention { dry_run } => retention(config, dry_run).await,
+        Command::CreateAdmin { email, name } => create_admin(config, email, name.join(" ")).await,
+        Command::ApiKey {
+            school,
+            scope,
+            name,
+        } => api_key(config, school, scope, name.join(" ")).await,
+        Command::Settings => Ok(()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -79,12 +127,30 @@ async fn main() -> ExitCode {
     }
 }
 
+/// A connection for a command: the schema must be current, unless SKOLEBAENK_MIGRATE=auto lets
+/// the command bring it up to date first.
+async fn connect(config: &Config) -> Result<sea_orm::DatabaseConnection, String> {
+    match config.migrate {
+        server::config::Migrate::Auto => db::connect_and_migrate(&config.database_url, 1).await,
+        server::config::Migrate::Never => db::connect_current(&config.database_url, 1).await,
+    }
+    .map_err(|e| e.to_string())
+}
+
 async fn serve(config: Config) -> Result<(), String> {
     tracing::info!(database = %db::redact(&config.database_url), "starting");
     let state = startup::prepare(&config).await.map_err(|e| e.to_string())?;
     let listener = startup::bind(&config).await.map_err(|e| e.to_string())?;
     let background = startup::spawn_background(&config, &state).map_err(|e| e.to_string())?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let mut background = background;
+    if let Some(metrics_addr) = config.metrics_addr {
+        background.push(
+            startup::serve_metrics(metrics_addr, state.clone())
+                .await
+                .map_err(|e| e.to_string())?,
+        );
+    }
     tracing::info!("Skolebænk is running at http://{addr}/");
     println!("Skolebænk is running at http://{addr}/  (stop with Ctrl-C)");
     startup::serve(listener, startup::router(state), startup::shutdown_signal())
@@ -106,9 +172,7 @@ async fn migrate(config: Config) -> Result<(), String> {
 }
 
 async fn seed(config: Config) -> Result<(), String> {
-    let conn = db::connect_and_migrate(&config.database_url, 1)
-        .await
-        .map_err(|e| e.to_string())?;
+    let conn = connect(&config).await?;
     if demo::seed_if_empty(&conn, demo::today_in_copenhagen())
         .await
         .map_err(|e| e.to_string())?
@@ -121,15 +185,12 @@ async fn seed(config: Config) -> Result<(), String> {
 }
 
 /// Prints a fresh "Mine tilmeldinger" link, for staff helping a participant who lost theirs.
-async fn link(config: Config, email: Option<String>) -> Result<(), String> {
-    let email = email.ok_or("usage: server link EMAIL")?;
+async fn link(config: Config, email: String) -> Result<(), String> {
     let key = app::rules::signup::email_key(&email);
     if !app::rules::signup::email_is_valid(&key) {
         return Err(format!("{email:?} is not an e-mail address"));
     }
-    let conn = db::connect_and_migrate(&config.database_url, 1)
-        .await
-        .map_err(|e| e.to_string())?;
+    let conn = connect(&config).await?;
     let token = app::services::tokens::issue_manage_token(&conn, &key, chrono::Utc::now())
         .await
         .map_err(|e| e.to_string())?;
@@ -140,9 +201,7 @@ async fn link(config: Config, email: Option<String>) -> Result<(), String> {
 /// Lists the outbox: one line per message, oldest first.
 async fn outbox(config: Config) -> Result<(), String> {
     use sea_orm::{EntityTrait, QueryOrder};
-    let conn = db::connect_and_migrate(&config.database_url, 1)
-        .await
-        .map_err(|e| e.to_string())?;
+    let conn = connect(&config).await?;
     let messages = entity::outbox_message::Entity::find()
         .order_by_asc(entity::outbox_message::Column::Id)
         .all(&conn)
@@ -167,9 +226,7 @@ async fn outbox(config: Config) -> Result<(), String> {
 /// Runs the timed jobs once, for operators and tests: offers that ran out, reminders and
 /// evaluation invitations that are due, old mail and expired links.
 async fn jobs(config: Config) -> Result<(), String> {
-    let conn = db::connect_and_migrate(&config.database_url, 1)
-        .await
-        .map_err(|e| e.to_string())?;
+    let conn = connect(&config).await?;
     server::jobs::run_once(&conn, config.mail.retention_days).await;
     println!("Jobs done.");
     Ok(())
@@ -177,15 +234,8 @@ async fn jobs(config: Config) -> Result<(), String> {
 
 /// Makes the participants of runs past their school's retention period anonymous, or with
 /// `--dry-run` only lists them: one line per run.
-async fn retention(config: Config, args: Vec<String>) -> Result<(), String> {
-    let dry_run = match args.as_slice() {
-        [] => false,
-        [flag] if flag == "--dry-run" => true,
-        _ => return Err("usage: server retention [--dry-run]".into()),
-    };
-    let conn = db::connect_and_migrate(&config.database_url, 1)
-        .await
-        .map_err(|e| e.to_string())?;
+async fn retention(config: Config, dry_run: bool) -> Result<(), String> {
+    let conn = connect(&config).await?;
     let now = chrono::Utc::now();
     let runs = if dry_run {
         app::services::retention::due(&conn, now).await
@@ -213,13 +263,10 @@ async fn retention(config: Config, args: Vec<String>) -> Result<(), String> {
 /// single-use link, valid for 7 days, where they choose their password. The password never
 /// passes through the command line or its history. The administrator sets up an
 /// authenticator app at first sign-in.
-async fn create_admin(config: Config, args: Vec<String>) -> Result<(), String> {
+async fn create_admin(config: Config, email: String, name: String) -> Result<(), String> {
     use app::rules::access::Role;
     use app::services::staff::auth::{self, LinkPurpose};
-    let (Some(email), name) = (args.first(), args[1.min(args.len())..].join(" ")) else {
-        return Err("usage: server create-admin EMAIL NAME".into());
-    };
-    let key = app::rules::signup::email_key(email);
+    let key = app::rules::signup::email_key(&email);
     if !app::rules::signup::email_is_valid(&key) {
         return Err(format!("{email:?} is not an e-mail address"));
     }
@@ -228,9 +275,7 @@ async fn create_admin(config: Config, args: Vec<String>) -> Result<(), String> {
     } else {
         name
     };
-    let conn = db::connect_and_migrate(&config.database_url, 1)
-        .await
-        .map_err(|e| e.to_string())?;
+    let conn = connect(&config).await?;
     let now = chrono::Utc::now();
     let id = auth::ensure_account(&conn, &key, &name, &[(None, Role::Admin)], now)
         .await
@@ -248,23 +293,24 @@ async fn create_admin(config: Config, args: Vec<String>) -> Result<(), String> {
 
 /// `server api-key SCHOOL read|write NAME`: for setting up an integration (or a test) without
 /// the staff pages. The key is printed once; only its hash is stored.
-async fn api_key(config: Config, args: Vec<String>) -> Result<(), String> {
+async fn api_key(
+    config: Config,
+    slug: String,
+    scope: KeyScope,
+    name: String,
+) -> Result<(), String> {
     use app::services::api_keys::{self, Scope};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let usage = "usage: server api-key SCHOOL read|write NAME";
-    let (Some(slug), Some(scope)) = (args.first(), args.get(1).and_then(|s| Scope::parse(s)))
-    else {
-        return Err(usage.into());
+    let scope = match scope {
+        KeyScope::Read => Scope::Read,
+        KeyScope::Write => Scope::Write,
     };
-    let name = args[2.min(args.len())..].join(" ");
     let name = if name.trim().is_empty() {
         "Nøgle fra kommandolinjen".to_string()
     } else {
         name
     };
-    let conn = db::connect_and_migrate(&config.database_url, 1)
-        .await
-        .map_err(|e| e.to_string())?;
+    let conn = connect(&config).await?;
     let school = entity::school::Entity::find()
         .filter(entity::school::Column::Slug.eq(slug.as_str()))
         .one(&conn)

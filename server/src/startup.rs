@@ -14,11 +14,10 @@ use tower_http::{
     compression::CompressionLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     set_header::SetResponseHeaderLayer,
-    trace::TraceLayer,
 };
 
-use crate::config::Config;
-use crate::db::{DbStartError, connect_and_migrate};
+use crate::config::{Config, Migrate};
+use crate::db::{DbStartError, connect_and_migrate, connect_current};
 use app::http::guards;
 
 /// Why the server could not start.
@@ -41,12 +40,20 @@ pub enum StartError {
     Mail(String),
     #[error("the API description could not be read: {0}")]
     ApiDocument(String),
+    #[error("single sign-on is not set up right (SKOLEBAENK_OIDC_*): {0}")]
+    Sso(String),
 }
 
-/// Connects to the database, migrates, loads demo data if asked and the database is empty, and
+/// Connects to the database, migrates if allowed (or checks that the schema is current), loads
+/// demo data if asked and the database is empty, and
 /// returns the state the app runs on.
 pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
-    let db = connect_and_migrate(&config.database_url, config.max_db_connections).await?;
+    let db = match config.migrate {
+        Migrate::Auto => {
+            connect_and_migrate(&config.database_url, config.max_db_connections).await?
+        }
+        Migrate::Never => connect_current(&config.database_url, config.max_db_connections).await?,
+    };
     if config.demo_data {
         let today = crate::demo::today_in_copenhagen();
         if crate::demo::seed_if_empty(&db, today)
@@ -86,6 +93,22 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
             crate::config::MailBackend::Smtp(_) => None,
         },
         api_reference: std::sync::Arc::new(api_reference),
+        sso: match &config.oidc {
+            None => None,
+            Some(o) => Some(std::sync::Arc::new(
+                app::services::staff::sso::Provider::new(
+                    &o.issuer,
+                    &o.client_id,
+                    &o.client_secret,
+                    &config.public_url,
+                    app::rules::sso::SecondFactor {
+                        amr: o.mfa_amr.clone(),
+                        acr: o.mfa_acr.clone(),
+                    },
+                )
+                .map_err(StartError::Sso)?,
+            )),
+        },
     })
 }
 
@@ -127,16 +150,18 @@ pub fn worker(
     }
 }
 
-/// The whole HTTP app: pages, server functions, static files and the extra routes, with request
-/// logging, compression and a few protective headers.
+/// The whole HTTP app: pages, server functions, static files and the extra routes, with the
+/// access log and request metrics, compression and a few protective headers.
 pub fn router(state: AppState) -> Router {
     let routes = route_list();
     let shell_options = state.leptos_options.clone();
     let guard_state = state.clone();
     let headers_state = state.clone();
     let slugs_state = state.clone();
+    crate::observe::metrics_handle();
     Router::new()
         .merge(app::http::router())
+        .merge(crate::observe::loopback_routes())
         .leptos_routes(&state, routes, move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
@@ -166,17 +191,7 @@ pub fn router(state: AppState) -> Router {
             http::HeaderValue::from_static("same-origin"),
         ))
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|request: &http::Request<_>| {
-                let id = request
-                    .headers()
-                    .get("x-request-id")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or_default();
-                let path = guards::loggable_path(request.uri().path());
-                tracing::info_span!("request", method = %request.method(), path = %path, id)
-            }),
-        )
+        .layer(axum::middleware::from_fn(crate::observe::access_log))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 
@@ -196,6 +211,26 @@ pub async fn bind(config: &Config) -> Result<TcpListener, StartError> {
             addr: config.addr.to_string(),
             source,
         })
+}
+
+/// Serves `/metrics` alone on `addr` (`SKOLEBAENK_METRICS_ADDR`) until the handle is aborted.
+pub async fn serve_metrics(
+    addr: std::net::SocketAddr,
+    state: AppState,
+) -> Result<tokio::task::JoinHandle<()>, StartError> {
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Bind {
+            addr: addr.to_string(),
+            source,
+        })?;
+    tracing::info!("metrics at http://{addr}/metrics");
+    let app = crate::observe::metrics_app(state);
+    Ok(tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "the metrics address stopped");
+        }
+    }))
 }
 
 /// How long a client may take to send a request's headers: a client that trickles them in

@@ -118,6 +118,16 @@ impl Worker {
                 tracing::error!(id = row.id, error = %e, "could not record a webhook delivery");
             }
         }
+        for (outcome, n) in [
+            ("delivered", round.delivered),
+            ("retry", round.retried),
+            ("failed", round.failed),
+        ] {
+            if n > 0 {
+                metrics::counter!("skolebaenk_webhook_deliveries_total", "outcome" => outcome)
+                    .increment(u64::from(n));
+            }
+        }
         round
     }
 
@@ -169,6 +179,7 @@ impl Worker {
                         webhook = hook.id,
                         "webhook switched off after repeated failures"
                     );
+                    metrics::counter!("skolebaenk_webhooks_switched_off_total").increment(1);
                     app::services::worker_signal::nudge_if_queued();
                 }
                 Ok(())

@@ -271,6 +271,7 @@ export async function ownServer({ demoData, smtpPort }) {
     SKOLEBAENK_PUBLIC_URL: base,
     SKOLEBAENK_DATABASE_URL: `sqlite://${join(dir, 'ny.db')}?mode=rwc`,
     SKOLEBAENK_DEMO_DATA: demoData ? 'true' : 'false',
+    SKOLEBAENK_MIGRATE: 'auto',
     SKOLEBAENK_SITE_ROOT: process.env.SITE_ROOT,
     SKOLEBAENK_LOG: 'warn',
     SKOLEBAENK_RATE_LIMITS: '1000,100,1000,100',

@@ -38,6 +38,16 @@ impl Default for Limits {
     }
 }
 
+impl Kind {
+    /// What was throttled, as the metrics name it.
+    fn what(self) -> &'static str {
+        match self {
+            Kind::SignupPerIp | Kind::SignupPerEmail => "signup",
+            Kind::LinkPerIp | Kind::LinkPerEmail => "link",
+        }
+    }
+}
+
 impl Limits {
     fn max(&self, kind: Kind) -> u32 {
         match kind {
@@ -88,7 +98,11 @@ impl RateLimiter {
             *entry = (now, 0);
         }
         entry.1 = entry.1.saturating_add(1);
-        entry.1 <= max
+        let allowed = entry.1 <= max;
+        if !allowed {
+            metrics::counter!("skolebaenk_throttled_total", "what" => kind.what()).increment(1);
+        }
+        allowed
     }
 }
 

@@ -20,6 +20,7 @@ pub mod reports;
 pub mod roster;
 pub mod runs;
 pub mod schools;
+pub mod sso;
 pub mod themes;
 pub mod totp;
 

@@ -28,6 +28,8 @@ pub struct AppState {
     pub mail_dir: Option<std::path::PathBuf>,
     /// The public API's operations for the `/api` page, from its OpenAPI document.
     pub api_reference: Arc<crate::dto::api_reference::ReferenceDto>,
+    /// The region's identity provider for staff sign-in, when one is configured.
+    pub sso: Option<Arc<crate::services::staff::sso::Provider>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -116,6 +116,17 @@ impl Worker {
                 tracing::error!(id = row.id, error = %e, "could not record a send result");
             }
         }
+        for (outcome, n) in [
+            ("sent", round.sent),
+            ("retry", round.retried),
+            ("failed", round.failed),
+            ("skipped", round.skipped),
+        ] {
+            if n > 0 {
+                metrics::counter!("skolebaenk_mail_total", "outcome" => outcome)
+                    .increment(u64::from(n));
+            }
+        }
         round
     }
 

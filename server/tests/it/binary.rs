@@ -31,6 +31,7 @@ fn server() -> Command {
     let n: u64 = rand::random();
     cmd.env("SKOLEBAENK_SITE_ROOT", "target/site-not-built")
         .env("SKOLEBAENK_DEMO_DATA", "true")
+        .env("SKOLEBAENK_MIGRATE", "auto")
         .env(
             "SKOLEBAENK_MAIL_DIR",
             std::env::temp_dir().join(format!("skolebaenk_bin_mail_{n:016x}")),
@@ -230,9 +231,14 @@ fn retention_lists_what_would_go_then_does_it() {
             .1
             .contains("0 runs would be made anonymous.")
     );
-    let (ok, _, err) = run(&["retention", "--straks"]);
-    assert!(!ok);
-    assert!(err.contains("usage: server retention [--dry-run]"), "{err}");
+    let out = server()
+        .args(["retention", "--straks"])
+        .env("SKOLEBAENK_DATABASE_URL", &url)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2), "a usage error");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Usage: server retention [OPTIONS]"), "{err}");
     remove_db(&path);
 }
 

@@ -13,6 +13,7 @@ fn config(database_url: &str, addr: &str) -> Config {
     c.addr = addr.parse().expect("address");
     c.site_root = PathBuf::from("target/site-not-built");
     c.demo_data = false;
+    c.migrate = server::config::Migrate::Auto;
     c.max_db_connections = 1;
     c.public_url = "http://127.0.0.1".into();
     c

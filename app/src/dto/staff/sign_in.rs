@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SignInPageDto {
     pub email: String,
+    /// The region's login is offered beside the local form.
+    pub sso: bool,
 }
 
 /// What the authenticator set-up page shows. The secret is made for this page and saved only
@@ -35,6 +37,8 @@ crate::refusals! {
         Throttled => "pause", "staff.sign_in.throttled";
         Missing => "mangler", "staff.sign_in.missing";
         Expired => "udloebet", "staff.sign_in.expired";
+        SsoUnknown => "sso-ukendt", "staff.sign_in.sso_unknown";
+        SsoFailed => "sso-fejl", "staff.sign_in.sso_failed";
     }
 }
 

@@ -49,8 +49,19 @@ pub fn SignInPage() -> impl IntoView {
                 {move || {
                     let back = back.clone();
                     Suspend::new(async move {
-                    let email = data.await.map(|d| d.email).unwrap_or_default();
+                    let (email, sso) = data.await.map(|d| (d.email, d.sso)).unwrap_or_default();
+                    let sso = sso.then(|| view! {
+                        <form method="post" action="/personale/log-ind/sso" class="staff-form sso-form">
+                            <input type="hidden" name="til" value=back.clone()/>
+                            <div class="form-actions">
+                                <button type="submit" class="button">{tr!(l, "staff.sign_in.sso_button")}</button>
+                            </div>
+                        </form>
+                        <h2 class="sso-or">{tr!(l, "staff.sign_in.sso_or")}</h2>
+                        <p class="hint">{tr!(l, "staff.sign_in.sso_hint")}</p>
+                    });
                     view! {
+                        {sso}
                         <form method="post" action=SignIn::url() class="staff-form">
                             <input type="hidden" name="til" value=back.clone()/>
                             {field("log-ind-email", "email", tr!(l, "staff.field.email"), "email", email, "username", None)}

@@ -31,6 +31,7 @@ pub async fn sign_in_page() -> Result<SignInPageDto, AppError> {
         email: request::cookie(EMAIL_COOKIE)
             .and_then(|e| urlencoding::decode(&e).ok().map(|e| e.into_owned()))
             .unwrap_or_default(),
+        sso: state.sso.is_some(),
     })
 }
 

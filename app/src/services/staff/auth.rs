@@ -357,6 +357,7 @@ async fn reserve_attempt(
             attempt,
             count_failures(&txn, account_id, ip_hash, now).await?,
         ) {
+            metrics::counter!("skolebaenk_throttled_total", "what" => "signin").increment(1);
             return Ok(None);
         }
         let row = sign_in_failure::ActiveModel {

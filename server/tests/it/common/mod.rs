@@ -4,6 +4,7 @@
 
 pub mod contract;
 pub mod mail;
+pub mod oidc;
 pub mod rush;
 pub mod staff;
 
@@ -103,6 +104,7 @@ pub async fn spawn_app_configured(
     config.addr = "127.0.0.1:0".parse().expect("address");
     config.site_root = PathBuf::from("target/site-not-built");
     config.demo_data = demo_data;
+    config.migrate = server::config::Migrate::Auto;
     config.max_db_connections = 5;
     config.public_url = "http://127.0.0.1".into();
     // Test receivers listen on loopback.

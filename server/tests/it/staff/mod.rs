@@ -11,6 +11,7 @@ mod roster;
 mod runs;
 mod schools;
 mod sign_in;
+mod sso;
 mod themes;
 mod watch;
 
