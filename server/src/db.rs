@@ -201,6 +201,35 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
     Ok(db)
 }
 
+/// Why a backup was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error(
+        "`server backup` copies SQLite databases; for PostgreSQL use pg_dump --format=custom (see Operations in the README)"
+    )]
+    NotSqlite,
+    #[error("{0} exists already; choose a new file name")]
+    Exists(String),
+    #[error("the backup could not be written: {0}")]
+    Write(DbErr),
+}
+
+/// Writes a consistent copy of a SQLite database to `path` with `VACUUM INTO`: it reads one
+/// snapshot while writers go on, and the copy is a complete database file.
+pub async fn backup_sqlite(db: &DatabaseConnection, path: &Path) -> Result<(), BackupError> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return Err(BackupError::NotSqlite);
+    }
+    if path.exists() {
+        return Err(BackupError::Exists(path.display().to_string()));
+    }
+    let target = path.to_string_lossy().replace('\'', "''");
+    db.execute_unprepared(&format!("VACUUM INTO '{target}'"))
+        .await
+        .map_err(BackupError::Write)?;
+    Ok(())
+}
+
 /// The file path of a `sqlite://` URL, if it names a file.
 fn sqlite_file(url: &str) -> Option<&str> {
     let rest = url

@@ -60,6 +60,12 @@ enum Command {
         /// A name for the key (several words allowed).
         name: Vec<String>,
     },
+    /// Write an online, consistent copy of a SQLite database to PATH while it serves (on
+    /// PostgreSQL use pg_dump; see the README).
+    Backup {
+        /// Where the copy goes; the file must not exist yet.
+        path: std::path::PathBuf,
+    },
     /// Print the settings as the README's Markdown table.
     Settings,
 }
@@ -115,6 +121,7 @@ async fn main() -> ExitCode {
             scope,
             name,
         } => api_key(config, school, scope, name.join(" ")).await,
+        Command::Backup { path } => backup(config, path).await,
         Command::Settings => Ok(()),
     };
     match result {
@@ -321,5 +328,15 @@ async fn api_key(
         .await
         .map_err(|e| e.to_string())?;
     println!("{key}");
+    Ok(())
+}
+
+/// `server backup PATH`: a consistent copy of a SQLite database, taken while it serves.
+async fn backup(config: Config, path: std::path::PathBuf) -> Result<(), String> {
+    let conn = connect(&config).await?;
+    db::backup_sqlite(&conn, &path)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("Backup written to {}.", path.display());
     Ok(())
 }

@@ -257,13 +257,14 @@ export async function waitForMailIn(dir, match, what, timeout = 30000) {
 }
 
 /** A server of its own on a fresh SQLite file (`SERVER_BIN`, `SITE_ROOT`), sending its mail to
- * `smtpPort`; with or without the demo data. `{ base, env, log(), stop() }`. */
-export async function ownServer({ demoData, smtpPort }) {
+ * `smtpPort`; with or without the demo data, on `port` (or a free one), with `extra` settings.
+ * `{ base, env, log(), stop() }`. */
+export async function ownServer({ demoData, smtpPort, port: chosen, extra = {} }) {
   const bin = process.env.SERVER_BIN;
   assert.ok(bin, 'SERVER_BIN is set by make test');
   assert.ok(process.env.SITE_ROOT, 'SITE_ROOT is set by make test');
   const dir = mkdtempSync(join(tmpdir(), 'skolebaenk-ny-'));
-  const port = await freePort();
+  const port = chosen ?? (await freePort());
   const base = `http://127.0.0.1:${port}`;
   const env = {
     ...process.env,
@@ -281,6 +282,7 @@ export async function ownServer({ demoData, smtpPort }) {
     SKOLEBAENK_SMTP_TLS: 'none',
     SKOLEBAENK_MAIL_RETRY: '1',
     SKOLEBAENK_JOBS_INTERVAL_SECS: '1',
+    ...extra,
   };
   const child = spawn(bin, ['serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
@@ -296,5 +298,39 @@ export async function ownServer({ demoData, smtpPort }) {
       child.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** The test OpenID Connect provider (`tests/oidc/provider.mjs`) for a client whose answers go
+ * to `redirectUri`. `{ issuer, clientId, clientSecret, next(email, amr, verified), stop() }`. */
+export async function ownProvider(redirectUri) {
+  const clientId = 'skolebaenk';
+  const clientSecret = 'en-hemmelighed-kun-til-test';
+  const child = spawn(process.execPath, [new URL('../oidc/provider.mjs', import.meta.url).pathname], {
+    env: { ...process.env, CLIENT_ID: clientId, CLIENT_SECRET: clientSecret, REDIRECT_URIS: redirectUri },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const issuer = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const ready = out.match(/READY (\S+)/);
+      if (ready) resolve(ready[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`the provider stopped (${code}): ${out}`)));
+  });
+  return {
+    issuer,
+    clientId,
+    clientSecret,
+    async next(email, amr, verified = true) {
+      const r = await fetch(`${issuer}/test/next`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, amr, verified }),
+      });
+      assert.equal(r.status, 204);
+    },
+    stop: () => child.kill('SIGTERM'),
   };
 }

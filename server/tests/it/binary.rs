@@ -7,26 +7,26 @@ use crate::common::Found;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("a free port")
 }
 
-fn temp_db() -> (String, std::path::PathBuf) {
+pub(crate) fn temp_db() -> (String, std::path::PathBuf) {
     let n: u64 = rand::random();
     let path = std::env::temp_dir().join(format!("skolebaenk_bin_{n:016x}.db"));
     (format!("sqlite://{}?mode=rwc", path.display()), path)
 }
 
-fn remove_db(path: &std::path::Path) {
+pub(crate) fn remove_db(path: &std::path::Path) {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
 }
 
-fn server() -> Command {
+pub(crate) fn server() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_server"));
     let n: u64 = rand::random();
     cmd.env("SKOLEBAENK_SITE_ROOT", "target/site-not-built")
@@ -43,7 +43,7 @@ fn server() -> Command {
 }
 
 /// Sends SIGTERM to the server and waits for it: how it ended, and all it logged.
-fn terminate(child: std::process::Child) -> (std::process::ExitStatus, String) {
+pub(crate) fn terminate(child: std::process::Child) -> (std::process::ExitStatus, String) {
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -243,7 +243,7 @@ fn retention_lists_what_would_go_then_does_it() {
 }
 
 /// Waits until the server on `port` answers `/healthz`.
-async fn wait_healthy(port: u16) {
+pub(crate) async fn wait_healthy(port: u16) {
     let client = reqwest::Client::new();
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(30) {

@@ -16,6 +16,7 @@ mod catalogue;
 mod evaluation;
 mod mail;
 mod online;
+mod operations;
 mod privacy;
 mod prospectus;
 mod race;

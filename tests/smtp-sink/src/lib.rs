@@ -107,12 +107,20 @@ impl Sink {
         self.addr = listener.local_addr()?;
         let shared = self.shared.clone();
         self.server = Some(tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let shared = shared.clone();
-                tokio::spawn(async move {
-                    // A client that hangs up mid-conversation is its own business.
-                    let _ = converse(stream, &shared).await;
-                });
+            // The conversations belong to this task: aborting it ([`Sink::stop`]) drops them.
+            let mut conversations = tokio::task::JoinSet::new();
+            loop {
+                tokio::select! {
+                    accepted = listener.accept() => {
+                        let Ok((stream, _)) = accepted else { break };
+                        let shared = shared.clone();
+                        conversations.spawn(async move {
+                            // A client that hangs up mid-conversation is its own business.
+                            let _ = converse(stream, &shared).await;
+                        });
+                    }
+                    Some(_) = conversations.join_next(), if !conversations.is_empty() => {}
+                }
             }
         }));
         Ok(())
