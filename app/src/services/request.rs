@@ -149,11 +149,13 @@ pub async fn client_ip(state: &AppState) -> String {
 
 /// The Content-Security-Policy of a page: scripts only from this site, or inline with this
 /// response's nonce (Leptos puts it on its hydration script); WebAssembly may run; no plugins,
-/// no `<base>`, forms only to this site, and no framing.
-pub fn page_policy(nonce: &str) -> String {
+/// no `<base>`, forms only to this site (and to `form_origins`: the staff single sign-on form
+/// is answered with a redirect to the region's identity provider), and no framing.
+pub fn page_policy(nonce: &str, form_origins: &[String]) -> String {
+    let extra: String = form_origins.iter().map(|o| format!(" {o}")).collect();
     format!(
         "script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; object-src 'none'; \
-         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+         base-uri 'none'; form-action 'self'{extra}; frame-ancestors 'none'"
     )
 }
 
@@ -164,7 +166,13 @@ pub fn set_page_policy() {
     };
     if let (Some(response), Ok(value)) = (
         use_context::<leptos_axum::ResponseOptions>(),
-        http::HeaderValue::from_str(&page_policy(&nonce.to_string())),
+        http::HeaderValue::from_str(&page_policy(
+            &nonce.to_string(),
+            &use_context::<AppState>()
+                .and_then(|s| s.sso)
+                .map(|p| p.form_origins())
+                .unwrap_or_default(),
+        )),
     ) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }

@@ -74,6 +74,15 @@ async fn the_default_start_loads_no_demo() {
         c.site_root = PathBuf::from("target/site-not-built");
         c.max_db_connections = 1;
         assert!(!c.demo_data);
+        // By default the schema is left alone: a new database must be migrated first.
+        let refused = server::startup::prepare(&c)
+            .await
+            .expect_err("an unmigrated database is refused");
+        assert!(
+            refused.to_string().contains("Run `server migrate`"),
+            "{backend:?}: {refused}"
+        );
+        c.migrate = server::config::Migrate::Auto;
         let state = server::startup::prepare(&c).await.expect("starts");
         let schools = entity::school::Entity::find()
             .count(&state.db)

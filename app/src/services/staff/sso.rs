@@ -108,6 +108,25 @@ impl Provider {
         })
     }
 
+    /// Where the sign-in form's redirect may lead (the issuer's origin, and the authorization
+    /// endpoint's once it is known), for the pages' `form-action` policy.
+    pub fn form_origins(&self) -> Vec<String> {
+        let mut origins = vec![origin_of(&self.issuer)];
+        if let Some((_, m)) = self
+            .metadata
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+        {
+            let auth = origin_of(m.authorization_endpoint().as_str());
+            if !origins.contains(&auth) {
+                origins.push(auth);
+            }
+        }
+        origins.retain(|o| !o.is_empty());
+        origins
+    }
+
     /// The provider's discovery document and signing keys, read at most once an hour (or
     /// again at once when `fresh`, after a token failed to verify: keys may have rotated).
     async fn metadata(&self, fresh: bool) -> Result<CoreProviderMetadata, SsoError> {
@@ -155,6 +174,15 @@ impl Provider {
             RedirectUrl::new(self.redirect_url.clone()).map_err(|e| fail("redirect", e))?,
         ))
     }
+}
+
+/// `scheme://host[:port]` of a URL, or nothing if it is not one.
+fn origin_of(url: &str) -> String {
+    reqwest::Url::parse(url)
+        .map(|u| u.origin().ascii_serialization())
+        .ok()
+        .filter(|o| o != "null")
+        .unwrap_or_default()
 }
 
 fn fail(step: &str, e: impl std::fmt::Display) -> SsoError {

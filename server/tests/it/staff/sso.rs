@@ -78,16 +78,25 @@ async fn sso(backend: Backend) {
     let idp = Idp::start(&[CALLBACK]);
     let app = spawn_app_configured(backend, true, |c| c.oidc = Some(idp.config())).await;
 
-    // The sign-in page offers the region's login beside the local form.
+    // The sign-in page offers the region's login beside the local form, and its policy lets
+    // the form's answer lead to the provider.
     let page = app
         .client
         .get(format!("{}/personale/log-ind", app.base))
         .send()
         .await
-        .expect("page")
-        .text()
-        .await
-        .expect("body");
+        .expect("page");
+    let policy = page
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        policy.contains(&format!("form-action 'self' {}", idp.issuer)),
+        "{policy}"
+    );
+    let page = page.text().await.expect("body");
     assert!(page.contains("Log ind med regionens login"), "{page}");
     assert!(page.contains(r#"action="/personale/log-ind/sso""#));
 
