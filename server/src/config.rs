@@ -948,19 +948,25 @@ mod tests {
     #[test]
     fn the_table_and_the_parser_name_the_same_settings() {
         let asked = std::cell::RefCell::new(std::collections::BTreeSet::new());
-        Config::from_lookup(|n| {
-            asked.borrow_mut().insert(n.to_string());
-            match n {
-                "SKOLEBAENK_MAIL_BACKEND" => Some("smtp".into()),
-                "SKOLEBAENK_SMTP_HOST" => Some("mail.example.org".into()),
-                "SKOLEBAENK_SMTP_USER" => Some("skole".into()),
-                "SKOLEBAENK_OIDC_ISSUER" => Some("https://login.region.example".into()),
-                "SKOLEBAENK_OIDC_CLIENT_ID" => Some("skolebaenk".into()),
-                "SKOLEBAENK_OIDC_CLIENT_SECRET" => Some("hemmelig".into()),
-                _ => None,
-            }
-        })
-        .expect("valid");
+        // Once with every optional part on (SMTP, single sign-on), once with the defaults.
+        for everything in [true, false] {
+            Config::from_lookup(|n| {
+                asked.borrow_mut().insert(n.to_string());
+                if !everything {
+                    return None;
+                }
+                match n {
+                    "SKOLEBAENK_MAIL_BACKEND" => Some("smtp".into()),
+                    "SKOLEBAENK_SMTP_HOST" => Some("mail.example.org".into()),
+                    "SKOLEBAENK_SMTP_USER" => Some("skole".into()),
+                    "SKOLEBAENK_OIDC_ISSUER" => Some("https://login.region.example".into()),
+                    "SKOLEBAENK_OIDC_CLIENT_ID" => Some("skolebaenk".into()),
+                    "SKOLEBAENK_OIDC_CLIENT_SECRET" => Some("hemmelig".into()),
+                    _ => None,
+                }
+            })
+            .expect("valid");
+        }
         let asked = asked.into_inner();
         for s in SETTINGS {
             assert!(asked.contains(s.env), "{} is listed but never read", s.env);
