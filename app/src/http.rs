@@ -36,6 +36,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(api_v1::router())
         .route("/healthz", get(health::healthz))
+        .route("/livez", get(health::livez))
         .route("/personale/log-ind/sso", post(sso::start))
         .route("/personale/log-ind/sso/svar", get(sso::answer))
         .route("/sprog", post(language::set_language))

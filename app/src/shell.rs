@@ -58,13 +58,38 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" href="/pkg/skolebaenk.css"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <BundleScripts options/>
                 <MetaTags/>
             </head>
             <body>
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// The WASM bundle's preload hints and the module script that loads it and hydrates the page.
+/// (In place of Leptos 0.8.23's `HydrationScripts`, which writes the page's nonce into the hints'
+/// `crossorigin` attribute, leptos-rs/leptos#4843: an invalid CORS setting, so the browser fetched
+/// the bundle a second time instead of using the preload.) The hints' CORS mode is the one the
+/// loader's own requests have: `anonymous`, same-origin credentials.
+#[component]
+fn BundleScripts(options: LeptosOptions) -> impl IntoView {
+    let pkg = format!("/{}", options.site_pkg_dir);
+    let js = format!("{pkg}/{}.js", options.output_name);
+    // cargo-leptos names the bundle after the output name; a plain wasm-bindgen build adds `_bg`.
+    let wasm = if option_env!("LEPTOS_OUTPUT_NAME").is_some() {
+        format!("{pkg}/{}.wasm", options.output_name)
+    } else {
+        format!("{pkg}/{}_bg.wasm", options.output_name)
+    };
+    let loader = format!(
+        "import({js:?}).then((m) => m.default({{ module_or_path: {wasm:?} }}).then(() => m.hydrate()));"
+    );
+    view! {
+        <link rel="modulepreload" href=js.clone() crossorigin="anonymous"/>
+        <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin="anonymous"/>
+        <script type="module" nonce=leptos::nonce::use_nonce()>{loader}</script>
     }
 }
 

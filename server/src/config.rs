@@ -45,6 +45,8 @@ pub struct Config {
     pub staff_sessions: app::services::staff::auth::SessionSettings,
     /// Webhook deliveries; see [`WebhookConfig`].
     pub webhooks: WebhookConfig,
+    /// `SKOLEBAENK_DRAIN_SECS`: how long to go on serving after SIGTERM with readiness failing.
+    pub drain: std::time::Duration,
     /// `SKOLEBAENK_MIGRATE`: whether `serve` may change the schema.
     pub migrate: Migrate,
     /// `SKOLEBAENK_LOG`: the log filter.
@@ -284,6 +286,11 @@ pub const SETTINGS: &[Setting] = &[
         "SKOLEBAENK_RATE_LIMITS",
         "30,10,20,5",
         "per hour: sign-ups per address, sign-ups per e-mail, link requests per address, link requests per e-mail",
+    ),
+    setting(
+        "SKOLEBAENK_DRAIN_SECS",
+        "0",
+        "on SIGTERM, readiness (`/healthz`) fails at once and the server goes on serving this many seconds before it closes its listener, so a load balancer stops sending first (10 is usual behind one); requests and mail sends in flight always finish",
     ),
     setting(
         "SKOLEBAENK_JOBS_INTERVAL_SECS",
@@ -548,6 +555,15 @@ impl<F: Fn(&str) -> Option<String>> Reader<F> {
             .ok_or_else(|| ConfigError::new(name, text, "expected a positive whole number"))
     }
 
+    /// A whole number of seconds, zero allowed.
+    fn seconds_or_none(&self, name: &str) -> Result<std::time::Duration, ConfigError> {
+        let text = self.text(name)?;
+        text.trim()
+            .parse::<u64>()
+            .map(std::time::Duration::from_secs)
+            .map_err(|_| ConfigError::new(name, text, "expected a whole number of seconds"))
+    }
+
     fn seconds(&self, name: &str) -> Result<std::time::Duration, ConfigError> {
         Ok(std::time::Duration::from_secs(self.number(name)?))
     }
@@ -567,6 +583,35 @@ impl<F: Fn(&str) -> Option<String>> Reader<F> {
                     "expected seconds separated by commas, for example 10,30,60",
                 )
             })
+    }
+
+    /// One of a few words, each standing for a value.
+    fn choice<T: Copy>(&self, name: &str, options: &[(&str, T)]) -> Result<T, ConfigError> {
+        let text = self.text(name)?;
+        if let Some((_, value)) = options.iter().find(|(word, _)| *word == text) {
+            return Ok(*value);
+        }
+        let words: Vec<&str> = options.iter().map(|(word, _)| *word).collect();
+        let expected = match words.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => words.concat(),
+        };
+        Err(ConfigError::new(name, text, format!("expected {expected}")))
+    }
+
+    /// An address to listen on, if one is given (or the table has a default).
+    fn address(&self, name: &str) -> Result<Option<SocketAddr>, ConfigError> {
+        let text = self.text(name)?;
+        if text.is_empty() {
+            return Ok(None);
+        }
+        text.parse().map(Some).map_err(|_| {
+            ConfigError::new(
+                name,
+                text.clone(),
+                "expected host:port, for example 127.0.0.1:3000",
+            )
+        })
     }
 
     /// A list separated by commas, empty entries dropped.
@@ -598,14 +643,9 @@ impl Config {
     /// Reads the configuration through `lookup`, so tests need not touch the environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let r = Reader { lookup };
-        let addr_text = r.text("SKOLEBAENK_ADDR")?;
-        let addr = addr_text.parse().map_err(|_| {
-            ConfigError::new(
-                "SKOLEBAENK_ADDR",
-                addr_text.clone(),
-                "expected host:port, for example 127.0.0.1:3000",
-            )
-        })?;
+        let addr = r
+            .address("SKOLEBAENK_ADDR")?
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)));
         let proxy_hops = match r.given("SKOLEBAENK_PROXY_HOPS")? {
             None => u8::from(legacy_flag(&r.lookup, "SKOLEBAENK_BEHIND_PROXY")?),
             Some(text) => text
@@ -631,64 +671,56 @@ impl Config {
         })?;
         let max_db_connections =
             u32::try_from(r.number("SKOLEBAENK_MAX_DB_CONNECTIONS")?).unwrap_or(u32::MAX);
-        let backend = match r.text("SKOLEBAENK_MAIL_BACKEND")?.as_str() {
-            "file" => MailBackend::File {
+        let smtp = r.choice(
+            "SKOLEBAENK_MAIL_BACKEND",
+            &[("file", false), ("smtp", true)],
+        )?;
+        let backend = if !smtp {
+            MailBackend::File {
                 dir: r.text("SKOLEBAENK_MAIL_DIR")?.into(),
-            },
-            "smtp" => {
-                let tls = match r.text("SKOLEBAENK_SMTP_TLS")?.as_str() {
-                    "starttls" => SmtpTls::StartTls,
-                    "tls" => SmtpTls::Tls,
-                    "none" => SmtpTls::None,
-                    other => {
-                        return Err(ConfigError::new(
-                            "SKOLEBAENK_SMTP_TLS",
-                            other,
-                            "expected starttls, tls or none",
-                        ));
-                    }
-                };
-                let port = match r.given("SKOLEBAENK_SMTP_PORT")? {
-                    None => match tls {
-                        SmtpTls::StartTls => 587,
-                        SmtpTls::Tls => 465,
-                        SmtpTls::None => 25,
-                    },
-                    Some(text) => text
-                        .trim()
-                        .parse::<u16>()
-                        .ok()
-                        .filter(|p| *p > 0)
-                        .ok_or_else(|| {
-                            ConfigError::new("SKOLEBAENK_SMTP_PORT", text, "expected a port number")
-                        })?,
-                };
-                let host = r.given("SKOLEBAENK_SMTP_HOST")?.ok_or_else(|| {
-                    ConfigError::new(
-                        "SKOLEBAENK_SMTP_HOST",
-                        "",
-                        "must be set when SKOLEBAENK_MAIL_BACKEND=smtp",
-                    )
-                })?;
-                let credentials = match r.given("SKOLEBAENK_SMTP_USER")? {
-                    Some(user) => Some((user, r.text("SKOLEBAENK_SMTP_PASSWORD")?)),
-                    None => None,
-                };
-                MailBackend::Smtp(SmtpConfig {
-                    host,
-                    port,
-                    tls,
-                    credentials,
-                    timeout: r.seconds("SKOLEBAENK_SMTP_TIMEOUT_SECS")?,
-                })
             }
-            other => {
-                return Err(ConfigError::new(
-                    "SKOLEBAENK_MAIL_BACKEND",
-                    other,
-                    "expected file or smtp",
-                ));
-            }
+        } else {
+            let tls = r.choice(
+                "SKOLEBAENK_SMTP_TLS",
+                &[
+                    ("starttls", SmtpTls::StartTls),
+                    ("tls", SmtpTls::Tls),
+                    ("none", SmtpTls::None),
+                ],
+            )?;
+            let port = match r.given("SKOLEBAENK_SMTP_PORT")? {
+                None => match tls {
+                    SmtpTls::StartTls => 587,
+                    SmtpTls::Tls => 465,
+                    SmtpTls::None => 25,
+                },
+                Some(text) => text
+                    .trim()
+                    .parse::<u16>()
+                    .ok()
+                    .filter(|p| *p > 0)
+                    .ok_or_else(|| {
+                        ConfigError::new("SKOLEBAENK_SMTP_PORT", text, "expected a port number")
+                    })?,
+            };
+            let host = r.given("SKOLEBAENK_SMTP_HOST")?.ok_or_else(|| {
+                ConfigError::new(
+                    "SKOLEBAENK_SMTP_HOST",
+                    "",
+                    "must be set when SKOLEBAENK_MAIL_BACKEND=smtp",
+                )
+            })?;
+            let credentials = match r.given("SKOLEBAENK_SMTP_USER")? {
+                Some(user) => Some((user, r.text("SKOLEBAENK_SMTP_PASSWORD")?)),
+                None => None,
+            };
+            MailBackend::Smtp(SmtpConfig {
+                host,
+                port,
+                tls,
+                credentials,
+                timeout: r.seconds("SKOLEBAENK_SMTP_TIMEOUT_SECS")?,
+            })
         };
         let webhooks = WebhookConfig {
             backoff: Backoff {
@@ -724,38 +756,15 @@ impl Config {
                 public_url.starts_with("https://"),
             )?,
         };
-        let migrate = match r.text("SKOLEBAENK_MIGRATE")?.as_str() {
-            "never" => Migrate::Never,
-            "auto" => Migrate::Auto,
-            other => {
-                return Err(ConfigError::new(
-                    "SKOLEBAENK_MIGRATE",
-                    other,
-                    "expected auto or never",
-                ));
-            }
-        };
-        let log_format = match r.text("SKOLEBAENK_LOG_FORMAT")?.as_str() {
-            "text" => LogFormat::Text,
-            "json" => LogFormat::Json,
-            other => {
-                return Err(ConfigError::new(
-                    "SKOLEBAENK_LOG_FORMAT",
-                    other,
-                    "expected text or json",
-                ));
-            }
-        };
-        let metrics_addr = match r.given("SKOLEBAENK_METRICS_ADDR")? {
-            None => None,
-            Some(text) => Some(text.parse().map_err(|_| {
-                ConfigError::new(
-                    "SKOLEBAENK_METRICS_ADDR",
-                    text.clone(),
-                    "expected host:port, for example 127.0.0.1:9100",
-                )
-            })?),
-        };
+        let migrate = r.choice(
+            "SKOLEBAENK_MIGRATE",
+            &[("never", Migrate::Never), ("auto", Migrate::Auto)],
+        )?;
+        let log_format = r.choice(
+            "SKOLEBAENK_LOG_FORMAT",
+            &[("text", LogFormat::Text), ("json", LogFormat::Json)],
+        )?;
+        let metrics_addr = r.address("SKOLEBAENK_METRICS_ADDR")?;
         let oidc = match r.given("SKOLEBAENK_OIDC_ISSUER")? {
             None => None,
             Some(issuer) => {
@@ -792,6 +801,7 @@ impl Config {
             rate_limits,
             mail,
             jobs_interval: r.seconds("SKOLEBAENK_JOBS_INTERVAL_SECS")?,
+            drain: r.seconds_or_none("SKOLEBAENK_DRAIN_SECS")?,
             staff_sessions,
             webhooks,
             log_filter: r.text("SKOLEBAENK_LOG")?,

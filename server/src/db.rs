@@ -59,15 +59,16 @@ pub fn redact(url: &str) -> String {
 }
 
 /// Connects, then applies any pending migrations (`server migrate`, `SKOLEBAENK_MIGRATE=auto`
-/// and the tests).
+/// and the tests), holding the [`schema_lock`] meanwhile.
 pub async fn connect_and_migrate(
     url: &str,
     max_connections: u32,
 ) -> Result<DatabaseConnection, DbStartError> {
     let db = connect(url, max_connections).await?;
-    Migrator::up(&db, None)
-        .await
-        .map_err(DbStartError::Migrate)?;
+    let lock = schema_lock(&db, url).await?;
+    let migrated = Migrator::up(&db, None).await.map_err(DbStartError::Migrate);
+    lock.release().await;
+    migrated?;
     Ok(db)
 }
 
@@ -78,14 +79,65 @@ pub async fn connect_current(
     max_connections: u32,
 ) -> Result<DatabaseConnection, DbStartError> {
     let db = connect(url, max_connections).await?;
-    match schema(&db).await? {
-        Schema::Current => Ok(db),
+    check_current(&db).await?;
+    Ok(db)
+}
+
+/// An error unless the schema is exactly this program's.
+pub async fn check_current(db: &DatabaseConnection) -> Result<(), DbStartError> {
+    match schema(db).await? {
+        Schema::Current => Ok(()),
         Schema::Behind(missing) => Err(DbStartError::Outdated {
             missing: missing.len(),
             known: Migrator::migrations().len(),
             first: missing.first().cloned().unwrap_or_default(),
         }),
         Schema::Ahead(unknown) => Err(DbStartError::Newer(unknown.join(", "))),
+    }
+}
+
+/// PostgreSQL's advisory lock key for changing the schema and loading demo data.
+const SCHEMA_LOCK_KEY: i64 = 0x5c01_eba3_0001;
+
+/// Held while one instance changes the schema or loads demo data, so that instances started
+/// at the same moment on one PostgreSQL database wait for each other instead of failing. On
+/// PostgreSQL it is an advisory lock on a connection of its own (closing the connection frees
+/// it, also when the process dies); SQLite's own write lock serialises writers already.
+pub struct SchemaLock {
+    conn: Option<DatabaseConnection>,
+}
+
+/// Takes the [`SchemaLock`], waiting while another instance holds it.
+pub async fn schema_lock(db: &DatabaseConnection, url: &str) -> Result<SchemaLock, DbStartError> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(SchemaLock { conn: None });
+    }
+    let mut options = ConnectOptions::new(url.to_string());
+    options
+        .max_connections(1)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(5))
+        .sqlx_logging(false);
+    let failed = |source| DbStartError::Connect {
+        url: redact(url),
+        source,
+    };
+    let conn = Database::connect(options).await.map_err(failed)?;
+    conn.execute_unprepared(&format!("SELECT pg_advisory_lock({SCHEMA_LOCK_KEY})"))
+        .await
+        .map_err(failed)?;
+    Ok(SchemaLock { conn: Some(conn) })
+}
+
+impl SchemaLock {
+    /// Frees the lock for the next instance.
+    pub async fn release(self) {
+        if let Some(conn) = self.conn {
+            let _ = conn
+                .execute_unprepared(&format!("SELECT pg_advisory_unlock({SCHEMA_LOCK_KEY})"))
+                .await;
+            let _ = conn.close().await;
+        }
     }
 }
 

@@ -67,8 +67,8 @@ pub async fn run_once(db: &DatabaseConnection, retention_days: i64) {
     metrics::gauge!("skolebaenk_job_last_run_timestamp_seconds").set(now.timestamp() as f64);
 }
 
-/// Starts the jobs on the runtime, every `interval`; they stop when the handle is aborted or the
-/// runtime ends.
+/// Starts the jobs on the runtime, every `interval`; they stop when the handle is aborted, the
+/// runtime ends, or the process stops (after the round in progress).
 pub fn spawn(
     db: DatabaseConnection,
     interval: Duration,
@@ -77,8 +77,10 @@ pub fn spawn(
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(interval);
         loop {
-            ticks.tick().await;
-            run_once(&db, retention_days).await;
+            tokio::select! {
+                _ = ticks.tick() => run_once(&db, retention_days).await,
+                () = crate::lifecycle::stopped() => break,
+            }
         }
     })
 }

@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod jobs;
+pub mod lifecycle;
 pub mod mail;
 pub mod observe;
 pub mod startup;

@@ -160,11 +160,33 @@ async fn serve(config: Config) -> Result<(), String> {
     }
     tracing::info!("Skolebænk is running at http://{addr}/");
     println!("Skolebænk is running at http://{addr}/  (stop with Ctrl-C)");
-    startup::serve(listener, startup::router(state), startup::shutdown_signal())
+    let stopping = state.stopping.clone();
+    let drain = config.drain;
+    let shutdown = async move {
+        startup::shutdown_signal().await;
+        stopping.store(true, std::sync::atomic::Ordering::SeqCst);
+        server::lifecycle::begin_stopping();
+        if !drain.is_zero() {
+            tracing::info!(
+                seconds = drain.as_secs(),
+                "readiness fails; still serving while load balancers notice"
+            );
+            tokio::time::sleep(drain).await;
+        }
+    };
+    startup::serve(listener, startup::router(state), shutdown)
         .await
         .map_err(|e| e.to_string())?;
+    // The workers finish the round they are in (a mail being sent is sent and recorded).
     for task in background {
-        task.abort();
+        let abort = task.abort_handle();
+        if tokio::time::timeout(std::time::Duration::from_secs(30), task)
+            .await
+            .is_err()
+        {
+            tracing::warn!("a background task did not finish in 30 seconds; stopping it");
+            abort.abort();
+        }
     }
     tracing::info!("stopped");
     Ok(())
@@ -180,10 +202,12 @@ async fn migrate(config: Config) -> Result<(), String> {
 
 async fn seed(config: Config) -> Result<(), String> {
     let conn = connect(&config).await?;
-    if demo::seed_if_empty(&conn, demo::today_in_copenhagen())
+    let lock = db::schema_lock(&conn, &config.database_url)
         .await
-        .map_err(|e| e.to_string())?
-    {
+        .map_err(|e| e.to_string())?;
+    let seeded = demo::seed_if_empty(&conn, demo::today_in_copenhagen()).await;
+    lock.release().await;
+    if seeded.map_err(|e| e.to_string())? {
         println!("Demo data loaded.");
         Ok(())
     } else {

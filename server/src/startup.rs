@@ -17,7 +17,7 @@ use tower_http::{
 };
 
 use crate::config::{Config, Migrate};
-use crate::db::{DbStartError, connect_and_migrate, connect_current};
+use crate::db::DbStartError;
 use app::http::guards;
 
 /// Why the server could not start.
@@ -48,21 +48,18 @@ pub enum StartError {
 /// demo data if asked and the database is empty, and
 /// returns the state the app runs on.
 pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
-    let db = match config.migrate {
-        Migrate::Auto => {
-            connect_and_migrate(&config.database_url, config.max_db_connections).await?
-        }
-        Migrate::Never => connect_current(&config.database_url, config.max_db_connections).await?,
+    let db = crate::db::connect(&config.database_url, config.max_db_connections).await?;
+    // Instances starting together on one database take turns at the schema and the demo data.
+    let lock = if config.migrate == Migrate::Auto || config.demo_data {
+        Some(crate::db::schema_lock(&db, &config.database_url).await?)
+    } else {
+        None
     };
-    if config.demo_data {
-        let today = crate::demo::today_in_copenhagen();
-        if crate::demo::seed_if_empty(&db, today)
-            .await
-            .map_err(StartError::Demo)?
-        {
-            tracing::info!("loaded demo data into the empty database");
-        }
+    let ready = prepare_schema(config, &db).await;
+    if let Some(lock) = lock {
+        lock.release().await;
     }
+    ready?;
     if !app::services::staff::auth::any_account(&db)
         .await
         .map_err(StartError::Read)?
@@ -93,6 +90,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
             crate::config::MailBackend::Smtp(_) => None,
         },
         api_reference: std::sync::Arc::new(api_reference),
+        stopping: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
         sso: match &config.oidc {
             None => None,
             Some(o) => Some(std::sync::Arc::new(
@@ -110,6 +108,33 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
             )),
         },
     })
+}
+
+/// Migrates if allowed (else checks the schema is current), then loads the demo data if asked
+/// for and the database is empty.
+async fn prepare_schema(
+    config: &Config,
+    db: &sea_orm::DatabaseConnection,
+) -> Result<(), StartError> {
+    match config.migrate {
+        Migrate::Auto => {
+            use migration::MigratorTrait;
+            migration::Migrator::up(db, None)
+                .await
+                .map_err(|e| StartError::Database(DbStartError::Migrate(e)))?;
+        }
+        Migrate::Never => crate::db::check_current(db).await?,
+    }
+    if config.demo_data {
+        let today = crate::demo::today_in_copenhagen();
+        if crate::demo::seed_if_empty(db, today)
+            .await
+            .map_err(StartError::Demo)?
+        {
+            tracing::info!("loaded demo data into the empty database");
+        }
+    }
+    Ok(())
 }
 
 /// The work that runs beside the web server: the mail worker and the timed jobs. Aborting the
@@ -213,7 +238,7 @@ pub async fn bind(config: &Config) -> Result<TcpListener, StartError> {
         })
 }
 
-/// Serves `/metrics` alone on `addr` (`SKOLEBAENK_METRICS_ADDR`) until the handle is aborted.
+/// Serves `/metrics` alone on `addr` (`SKOLEBAENK_METRICS_ADDR`) until the process stops.
 pub async fn serve_metrics(
     addr: std::net::SocketAddr,
     state: AppState,
@@ -227,7 +252,10 @@ pub async fn serve_metrics(
     tracing::info!("metrics at http://{addr}/metrics");
     let app = crate::observe::metrics_app(state);
     Ok(tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, app).await {
+        if let Err(e) = axum::serve(listener, app)
+            .with_graceful_shutdown(crate::lifecycle::stopped())
+            .await
+        {
             tracing::error!(error = %e, "the metrics address stopped");
         }
     }))

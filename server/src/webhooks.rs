@@ -224,15 +224,19 @@ impl Worker {
         }
     }
 
-    /// Runs until the task is aborted: a round at least every `poll`.
+    /// Runs until the task is aborted or the process stops (after the round in progress): a
+    /// round at least every `poll`.
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
-            loop {
+            while !crate::lifecycle::stopping() {
                 let round = self.run_once().await;
                 if u64::from(round.delivered + round.retried + round.failed) >= BATCH {
                     continue;
                 }
-                tokio::time::sleep(self.poll).await;
+                tokio::select! {
+                    () = tokio::time::sleep(self.poll) => {}
+                    () = crate::lifecycle::stopped() => {}
+                }
             }
         })
     }

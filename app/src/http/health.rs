@@ -1,4 +1,4 @@
-//! `GET /healthz`, for load balancers and monitoring.
+//! `GET /healthz` (readiness) and `GET /livez` (liveness), for load balancers and monitoring.
 
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -6,8 +6,28 @@ use axum::response::{IntoResponse, Response};
 
 use crate::services::state::AppState;
 
-/// `GET /healthz`: 200 when the database answers, 503 when it does not.
+/// `GET /livez`: 200 while the process runs and answers; nothing else is checked, so a
+/// database outage does not get the server restarted.
+pub async fn livez() -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        r#"{"status":"alive"}"#,
+    )
+        .into_response()
+}
+
+/// `GET /healthz`: 200 when the server takes requests and the database answers; 503 when it
+/// does not, and from the moment the server is told to stop.
 pub async fn healthz(State(state): State<AppState>) -> Response {
+    if state.stopping.load(std::sync::atomic::Ordering::Relaxed) {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CONTENT_TYPE, "application/json")],
+            r#"{"status":"stopping"}"#,
+        )
+            .into_response();
+    }
     match crate::services::health::database_answers(&state.db).await {
         Ok(()) => (
             StatusCode::OK,

@@ -28,6 +28,9 @@ pub struct AppState {
     pub mail_dir: Option<std::path::PathBuf>,
     /// The public API's operations for the `/api` page, from its OpenAPI document.
     pub api_reference: Arc<crate::dto::api_reference::ReferenceDto>,
+    /// Set from the moment the server is told to stop: readiness (`/healthz`) then fails, so a
+    /// load balancer sends no more, while requests in flight finish.
+    pub stopping: Arc<std::sync::atomic::AtomicBool>,
     /// The region's identity provider for staff sign-in, when one is configured.
     pub sso: Option<Arc<crate::services::staff::sso::Provider>>,
 }

@@ -148,11 +148,13 @@ impl Worker {
         }
     }
 
-    /// Runs until the task is aborted: a round whenever messages are queued (the outbox nudges
+    /// Runs until the task is aborted or the process stops: a round whenever messages are queued (the outbox nudges
     /// the worker after each commit) and at least every `poll`.
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
-            loop {
+            // When the process stops, the round in progress is finished: what was sent is
+            // recorded as sent.
+            while !crate::lifecycle::stopping() {
                 let round = self.run_once().await;
                 if round.total() as u64 >= BATCH {
                     continue;
@@ -160,6 +162,7 @@ impl Worker {
                 tokio::select! {
                     () = tokio::time::sleep(self.poll) => {}
                     () = app::services::worker_signal::nudged() => {}
+                    () = crate::lifecycle::stopped() => {}
                 }
             }
         })

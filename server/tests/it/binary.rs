@@ -42,6 +42,45 @@ pub(crate) fn server() -> Command {
     cmd
 }
 
+/// The id of the first run of a demo course, read from the database at `url`.
+pub(crate) async fn demo_run(url: &str, slug: &str) -> i32 {
+    use entity::{course, run};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let db = sea_orm::Database::connect(url).await.expect("database");
+    let course = course::Entity::find()
+        .filter(course::Column::Slug.eq(slug))
+        .found(&db, "demo course")
+        .await;
+    let run = run::Entity::find()
+        .filter(run::Column::CourseId.eq(course.id))
+        .found(&db, "demo run")
+        .await;
+    let _ = db.close().await;
+    run.id
+}
+
+/// Signs someone up through the form endpoint, as a browser without JavaScript does.
+pub(crate) async fn sign_up(
+    client: &reqwest::Client,
+    base: &str,
+    run: i32,
+    name: &str,
+    email: &str,
+) -> reqwest::Response {
+    client
+        .post(format!("{base}/api/tilmeld"))
+        .header("accept", "text/html")
+        .form(&[
+            ("run", run.to_string()),
+            ("name", name.to_string()),
+            ("email", email.to_string()),
+            ("consent", "ja".to_string()),
+        ])
+        .send()
+        .await
+        .expect("sign up")
+}
+
 /// Sends SIGTERM to the server and waits for it: how it ended, and all it logged.
 pub(crate) fn terminate(child: std::process::Child) -> (std::process::ExitStatus, String) {
     let status = Command::new("kill")
@@ -280,8 +319,8 @@ fn mail_server(url: &str, port: u16, sink: std::net::SocketAddr) -> std::process
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_while_sending_loses_no_mail() {
-    use entity::{course, outbox_message, run};
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use entity::outbox_message;
+    use sea_orm::EntityTrait;
 
     // A slow mail server, so the kill lands while messages are on their way.
     let sink = smtp_sink::Sink::start().await.expect("sink");
@@ -293,31 +332,21 @@ async fn sigkill_while_sending_loses_no_mail() {
 
     // Thirty people join the waiting list of the demo's full class; each is told so by mail.
     let db = sea_orm::Database::connect(&url).await.expect("database");
-    let stemmer = course::Entity::find()
-        .filter(course::Column::Slug.eq("at-leve-med-stemmer"))
-        .found(&db, "demo course")
-        .await;
-    let full = run::Entity::find()
-        .filter(run::Column::CourseId.eq(stemmer.id))
-        .found(&db, "demo run")
-        .await;
+    let full = demo_run(&url, "at-leve-med-stemmer").await;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
+    let base = format!("http://127.0.0.1:{port}");
     for i in 0..30 {
-        let response = client
-            .post(format!("http://127.0.0.1:{port}/api/tilmeld"))
-            .header("accept", "text/html")
-            .form(&[
-                ("run", full.id.to_string()),
-                ("name", format!("Person {i}")),
-                ("email", format!("person{i}@example.dk")),
-                ("consent", "ja".into()),
-            ])
-            .send()
-            .await
-            .expect("sign up");
+        let response = sign_up(
+            &client,
+            &base,
+            full,
+            &format!("Person {i}"),
+            &format!("person{i}@example.dk"),
+        )
+        .await;
         assert_eq!(response.status().as_u16(), 302);
     }
 

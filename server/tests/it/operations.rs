@@ -3,8 +3,9 @@
 //! secrets from files, JSON logs with one access line per request and no tokens or e-mail
 //! addresses, and Prometheus metrics that follow the outbox.
 
-use crate::binary::{free_port, remove_db, server, temp_db, terminate, wait_healthy};
-use crate::common::Found;
+use crate::binary::{
+    demo_run, free_port, remove_db, server, sign_up, temp_db, terminate, wait_healthy,
+};
 use std::time::{Duration, Instant};
 
 fn text(bytes: &[u8]) -> String {
@@ -217,7 +218,6 @@ fn a_secret_can_come_from_a_file() {
 
 #[tokio::test]
 async fn json_logs_have_an_access_line_per_request_and_no_tokens() {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let (url, path) = temp_db();
     let port = free_port();
     let child = server()
@@ -235,30 +235,12 @@ async fn json_logs_have_an_access_line_per_request_and_no_tokens() {
         .expect("client");
 
     // A sign-up, then the person's private page by its token link.
-    let db = sea_orm::Database::connect(&url).await.expect("db");
-    let course = entity::course::Entity::find()
-        .filter(entity::course::Column::Slug.eq("at-leve-med-stemmer"))
-        .found(&db, "demo course")
-        .await;
-    let run = entity::run::Entity::find()
-        .filter(entity::run::Column::CourseId.eq(course.id))
-        .found(&db, "demo run")
-        .await;
+    let run = demo_run(&url, "at-leve-med-stemmer").await;
     let email = "logtest.person@example.dk";
-    let signup = client
-        .post(format!("{base}/api/tilmeld"))
-        .header("accept", "text/html")
-        .form(&[
-            ("run", run.id.to_string()),
-            ("name", "Log Testesen".into()),
-            ("email", email.into()),
-            ("consent", "ja".into()),
-        ])
-        .send()
-        .await
-        .expect("sign up");
+    let signup = sign_up(&client, &base, run, "Log Testesen", email).await;
     assert_eq!(signup.status().as_u16(), 302);
     assert!(crate::common::location_of(&signup).ends_with("/modtaget"));
+    let db = sea_orm::Database::connect(&url).await.expect("db");
     let token = app::services::tokens::issue_manage_token(&db, email, chrono::Utc::now())
         .await
         .expect("token");
@@ -346,7 +328,6 @@ fn value(scrape: &prometheus_parse::Scrape, name: &str, label: (&str, &str)) -> 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_follow_the_outbox_when_mail_stops_and_starts() {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let mut sink = smtp_sink::Sink::start().await.expect("sink");
     let (url, path) = temp_db();
     let port = free_port();
@@ -403,33 +384,20 @@ async fn metrics_follow_the_outbox_when_mail_stops_and_starts() {
 
     // The mail server stops; three sign-ups wait in the outbox, and the gauges say so.
     sink.stop();
-    let db = sea_orm::Database::connect(&url).await.expect("db");
-    let course = entity::course::Entity::find()
-        .filter(entity::course::Column::Slug.eq("at-leve-med-stemmer"))
-        .found(&db, "demo course")
-        .await;
-    let run = entity::run::Entity::find()
-        .filter(entity::run::Column::CourseId.eq(course.id))
-        .found(&db, "demo run")
-        .await;
-    let _ = db.close().await;
+    let run = demo_run(&url, "at-leve-med-stemmer").await;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
     for i in 0..3 {
-        let r = client
-            .post(format!("{base}/api/tilmeld"))
-            .header("accept", "text/html")
-            .form(&[
-                ("run", run.id.to_string()),
-                ("name", format!("Metrik {i}")),
-                ("email", format!("metrik{i}@example.dk")),
-                ("consent", "ja".into()),
-            ])
-            .send()
-            .await
-            .expect("sign up");
+        let r = sign_up(
+            &client,
+            &base,
+            run,
+            &format!("Metrik {i}"),
+            &format!("metrik{i}@example.dk"),
+        )
+        .await;
         assert_eq!(r.status().as_u16(), 302);
         assert!(crate::common::location_of(&r).ends_with("/modtaget"));
     }
@@ -485,7 +453,7 @@ async fn metrics_follow_the_outbox_when_mail_stops_and_starts() {
 /// every booking committed before the backup began.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_taken_during_writes_has_every_committed_booking() {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use sea_orm::EntityTrait;
     let (url, path) = temp_db();
     let port = free_port();
     let child = server()
@@ -495,16 +463,7 @@ async fn a_backup_taken_during_writes_has_every_committed_booking() {
         .spawn()
         .expect("start");
     wait_healthy(port).await;
-    let db = sea_orm::Database::connect(&url).await.expect("db");
-    let course = entity::course::Entity::find()
-        .filter(entity::course::Column::Slug.eq("at-leve-med-stemmer"))
-        .found(&db, "demo course")
-        .await;
-    let run = entity::run::Entity::find()
-        .filter(entity::run::Column::CourseId.eq(course.id))
-        .found(&db, "demo run")
-        .await;
-    let _ = db.close().await;
+    let run = demo_run(&url, "at-leve-med-stemmer").await;
 
     // Sign-ups one after another until told to stop; each one answered is committed.
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -520,18 +479,7 @@ async fn a_backup_taken_during_writes_has_every_committed_booking() {
             let mut i = 0;
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                 let email = format!("backup{i}@example.dk");
-                let r = client
-                    .post(format!("{base}/api/tilmeld"))
-                    .header("accept", "text/html")
-                    .form(&[
-                        ("run", run.id.to_string()),
-                        ("name", format!("Backup {i}")),
-                        ("email", email.clone()),
-                        ("consent", "ja".into()),
-                    ])
-                    .send()
-                    .await
-                    .expect("sign up");
+                let r = sign_up(&client, &base, run, &format!("Backup {i}"), &email).await;
                 assert!(crate::common::location_of(&r).ends_with("/modtaget"));
                 committed.lock().expect("lock").push(email);
                 i += 1;
@@ -603,5 +551,113 @@ async fn a_backup_taken_during_writes_has_every_committed_booking() {
     );
     let _ = restored.close().await;
     let _ = std::fs::remove_file(&copy);
+    remove_db(&path);
+}
+
+/// SIGTERM while mail is going out: readiness fails at once while liveness holds, the mail
+/// being sent is sent and recorded (nothing left claimed, nothing accepted by the mail server
+/// but unrecorded), and the process exits cleanly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_fails_readiness_and_finishes_the_mail_in_flight() {
+    use sea_orm::EntityTrait;
+    let sink = smtp_sink::Sink::start().await.expect("sink");
+    sink.set_default(smtp_sink::Reply::AcceptAfter(Duration::from_millis(300)));
+    let (url, path) = temp_db();
+    let port = free_port();
+    let child = server()
+        .env("SKOLEBAENK_DATABASE_URL", &url)
+        .env("SKOLEBAENK_ADDR", format!("127.0.0.1:{port}"))
+        .env("SKOLEBAENK_DRAIN_SECS", "2")
+        .env("SKOLEBAENK_MAIL_BACKEND", "smtp")
+        .env("SKOLEBAENK_SMTP_HOST", "127.0.0.1")
+        .env("SKOLEBAENK_SMTP_PORT", sink.addr().port().to_string())
+        .env("SKOLEBAENK_SMTP_TLS", "none")
+        .env("SKOLEBAENK_MAIL_POLL_MS", "100")
+        .env("SKOLEBAENK_RATE_LIMITS", "1000,100,1000,100")
+        .spawn()
+        .expect("start");
+    wait_healthy(port).await;
+    let base = format!("http://127.0.0.1:{port}");
+    let run = demo_run(&url, "at-leve-med-stemmer").await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    for i in 0..10 {
+        let r = sign_up(
+            &client,
+            &base,
+            run,
+            &format!("Stop {i}"),
+            &format!("stop{i}@example.dk"),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 302);
+    }
+    sink.wait_for(3, Duration::from_secs(30)).await;
+    let pid = child.id().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("SIGTERM");
+    assert!(killed.success());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let ready = client
+        .get(format!("{base}/healthz"))
+        .send()
+        .await
+        .expect("healthz");
+    assert_eq!(ready.status().as_u16(), 503, "not ready once stopping");
+    assert!(ready.text().await.expect("body").contains("stopping"));
+    let alive = client
+        .get(format!("{base}/livez"))
+        .send()
+        .await
+        .expect("livez");
+    assert_eq!(alive.status().as_u16(), 200, "still alive while draining");
+    let started = Instant::now();
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("join")
+        .expect("wait");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(started.elapsed() < Duration::from_secs(35));
+
+    let db = sea_orm::Database::connect(&url).await.expect("db");
+    let rows = entity::outbox_message::Entity::find()
+        .all(&db)
+        .await
+        .expect("rows");
+    let claimed: Vec<i32> = rows
+        .iter()
+        .filter(|r| r.status == "sending")
+        .map(|r| r.id)
+        .collect();
+    assert!(claimed.is_empty(), "left half-sent: {claimed:?}");
+    let sent: std::collections::HashSet<&str> = rows
+        .iter()
+        .filter(|r| r.status == "sent")
+        .map(|r| r.message_id.as_str())
+        .collect();
+    let accepted: Vec<String> = sink
+        .received()
+        .iter()
+        .filter_map(|m| {
+            String::from_utf8_lossy(&m.data)
+                .lines()
+                .find_map(|l| l.strip_prefix("Message-ID: "))
+                .map(str::to_string)
+        })
+        .collect();
+    assert!(!accepted.is_empty());
+    let unrecorded: Vec<&String> = accepted
+        .iter()
+        .filter(|id| !sent.contains(id.as_str()))
+        .collect();
+    assert!(
+        unrecorded.is_empty(),
+        "accepted but not recorded as sent: {unrecorded:?}"
+    );
+    let _ = db.close().await;
     remove_db(&path);
 }

@@ -40,6 +40,16 @@ async fn pages_allow_only_their_own_scripts() {
     let inline = page.matches("<script").count();
     assert!(inline > 0);
     assert_eq!(page.matches(&format!("nonce=\"{nonce}\"")).count(), inline);
+    // The bundle's preload hints have the loader's CORS mode, not the nonce (leptos#4843).
+    assert!(
+        !page.contains(&format!("crossorigin=\"{nonce}\"")),
+        "{page}"
+    );
+    assert_eq!(
+        page.matches("crossorigin=\"anonymous\"").count(),
+        2,
+        "{page}"
+    );
     // Every page gets a fresh one.
     let (again, _) = policy_and_page(&app, "/").await;
     assert_ne!(again, policy);

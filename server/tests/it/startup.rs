@@ -108,3 +108,35 @@ async fn the_default_start_loads_no_demo() {
         }
     }
 }
+
+/// Two instances starting at the same moment on one new PostgreSQL database, both told to
+/// migrate and load the demo: the second waits for the first instead of failing halfway.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn instances_starting_together_take_turns_at_the_schema() {
+    use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
+    let (url, _, pg_name) = common::fresh_database(common::Backend::Postgres).await;
+    let mut c = config(&url, "127.0.0.1:0");
+    c.demo_data = true;
+    c.max_db_connections = 2;
+    let (a, b) = tokio::join!(server::startup::prepare(&c), server::startup::prepare(&c));
+    let (a, b) = (a.expect("the first starts"), b.expect("the second starts"));
+    let schools = entity::school::Entity::find()
+        .count(&a.db)
+        .await
+        .expect("count");
+    assert!(schools > 0, "the demo was loaded");
+    let again = entity::school::Entity::find()
+        .count(&b.db)
+        .await
+        .expect("count");
+    assert_eq!(schools, again);
+    let _ = a.db.clone().close().await;
+    let _ = b.db.clone().close().await;
+    if let Some(name) = pg_name
+        && let Ok(admin) = sea_orm::Database::connect(&common::pg_admin_url()).await
+    {
+        let _ = admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await;
+    }
+}
