@@ -171,6 +171,20 @@ fn describe() {
     );
 }
 
+/// Folds the recorded durations into the histograms every five seconds, so a server nobody
+/// scrapes does not keep every sample in memory. Stops with the process.
+pub fn spawn_upkeep() -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async {
+        let handle = metrics_handle();
+        loop {
+            tokio::select! {
+                () = tokio::time::sleep(std::time::Duration::from_secs(5)) => handle.run_upkeep(),
+                () = crate::lifecycle::stopped() => break,
+            }
+        }
+    })
+}
+
 /// The metrics in Prometheus' text format, with the database-backed gauges read now.
 pub async fn render(state: &AppState) -> Result<String, sea_orm::DbErr> {
     let handle = metrics_handle();

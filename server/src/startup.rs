@@ -153,6 +153,7 @@ pub fn spawn_background(
             config.jobs_interval,
             config.mail.retention_days,
         ),
+        crate::observe::spawn_upkeep(),
     ])
 }
 
