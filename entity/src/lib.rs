@@ -23,6 +23,7 @@ pub mod idempotency_record;
 pub mod image;
 pub mod location;
 pub mod outbox_message;
+pub mod rate_count;
 pub mod recovery_code;
 pub mod run;
 pub mod run_teacher;

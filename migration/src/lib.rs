@@ -21,6 +21,7 @@ mod m20261205_000001_schools_places;
 mod m20261206_000001_recovery_question;
 mod m20261206_000002_course_watch;
 mod m20261207_000001_sso_login;
+mod m20261208_000001_rate_count;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000001_recovery_question::Migration),
             Box::new(m20261206_000002_course_watch::Migration),
             Box::new(m20261207_000001_sso_login::Migration),
+            Box::new(m20261208_000001_rate_count::Migration),
         ]
     }
 }

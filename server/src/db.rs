@@ -65,6 +65,16 @@ pub async fn connect_and_migrate(
     max_connections: u32,
 ) -> Result<DatabaseConnection, DbStartError> {
     let db = connect(url, max_connections).await?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        // On SQLite a migration runs outside a transaction, statement by statement; on one
+        // connection, each statement sees the schema the one before it left, whichever of the
+        // pool's connections would otherwise have run it.
+        let single = connect(url, 1).await?;
+        let migrated = Migrator::up(&single, None).await;
+        let _ = single.close().await;
+        migrated.map_err(DbStartError::Migrate)?;
+        return Ok(db);
+    }
     let lock = schema_lock(&db, url).await?;
     let migrated = Migrator::up(&db, None).await.map_err(DbStartError::Migrate);
     lock.release().await;

@@ -1,18 +1,21 @@
 //! Background work that runs while the server runs: waiting-list offers that run out pass their
 //! seat on, reminders and evaluation invitations are queued when they are due, sent mail is
 //! deleted after the retention period, and expired link tokens and ended staff sessions are
-//! removed, as are answers kept for API retries after a day; evaluation rows are put back in the
+//! removed, as are answers kept for API retries after a day and rate limit counts whose
+//! window has passed; evaluation rows are put back in the
 //! order of their random keys; and the participants of runs whose
 //! school's retention period has passed are made anonymous. Safe to run in
 //! several server instances at once: each step takes the same locks as the requests do, or marks
 //! what it did with a guarded update.
 
-use std::time::Duration;
-
 use sea_orm::DatabaseConnection;
 
-/// One round of the jobs. `retention_days`: how long sent mail is kept.
-pub async fn run_once(db: &DatabaseConnection, retention_days: i64) {
+use crate::config::Config;
+
+/// One round of the jobs, with the settings of `config` (how long sent mail is kept, how long a
+/// rate limit's window lasts).
+pub async fn run_once(db: &DatabaseConnection, config: &Config) {
+    let retention_days = config.mail.retention_days;
     let now = chrono::Utc::now();
     let started = std::time::Instant::now();
     match app::services::mail::schedule::queue_reminders(db, now).await {
@@ -48,6 +51,9 @@ pub async fn run_once(db: &DatabaseConnection, retention_days: i64) {
     if let Err(err) = app::services::staff::sso::purge(db, now).await {
         tracing::error!(error = %err, "could not delete unfinished single sign-ons");
     }
+    if let Err(err) = app::services::rate_limit::purge(db, &config.rate_limits, now).await {
+        tracing::error!(error = %err, "could not delete rate limit counts");
+    }
     if let Err(err) = app::services::watch::purge(db, now).await {
         tracing::error!(error = %err, "could not delete addresses that waited a year");
     }
@@ -69,16 +75,13 @@ pub async fn run_once(db: &DatabaseConnection, retention_days: i64) {
 
 /// Starts the jobs on the runtime, every `interval`; they stop when the handle is aborted, the
 /// runtime ends, or the process stops (after the round in progress).
-pub fn spawn(
-    db: DatabaseConnection,
-    interval: Duration,
-    retention_days: i64,
-) -> tokio::task::JoinHandle<()> {
+pub fn spawn(db: DatabaseConnection, config: &Config) -> tokio::task::JoinHandle<()> {
+    let config = config.clone();
     tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(interval);
+        let mut ticks = tokio::time::interval(config.jobs_interval);
         loop {
             tokio::select! {
-                _ = ticks.tick() => run_once(&db, retention_days).await,
+                _ = ticks.tick() => run_once(&db, &config).await,
                 () = crate::lifecycle::stopped() => break,
             }
         }

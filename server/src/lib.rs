@@ -10,4 +10,5 @@ pub mod lifecycle;
 pub mod mail;
 pub mod observe;
 pub mod startup;
+pub mod wake;
 pub mod webhooks;

@@ -258,7 +258,7 @@ async fn outbox(config: Config) -> Result<(), String> {
 /// evaluation invitations that are due, old mail and expired links.
 async fn jobs(config: Config) -> Result<(), String> {
     let conn = connect(&config).await?;
-    server::jobs::run_once(&conn, config.mail.retention_days).await;
+    server::jobs::run_once(&conn, &config).await;
     println!("Jobs done.");
     Ok(())
 }

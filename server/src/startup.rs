@@ -137,24 +137,23 @@ async fn prepare_schema(
     Ok(())
 }
 
-/// The work that runs beside the web server: the mail worker and the timed jobs. Aborting the
-/// handles stops them.
+/// The work that runs beside the web server: the mail and webhook workers, the timed jobs, the
+/// metrics upkeep and (on PostgreSQL) the listener that wakes the mail worker when another
+/// instance queues mail. Aborting the handles stops them.
 pub fn spawn_background(
     config: &Config,
     state: &AppState,
 ) -> Result<Vec<tokio::task::JoinHandle<()>>, StartError> {
     let mailer =
         crate::mail::transport::Mailer::from_config(&config.mail).map_err(StartError::Mail)?;
-    Ok(vec![
+    let mut tasks = vec![
         worker(config, state.db.clone(), mailer).spawn(),
         crate::webhooks::Worker::new(state.db.clone(), &config.webhooks, config.mail.poll).spawn(),
-        crate::jobs::spawn(
-            state.db.clone(),
-            config.jobs_interval,
-            config.mail.retention_days,
-        ),
+        crate::jobs::spawn(state.db.clone(), config),
         crate::observe::spawn_upkeep(),
-    ])
+    ];
+    tasks.extend(crate::wake::spawn(&state.db));
+    Ok(tasks)
 }
 
 /// A mail worker for `db` sending through `mailer`.

@@ -137,7 +137,7 @@ impl Worker {
             Err(_) => None,
         };
         let Some(hook) = hook else {
-            return outbox::mark_skipped(&self.db, row.id, "the webhook was deleted").await;
+            return outbox::mark_skipped(&self.db, row.into(), "the webhook was deleted").await;
         };
         let now = Utc::now();
         if !hook.active {
@@ -145,13 +145,15 @@ impl Worker {
                 Some(_) => {
                     outbox::mark_retry(
                         &self.db,
-                        row.id,
+                        row.into(),
                         "the webhook is switched off",
                         now + chrono::Duration::seconds(PAUSED_SECS),
                     )
                     .await
                 }
-                None => outbox::mark_failed(&self.db, row.id, "the webhook was switched off").await,
+                None => {
+                    outbox::mark_failed(&self.db, row.into(), "the webhook was switched off").await
+                }
             };
         }
         match self.post(&hook, row).await {
@@ -160,18 +162,19 @@ impl Worker {
                 // The webhook's record first: once the delivery reads "sent", the webhook's
                 // failures are already forgotten (a crash between the two sends it again).
                 webhooks::record_success(&self.db, hook.id, now).await?;
-                outbox::mark_sent(&self.db, &[row.id], now).await
+                outbox::mark_sent(&self.db, &[row.into()], now).await
             }
             Sent::Failed(error) => {
                 tracing::warn!(id = row.id, webhook = hook.id, attempts = row.attempts, error = %error, "webhook delivery failed");
                 match self.backoff.next_attempt(row.attempts, row.created_at, now) {
                     Some(at) => {
                         round.retried += 1;
-                        outbox::mark_retry(&self.db, row.id, &error, at).await?;
+                        outbox::mark_retry(&self.db, row.into(), &error, at).await?;
                     }
                     None => {
                         round.failed += 1;
-                        outbox::mark_failed(&self.db, row.id, &format!("gave up: {error}")).await?;
+                        outbox::mark_failed(&self.db, row.into(), &format!("gave up: {error}"))
+                            .await?;
                     }
                 }
                 if webhooks::record_failure(&self.db, &hook, self.disable_after, now).await? {

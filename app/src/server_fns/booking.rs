@@ -96,13 +96,11 @@ pub async fn sign_up(#[server(flatten)] form: SignupForm) -> Result<(), AppError
 
     let ip = request::client_ip(&state).await;
     let key_of_email = email_key(&form.email);
-    let instant = std::time::Instant::now();
-    if !state.limiter.allow(Limit::SignupPerIp, &ip, instant)
-        || (!key_of_email.is_empty()
-            && !state
-                .limiter
-                .allow(Limit::SignupPerEmail, &key_of_email, instant))
-    {
+    let checks = [
+        (Limit::SignupPerIp, ip.as_str()),
+        (Limit::SignupPerEmail, key_of_email.as_str()),
+    ];
+    if !state.limiter.allow(&state.db, &checks, now).await? {
         back_with(&[SignupRefusal::RateLimited]);
         return Ok(());
     }
@@ -174,9 +172,14 @@ pub async fn request_link(#[server(default)] email: String) -> Result<(), AppErr
     }
     let key = email_key(email);
     let ip = request::client_ip(&state).await;
-    let instant = std::time::Instant::now();
-    if !state.limiter.allow(Limit::LinkPerIp, &ip, instant)
-        || !state.limiter.allow(Limit::LinkPerEmail, &key, instant)
+    let checks = [
+        (Limit::LinkPerIp, ip.as_str()),
+        (Limit::LinkPerEmail, key.as_str()),
+    ];
+    if !state
+        .limiter
+        .allow(&state.db, &checks, chrono::Utc::now())
+        .await?
     {
         request::refuse(page, &[LinkRefusal::TooMany], "");
         return Ok(());

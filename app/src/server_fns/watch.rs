@@ -36,12 +36,12 @@ pub async fn watch_course(
         return Ok(());
     }
     let ip = request::client_ip(&state).await;
-    let instant = std::time::Instant::now();
-    if !state.limiter.allow(Limit::LinkPerIp, &ip, instant)
-        || !state
-            .limiter
-            .allow(Limit::LinkPerEmail, &email_key(&email), instant)
-    {
+    let key = email_key(&email);
+    let checks = [
+        (Limit::LinkPerIp, ip.as_str()),
+        (Limit::LinkPerEmail, key.as_str()),
+    ];
+    if !state.limiter.allow(&state.db, &checks, now).await? {
         request::refuse(&back, &[WatchRefusal::RateLimited], "giv-besked");
         return Ok(());
     }

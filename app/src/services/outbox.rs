@@ -204,8 +204,7 @@ pub async fn enqueue(
         return queue_call(db, &message, now).await;
     }
     insert(db, &message, status::PENDING, "", now).await?;
-    super::worker_signal::mark_queued();
-    Ok(())
+    super::worker_signal::queued(db).await
 }
 
 /// Records a call for staff to make, when `message` is news for a person signed up by phone
@@ -290,7 +289,7 @@ pub async fn enqueue_raw(
     }
     .insert(db)
     .await?;
-    Ok(())
+    super::worker_signal::queued(db).await
 }
 
 /// The outbox kind of a webhook delivery; every other kind is a mail.
@@ -399,17 +398,39 @@ pub async fn claim(
     .await
 }
 
-/// Records the end of a send. Only a row still claimed changes: a row deleted meanwhile (the
-/// person asked to be forgotten) stays deleted.
+/// A claimed row, as the claimant knows it: the attempt number its claim gave the row is the
+/// fence. When a lease runs out and another worker claims the row, the attempt number goes up,
+/// so the first worker's late result no longer matches and changes nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Claim {
+    pub id: i32,
+    pub attempt: i32,
+}
+
+impl From<&outbox_message::Model> for Claim {
+    fn from(row: &outbox_message::Model) -> Self {
+        Claim {
+            id: row.id,
+            attempt: row.attempts,
+        }
+    }
+}
+
+/// Records the end of a send. Only a row still held by this claim changes: a row deleted
+/// meanwhile (the person asked to be forgotten) stays deleted, and a row claimed again after
+/// the lease ran out keeps the new claimant's result.
 async fn finish(
     db: &DatabaseConnection,
-    ids: &[i32],
+    claims: &[Claim],
     new_status: &str,
     error: Option<String>,
     next_attempt_at: Option<DateTime<Utc>>,
     sent_at: Option<DateTime<Utc>>,
 ) -> Result<(), DbErr> {
     use outbox_message::Column as C;
+    if claims.is_empty() {
+        return Ok(());
+    }
     let mut update = outbox_message::Entity::update_many()
         .col_expr(C::Status, Expr::value(new_status))
         .col_expr(C::LastError, Expr::value(error))
@@ -417,11 +438,15 @@ async fn finish(
     if let Some(at) = next_attempt_at {
         update = update.col_expr(C::NextAttemptAt, Expr::value(at));
     }
+    let held = claims.iter().fold(Condition::any(), |any, c| {
+        any.add(C::Id.eq(c.id).and(C::Attempts.eq(c.attempt)))
+    });
     let update = &update;
+    let held = &held;
     write(db, |txn| async move {
         update
             .clone()
-            .filter(C::Id.is_in(ids.iter().copied()))
+            .filter(held.clone())
             .filter(C::Status.eq(status::SENDING))
             .exec(&txn)
             .await?;
@@ -433,27 +458,39 @@ async fn finish(
 /// The messages went out.
 pub async fn mark_sent(
     db: &DatabaseConnection,
-    ids: &[i32],
+    claims: &[Claim],
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    finish(db, ids, status::SENT, None, None, Some(now)).await
+    finish(db, claims, status::SENT, None, None, Some(now)).await
 }
 
 /// The message is no longer wanted (what it was about has changed).
-pub async fn mark_skipped(db: &DatabaseConnection, id: i32, reason: &str) -> Result<(), DbErr> {
-    finish(db, &[id], status::SKIPPED, Some(reason.into()), None, None).await
+pub async fn mark_skipped(
+    db: &DatabaseConnection,
+    claim: Claim,
+    reason: &str,
+) -> Result<(), DbErr> {
+    finish(
+        db,
+        &[claim],
+        status::SKIPPED,
+        Some(reason.into()),
+        None,
+        None,
+    )
+    .await
 }
 
 /// A temporary failure: try again at `at`.
 pub async fn mark_retry(
     db: &DatabaseConnection,
-    id: i32,
+    claim: Claim,
     error: &str,
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     finish(
         db,
-        &[id],
+        &[claim],
         status::PENDING,
         Some(error.into()),
         Some(at),
@@ -463,8 +500,8 @@ pub async fn mark_retry(
 }
 
 /// A permanent failure, or temporary ones for too long.
-pub async fn mark_failed(db: &DatabaseConnection, id: i32, error: &str) -> Result<(), DbErr> {
-    finish(db, &[id], status::FAILED, Some(error.into()), None, None).await
+pub async fn mark_failed(db: &DatabaseConnection, claim: Claim, error: &str) -> Result<(), DbErr> {
+    finish(db, &[claim], status::FAILED, Some(error.into()), None, None).await
 }
 
 /// Deletes sent and skipped messages queued before `done_before`, and failed ones queued before

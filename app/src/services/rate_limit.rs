@@ -1,10 +1,19 @@
 //! Rate limits on sign-ups and link requests, per client address and per e-mail, so a robot
-//! cannot fill a run or flood someone's inbox. Counts are kept in memory per server instance, in
-//! fixed windows; with several instances behind a load balancer each enforces its own share.
+//! cannot fill a run or flood someone's inbox.
+//!
+//! The counts live in the database (`rate_count`), so every server instance on one database
+//! counts the same attempts and a robot gains nothing by being spread over them. A key's window
+//! begins at its first attempt and lasts `window`; a later attempt in a new window starts the
+//! count again. Keys are stored as SHA-256 hashes, and the timed jobs delete rows whose window
+//! has passed. Counting is one statement (an upsert that returns the new counts), so two
+//! instances counting the same key at once both see each other's attempt.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, Value};
+
+use crate::services::transaction::write;
 
 /// What is being limited.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -46,6 +55,27 @@ impl Kind {
             Kind::LinkPerIp | Kind::LinkPerEmail => "link",
         }
     }
+
+    /// The kind as stored.
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::SignupPerIp => "signup_ip",
+            Kind::SignupPerEmail => "signup_email",
+            Kind::LinkPerIp => "link_ip",
+            Kind::LinkPerEmail => "link_email",
+        }
+    }
+
+    fn from_str(s: &str) -> Option<Kind> {
+        [
+            Kind::SignupPerIp,
+            Kind::SignupPerEmail,
+            Kind::LinkPerIp,
+            Kind::LinkPerEmail,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
 }
 
 impl Limits {
@@ -59,22 +89,15 @@ impl Limits {
     }
 }
 
-/// Counts attempts per key.
+/// Counts attempts per key, in the database.
 #[derive(Debug)]
 pub struct RateLimiter {
     limits: Limits,
-    windows: Mutex<HashMap<(Kind, String), (Instant, u32)>>,
 }
-
-/// Above this many keys, expired windows are swept out.
-const SWEEP_AT: usize = 10_000;
 
 impl RateLimiter {
     pub fn new(limits: Limits) -> Self {
-        RateLimiter {
-            limits,
-            windows: Mutex::new(HashMap::new()),
-        }
+        RateLimiter { limits }
     }
 
     /// The length of a window in seconds: how long a refused caller may have to wait.
@@ -82,48 +105,113 @@ impl RateLimiter {
         self.limits.window.as_secs().max(1)
     }
 
-    /// Records an attempt for `key` and says whether it is within the limit.
-    pub fn allow(&self, kind: Kind, key: &str, now: Instant) -> bool {
-        let window = self.limits.window;
-        let max = self.limits.max(kind);
-        let mut windows = self
-            .windows
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if windows.len() > SWEEP_AT {
-            windows.retain(|_, (start, _)| now.duration_since(*start) < window);
+    /// Records one attempt for each `(kind, key)` (empty keys are left out) and says whether
+    /// every one of them is within its limit.
+    pub async fn allow(
+        &self,
+        db: &DatabaseConnection,
+        checks: &[(Kind, &str)],
+        now: DateTime<Utc>,
+    ) -> Result<bool, DbErr> {
+        let checks: Vec<(Kind, String)> = checks
+            .iter()
+            .filter(|(_, key)| !key.is_empty())
+            .map(|(kind, key)| (*kind, key_hash(*kind, key)))
+            .collect();
+        if checks.is_empty() {
+            return Ok(true);
         }
-        let entry = windows.entry((kind, key.to_string())).or_insert((now, 0));
-        if now.duration_since(entry.0) >= window {
-            *entry = (now, 0);
+        let counts = count(db, &checks, now.timestamp(), self.window_secs()).await?;
+        let mut allowed = true;
+        for (kind, n) in counts {
+            if n > i64::from(self.limits.max(kind)) {
+                metrics::counter!("skolebaenk_throttled_total", "what" => kind.what()).increment(1);
+                allowed = false;
+            }
         }
-        entry.1 = entry.1.saturating_add(1);
-        let allowed = entry.1 <= max;
-        if !allowed {
-            metrics::counter!("skolebaenk_throttled_total", "what" => kind.what()).increment(1);
-        }
-        allowed
+        Ok(allowed)
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The stored form of a key: nobody reading the table learns an address or an e-mail.
+fn key_hash(kind: Kind, key: &str) -> String {
+    crate::services::tokens::hash(&format!("{}:{key}", kind.as_str()))
+}
 
-    #[test]
-    fn allows_up_to_the_limit_then_refuses_until_the_window_passes() {
-        let limiter = RateLimiter::new(Limits {
-            signup_per_email: 2,
-            ..Limits::default()
-        });
-        let t0 = Instant::now();
-        assert!(limiter.allow(Kind::SignupPerEmail, "a@example.dk", t0));
-        assert!(limiter.allow(Kind::SignupPerEmail, "a@example.dk", t0));
-        assert!(!limiter.allow(Kind::SignupPerEmail, "a@example.dk", t0));
-        // Other keys and kinds are counted apart.
-        assert!(limiter.allow(Kind::SignupPerEmail, "b@example.dk", t0));
-        assert!(limiter.allow(Kind::LinkPerEmail, "a@example.dk", t0));
-        let later = t0 + Duration::from_secs(3600);
-        assert!(limiter.allow(Kind::SignupPerEmail, "a@example.dk", later));
+/// Adds one attempt to each key's window (starting a new window where the old one has passed)
+/// and returns the counts after it, in one statement.
+async fn count(
+    db: &DatabaseConnection,
+    checks: &[(Kind, String)],
+    now: i64,
+    window: u64,
+) -> Result<Vec<(Kind, i64)>, DbErr> {
+    let backend = db.get_database_backend();
+    let window = i64::try_from(window).unwrap_or(i64::MAX);
+    let mut values: Vec<Value> = Vec::new();
+    let mut rows = Vec::new();
+    for (kind, hash) in checks {
+        let n = values.len();
+        rows.push(format!(
+            "({}, {}, {}, 1)",
+            placeholder(backend, n + 1),
+            placeholder(backend, n + 2),
+            placeholder(backend, n + 3)
+        ));
+        values.push(kind.as_str().into());
+        values.push(hash.clone().into());
+        values.push(now.into());
     }
+    let fresh = format!("rate_count.window_start > excluded.window_start - {window}");
+    let sql = format!(
+        "INSERT INTO rate_count (kind, key_hash, window_start, count) VALUES {rows} \
+         ON CONFLICT (kind, key_hash) DO UPDATE SET \
+         count = CASE WHEN {fresh} THEN rate_count.count + 1 ELSE 1 END, \
+         window_start = CASE WHEN {fresh} THEN rate_count.window_start \
+         ELSE excluded.window_start END \
+         RETURNING kind, count",
+        rows = rows.join(", ")
+    );
+    let statement = Statement::from_sql_and_values(backend, sql, values);
+    let statement = &statement;
+    write(db, |txn| async move {
+        let rows = txn.query_all_raw(statement.clone()).await?;
+        let mut counts = Vec::with_capacity(rows.len());
+        for row in rows {
+            let kind: String = row.try_get("", "kind")?;
+            let count: i32 = row.try_get("", "count")?;
+            if let Some(kind) = Kind::from_str(&kind) {
+                counts.push((kind, i64::from(count)));
+            }
+        }
+        Ok(counts)
+    })
+    .await
+}
+
+fn placeholder(backend: DbBackend, n: usize) -> String {
+    match backend {
+        DbBackend::Postgres => format!("${n}"),
+        _ => "?".into(),
+    }
+}
+
+/// Deletes the counts whose window has passed. Returns how many went.
+pub async fn purge(
+    db: &DatabaseConnection,
+    limits: &Limits,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    use entity::rate_count::{Column, Entity};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let window = i64::try_from(limits.window.as_secs()).unwrap_or(i64::MAX);
+    let cutoff = now.timestamp().saturating_sub(window);
+    write(db, |txn| async move {
+        Ok(Entity::delete_many()
+            .filter(Column::WindowStart.lte(cutoff))
+            .exec(&txn)
+            .await?
+            .rows_affected)
+    })
+    .await
 }

@@ -70,10 +70,10 @@ impl Worker {
             .collect()
             .await;
         // Sent messages are recorded together, in one write.
-        let sent: Vec<i32> = results
+        let sent: Vec<outbox::Claim> = results
             .iter()
             .filter(|(_, h)| matches!(h, Handled::Sent))
-            .map(|(r, _)| r.id)
+            .map(|(r, _)| outbox::Claim::from(r))
             .collect();
         if !sent.is_empty() {
             round.sent += sent.len() as u32;
@@ -88,12 +88,12 @@ impl Worker {
                 Handled::Skipped(reason) => {
                     round.skipped += 1;
                     tracing::info!(id = row.id, kind = %row.kind, reason, "message skipped");
-                    outbox::mark_skipped(&self.db, row.id, reason).await
+                    outbox::mark_skipped(&self.db, (&row).into(), reason).await
                 }
                 Handled::Failed(SendError::Permanent(e)) => {
                     round.failed += 1;
                     tracing::warn!(id = row.id, kind = %row.kind, error = %e, "message refused; not retrying");
-                    outbox::mark_failed(&self.db, row.id, &e).await
+                    outbox::mark_failed(&self.db, (&row).into(), &e).await
                 }
                 Handled::Failed(SendError::Temporary(e)) => {
                     let now = Utc::now();
@@ -101,12 +101,13 @@ impl Worker {
                         Some(at) => {
                             round.retried += 1;
                             tracing::warn!(id = row.id, kind = %row.kind, attempts = row.attempts, error = %e, retry_in_s = (at - now).num_seconds(), "message not sent; will retry");
-                            outbox::mark_retry(&self.db, row.id, &e, at).await
+                            outbox::mark_retry(&self.db, (&row).into(), &e, at).await
                         }
                         None => {
                             round.failed += 1;
                             tracing::warn!(id = row.id, kind = %row.kind, attempts = row.attempts, error = %e, "message not sent in time; giving up");
-                            outbox::mark_failed(&self.db, row.id, &format!("gave up: {e}")).await
+                            outbox::mark_failed(&self.db, (&row).into(), &format!("gave up: {e}"))
+                                .await
                         }
                     }
                 }

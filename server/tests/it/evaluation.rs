@@ -454,7 +454,7 @@ both_backends!(rows_keep_no_order_of_arrival_or_time_of_answering, |app| {
 
     // Stored in the order of the random keys, not of arrival: SQLite keeps no rowid, and the
     // jobs put PostgreSQL's rows back in key order.
-    server::jobs::run_once(&app.db, 30).await;
+    server::jobs::run_once(&app.db, &app.config).await;
     let backend = app.db.get_database_backend();
     let physical = |sql: String| async move {
         app.db

@@ -549,6 +549,76 @@ async fn two_workers_send_each_message_once(backend: Backend) {
 
 both_backends!(two_workers_send_each_message_once, threads = 4);
 
+/// A worker whose lease ran out while it was sending cannot overwrite what the next claimant
+/// recorded: its result is fenced by the attempt number its claim gave the row.
+async fn a_late_worker_cannot_overwrite_the_next_claim(backend: Backend) {
+    use app::services::outbox::{self, Channel, Claim};
+    let app = spawn_app_configured(backend, true, |_| {}).await;
+    let run = make_run(&app.db, RunSpec::default()).await;
+    let now = Utc::now();
+    let lease = Duration::seconds(1);
+    // The demo's own mail is claimed and done first, so the row below is this booking's.
+    let demo = outbox::claim(&app.db, Channel::Mail, now, Duration::days(1), 1000)
+        .await
+        .expect("demo claim");
+    let demo: Vec<Claim> = demo.iter().map(Claim::from).collect();
+    outbox::mark_sent(&app.db, &demo, now)
+        .await
+        .expect("demo sent");
+    let booking = app.sign_up(run.id, "Deltager", "sen@example.dk").await;
+    let now = Utc::now();
+    let first = outbox::claim(&app.db, Channel::Mail, now, lease, 10)
+        .await
+        .expect("first claim");
+    assert_eq!(first.len(), 1, "one confirmation to send");
+    assert_eq!(first[0].booking_id, Some(booking));
+    // The lease runs out and a second worker claims the same row.
+    let second = outbox::claim(
+        &app.db,
+        Channel::Mail,
+        now + Duration::seconds(2),
+        lease,
+        10,
+    )
+    .await
+    .expect("second claim");
+    assert_eq!(
+        second.len(),
+        1,
+        "the row is due again once the lease ran out"
+    );
+    assert_eq!(second[0].id, first[0].id);
+    let (late, current) = (Claim::from(&first[0]), Claim::from(&second[0]));
+    assert_ne!(late, current);
+
+    // The late worker's result changes nothing while the row is claimed anew ...
+    outbox::mark_sent(&app.db, &[late], now)
+        .await
+        .expect("late sent");
+    let row = row_for(&app, booking, "booking_confirmed").await;
+    assert_eq!((row.status.as_str(), row.attempts), ("sending", 2));
+    // ... the current claimant's result holds ...
+    let retry_at = now + Duration::minutes(5);
+    outbox::mark_retry(&app.db, current, "451 try later", retry_at)
+        .await
+        .expect("retry");
+    // ... and the late one cannot replace it either.
+    outbox::mark_failed(&app.db, late, "late failure")
+        .await
+        .expect("late failed");
+    outbox::mark_skipped(&app.db, late, "late skip")
+        .await
+        .expect("late skipped");
+    let row = row_for(&app, booking, "booking_confirmed").await;
+    assert_eq!(row.status, "pending");
+    assert_eq!(row.last_error.as_deref(), Some("451 try later"));
+    assert_eq!(row.sent_at, None);
+    assert_eq!(row.next_attempt_at.timestamp(), retry_at.timestamp());
+    app.stop().await;
+}
+
+both_backends!(a_late_worker_cannot_overwrite_the_next_claim);
+
 async fn reply_no_gives_the_seat_to_the_queue(backend: Backend) {
     let sink = Sink::start().await.expect("sink");
     let app = mail_app(backend, &sink).await;

@@ -14,6 +14,7 @@ mod binary;
 mod booking;
 mod catalogue;
 mod evaluation;
+mod instances;
 mod mail;
 mod online;
 mod operations;

@@ -803,7 +803,7 @@ both_backends!(ended_runs_are_made_anonymous_and_the_figures_stay, |app| {
     assert!(!due.iter().any(|d| d.run_id == fx.run_b), "kept for a year");
 
     // The timed jobs make the seven-month-old run anonymous and nothing else of these.
-    server::jobs::run_once(&app.db, 30).await;
+    server::jobs::run_once(&app.db, &app.config).await;
     let gone = booking::Entity::find_by_id(people[0].1)
         .found(&app.db, "booking")
         .await;

@@ -206,9 +206,15 @@ async fn attempt(
 
     let ip = crate::services::request::client_ip_from(state, headers, Some(peer));
     let key = email_key(&request.email);
-    let instant = std::time::Instant::now();
-    if !state.limiter.allow(Limit::SignupPerIp, &ip, instant)
-        || (!key.is_empty() && !state.limiter.allow(Limit::SignupPerEmail, &key, instant))
+    let checks = [
+        (Limit::SignupPerIp, ip.as_str()),
+        (Limit::SignupPerEmail, key.as_str()),
+    ];
+    if !state
+        .limiter
+        .allow(&state.db, &checks, now)
+        .await
+        .map_err(Problem::from)?
     {
         return Err(Problem::rate_limited(state.limiter.window_secs()));
     }

@@ -347,12 +347,16 @@ pub async fn request_reset(#[server(default)] email: String) -> Result<(), AppEr
     let state = request::state()?;
     let ip = request::client_ip(&state).await;
     let key = email.trim().to_lowercase();
-    let instant = std::time::Instant::now();
-    let allowed = state.limiter.allow(Limit::LinkPerIp, &ip, instant)
-        && state
-            .limiter
-            .allow(Limit::LinkPerEmail, &format!("staff:{key}"), instant);
-    if allowed {
+    let staff_key = format!("staff:{key}");
+    let checks = [
+        (Limit::LinkPerIp, ip.as_str()),
+        (Limit::LinkPerEmail, staff_key.as_str()),
+    ];
+    if state
+        .limiter
+        .allow(&state.db, &checks, chrono::Utc::now())
+        .await?
+    {
         auth::queue_reset_link(&state.db, &key, chrono::Utc::now()).await?;
     }
     leptos_axum::redirect("/personale/glemt?sendt=1");

@@ -110,6 +110,15 @@ pub async fn spawn_app_configured(
     // Test receivers listen on loopback.
     config.webhooks.allow_private = true;
     tweak(&mut config);
+    let mut app = start(config).await;
+    app.sqlite_file = sqlite_file;
+    app.pg_name = pg_name;
+    app
+}
+
+/// Starts a server on `config`'s database, which the caller owns.
+async fn start(config: Config) -> TestApp {
+    let database_url = config.database_url.clone();
     let state = server::startup::prepare(&config).await.expect("app starts");
     let db = state.db.clone();
     // Mail goes out only in tests that point it at an SMTP sink.
@@ -145,12 +154,19 @@ pub async fn spawn_app_configured(
         server: Some(server),
         worker,
         config,
-        sqlite_file,
-        pg_name,
+        sqlite_file: None,
+        pg_name: None,
     }
 }
 
 impl TestApp {
+    /// A second server instance on this one's database, with its own mail worker (when mail
+    /// goes to a sink), as another machine behind the same load balancer would run. Stopping
+    /// it leaves the database to the first.
+    pub async fn second_instance(&self) -> TestApp {
+        start(self.config.clone()).await
+    }
+
     /// GET a path; returns status and body.
     pub async fn get(&self, path: &str) -> (u16, String) {
         self.get_with_cookie(path, None).await
@@ -185,13 +201,18 @@ impl TestApp {
                 let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
             }
         }
-        if let Some(name) = self.pg_name.take()
-            && let Ok(admin) = Database::connect(&pg_admin_url()).await
-        {
-            let _ = admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .await;
+        if let Some(name) = self.pg_name.take() {
+            drop_database(&name).await;
         }
+    }
+}
+
+/// Drops a test PostgreSQL database made by [`fresh_database`], whoever is still connected.
+pub async fn drop_database(name: &str) {
+    if let Ok(admin) = Database::connect(&pg_admin_url()).await {
+        let _ = admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await;
     }
 }
 

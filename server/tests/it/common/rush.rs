@@ -15,14 +15,25 @@ use super::{Backend, RunSpec, make_run};
 pub const PEOPLE: usize = 500;
 pub const SEATS: i32 = 20;
 
+/// The configuration the rush needs: enough connections, and no limit on one address.
+pub fn rush_config(c: &mut server::config::Config) {
+    c.max_db_connections = 20;
+    c.rate_limits.signup_per_ip = 100_000;
+}
+
 /// Runs the rush on a fresh app, checks that it ended exact, and returns how long the 500
 /// sign-ups took from the first request to the last answer.
 pub async fn rush(backend: Backend) -> Duration {
-    let app = super::spawn_app_configured(backend, true, |c| {
-        c.max_db_connections = 20;
-        c.rate_limits.signup_per_ip = 100_000;
-    })
-    .await;
+    let app = super::spawn_app_configured(backend, true, rush_config).await;
+    let elapsed = rush_on(&[&app]).await;
+    app.stop().await;
+    elapsed
+}
+
+/// Runs the rush over `apps` (instances on one database, taking turns request by request) and
+/// checks that it ended exact.
+pub async fn rush_on(apps: &[&super::TestApp]) -> Duration {
+    let app = apps[0];
     let run = make_run(
         &app.db,
         RunSpec {
@@ -42,7 +53,7 @@ pub async fn rush(backend: Backend) -> Duration {
     let tasks: Vec<_> = (0..PEOPLE)
         .map(|i| {
             let client = client.clone();
-            let url = format!("{}/api/tilmeld", app.base);
+            let url = format!("{}/api/tilmeld", apps[i % apps.len()].base);
             let run_id = run.id.to_string();
             tokio::spawn(async move {
                 let email = format!("person{i}@example.dk");
@@ -121,7 +132,5 @@ pub async fn rush(backend: Backend) -> Duration {
     per_booking.sort_unstable();
     per_booking.dedup();
     assert_eq!(per_booking.len(), PEOPLE);
-
-    app.stop().await;
     elapsed
 }
