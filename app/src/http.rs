@@ -9,7 +9,8 @@
 //! - [`calendar`]: calendar feeds; [`my_data`]: a person's own data as a file;
 //! - [`prospectus`]: the QR codes of the printed prospectus;
 //! - [`sso`]: staff sign-in through the region's identity provider;
-//! - [`health`], [`language`]: the health check and the language switch.
+//! - [`health`], [`language`]: the health check and the language switch;
+//! - [`page_cache`]: public pages answered as they were rendered, until something changes.
 //!
 //! The server crate merges [`router`] with the pages' routes and runs it.
 
@@ -20,6 +21,7 @@ pub mod guards;
 pub mod health;
 pub mod language;
 pub mod my_data;
+pub mod page_cache;
 pub mod pictures;
 pub mod prospectus;
 pub mod report_csv;

@@ -15,6 +15,7 @@
 //! - [`forms`]: the one way a refused form says what to fix;
 //! - [`network`]: which addresses the server may send to (public ones only);
 //! - [`online`]: who sees a class's meeting link, and which sessions a new link changes;
+//! - [`page_cache`]: which requests may be answered from the page cache;
 //! - [`password`]: what a new staff password must be;
 //! - [`plain_language`]: the LIX readability of a course text, for the editor's help;
 //! - [`reports`]: report figures counted from plain facts, with groups under five hidden;
@@ -30,6 +31,7 @@ pub mod evaluation;
 pub mod forms;
 pub mod network;
 pub mod online;
+pub mod page_cache;
 pub mod password;
 pub mod plain_language;
 pub mod reports;

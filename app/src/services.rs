@@ -14,6 +14,7 @@
 //!   API answers;
 //! - [`staff`]: sessions and sign-in, the audit log, and what staff pages load and change;
 //! - [`outbox`], [`webhooks`], [`mail`], [`worker_signal`]: what leaves the app, and when;
+//! - [`page_cache`]: public pages kept as rendered until something changes;
 //! - [`images`]: pictures; [`health`]: whether the database answers;
 //! - [`vocabulary`]: the database's enums mapped to the rules' words; [`query`]: reading helpers.
 
@@ -30,6 +31,7 @@ pub mod integrations;
 pub mod mail;
 pub mod operations;
 pub mod outbox;
+pub mod page_cache;
 pub mod qr;
 pub mod query;
 pub mod rate_limit;

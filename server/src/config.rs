@@ -38,6 +38,9 @@ pub struct Config {
     /// `SKOLEBAENK_JOBS_INTERVAL_SECS`: how often the background jobs (offers running out,
     /// reminders, evaluation invitations, clean-up) run. Default 60.
     pub jobs_interval: std::time::Duration,
+    /// `SKOLEBAENK_PAGE_CACHE_SECS`: the longest a public page is kept as rendered (zero: not
+    /// kept).
+    pub page_cache: std::time::Duration,
     /// Staff sessions: `SKOLEBAENK_STAFF_IDLE_MINUTES` (default 60) without a request ends a
     /// session, `SKOLEBAENK_STAFF_SESSION_HOURS` (default 12) after sign-in at the latest.
     /// Cookies are `Secure` with the `__Host-` prefix when the public address is https, or
@@ -291,6 +294,11 @@ pub const SETTINGS: &[Setting] = &[
         "SKOLEBAENK_DRAIN_SECS",
         "0",
         "on SIGTERM, readiness (`/healthz`) fails at once and the server goes on serving this many seconds before it closes its listener, so a load balancer stops sending first (10 is usual behind one); requests and mail sends in flight always finish",
+    ),
+    setting(
+        "SKOLEBAENK_PAGE_CACHE_SECS",
+        "10",
+        "public pages (catalogue, course and school pages, the API's lists) are kept as rendered until the next change to the database, and at most this many seconds; 0 renders every request",
     ),
     setting(
         "SKOLEBAENK_JOBS_INTERVAL_SECS",
@@ -802,6 +810,7 @@ impl Config {
             mail,
             jobs_interval: r.seconds("SKOLEBAENK_JOBS_INTERVAL_SECS")?,
             drain: r.seconds_or_none("SKOLEBAENK_DRAIN_SECS")?,
+            page_cache: r.seconds_or_none("SKOLEBAENK_PAGE_CACHE_SECS")?,
             staff_sessions,
             webhooks,
             log_filter: r.text("SKOLEBAENK_LOG")?,

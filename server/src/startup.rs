@@ -91,6 +91,9 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         },
         api_reference: std::sync::Arc::new(api_reference),
         stopping: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+        page_cache: (!config.page_cache.is_zero()).then(|| {
+            std::sync::Arc::new(app::services::page_cache::PageCache::new(config.page_cache))
+        }),
         sso: match &config.oidc {
             None => None,
             Some(o) => Some(std::sync::Arc::new(
@@ -189,6 +192,10 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::observe::loopback_routes())
         .leptos_routes(&state, routes, move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            app::http::page_cache::serve,
+        ))
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(
             guard_state,

@@ -6,7 +6,7 @@ use entity::idempotency_record;
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set};
 
 use crate::rules::retention::IDEMPOTENCY_HOURS;
-use crate::services::transaction::write;
+use crate::services::transaction::write_unseen;
 
 /// The answer kept under a key, if it is still kept.
 pub async fn kept(
@@ -31,7 +31,7 @@ pub async fn keep(
     body: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    write(db, |txn| async move {
+    write_unseen(db, |txn| async move {
         idempotency_record::Entity::insert(idempotency_record::ActiveModel {
             key_hash: Set(key_hash.into()),
             request_hash: Set(request_hash.into()),
@@ -50,7 +50,7 @@ pub async fn keep(
 
 /// Forgets kept answers older than a day. Returns how many went.
 pub async fn purge(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, DbErr> {
-    write(db, |txn| async move {
+    write_unseen(db, |txn| async move {
         Ok(idempotency_record::Entity::delete_many()
             .filter(
                 idempotency_record::Column::CreatedAt.lt(now - Duration::hours(IDEMPOTENCY_HOURS)),

@@ -20,7 +20,7 @@ use sea_orm::{
 };
 use serde_json::Value;
 
-use crate::services::transaction::write;
+use crate::services::transaction::write_unseen;
 
 /// The states of a row.
 pub mod status {
@@ -360,7 +360,7 @@ pub async fn claim(
         Channel::Webhook => C::Kind.eq(WEBHOOK_KIND),
     };
     let of_channel = &of_channel;
-    write(db, |txn| async move {
+    write_unseen(db, |txn| async move {
         let mut due = outbox_message::Entity::find()
             .filter(of_channel.clone())
             .filter(C::Status.is_in([status::PENDING, status::SENDING]))
@@ -443,7 +443,7 @@ async fn finish(
     });
     let update = &update;
     let held = &held;
-    write(db, |txn| async move {
+    write_unseen(db, |txn| async move {
         update
             .clone()
             .filter(held.clone())
@@ -512,7 +512,7 @@ pub async fn purge(
     failed_before: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
     use outbox_message::Column as C;
-    write(db, |txn| async move {
+    write_unseen(db, |txn| async move {
         Ok(outbox_message::Entity::delete_many()
             .filter(
                 Condition::any()

@@ -13,7 +13,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, Value};
 
-use crate::services::transaction::write;
+use crate::services::transaction::write_unseen;
 
 /// What is being limited.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -174,7 +174,7 @@ async fn count(
     );
     let statement = Statement::from_sql_and_values(backend, sql, values);
     let statement = &statement;
-    write(db, |txn| async move {
+    write_unseen(db, |txn| async move {
         let rows = txn.query_all_raw(statement.clone()).await?;
         let mut counts = Vec::with_capacity(rows.len());
         for row in rows {
@@ -206,7 +206,7 @@ pub async fn purge(
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let window = i64::try_from(limits.window.as_secs()).unwrap_or(i64::MAX);
     let cutoff = now.timestamp().saturating_sub(window);
-    write(db, |txn| async move {
+    write_unseen(db, |txn| async move {
         Ok(Entity::delete_many()
             .filter(Column::WindowStart.lte(cutoff))
             .exec(&txn)

@@ -31,6 +31,8 @@ pub struct AppState {
     /// Set from the moment the server is told to stop: readiness (`/healthz`) then fails, so a
     /// load balancer sends no more, while requests in flight finish.
     pub stopping: Arc<std::sync::atomic::AtomicBool>,
+    /// Public pages kept as rendered, unless switched off.
+    pub page_cache: Option<Arc<crate::services::page_cache::PageCache>>,
     /// The region's identity provider for staff sign-in, when one is configured.
     pub sso: Option<Arc<crate::services::staff::sso::Provider>>,
 }

@@ -12,7 +12,9 @@
 //!   of the same run queue behind each other and every later statement sees what the previous
 //!   holder committed (READ COMMITTED).
 //!
-//! After a commit, the outbox's workers are woken if the transaction queued anything.
+//! After a commit, the page cache's answers are out of date (on PostgreSQL every instance's:
+//! the transaction sends `NOTIFY skolebaenk_changed`), and the outbox's workers are woken if the
+//! transaction queued anything.
 
 use std::future::Future;
 use std::ops::Deref;
@@ -24,7 +26,7 @@ use sea_orm::{
     QueryResult, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 
-use super::worker_signal;
+use super::{page_cache, worker_signal};
 
 /// How many times a transaction is retried when SQLite reports a busy database after its busy
 /// timeout.
@@ -108,10 +110,29 @@ where
     if IN_WRITE.try_with(|()| ()).is_ok() {
         return Err(DbErr::Custom("a write was started inside another write".into()).into());
     }
-    IN_WRITE.scope((), write_gated(db, &mut body)).await
+    IN_WRITE.scope((), write_gated(db, &mut body, true)).await
 }
 
-async fn write_gated<T, E, F, Fut>(db: &DatabaseConnection, body: &mut F) -> Result<T, E>
+/// [`write`], for a change no public page shows: the outbox's own bookkeeping, rate limit
+/// counts, sign-in attempts, kept API answers, a webhook's record. The page cache keeps its
+/// answers (a worker claiming mail twice a second would otherwise empty it twice a second).
+pub async fn write_unseen<T, E, F, Fut>(db: &DatabaseConnection, mut body: F) -> Result<T, E>
+where
+    E: WriteError,
+    F: FnMut(Tx) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+{
+    if IN_WRITE.try_with(|()| ()).is_ok() {
+        return Err(DbErr::Custom("a write was started inside another write".into()).into());
+    }
+    IN_WRITE.scope((), write_gated(db, &mut body, false)).await
+}
+
+async fn write_gated<T, E, F, Fut>(
+    db: &DatabaseConnection,
+    body: &mut F,
+    seen: bool,
+) -> Result<T, E>
 where
     E: WriteError,
     F: FnMut(Tx) -> Fut,
@@ -135,11 +156,20 @@ where
             // The body has ended, and with it its handle on the transaction.
             let txn = Arc::into_inner(txn)
                 .ok_or_else(|| DbErr::Custom("a write's transaction outlived its body".into()))?;
+            if seen && txn.get_database_backend() == DbBackend::Postgres {
+                // Other instances' page caches hear of the change when it commits.
+                txn.execute_unprepared(&format!("NOTIFY {}", page_cache::CHANNEL))
+                    .await?;
+            }
             txn.commit().await?;
             Ok::<T, E>(value)
         };
         match attempt.await {
             Ok(value) => {
+                if seen {
+                    // Pages rendered before this commit are out of date.
+                    page_cache::changed();
+                }
                 // What this transaction queued is committed now; wake the workers.
                 worker_signal::nudge_if_queued();
                 return Ok(value);

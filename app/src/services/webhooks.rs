@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use crate::services::outbox;
 use crate::services::query::AllInto;
-use crate::services::transaction::write;
+use crate::services::transaction::write_unseen;
 
 /// The outbox kind of a delivery.
 pub const KIND: &str = outbox::WEBHOOK_KIND;
@@ -292,7 +292,7 @@ pub async fn record_success(
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     use sea_orm::sea_query::Expr;
-    write(db, |txn| async move {
+    write_unseen(db, |txn| async move {
         webhook::Entity::update_many()
             .col_expr(webhook::Column::FailuresInRow, Expr::value(0))
             .col_expr(webhook::Column::LastSuccessAt, Expr::value(now))
@@ -314,7 +314,7 @@ pub async fn record_failure(
 ) -> Result<bool, DbErr> {
     use entity::{StaffRoleKind, staff_account, staff_role};
     use sea_orm::sea_query::{Expr, ExprTrait};
-    write(db, |txn| async move {
+    write_unseen(db, |txn| async move {
         webhook::Entity::update_many()
             .col_expr(
                 webhook::Column::FailuresInRow,

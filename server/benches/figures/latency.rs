@@ -65,6 +65,9 @@ pub async fn measure(backend: Backend, at_a_time: usize) {
     waits.sort();
     let median = waits[waits.len() / 2];
     let worst = waits[waits.len() - 1];
+    let name = format!("mail.{}.{at_a_time}_at_a_time", crate::label(backend));
+    crate::record(&format!("{name}.p50"), median.as_secs_f64() * 1000.0, "ms");
+    crate::record(&format!("{name}.worst"), worst.as_secs_f64() * 1000.0, "ms");
     println!(
         "mail latency {backend:?}: {SIGNUPS} sign-ups, {at_a_time} at a time: median {} ms, worst {} ms (sign-up sent to confirmation accepted by the mail server)",
         median.as_millis(),

@@ -6,7 +6,9 @@
 //! - `reports`: the report page on 10 schools × 5 years of generated data, per backend.
 //!
 //! `cargo bench -p server --bench figures [-- rush latency reports]` runs all or some of them;
-//! PostgreSQL comes from `SKOLEBAENK_TEST_PG_URL`, as for the tests.
+//! PostgreSQL comes from `SKOLEBAENK_TEST_PG_URL`, as for the tests. With
+//! `SKOLEBAENK_BENCH_FIGURES=FILE` each figure is also added to `FILE` as a line
+//! `name<TAB>value<TAB>unit`, which `scripts/bench.sh` gathers into its table and JSON.
 
 // The integration tests' helpers; the figures use some of them.
 #[allow(dead_code, unused_macros)]
@@ -19,6 +21,28 @@ use common::Backend;
 use common::rush::{PEOPLE, SEATS, rush};
 
 const BACKENDS: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
+
+/// Adds one figure to the file named by `SKOLEBAENK_BENCH_FIGURES`, if set.
+pub fn record(name: &str, value: f64, unit: &str) {
+    use std::io::Write;
+    let Ok(path) = std::env::var("SKOLEBAENK_BENCH_FIGURES") else {
+        return;
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .expect("the figures file");
+    writeln!(file, "{name}\t{value:.1}\t{unit}").expect("write a figure");
+}
+
+/// The backend as the figures name it.
+pub fn label(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    }
+}
 
 fn main() {
     // `cargo bench` adds `--bench`; anything else names the figures to take.
@@ -36,10 +60,12 @@ fn main() {
         if wants("rush") {
             for backend in BACKENDS {
                 let took = rush(backend).await;
+                let per_second = PEOPLE as f64 / took.as_secs_f64();
+                record(&format!("rush.{}", label(backend)), per_second, "sign-ups/s");
                 println!(
                     "rush {backend:?}: {PEOPLE} concurrent sign-ups for {SEATS} seats in {:.2} s = {:.0} sign-ups/s, ended exact",
                     took.as_secs_f64(),
-                    PEOPLE as f64 / took.as_secs_f64()
+                    per_second
                 );
             }
         }

@@ -310,13 +310,30 @@ pub async fn measure(backend: Backend) {
     let f = app::services::reports::figures(&app.db, &everything, Utc::now())
         .await
         .expect("figures");
+    let took = started.elapsed();
     println!(
         "report speed {name}: figures of all 10 schools over 5 years ({} runs): {} ms",
         f.runs,
-        started.elapsed().as_millis()
+        took.as_millis()
+    );
+    crate::record(
+        &format!("reports.{}.figures_all_5y", crate::label(backend)),
+        took.as_secs_f64() * 1000.0,
+        "ms",
     );
     for (label, path, cookie) in cases {
         let (median, worst) = time_page(&app, &path, cookie, 20).await;
+        let key = label.replace(", ", "_").replace(' ', "_");
+        crate::record(
+            &format!("reports.{}.{key}.p50", crate::label(backend)),
+            median.as_secs_f64() * 1000.0,
+            "ms",
+        );
+        crate::record(
+            &format!("reports.{}.{key}.worst", crate::label(backend)),
+            worst.as_secs_f64() * 1000.0,
+            "ms",
+        );
         println!(
             "report speed {name}: {label}: median {} ms, slowest {} ms",
             median.as_millis(),

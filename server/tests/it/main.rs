@@ -18,6 +18,7 @@ mod instances;
 mod mail;
 mod online;
 mod operations;
+mod page_cache;
 mod privacy;
 mod prospectus;
 mod race;

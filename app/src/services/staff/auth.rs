@@ -24,7 +24,7 @@ use crate::rules::access::{Grants, Role};
 use crate::rules::throttle::{self, Attempt, Failures};
 use crate::services::query::AllInto;
 use crate::services::tokens;
-use crate::services::transaction::write;
+use crate::services::transaction::write_unseen;
 
 /// Session lifetimes and the cookie's form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -349,7 +349,7 @@ async fn reserve_attempt(
     ip_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<i32>, DbErr> {
-    write(db, |txn| async move {
+    write_unseen(db, |txn| async move {
         if let Some(id) = account_id {
             lock_account(&txn, id).await?;
         }
