@@ -51,6 +51,7 @@ wait_for() {
 
 say "Release build"
 cargo leptos build --release
+node scripts/precompress.mjs target/site/pkg
 cargo build --release -p baseline
 
 say "Sizes"

@@ -7,6 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
 say "Building (the first build takes several minutes)"
 cargo leptos build --release
+node "$ROOT/scripts/precompress.mjs" "$ROOT/target/site/pkg"
 
 export SKOLEBAENK_SITE_ROOT="${SKOLEBAENK_SITE_ROOT:-$ROOT/target/site}"
 export SKOLEBAENK_DATABASE_URL="${SKOLEBAENK_DATABASE_URL:-sqlite://$ROOT/data/skolebaenk.db?mode=rwc}"

@@ -58,6 +58,18 @@ cargo leptos build
 cargo build -p smtp-sink
 BIN="$CARGO_TARGET_DIR/debug"
 
+say "The WASM bundle within its budget (.ci/wasm-budget)"
+budget=$(awk '$1 == "debug-gzip-kb" { print $2 }' .ci/wasm-budget)
+size=$(node -e 'const z=require("zlib"),fs=require("fs");
+  console.log(Math.round(z.gzipSync(fs.readFileSync(process.argv[1])).length / 1024))' target/site/pkg/skolebaenk.wasm)
+if [ "$size" -le "$budget" ]; then
+  echo "WASM (debug, gzip): $size KB of $budget KB"
+  passed=$((passed + 1))
+else
+  echo "WASM (debug, gzip): $size KB is over its budget of $budget KB" >&2
+  failed=$((failed + 1))
+fi
+
 say "Browser tests (headless Chromium, axe; JavaScript on and off)"
 # Mail goes over SMTP to the test sink, which writes what it receives to $WORK/mail.
 SMTP_PORT="$(free_port)"

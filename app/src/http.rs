@@ -3,6 +3,7 @@
 //! it reads the request, checks access, calls a service and shapes the answer.
 //!
 //! - [`api_v1`]: the public JSON API under `/api/v1`, with its OpenAPI document;
+//! - [`assets`]: the bundle's files under hashed names, precompressed, kept for a year;
 //! - [`embed`]: the embeddable course list (`/indlejr/skoler/{slug}`);
 //! - [`pictures`]: course pictures and teacher photos (upload and `/billeder/{id}`);
 //! - [`report_csv`]: report tables as CSV files;
@@ -15,6 +16,7 @@
 //! The server crate merges [`router`] with the pages' routes and runs it.
 
 pub mod api_v1;
+pub mod assets;
 pub mod calendar;
 pub mod embed;
 pub mod guards;
@@ -37,6 +39,7 @@ use crate::services::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(api_v1::router())
+        .route("/pkg/{file}", get(assets::serve))
         .route("/healthz", get(health::healthz))
         .route("/livez", get(health::livez))
         .route("/personale/log-ind/sso", post(sso::start))

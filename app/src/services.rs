@@ -15,10 +15,12 @@
 //! - [`staff`]: sessions and sign-in, the audit log, and what staff pages load and change;
 //! - [`outbox`], [`webhooks`], [`mail`], [`worker_signal`]: what leaves the app, and when;
 //! - [`page_cache`]: public pages kept as rendered until something changes;
+//! - [`assets`]: the bundle's files under hashed names;
 //! - [`images`]: pictures; [`health`]: whether the database answers;
 //! - [`vocabulary`]: the database's enums mapped to the rules' words; [`query`]: reading helpers.
 
 pub mod api_keys;
+pub mod assets;
 pub mod attendance;
 pub mod booking;
 pub mod catalogue;

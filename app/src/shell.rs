@@ -55,7 +55,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
-                <link rel="stylesheet" href="/pkg/skolebaenk.css"/>
+                <link rel="stylesheet" href=asset_url("skolebaenk.css")/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
                 <BundleScripts options/>
@@ -68,6 +68,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The address of a bundle file (`pkg/`): its hashed name, kept for a year, once the server has
+/// read the built site (`services::assets`).
+fn asset_url(name: &str) -> String {
+    #[cfg(feature = "ssr")]
+    if let Some(state) = use_context::<crate::services::state::AppState>() {
+        return state.assets.url(name);
+    }
+    format!("/pkg/{name}")
+}
+
 /// The WASM bundle's preload hints and the module script that loads it and hydrates the page.
 /// (In place of Leptos 0.8.23's `HydrationScripts`, which writes the page's nonce into the hints'
 /// `crossorigin` attribute, leptos-rs/leptos#4843: an invalid CORS setting, so the browser fetched
@@ -75,14 +85,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// loader's own requests have: `anonymous`, same-origin credentials.
 #[component]
 fn BundleScripts(options: LeptosOptions) -> impl IntoView {
-    let pkg = format!("/{}", options.site_pkg_dir);
-    let js = format!("{pkg}/{}.js", options.output_name);
     // cargo-leptos names the bundle after the output name; a plain wasm-bindgen build adds `_bg`.
     let wasm = if option_env!("LEPTOS_OUTPUT_NAME").is_some() {
-        format!("{pkg}/{}.wasm", options.output_name)
+        format!("{}.wasm", options.output_name)
     } else {
-        format!("{pkg}/{}_bg.wasm", options.output_name)
+        format!("{}_bg.wasm", options.output_name)
     };
+    let js = asset_url(&format!("{}.js", options.output_name));
+    let wasm = asset_url(&wasm);
     let loader = format!(
         "import({js:?}).then((m) => m.default({{ module_or_path: {wasm:?} }}).then(() => m.hydrate()));"
     );

@@ -42,6 +42,8 @@ pub enum StartError {
     ApiDocument(String),
     #[error("single sign-on is not set up right (SKOLEBAENK_OIDC_*): {0}")]
     Sso(String),
+    #[error("the built site's files could not be read (SKOLEBAENK_SITE_ROOT): {0}")]
+    Assets(String),
 }
 
 /// Connects to the database, migrates if allowed (or checks that the schema is current), loads
@@ -91,6 +93,10 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         },
         api_reference: std::sync::Arc::new(api_reference),
         stopping: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+        assets: std::sync::Arc::new(
+            app::services::assets::Assets::load(&config.site_root.join("pkg"))
+                .map_err(|e| StartError::Assets(e.to_string()))?,
+        ),
         page_cache: (!config.page_cache.is_zero()).then(|| {
             std::sync::Arc::new(app::services::page_cache::PageCache::new(config.page_cache))
         }),

@@ -1,15 +1,17 @@
 //! Answers public pages from the page cache, and keeps what they render (which requests
 //! qualify: [`crate::rules::page_cache`]; how long an answer holds:
 //! [`crate::services::page_cache`]). Only a whole `200` page or JSON answer that sets no cookie
-//! and is not marked private is kept.
+//! and is not marked private is kept. Kept pages go out compressed as they were kept, in the
+//! encoding the browser takes (the compression layer leaves an encoded answer alone).
 
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use http::{StatusCode, header};
+use http::{HeaderValue, StatusCode, header};
 
-use crate::rules::page_cache::key;
+use crate::rules::page_cache::{accepts_encoding, key};
+use crate::services::page_cache::{self, Kept};
 use crate::services::state::AppState;
 
 /// The largest answer kept; a larger one is passed on as it is rendered.
@@ -32,10 +34,14 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     ) else {
         return next.run(request).await;
     };
-    if let Some((headers, body)) = cache.get(&key) {
-        let mut response = Response::new(Body::from(body));
-        *response.headers_mut() = headers;
-        return response;
+    let accepts = request
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    if let Some(kept) = cache.get(&key) {
+        return send(kept, &accepts);
     }
     let generation = cache.generation();
     let response = next.run(request).await;
@@ -43,16 +49,41 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         return response;
     }
     let (parts, body) = response.into_parts();
-    match axum::body::to_bytes(body, MAX_BODY).await {
-        Ok(bytes) => {
-            cache.put(key, generation, parts.headers.clone(), bytes.clone());
-            Response::from_parts(parts, Body::from(bytes))
-        }
+    let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(bytes) => bytes,
         Err(e) => {
             tracing::error!(error = %e, "a page could not be read for the cache");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
+    };
+    match page_cache::keepable(parts.headers.clone(), &bytes) {
+        Some(kept) => {
+            cache.put(key, generation, kept.clone());
+            send(kept, &accepts)
+        }
+        None => Response::from_parts(parts, Body::from(bytes)),
     }
+}
+
+/// A kept page in the encoding the browser takes (brotli, then gzip, else as it is).
+fn send(kept: Kept, accepts: &str) -> Response {
+    let takes = |coding: &str| accepts_encoding(accepts, coding);
+    let (body, encoding) = if takes("br") {
+        (kept.brotli, Some("br"))
+    } else if takes("gzip") {
+        (kept.gzip, Some("gzip"))
+    } else {
+        (kept.raw, None)
+    };
+    let mut response = Response::new(Body::from(body));
+    *response.headers_mut() = kept.headers;
+    let headers = response.headers_mut();
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if let Some(encoding) = encoding {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
+    headers.remove(header::CONTENT_LENGTH);
+    response
 }
 
 /// Whether a rendered answer may be kept for others.

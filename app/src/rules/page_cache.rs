@@ -64,6 +64,16 @@ pub fn key(
     })
 }
 
+/// Whether an `Accept-Encoding` header takes `coding` (named, and not refused with `q=0`).
+pub fn accepts_encoding(accept_encoding: &str, coding: &str) -> bool {
+    accept_encoding.split(',').any(|part| {
+        let mut it = part.split(';');
+        let name = it.next().unwrap_or_default().trim();
+        let refused = it.any(|p| p.trim().replace(' ', "") == "q=0");
+        name.eq_ignore_ascii_case(coding) && !refused
+    })
+}
+
 /// Whether `path` has the shape `pattern` (`*` stands for one non-empty segment).
 fn matches(pattern: &str, path: &str) -> bool {
     if pattern == "/" || path == "/" {
@@ -102,6 +112,15 @@ mod tests {
             filtered.map(|k| k.path_and_query),
             Some("/?skole=aarhus".to_string())
         );
+    }
+
+    #[test]
+    fn encodings_are_taken_unless_refused() {
+        assert!(accepts_encoding("gzip, deflate, br", "br"));
+        assert!(accepts_encoding("br;q=0.5, gzip", "br"));
+        assert!(!accepts_encoding("br;q=0, gzip", "br"));
+        assert!(!accepts_encoding("gzip", "br"));
+        assert!(!accepts_encoding("", "gzip"));
     }
 
     #[test]

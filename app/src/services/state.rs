@@ -31,6 +31,8 @@ pub struct AppState {
     /// Set from the moment the server is told to stop: readiness (`/healthz`) then fails, so a
     /// load balancer sends no more, while requests in flight finish.
     pub stopping: Arc<std::sync::atomic::AtomicBool>,
+    /// The bundle's files under hashed names (empty when the site is not built).
+    pub assets: Arc<crate::services::assets::Assets>,
     /// Public pages kept as rendered, unless switched off.
     pub page_cache: Option<Arc<crate::services::page_cache::PageCache>>,
     /// The region's identity provider for staff sign-in, when one is configured.

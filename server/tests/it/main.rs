@@ -9,6 +9,7 @@
 mod common;
 
 mod api;
+mod assets;
 mod attendance;
 mod binary;
 mod booking;

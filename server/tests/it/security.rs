@@ -19,8 +19,11 @@ async fn policy_and_page(app: &TestApp, path: &str) -> (String, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_allow_only_their_own_scripts() {
+    use base64::Engine;
+    use sha2::Digest;
     let app = common::spawn_app(Backend::Sqlite).await;
-    let (policy, page) = policy_and_page(&app, "/").await;
+    // A page rendered for each request allows its scripts by a fresh nonce.
+    let (policy, page) = policy_and_page(&app, "/mine-tilmeldinger").await;
     for part in [
         "script-src 'self' 'nonce-",
         "'wasm-unsafe-eval'",
@@ -51,8 +54,37 @@ async fn pages_allow_only_their_own_scripts() {
         "{page}"
     );
     // Every page gets a fresh one.
-    let (again, _) = policy_and_page(&app, "/").await;
+    let (again, _) = policy_and_page(&app, "/mine-tilmeldinger").await;
     assert_ne!(again, policy);
+
+    // A page kept for everyone (the page cache) allows exactly its own scripts, by hash.
+    let (policy, page) = policy_and_page(&app, "/").await;
+    assert!(
+        !policy.contains("'nonce-") && !page.contains(" nonce="),
+        "{policy}"
+    );
+    let scripts: Vec<&str> = app::services::page_cache::inline_scripts(&page).collect();
+    assert!(scripts.len() >= 2, "the loader and the data");
+    let listed = policy.matches("'sha256-").count();
+    assert_eq!(
+        listed,
+        scripts.len(),
+        "one hash per inline script: {policy}"
+    );
+    for script in scripts {
+        let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script));
+        assert!(
+            policy.contains(&format!("'sha256-{hash}'")),
+            "{script:.60} in {policy}"
+        );
+    }
+    for part in [
+        "'wasm-unsafe-eval'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(policy.contains(part), "{part} in {policy}");
+    }
     // No HSTS over plain http.
     let response = app.client.get(&app.base).send().await.expect("get");
     assert_eq!(header(&response, "strict-transport-security"), "");
