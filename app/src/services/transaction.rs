@@ -101,22 +101,29 @@ impl ConnectionTrait for Tx {
 /// ```ignore
 /// write(db, |txn| async move { thing.insert(&txn).await?; Ok(()) }).await
 /// ```
-pub async fn write<T, E, F, Fut>(db: &DatabaseConnection, mut body: F) -> Result<T, E>
+pub async fn write<T, E, F, Fut>(db: &DatabaseConnection, body: F) -> Result<T, E>
 where
     E: WriteError,
     F: FnMut(Tx) -> Fut,
     Fut: Future<Output = Result<T, E>>,
 {
-    if IN_WRITE.try_with(|()| ()).is_ok() {
-        return Err(DbErr::Custom("a write was started inside another write".into()).into());
-    }
-    IN_WRITE.scope((), write_gated(db, &mut body, true)).await
+    write_as(db, body, true).await
 }
 
 /// [`write`], for a change no public page shows: the outbox's own bookkeeping, rate limit
 /// counts, sign-in attempts, kept API answers, a webhook's record. The page cache keeps its
 /// answers (a worker claiming mail twice a second would otherwise empty it twice a second).
-pub async fn write_unseen<T, E, F, Fut>(db: &DatabaseConnection, mut body: F) -> Result<T, E>
+pub async fn write_unseen<T, E, F, Fut>(db: &DatabaseConnection, body: F) -> Result<T, E>
+where
+    E: WriteError,
+    F: FnMut(Tx) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+{
+    write_as(db, body, false).await
+}
+
+/// A write; `seen`: whether public pages could show its change.
+async fn write_as<T, E, F, Fut>(db: &DatabaseConnection, mut body: F, seen: bool) -> Result<T, E>
 where
     E: WriteError,
     F: FnMut(Tx) -> Fut,
@@ -125,7 +132,7 @@ where
     if IN_WRITE.try_with(|()| ()).is_ok() {
         return Err(DbErr::Custom("a write was started inside another write".into()).into());
     }
-    IN_WRITE.scope((), write_gated(db, &mut body, false)).await
+    IN_WRITE.scope((), write_gated(db, &mut body, seen)).await
 }
 
 async fn write_gated<T, E, F, Fut>(

@@ -17,6 +17,22 @@ use smtp_sink::Sink;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration as StdDuration;
 
+/// Stops a server process with SIGTERM (it must stop cleanly), then drops its database.
+async fn stop_and_drop(
+    child: std::process::Child,
+    db: sea_orm::DatabaseConnection,
+    name: Option<String>,
+) {
+    let (status, log) = tokio::task::spawn_blocking(move || crate::binary::terminate(child))
+        .await
+        .expect("join");
+    assert!(status.success(), "a clean stop: {log}");
+    let _ = db.close().await;
+    if let Some(name) = name {
+        crate::common::drop_database(&name).await;
+    }
+}
+
 fn sign_up_form(run: i32, i: usize) -> Vec<(&'static str, String)> {
     vec![
         ("run", run.to_string()),
@@ -309,14 +325,7 @@ async fn sigterm_in_a_rush_loses_nothing_accepted() {
         .await;
     assert_eq!(messages as usize, bookings.len(), "one message per booking");
 
-    let (status, log) = tokio::task::spawn_blocking(move || crate::binary::terminate(staying))
-        .await
-        .expect("join");
-    assert!(status.success(), "{log}");
-    let _ = db.close().await;
-    if let Some(name) = name {
-        crate::common::drop_database(&name).await;
-    }
+    stop_and_drop(staying, db, name).await;
 }
 
 /// A message queued by one instance wakes the mail worker of another at once, although that
@@ -394,12 +403,5 @@ async fn mail_queued_anywhere_wakes_every_instance_at_once() {
     assert_ne!(row.status, "failed", "{row:?}");
     assert_eq!(row.attempts, 1, "{row:?}");
 
-    let (status, log) = tokio::task::spawn_blocking(move || crate::binary::terminate(child))
-        .await
-        .expect("join");
-    assert!(status.success(), "{log}");
-    let _ = db.close().await;
-    if let Some(name) = name {
-        crate::common::drop_database(&name).await;
-    }
+    stop_and_drop(child, db, name).await;
 }
