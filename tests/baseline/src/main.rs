@@ -41,7 +41,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let addr = args.next().ok_or("usage: baseline ADDR PATH=FILE …")?;
     let mut pages = HashMap::new();
     for pair in args {
-        let (path, file) = pair.split_once('=').ok_or("each page is PATH=FILE")?;
+        // The path may hold `=` in its query; the file name does not.
+        let (path, file) = pair.rsplit_once('=').ok_or("each page is PATH=FILE")?;
         let kind = if file.ends_with(".json") {
             "application/json"
         } else {
