@@ -136,6 +136,10 @@ fn describe() {
         "calls to people without e-mail that nobody has marked as made"
     );
     describe_counter!(
+        "skolebaenk_page_cache_hits_total",
+        "public pages answered from the page cache (these pass no other layer and are not in skolebaenk_http_requests_total)"
+    );
+    describe_counter!(
         "skolebaenk_mail_total",
         "mail handled by this instance's worker, by outcome (sent, retry, failed, skipped)"
     );
@@ -198,6 +202,9 @@ pub async fn render(state: &AppState) -> Result<String, sea_orm::DbErr> {
         metrics::gauge!("skolebaenk_outbox_oldest_pending_seconds", "queue" => queue).set(age);
     }
     metrics::gauge!("skolebaenk_calls_open").set(backlog.calls_open as f64);
+    if let Some(cache) = &state.page_cache {
+        metrics::counter!("skolebaenk_page_cache_hits_total").absolute(cache.hits());
+    }
     metrics::gauge!("skolebaenk_webhooks_switched_off").set(backlog.webhooks_switched_off as f64);
     let (size, idle, max) = match state.db.get_database_backend() {
         DbBackend::Postgres => {

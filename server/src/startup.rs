@@ -185,23 +185,21 @@ pub fn worker(
 }
 
 /// The whole HTTP app: pages, server functions, static files and the extra routes, with the
-/// access log and request metrics, compression and a few protective headers.
+/// access log and request metrics, compression and a few protective headers. Outermost is the
+/// page cache: a public page it holds is answered before any other layer runs.
 pub fn router(state: AppState) -> Router {
     let routes = route_list();
     let shell_options = state.leptos_options.clone();
     let guard_state = state.clone();
     let headers_state = state.clone();
     let slugs_state = state.clone();
+    let cache_state = state.clone();
     crate::observe::metrics_handle();
     Router::new()
         .merge(app::http::router())
         .merge(crate::observe::loopback_routes())
         .leptos_routes(&state, routes, move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            app::http::page_cache::serve,
-        ))
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(
             guard_state,
@@ -231,6 +229,10 @@ pub fn router(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(axum::middleware::from_fn(crate::observe::access_log))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(axum::middleware::from_fn_with_state(
+            cache_state,
+            app::http::page_cache::serve,
+        ))
 }
 
 /// The app's routes, worked out once per process. Generating them runs the app with resource

@@ -16,7 +16,7 @@
 //! rather than on every request.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -62,9 +62,12 @@ pub struct Kept {
 #[derive(Debug)]
 pub struct PageCache {
     ttl: Duration,
-    entries: Mutex<HashMap<Key, Entry>>,
+    entries: RwLock<HashMap<Key, Entry>>,
     /// What [`changed`] moves on (its own counter in unit tests).
     counter: &'static AtomicU64,
+    /// How many requests were answered from the cache (for `/metrics`: answers from the cache
+    /// pass no other layer, the access log included).
+    hits: AtomicU64,
 }
 
 impl PageCache {
@@ -72,8 +75,9 @@ impl PageCache {
     pub fn new(ttl: Duration) -> Self {
         PageCache {
             ttl,
-            entries: Mutex::new(HashMap::new()),
+            entries: RwLock::new(HashMap::new()),
             counter: &GENERATION,
+            hits: AtomicU64::new(0),
         }
     }
 
@@ -86,13 +90,19 @@ impl PageCache {
     pub fn get(&self, key: &Key) -> Option<Kept> {
         let entries = self
             .entries
-            .lock()
+            .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let entry = entries.get(key)?;
         if entry.generation != self.generation() || entry.stored.elapsed() >= self.ttl {
             return None;
         }
+        self.hits.fetch_add(1, Ordering::Relaxed);
         Some(entry.page.clone())
+    }
+
+    /// How many requests the cache has answered since the process started.
+    pub fn hits(&self) -> u64 {
+        self.hits.load(Ordering::Relaxed)
     }
 
     /// Turns a rendered page into the form it is kept and sent in ([`keepable`]), and keeps it
@@ -100,7 +110,7 @@ impl PageCache {
     pub fn put(&self, key: Key, generation: u64, page: Kept) {
         let mut entries = self
             .entries
-            .lock()
+            .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if entries.len() >= MAX_ENTRIES {
             entries.clear();

@@ -101,6 +101,25 @@ async fn public_pages_are_kept_until_something_changes(backend: Backend) {
     );
     let (_, again_policy, again) = fetch(&client, &page, None).await;
     assert_eq!((&policy, &first), (&again_policy, &again), "the same bytes");
+    // An answer from the cache passes no other layer, so it must carry the protective headers
+    // it was kept with, and no request id of the request that rendered it.
+    let hit = client
+        .get(&page)
+        .header("x-request-id", "fra-klienten")
+        .send()
+        .await
+        .expect("a kept page");
+    let header = |name: &str| {
+        hit.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    assert_eq!(header("x-frame-options").as_deref(), Some("DENY"));
+    assert_eq!(header("x-content-type-options").as_deref(), Some("nosniff"));
+    assert_eq!(header("referrer-policy").as_deref(), Some("same-origin"));
+    assert_eq!(header("content-security-policy"), Some(policy.clone()));
+    assert_eq!(header("x-request-id"), None, "no other request's id");
     // Rendered for a person, the page has its nonce and the same content otherwise.
     let (_, own_policy, own) = fetch(&client, &page, Some("sb_kvittering=x")).await;
     let nonce = own_policy
