@@ -120,6 +120,21 @@ async fn public_pages_are_kept_until_something_changes(backend: Backend) {
     assert_eq!(header("referrer-policy").as_deref(), Some("same-origin"));
     assert_eq!(header("content-security-policy"), Some(policy.clone()));
     assert_eq!(header("x-request-id"), None, "no other request's id");
+    // They pass no access log, so /metrics counts them on their own.
+    let metrics = client
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("metrics text");
+    let hits: f64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("skolebaenk_page_cache_hits_total "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("a hit counter in {metrics}"));
+    assert!(hits >= 2.0, "two answers from the cache so far: {hits}");
     // Rendered for a person, the page has its nonce and the same content otherwise.
     let (_, own_policy, own) = fetch(&client, &page, Some("sb_kvittering=x")).await;
     let nonce = own_policy
