@@ -17,7 +17,9 @@
 //!
 //! Small groups are suppressed before anything leaves the server: see [`Cell`].
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -505,7 +507,17 @@ const PERSPECTIVES: [Perspective; 5] = [
 ];
 
 /// Counts the figures of `from`–`to` (local dates, inclusive) at `now` by `r`.
-fn tally(facts: &Facts, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>, rule: Rule) -> Figures {
+///
+/// `rows`: whether to list the sessions and runs one by one (the report shows them; the exact
+/// counts [`count`] compares periods by do not need them).
+fn tally(
+    facts: &Facts,
+    from: NaiveDate,
+    to: NaiveDate,
+    now: DateTime<Utc>,
+    rule: Rule,
+    rows: bool,
+) -> Figures {
     let (from_utc, to_utc) = window(from, to);
     let in_window: Vec<&SessionFact> = facts
         .sessions
@@ -513,7 +525,7 @@ fn tally(facts: &Facts, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>, rule
         .filter(|s| s.starts_at >= from_utc && s.starts_at < to_utc)
         .collect();
     // Runs with a session in the window, their sessions in order.
-    let mut by_run: HashMap<i32, Vec<&SessionFact>> = HashMap::new();
+    let mut by_run: FxHashMap<i32, Vec<&SessionFact>> = FxHashMap::default();
     for s in in_window.iter().copied() {
         by_run.entry(s.run_id).or_default().push(s);
     }
@@ -530,9 +542,9 @@ fn tally(facts: &Facts, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>, rule
         .filter(|(_, ss)| ss.first().is_some_and(|s| in_period(s.starts_at, from, to)))
         .map(|(r, ss)| (*r, ss))
         .collect();
-    let period_run_ids: HashSet<i32> = period_runs.iter().map(|(r, _)| r.id).collect();
+    let period_run_ids: FxHashSet<i32> = period_runs.iter().map(|(r, _)| r.id).collect();
     // All sessions of the period's runs, also those after the window (for completion).
-    let mut all_sessions_of: HashMap<i32, Vec<&SessionFact>> = period_runs
+    let mut all_sessions_of: FxHashMap<i32, Vec<&SessionFact>> = period_runs
         .iter()
         .map(|(r, ss)| (r.id, (*ss).clone()))
         .collect();
@@ -544,7 +556,7 @@ fn tally(facts: &Facts, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>, rule
         all_sessions_of.entry(s.run_id).or_default().push(s);
     }
     // Sessions held in the period (of any run chosen), and all sessions of the period's runs.
-    let mut wanted: HashSet<i32> = in_window
+    let mut wanted: FxHashSet<i32> = in_window
         .iter()
         .filter(|s| in_period(s.starts_at, from, to) && s.starts_at <= now)
         .map(|s| s.id)
@@ -573,11 +585,12 @@ fn tally(facts: &Facts, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>, rule
     let mut unmet_total = 0u64;
     let mut afbud_whole = 0u64;
     let mut seat_holders = 0u64;
-    let mut seats_by_run: HashMap<i32, u64> = HashMap::new();
-    let mut unmet_by_run: HashMap<i32, u64> = HashMap::new();
-    let mut people_runs: HashMap<&str, HashSet<i32>> = HashMap::new();
+    let mut seats_by_run: FxHashMap<i32, u64> = FxHashMap::default();
+    let mut unmet_by_run: FxHashMap<i32, u64> = FxHashMap::default();
+    // Each person's first run, and whether they held a seat on another run too.
+    let mut people_runs: FxHashMap<&str, (i32, bool)> = FxHashMap::default();
     let mut perspectives: BTreeMap<&'static str, u64> = BTreeMap::new();
-    let mut municipalities: BTreeMap<String, u64> = BTreeMap::new();
+    let mut municipalities: BTreeMap<&str, u64> = BTreeMap::new();
     for b in facts
         .bookings
         .iter()
@@ -595,13 +608,13 @@ fn tally(facts: &Facts, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>, rule
                 if !b.walk_in {
                     people_runs
                         .entry(b.person.as_str())
-                        .or_default()
-                        .insert(b.run_id);
+                        .and_modify(|(first, repeat)| *repeat |= *first != b.run_id)
+                        .or_insert((b.run_id, false));
                 }
                 let p = b.perspective.unwrap_or(Perspective::Undisclosed);
                 *perspectives.entry(p.slug()).or_default() += 1;
                 *municipalities
-                    .entry(b.municipality.clone().unwrap_or_default())
+                    .entry(b.municipality.as_deref().unwrap_or_default())
                     .or_default() += 1;
             }
             S::Cancelled if b.queue_no.is_none() => {
@@ -621,7 +634,7 @@ fn tally(facts: &Facts, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>, rule
     f.unmet = rule.people(unmet_total);
     f.afbud_rate = rule.share(afbud_whole, seat_holders);
     f.participants = rule.people(people_runs.len() as u64);
-    f.repeat = rule.people(people_runs.values().filter(|r| r.len() > 1).count() as u64);
+    f.repeat = rule.people(people_runs.values().filter(|(_, repeat)| *repeat).count() as u64);
     let capacity_of = |r: &RunFact| r.capacity.and_then(|c| u64::try_from(c).ok());
     let with_capacity: Vec<&RunFact> = period_runs
         .iter()
@@ -636,7 +649,7 @@ fn tally(facts: &Facts, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>, rule
     f.fill = rule.fill(seats_in_capped, f.capacity);
 
     // Attendance per session held in the period: came, absent, afbud, marked.
-    let mut by_session: HashMap<i32, (u64, u64, u64, u64)> = HashMap::new();
+    let mut by_session: FxHashMap<i32, (u64, u64, u64, u64)> = FxHashMap::default();
     for (s, _, mark) in &marks {
         let e = by_session.entry(*s).or_default();
         match mark {
@@ -686,20 +699,22 @@ fn tally(facts: &Facts, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>, rule
             let r = info.get(&s.run_id).map(|(r, _)| *r);
             // Those marked are the ones present and the rest: one small, both hidden.
             let hide_present = rule.group(&[*pr, all - pr])[0];
-            f.by_session.push(SessionRow {
-                starts: to_local(s.starts_at),
-                course: r
-                    .and_then(|r| facts.courses.get(&r.course_id))
-                    .map(|c| c.title.clone())
-                    .unwrap_or_default(),
-                school: r
-                    .and_then(|r| facts.schools.get(&r.school_id))
-                    .cloned()
-                    .unwrap_or_default(),
-                marked: rule.people(*all),
-                present: hide_if(rule.people(*pr), hide_present),
-                rate: hide_if(rule.share(*pr, *all), hide_present),
-            });
+            if rows {
+                f.by_session.push(SessionRow {
+                    starts: to_local(s.starts_at),
+                    course: r
+                        .and_then(|r| facts.courses.get(&r.course_id))
+                        .map(|c| c.title.clone())
+                        .unwrap_or_default(),
+                    school: r
+                        .and_then(|r| facts.schools.get(&r.school_id))
+                        .cloned()
+                        .unwrap_or_default(),
+                    marked: rule.people(*all),
+                    present: hide_if(rule.people(*pr), hide_present),
+                    rate: hide_if(rule.share(*pr, *all), hide_present),
+                });
+            }
             present += pr;
             absent += ab;
             afbud += af;
@@ -733,14 +748,14 @@ fn tally(facts: &Facts, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>, rule
         .collect();
 
     // Completion per run of the period.
-    let mut attended_by: HashMap<(i32, i32), u32> = HashMap::new();
-    let mut run_of_session: HashMap<i32, i32> = HashMap::new();
+    let mut attended_by: FxHashMap<(i32, i32), u32> = FxHashMap::default();
+    let mut run_of_session: FxHashMap<i32, i32> = FxHashMap::default();
     for (run_id, ss) in &all_sessions_of {
         for s in ss {
             run_of_session.insert(s.id, *run_id);
         }
     }
-    let mut taken: HashSet<i32> = HashSet::new();
+    let mut taken: FxHashSet<i32> = FxHashSet::default();
     for (s, b, mark) in &marks {
         if let Some(run_id) = run_of_session.get(s) {
             taken.insert(*run_id);
@@ -751,7 +766,7 @@ fn tally(facts: &Facts, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>, rule
     }
     let mut completed_total = 0u64;
     let mut completion_whole = 0u64;
-    let mut run_completion: HashMap<i32, (u64, u64)> = HashMap::new();
+    let mut run_completion: FxHashMap<i32, (u64, u64)> = FxHashMap::default();
     for b in facts
         .bookings
         .iter()
@@ -782,7 +797,7 @@ fn tally(facts: &Facts, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>, rule
         .copied()
         .filter(|r| period_run_ids.contains(r))
         .collect();
-    let mut responses_by_run: HashMap<i32, u64> = HashMap::new();
+    let mut responses_by_run: FxHashMap<i32, u64> = FxHashMap::default();
     for r in &responses {
         *responses_by_run.entry(*r).or_default() += 1;
     }
@@ -819,6 +834,17 @@ fn tally(facts: &Facts, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>, rule
                 all += e.3;
             }
         }
+        let e = by_course.entry(title.clone()).or_default();
+        e.0 += 1;
+        if let Some(c) = cap {
+            e.1 += c;
+            e.4 += seats.min(c);
+        }
+        e.2 += seats;
+        e.3 += unmet;
+        if !rows {
+            continue;
+        }
         let (done, whole) = run_completion.get(&r.id).copied().unwrap_or((0, 0));
         let sessions = all_sessions_of.get(&r.id).map_or(0, Vec::len);
         f.by_run.push(RunRow {
@@ -843,14 +869,6 @@ fn tally(facts: &Facts, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>, rule
             unmet,
             responses_by_run.get(&r.id).copied().unwrap_or(0),
         ]);
-        let e = by_course.entry(title).or_default();
-        e.0 += 1;
-        if let Some(c) = cap {
-            e.1 += c;
-            e.4 += seats.min(c);
-        }
-        e.2 += seats;
-        e.3 += unmet;
     }
     // The runs' columns add up to the key figures: each column is a group.
     let column = |i: usize| rule.group(&run_raw.iter().map(|v| v[i]).collect::<Vec<u64>>());
@@ -890,7 +908,10 @@ fn tally(facts: &Facts, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>, rule
         .map(|(p, (n, hide))| (p.slug().to_string(), hide_if(rule.people(*n), hide)))
         .collect();
     let not_given = municipalities.remove("").unwrap_or(0);
-    let mut m: Vec<(String, u64)> = municipalities.into_iter().collect();
+    let mut m: Vec<(String, u64)> = municipalities
+        .into_iter()
+        .map(|(name, n)| (name.to_string(), n))
+        .collect();
     m.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     if not_given > 0 {
         m.push((String::new(), not_given));
@@ -912,8 +933,8 @@ fn tally(facts: &Facts, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>, rule
 fn evaluation_rows(
     facts_questions: &[QuestionFact],
     answers: &[AnswerFact],
-    runs: &HashSet<i32>,
-    responses_by_run: &HashMap<i32, u64>,
+    runs: &FxHashSet<i32>,
+    responses_by_run: &FxHashMap<i32, u64>,
     rule: Rule,
     text_min_per_run: u64,
 ) -> (Vec<QuestionRow>, Vec<(String, Vec<String>)>) {
@@ -923,20 +944,18 @@ fn evaluation_rows(
         .sum();
     let mut rows = Vec::new();
     let mut free_texts = Vec::new();
+    // The answers to `runs`, by question, in the order they came.
+    let mut by_question: FxHashMap<i32, Vec<&AnswerFact>> = FxHashMap::default();
+    for a in answers.iter().filter(|a| runs.contains(&a.run_id)) {
+        by_question.entry(a.question_id).or_default().push(a);
+    }
     let mut questions: Vec<&QuestionFact> = facts_questions
         .iter()
-        .filter(|q| {
-            answers
-                .iter()
-                .any(|a| a.question_id == q.id && runs.contains(&a.run_id))
-        })
+        .filter(|q| by_question.contains_key(&q.id))
         .collect();
     questions.sort_by_key(|q| (q.kind == QuestionKind::Text, q.own, q.position, q.id));
     for q in questions {
-        let mine: Vec<&AnswerFact> = answers
-            .iter()
-            .filter(|a| a.question_id == q.id && runs.contains(&a.run_id))
-            .collect();
+        let mine: Vec<&AnswerFact> = by_question.remove(&q.id).unwrap_or_default();
         if q.kind == QuestionKind::Text {
             // Only from runs that five or more answered: a text from a run of two would
             // be one of two people's words, whatever the rest of the selection.
@@ -1035,8 +1054,10 @@ pub fn team_evaluation(
     responses_by_run: &HashMap<i32, u64>,
     pool: &Pool,
 ) -> (Vec<QuestionRow>, Vec<(String, Vec<String>)>) {
-    let runs: HashSet<i32> = pool.runs.iter().copied().collect();
-    evaluation_rows(questions, answers, &runs, responses_by_run, Rule::SHOWN, 1)
+    let runs: FxHashSet<i32> = pool.runs.iter().copied().collect();
+    let responses_by_run: FxHashMap<i32, u64> =
+        responses_by_run.iter().map(|(k, v)| (*k, *v)).collect();
+    evaluation_rows(questions, answers, &runs, &responses_by_run, Rule::SHOWN, 1)
 }
 
 /// Counts the figures of `from`–`to` (local dates, inclusive) at `now`, as the module's top
@@ -1047,14 +1068,14 @@ pub fn team_evaluation(
 /// would show that month's few.
 pub fn count(facts: &Facts, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>) -> Figures {
     let (from, to) = whole_months(from, to);
-    let mut shown = tally(facts, from, to, now, Rule::SHOWN);
+    let mut shown = tally(facts, from, to, now, Rule::SHOWN, true);
     let after_first = next_month(from);
     let before_last = to.with_day(1).unwrap_or(to) - Duration::days(1);
     if after_first <= to {
-        let mut exact = tally(facts, from, to, now, Rule::EXACT);
+        let mut exact = tally(facts, from, to, now, Rule::EXACT, false);
         let exact = keyed_counts(&mut exact);
         for (f, t) in [(after_first, to), (from, before_last)] {
-            let mut less = tally(facts, f, t, now, Rule::EXACT);
+            let mut less = tally(facts, f, t, now, Rule::EXACT, false);
             let less = keyed_counts(&mut less);
             visit(&mut shown, &mut |key, cell| {
                 let n = exact.get(key).copied().unwrap_or(0);
@@ -1611,7 +1632,7 @@ mod tests {
                 let ways = readings(&values, &hidden);
                 let n = ways.first().map_or(0, Vec::len);
                 for slot in 0..n {
-                    let seen: HashSet<u64> = ways.iter().map(|w| w[slot]).collect();
+                    let seen: std::collections::HashSet<u64> = ways.iter().map(|w| w[slot]).collect();
                     proptest::prop_assert!(seen.len() > 1, "{values:?} {hidden:?}: slot {slot} is {seen:?}");
                 }
             }
@@ -1772,7 +1793,8 @@ mod tests {
             )]
         );
         // The same answers as a report with each run on its own: no texts from runs under five.
-        let runs: HashSet<i32> = [10, 9].into();
+        let runs: FxHashSet<i32> = [10, 9].into_iter().collect();
+        let by_run: FxHashMap<i32, u64> = by_run.into_iter().collect();
         let (_, report_texts) =
             evaluation_rows(&[], &answers, &runs, &by_run, Rule::SHOWN, MIN_GROUP);
         assert!(report_texts.is_empty());

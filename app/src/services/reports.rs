@@ -249,80 +249,32 @@ pub async fn team(
     Ok((own, Some(pool), rows, texts))
 }
 
-/// Loads the facts of a selection at `now`.
-pub async fn load(
+/// The sessions from `to_utc` on of `run_ids`.
+async fn later_sessions(
     db: &impl ConnectionTrait,
-    sel: &Selection,
-    now: DateTime<Utc>,
-) -> Result<Facts, DbErr> {
-    let cond = chosen_runs(sel);
-    let (from_utc, to_utc) = window(sel.from, sel.to);
-    let session_columns = [
-        session::Column::Id,
-        session::Column::RunId,
-        session::Column::StartsAt,
-    ];
-    let candidate_runs = run::Entity::find()
+    run_ids: &[i32],
+    to_utc: DateTime<Utc>,
+) -> Result<Vec<SessionFact>, DbErr> {
+    if run_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(session::Entity::find()
         .select_only()
-        .column(run::Column::Id)
-        .filter(cond.clone())
-        .into_query();
-    let mut sessions: Vec<SessionFact> = session::Entity::find()
-        .select_only()
-        .columns(session_columns)
+        .columns(SESSION_COLUMNS)
         .filter(session::Column::Cancelled.eq(false))
-        .filter(session::Column::StartsAt.gte(from_utc))
-        .filter(session::Column::StartsAt.lt(to_utc))
-        .filter(session::Column::RunId.in_subquery(candidate_runs))
+        .filter(session::Column::StartsAt.gte(to_utc))
+        .filter(session::Column::RunId.is_in(run_ids.to_vec()))
         .into_tuple()
         .all(db)
         .await?
         .into_iter()
         .map(session_fact)
-        .collect();
-    let runs: Vec<RunFact> = run::Entity::find()
-        .select_only()
-        .columns([
-            run::Column::Id,
-            run::Column::CourseId,
-            run::Column::SchoolId,
-            run::Column::Capacity,
-        ])
-        .filter(cond.clone())
-        .filter(run::Column::Id.is_in(sessions.iter().map(|s| s.run_id).collect::<HashSet<_>>()))
-        .into_tuple::<(i32, i32, i32, Option<i32>)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|(id, course_id, school_id, capacity)| RunFact {
-            id,
-            course_id,
-            school_id,
-            capacity,
-        })
-        .collect();
-    let period_run_ids = period_runs(&sessions, sel.from, sel.to);
-    // Sessions after the window of runs of the period (spanning its end).
-    let mut upper = to_utc;
-    if !period_run_ids.is_empty() {
-        let later: Vec<SessionFact> = session::Entity::find()
-            .select_only()
-            .columns(session_columns)
-            .filter(session::Column::Cancelled.eq(false))
-            .filter(session::Column::StartsAt.gte(to_utc))
-            .filter(session::Column::RunId.is_in(period_run_ids.clone()))
-            .into_tuple()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(session_fact)
-            .collect();
-        for s in &later {
-            upper = upper.max(s.starts_at + Duration::seconds(1));
-        }
-        sessions.extend(later);
-    }
-    let courses: HashMap<i32, CourseFact> = course::Entity::find()
+        .collect())
+}
+
+/// Every course's title and format.
+async fn course_facts(db: &impl ConnectionTrait) -> Result<HashMap<i32, CourseFact>, DbErr> {
+    Ok(course::Entity::find()
         .select_only()
         .columns([
             course::Column::Id,
@@ -337,73 +289,92 @@ pub async fn load(
             let drop_in = format == CourseFormat::DropIn;
             (id, CourseFact { title, drop_in })
         })
-        .collect();
-    let schools: HashMap<i32, String> = school::Entity::find()
+        .collect())
+}
+
+/// Every school's name.
+async fn school_names(db: &impl ConnectionTrait) -> Result<HashMap<i32, String>, DbErr> {
+    Ok(school::Entity::find()
         .select_only()
         .columns([school::Column::Id, school::Column::Name])
         .into_tuple::<(i32, String)>()
         .all(db)
         .await?
         .into_iter()
-        .collect();
-    let bookings = if period_run_ids.is_empty() {
-        Vec::new()
-    } else {
-        type Row = (
-            i32,
-            i32,
-            BookingStatus,
-            Option<i32>,
-            String,
-            Option<entity::Perspective>,
-            Option<String>,
-            String,
-        );
-        booking::Entity::find()
-            .select_only()
-            .columns([
-                booking::Column::Id,
-                booking::Column::RunId,
-                booking::Column::Status,
-                booking::Column::QueueNo,
-                booking::Column::EmailKey,
-                booking::Column::Perspective,
-                booking::Column::Municipality,
-                booking::Column::Source,
-            ])
-            .filter(booking::Column::RunId.is_in(period_run_ids.clone()))
-            .into_tuple::<Row>()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(
-                |(id, run_id, status, queue_no, person, perspective, municipality, source)| {
-                    BookingFact {
-                        id,
-                        run_id,
-                        status: match status {
-                            BookingStatus::Confirmed => BookingFactStatus::Confirmed,
-                            BookingStatus::Waitlisted => BookingFactStatus::Waitlisted,
-                            BookingStatus::Offered => BookingFactStatus::Offered,
-                            BookingStatus::Cancelled => BookingFactStatus::Cancelled,
-                            BookingStatus::Expired => BookingFactStatus::Expired,
-                        },
-                        queue_no,
-                        person,
-                        perspective: perspective.map(Into::into),
-                        municipality,
-                        walk_in: source == WALK_IN,
-                    }
-                },
-            )
-            .collect()
-    };
-    // Attendance from the period's first day on (runs of the period begin in it) to the last
-    // of its runs' sessions, as a subquery rather than a list.
+        .collect())
+}
+
+/// The bookings of `run_ids`, as the figures count them.
+async fn booking_facts(
+    db: &impl ConnectionTrait,
+    run_ids: &[i32],
+) -> Result<Vec<BookingFact>, DbErr> {
+    if run_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    type Row = (
+        i32,
+        i32,
+        BookingStatus,
+        Option<i32>,
+        String,
+        Option<entity::Perspective>,
+        Option<String>,
+        String,
+    );
+    Ok(booking::Entity::find()
+        .select_only()
+        .columns([
+            booking::Column::Id,
+            booking::Column::RunId,
+            booking::Column::Status,
+            booking::Column::QueueNo,
+            booking::Column::EmailKey,
+            booking::Column::Perspective,
+            booking::Column::Municipality,
+            booking::Column::Source,
+        ])
+        .filter(booking::Column::RunId.is_in(run_ids.to_vec()))
+        .into_tuple::<Row>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(
+            |(id, run_id, status, queue_no, person, perspective, municipality, source)| {
+                BookingFact {
+                    id,
+                    run_id,
+                    status: match status {
+                        BookingStatus::Confirmed => BookingFactStatus::Confirmed,
+                        BookingStatus::Waitlisted => BookingFactStatus::Waitlisted,
+                        BookingStatus::Offered => BookingFactStatus::Offered,
+                        BookingStatus::Cancelled => BookingFactStatus::Cancelled,
+                        BookingStatus::Expired => BookingFactStatus::Expired,
+                    },
+                    queue_no,
+                    person,
+                    perspective: perspective.map(Into::into),
+                    municipality,
+                    walk_in: source == WALK_IN,
+                }
+            },
+        )
+        .collect())
+}
+
+/// The attendance marks of the chosen runs' sessions from the period's first day on (runs of
+/// the period begin in it) to `upper`, as a subquery rather than a list.
+async fn attendance_marks(
+    db: &impl ConnectionTrait,
+    sel: &Selection,
+    cond: Condition,
+    upper: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Vec<(i32, i32, Mark)>, DbErr> {
     let period_start = (sel.from - Duration::days(1))
         .and_hms_opt(0, 0, 0)
         .map_or(now, |d| d.and_utc());
-    let marks = attendance::Entity::find()
+    Ok(attendance::Entity::find()
         .select_only()
         .columns([
             attendance::Column::SessionId,
@@ -442,7 +413,85 @@ pub async fn load(
             };
             (s, b, mark)
         })
+        .collect())
+}
+
+/// The columns a [`SessionFact`] is read from.
+const SESSION_COLUMNS: [session::Column; 3] = [
+    session::Column::Id,
+    session::Column::RunId,
+    session::Column::StartsAt,
+];
+
+/// Loads the facts of a selection at `now`.
+pub async fn load(
+    db: &impl ConnectionTrait,
+    sel: &Selection,
+    now: DateTime<Utc>,
+) -> Result<Facts, DbErr> {
+    let cond = chosen_runs(sel);
+    let (from_utc, to_utc) = window(sel.from, sel.to);
+    let candidate_runs = run::Entity::find()
+        .select_only()
+        .column(run::Column::Id)
+        .filter(cond.clone())
+        .into_query();
+    let mut sessions: Vec<SessionFact> = session::Entity::find()
+        .select_only()
+        .columns(SESSION_COLUMNS)
+        .filter(session::Column::Cancelled.eq(false))
+        .filter(session::Column::StartsAt.gte(from_utc))
+        .filter(session::Column::StartsAt.lt(to_utc))
+        .filter(session::Column::RunId.in_subquery(candidate_runs))
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(session_fact)
         .collect();
+    let runs: Vec<RunFact> = run::Entity::find()
+        .select_only()
+        .columns([
+            run::Column::Id,
+            run::Column::CourseId,
+            run::Column::SchoolId,
+            run::Column::Capacity,
+        ])
+        .filter(cond.clone())
+        .filter(run::Column::Id.is_in(sessions.iter().map(|s| s.run_id).collect::<HashSet<_>>()))
+        .into_tuple::<(i32, i32, i32, Option<i32>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, course_id, school_id, capacity)| RunFact {
+            id,
+            course_id,
+            school_id,
+            capacity,
+        })
+        .collect();
+    let period_run_ids = period_runs(&sessions, sel.from, sel.to);
+    // What follows from the period's runs is read side by side (each query on a connection of
+    // its own when `db` is the pool): the later sessions and then the attendance up to them, the
+    // courses, the schools, the bookings and the evaluations.
+    let ((later, marks), courses, schools, bookings, (responses, questions, answers)) = tokio::try_join!(
+        async {
+            // Sessions after the window of runs of the period (spanning its end), and the
+            // attendance up to the last of them.
+            let later = later_sessions(db, &period_run_ids, to_utc).await?;
+            let upper = later
+                .iter()
+                .map(|s| s.starts_at + Duration::seconds(1))
+                .fold(to_utc, DateTime::max);
+            let marks = attendance_marks(db, sel, cond, upper, now).await?;
+            Ok::<_, DbErr>((later, marks))
+        },
+        course_facts(db),
+        school_names(db),
+        booking_facts(db, &period_run_ids),
+        evaluation_facts(db, &period_run_ids),
+    )?;
+    sessions.extend(later);
     // Headcounts of the drop-in sessions held in the period.
     let run_course: HashMap<i32, i32> = runs.iter().map(|r| (r.id, r.course_id)).collect();
     let drop_in_held: Vec<i32> = sessions
@@ -476,8 +525,6 @@ pub async fn load(
             })
             .collect()
     };
-    // Evaluations of the period's runs: which run each response is to, and every answer.
-    let (responses, questions, answers) = evaluation_facts(db, &period_run_ids).await?;
     Ok(Facts {
         runs,
         sessions,

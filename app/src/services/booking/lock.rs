@@ -7,7 +7,7 @@ use entity::{BookingStatus, WaitlistMode, booking, run, session};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -46,6 +46,108 @@ pub(super) async fn active_bookings(
         .await
 }
 
+/// What the seat rules and a sign-up need of an active booking, read without the person's
+/// details: a sign-up reads every active booking of its run under the lock, so in a rush for a
+/// popular run the fewer columns, the shorter the queue.
+#[derive(Clone, Debug)]
+pub(super) struct Held {
+    pub id: i32,
+    pub status: BookingStatus,
+    pub queue_no: Option<i32>,
+    pub offer_expires_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub email_key: String,
+    pub receipt_hash: Option<String>,
+}
+
+/// The run's active bookings as [`Held`], oldest first.
+pub(super) async fn held(db: &impl ConnectionTrait, run_id: i32) -> Result<Vec<Held>, DbErr> {
+    type Row = (
+        i32,
+        BookingStatus,
+        Option<i32>,
+        Option<DateTime<Utc>>,
+        DateTime<Utc>,
+        String,
+        Option<String>,
+    );
+    Ok(booking::Entity::find()
+        .select_only()
+        .columns([
+            booking::Column::Id,
+            booking::Column::Status,
+            booking::Column::QueueNo,
+            booking::Column::OfferExpiresAt,
+            booking::Column::CreatedAt,
+            booking::Column::EmailKey,
+            booking::Column::ReceiptHash,
+        ])
+        .filter(booking::Column::RunId.eq(run_id))
+        .filter(booking::Column::Status.is_in(BookingStatus::ACTIVE))
+        .order_by_asc(booking::Column::Id)
+        .into_tuple::<Row>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(
+            |(id, status, queue_no, offer_expires_at, created_at, email_key, receipt_hash)| Held {
+                id,
+                status,
+                queue_no,
+                offer_expires_at,
+                created_at,
+                email_key,
+                receipt_hash,
+            },
+        )
+        .collect())
+}
+
+/// A booking as [`settle_locked`] keeps it: whole, or as [`Held`].
+pub(super) trait Seat {
+    fn id(&self) -> i32;
+    fn status(&self) -> BookingStatus;
+    fn entry(&self) -> Entry;
+    /// Takes on what settling stored.
+    fn settled(&mut self, stored: &booking::Model);
+}
+
+impl Seat for booking::Model {
+    fn id(&self) -> i32 {
+        self.id
+    }
+    fn status(&self) -> BookingStatus {
+        self.status
+    }
+    fn entry(&self) -> Entry {
+        entry(self)
+    }
+    fn settled(&mut self, stored: &booking::Model) {
+        *self = stored.clone();
+    }
+}
+
+impl Seat for Held {
+    fn id(&self) -> i32 {
+        self.id
+    }
+    fn status(&self) -> BookingStatus {
+        self.status
+    }
+    fn entry(&self) -> Entry {
+        place_entry(
+            self.id,
+            self.queue_no,
+            self.status,
+            self.offer_expires_at.unwrap_or(self.created_at),
+        )
+    }
+    fn settled(&mut self, stored: &booking::Model) {
+        self.status = stored.status;
+        self.offer_expires_at = stored.offer_expires_at;
+    }
+}
+
 /// The seat rules of a run whose first session starts at `first_start`.
 pub fn rules_of(run: &run::Model, first_start: Option<DateTime<Utc>>) -> Rules {
     Rules {
@@ -63,14 +165,27 @@ pub fn rules_of(run: &run::Model, first_start: Option<DateTime<Utc>>) -> Rules {
 
 /// A booking as the rules see it.
 pub fn entry(b: &booking::Model) -> Entry {
+    place_entry(
+        b.id,
+        b.queue_no,
+        b.status,
+        b.offer_expires_at.unwrap_or(b.created_at),
+    )
+}
+
+/// An entry for the rules; `offer_until` counts only for an offer.
+fn place_entry(
+    id: i32,
+    queue_no: Option<i32>,
+    status: BookingStatus,
+    offer_until: DateTime<Utc>,
+) -> Entry {
     Entry {
-        id: b.id,
-        queue_no: b.queue_no,
-        place: match b.status {
+        id,
+        queue_no,
+        place: match status {
             BookingStatus::Confirmed => Place::Confirmed,
-            BookingStatus::Offered => Place::Offered {
-                until: b.offer_expires_at.unwrap_or(b.created_at),
-            },
+            BookingStatus::Offered => Place::Offered { until: offer_until },
             _ => Place::Waiting,
         },
     }
@@ -92,14 +207,14 @@ pub(super) async fn first_start(
 
 /// Applies the rules' changes to a locked run and queues the messages they cause. `bookings` is
 /// the run's active bookings and is kept up to date.
-pub(super) async fn settle_locked(
+pub(super) async fn settle_locked<B: Seat>(
     txn: &DatabaseTransaction,
     run: &run::Model,
     first: Option<DateTime<Utc>>,
-    bookings: &mut Vec<booking::Model>,
+    bookings: &mut Vec<B>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let entries: Vec<Entry> = bookings.iter().map(entry).collect();
+    let entries: Vec<Entry> = bookings.iter().map(Seat::entry).collect();
     for change in rules::settle(&rules_of(run, first), &entries, now) {
         let (id, status, offer_until, kind) = match change {
             Change::Expire { id } => (id, BookingStatus::Expired, None, Kind::OfferExpired),
@@ -108,14 +223,18 @@ pub(super) async fn settle_locked(
                 (id, BookingStatus::Offered, Some(until), Kind::WaitlistOffer)
             }
         };
-        let Some(b) = bookings.iter_mut().find(|b| b.id == id) else {
+        let Some(b) = bookings.iter_mut().find(|b| b.id() == id) else {
             continue;
         };
-        let mut change: booking::ActiveModel = b.clone().into();
-        change.status = Set(status);
-        change.offer_expires_at = Set(offer_until);
-        change.updated_at = Set(Some(now));
-        let updated = change.update(txn).await?;
+        let updated = booking::ActiveModel {
+            id: sea_orm::ActiveValue::Unchanged(id),
+            status: Set(status),
+            offer_expires_at: Set(offer_until),
+            updated_at: Set(Some(now)),
+            ..Default::default()
+        }
+        .update(txn)
+        .await?;
         notify(
             txn,
             kind,
@@ -134,9 +253,9 @@ pub(super) async fn settle_locked(
             )
             .await?;
         }
-        *b = updated;
+        b.settled(&updated);
     }
-    bookings.retain(|b| b.status.is_active());
+    bookings.retain(|b| b.status().is_active());
     Ok(())
 }
 

@@ -114,7 +114,7 @@ async fn sign_up_in(
     let run = lock_run(txn, s.run_id)
         .await?
         .ok_or(BookingError::NoSuchRun)?;
-    let mut bookings = active_bookings(txn, run.id).await?;
+    let mut bookings = held(txn, run.id).await?;
 
     // The browser that made the booking proves it (a resubmit, the back button, another tab).
     if let Some(existing) = bookings.iter().find(|b| b.email_key == s.email_key)
@@ -157,7 +157,7 @@ async fn sign_up_in(
         .one(txn)
         .await?
         .flatten();
-    let entries: Vec<Entry> = bookings.iter().map(entry).collect();
+    let entries: Vec<Entry> = bookings.iter().map(Seat::entry).collect();
     let (status, queue_no, position) = match rules::decide(
         &rules_of(&run, None),
         &entries,
@@ -175,6 +175,10 @@ async fn sign_up_in(
     };
 
     if let Some(existing) = existing {
+        let existing = booking::Entity::find_by_id(existing.id)
+            .one(txn)
+            .await?
+            .ok_or_else(|| sea_orm::DbErr::RecordNotFound(format!("booking {}", existing.id)))?;
         // Tell the address's owner, with a way to their bookings.
         notify(
             txn,
