@@ -50,13 +50,14 @@ wait_for() {
 }
 
 say "Release build"
-cargo leptos build --release
+"$ROOT/scripts/build.sh" release
 node scripts/precompress.mjs target/site/pkg
 cargo build --release -p baseline
 
 say "Sizes"
 for asset in wasm js css; do
   file="target/site/pkg/skolebaenk.$asset"
+  [ "$asset" = wasm ] && file="target/site/pkg/skolebaenk_bg.wasm"
   raw=$(stat -c %s "$file")
   br=$(node -e 'const z=require("zlib"),fs=require("fs");
     const b=z.brotliCompressSync(fs.readFileSync(process.argv[1]),{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}});

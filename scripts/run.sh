@@ -6,7 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 cd "$ROOT"
 say "Building (the first build takes several minutes)"
-cargo leptos build --release
+"$ROOT/scripts/build.sh" release
 node "$ROOT/scripts/precompress.mjs" "$ROOT/target/site/pkg"
 
 export SKOLEBAENK_SITE_ROOT="${SKOLEBAENK_SITE_ROOT:-$ROOT/target/site}"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building the app needs, skipping whatever is already there:
-# the wasm32 target, cargo-leptos, the wasm-bindgen CLI and wasm-opt (npm's binaryen).
+# the wasm32 target, the wasm-bindgen CLI and wasm-opt (npm's binaryen). The build itself is
+# scripts/build.sh; cargo-leptos is not needed (for `cargo leptos watch` while developing, see
+# the README).
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 command -v cargo >/dev/null || { echo "cargo not found: install Rust with rustup first" >&2; exit 1; }
@@ -9,12 +11,6 @@ command -v npm >/dev/null || { echo "npm not found: install Node.js and npm firs
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "Adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
-fi
-
-if [ "$(cargo-leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
-  say "Installing cargo-leptos $CARGO_LEPTOS_VERSION (about 10 minutes, once per machine)"
-  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked \
-    --root "$TOOLS/cargo-leptos-$CARGO_LEPTOS_VERSION"
 fi
 
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then

@@ -54,14 +54,14 @@ count_cargo "$WORK/cargo-test.log"
 # A debug build: quicker to make than the release `make run` and `make bench` build, and its
 # WASM reports hydration mismatches, which the browser tests count as failures.
 say "Build for the browser tests"
-cargo leptos build
+"$ROOT/scripts/build.sh" debug
 cargo build -p smtp-sink
 BIN="$CARGO_TARGET_DIR/debug"
 
 say "The WASM bundle within its budget (.ci/wasm-budget)"
 budget=$(awk '$1 == "debug-gzip-kb" { print $2 }' .ci/wasm-budget)
 size=$(node -e 'const z=require("zlib"),fs=require("fs");
-  console.log(Math.round(z.gzipSync(fs.readFileSync(process.argv[1])).length / 1024))' target/site/pkg/skolebaenk.wasm)
+  console.log(Math.round(z.gzipSync(fs.readFileSync(process.argv[1])).length / 1024))' target/site/pkg/skolebaenk_bg.wasm)
 if [ "$size" -le "$budget" ]; then
   echo "WASM (debug, gzip): $size KB of $budget KB"
   passed=$((passed + 1))
