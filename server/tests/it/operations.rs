@@ -661,3 +661,130 @@ async fn sigterm_fails_readiness_and_finishes_the_mail_in_flight() {
     let _ = db.close().await;
     remove_db(&path);
 }
+
+/// The PostgreSQL tools, from the newest PostgreSQL the machine has (as `scripts/pg.sh` finds
+/// them).
+fn pg_tool(name: &str) -> std::path::PathBuf {
+    let mut found: Vec<std::path::PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .expect("PostgreSQL is installed")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path().join("bin").join(name))
+        .filter(|p| p.exists())
+        .collect();
+    found.sort_by_key(|p| {
+        p.components()
+            .nth(4)
+            .and_then(|c| c.as_os_str().to_str()?.parse::<u32>().ok())
+    });
+    found.pop().unwrap_or_else(|| panic!("{name} not found"))
+}
+
+/// The PostgreSQL drill the README gives: `pg_dump --format=custom` while sign-ups keep coming,
+/// restored with `pg_restore --clean --if-exists` into a new database, holds every booking
+/// committed before the dump began, with seats and places as they were, and a server starts on
+/// it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pg_dump_taken_during_writes_restores_every_committed_booking() {
+    use crate::common::{Backend, RunSpec, fresh_database, make_run, spawn_app_configured};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = spawn_app_configured(Backend::Postgres, true, crate::common::rush::rush_config).await;
+    let run = make_run(
+        &app.db,
+        RunSpec {
+            capacity: 5,
+            ..RunSpec::default()
+        },
+    )
+    .await;
+
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let committed = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let writer = {
+        let (stop, committed) = (stop.clone(), committed.clone());
+        let (client, base, run_id) = (app.client.clone(), app.base.clone(), run.id);
+        tokio::spawn(async move {
+            let mut i = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let email = format!("dump{i}@example.dk");
+                let r = sign_up(&client, &base, run_id, &format!("Dump {i}"), &email).await;
+                assert!(crate::common::location_of(&r).ends_with("/modtaget"));
+                committed.lock().expect("lock").push(email);
+                i += 1;
+            }
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let before: Vec<String> = committed.lock().expect("lock").clone();
+    let dump = std::env::temp_dir().join(format!(
+        "skolebaenk_dump_{:016x}.dump",
+        rand::random::<u64>()
+    ));
+    let out = std::process::Command::new(pg_tool("pg_dump"))
+        .args(["--format=custom", "--file"])
+        .arg(&dump)
+        .args(["--dbname", &app.database_url])
+        .output()
+        .expect("pg_dump");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    writer.await.expect("writer");
+    let after = committed.lock().expect("lock").len();
+    assert!(
+        before.len() >= 3 && after > before.len(),
+        "writes before and during: {} then {after}",
+        before.len()
+    );
+
+    let (restored_url, _, name) = fresh_database(Backend::Postgres).await;
+    let name = name.expect("a PostgreSQL database");
+    let out = std::process::Command::new(pg_tool("pg_restore"))
+        .args(["--clean", "--if-exists", "--no-owner", "--dbname", &restored_url])
+        .arg(&dump)
+        .output()
+        .expect("pg_restore");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let restored = sea_orm::Database::connect(&restored_url)
+        .await
+        .expect("open the restored database");
+    let bookings = entity::booking::Entity::find()
+        .filter(entity::booking::Column::RunId.eq(run.id))
+        .all(&restored)
+        .await
+        .expect("bookings");
+    let emails: std::collections::HashSet<&str> =
+        bookings.iter().map(|b| b.email.as_str()).collect();
+    let lost: Vec<&String> = before
+        .iter()
+        .filter(|e| !emails.contains(e.as_str()))
+        .collect();
+    assert!(lost.is_empty(), "committed before the dump but missing: {lost:?}");
+    // One consistent moment: exactly the seats, and the places in line from 1 without a gap.
+    let seated = bookings
+        .iter()
+        .filter(|b| b.status == entity::BookingStatus::Confirmed)
+        .count();
+    assert_eq!(seated, 5.min(bookings.len()));
+    let mut places: Vec<i32> = bookings.iter().filter_map(|b| b.queue_no).collect();
+    places.sort_unstable();
+    assert_eq!(places, (1..=places.len() as i32).collect::<Vec<_>>());
+    let _ = restored.close().await;
+
+    // A server starts on the restored database and serves the run's page.
+    let port = free_port();
+    let child = server()
+        .env("SKOLEBAENK_DATABASE_URL", &restored_url)
+        .env("SKOLEBAENK_ADDR", format!("127.0.0.1:{port}"))
+        .spawn()
+        .expect("start");
+    wait_healthy(port).await;
+    let page = reqwest::get(format!("http://127.0.0.1:{port}/hold/{}/tilmelding", run.id))
+        .await
+        .expect("page");
+    assert_eq!(page.status().as_u16(), 200);
+    let (exit, log) = terminate(child);
+    assert!(exit.success(), "{log}");
+    let _ = std::fs::remove_file(&dump);
+    crate::common::drop_database(&name).await;
+    app.stop().await;
+}
