@@ -739,7 +739,13 @@ async fn a_pg_dump_taken_during_writes_restores_every_committed_booking() {
     let (restored_url, _, name) = fresh_database(Backend::Postgres).await;
     let name = name.expect("a PostgreSQL database");
     let out = std::process::Command::new(pg_tool("pg_restore"))
-        .args(["--clean", "--if-exists", "--no-owner", "--dbname", &restored_url])
+        .args([
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--dbname",
+            &restored_url,
+        ])
         .arg(&dump)
         .output()
         .expect("pg_restore");
@@ -758,7 +764,10 @@ async fn a_pg_dump_taken_during_writes_restores_every_committed_booking() {
         .iter()
         .filter(|e| !emails.contains(e.as_str()))
         .collect();
-    assert!(lost.is_empty(), "committed before the dump but missing: {lost:?}");
+    assert!(
+        lost.is_empty(),
+        "committed before the dump but missing: {lost:?}"
+    );
     // One consistent moment: exactly the seats, and the places in line from 1 without a gap.
     let seated = bookings
         .iter()
@@ -778,9 +787,12 @@ async fn a_pg_dump_taken_during_writes_restores_every_committed_booking() {
         .spawn()
         .expect("start");
     wait_healthy(port).await;
-    let page = reqwest::get(format!("http://127.0.0.1:{port}/hold/{}/tilmelding", run.id))
-        .await
-        .expect("page");
+    let page = reqwest::get(format!(
+        "http://127.0.0.1:{port}/hold/{}/tilmelding",
+        run.id
+    ))
+    .await
+    .expect("page");
     assert_eq!(page.status().as_u16(), 200);
     let (exit, log) = terminate(child);
     assert!(exit.success(), "{log}");
