@@ -26,10 +26,13 @@ wasm_dir="$wasm_profile"
 [ "$wasm_profile" = dev ] && wasm_dir=debug
 
 say "Building the WASM bundle and the server ($MODE)"
-# `erase_components` type-erases Leptos' views in the bundle (as cargo-leptos does for debug
-# builds): less code to compile and a smaller bundle. The server side keeps its types.
-RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }--cfg erase_components" \
-  cargo build --package=app --lib --target-dir="$FRONT" --target=wasm32-unknown-unknown \
+# A debug build type-erases Leptos' views (`--cfg=erase_components`, as cargo-leptos does for
+# debug builds): far less code to compile and a debug bundle a third the size. Both sides must
+# agree, or hydration finds other markers than the server wrote: so the server gets it too.
+if [ "$MODE" = debug ]; then
+  export RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }--cfg=erase_components"
+fi
+cargo build --package=app --lib --target-dir="$FRONT" --target=wasm32-unknown-unknown \
   --no-default-features --features=hydrate --profile="$wasm_profile" &
 front=$!
 if ! cargo build --package=server --bin=server --no-default-features --profile="$server_profile"; then
