@@ -81,6 +81,62 @@ pub(crate) async fn sign_up(
         .expect("sign up")
 }
 
+/// Sign-ups one after another on a run, until stopped: the background writer of the backup
+/// drills. An address is recorded once its answer came back, so every recorded one is committed.
+pub(crate) struct Writer {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    committed: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// Starts a [`Writer`] signing up `{prefix}0@example.dk`, `{prefix}1@example.dk`, … on `run`.
+pub(crate) fn keep_signing_up(
+    client: reqwest::Client,
+    base: String,
+    run: i32,
+    prefix: &'static str,
+) -> Writer {
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let committed = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let task = {
+        let (stop, committed) = (stop.clone(), committed.clone());
+        tokio::spawn(async move {
+            let mut i = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let email = format!("{}{i}@example.dk", prefix.to_lowercase());
+                let r = sign_up(&client, &base, run, &format!("{prefix} {i}"), &email).await;
+                assert!(crate::common::location_of(&r).ends_with("/modtaget"));
+                committed.lock().expect("lock").push(email);
+                i += 1;
+            }
+        })
+    };
+    Writer {
+        stop,
+        committed,
+        task,
+    }
+}
+
+impl Writer {
+    /// The addresses committed so far.
+    pub(crate) fn committed(&self) -> Vec<String> {
+        self.committed.lock().expect("lock").clone()
+    }
+
+    /// Stops after the sign-up under way and returns every address committed.
+    pub(crate) async fn stop(self) -> Vec<String> {
+        let Writer {
+            stop,
+            committed,
+            task,
+        } = self;
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        task.await.expect("writer");
+        committed.lock().expect("lock").clone()
+    }
+}
+
 /// Sends SIGTERM to the server and waits for it: how it ended, and all it logged.
 pub(crate) fn terminate(child: std::process::Child) -> (std::process::ExitStatus, String) {
     let status = Command::new("kill")

@@ -4,7 +4,8 @@
 //! addresses, and Prometheus metrics that follow the outbox.
 
 use crate::binary::{
-    demo_run, free_port, remove_db, server, sign_up, temp_db, terminate, wait_healthy,
+    demo_run, free_port, keep_signing_up, remove_db, server, sign_up, temp_db, terminate,
+    wait_healthy,
 };
 use std::time::{Duration, Instant};
 
@@ -466,28 +467,13 @@ async fn a_backup_taken_during_writes_has_every_committed_booking() {
     let run = demo_run(&url, "at-leve-med-stemmer").await;
 
     // Sign-ups one after another until told to stop; each one answered is committed.
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let committed = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
-    let writer = {
-        let (stop, committed) = (stop.clone(), committed.clone());
-        let base = format!("http://127.0.0.1:{port}");
-        tokio::spawn(async move {
-            let client = reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("client");
-            let mut i = 0;
-            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                let email = format!("backup{i}@example.dk");
-                let r = sign_up(&client, &base, run, &format!("Backup {i}"), &email).await;
-                assert!(crate::common::location_of(&r).ends_with("/modtaget"));
-                committed.lock().expect("lock").push(email);
-                i += 1;
-            }
-        })
-    };
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let writer = keep_signing_up(client, format!("http://127.0.0.1:{port}"), run, "Backup");
     tokio::time::sleep(Duration::from_millis(700)).await;
-    let before: Vec<String> = committed.lock().expect("lock").clone();
+    let before = writer.committed();
     let copy = std::env::temp_dir().join(format!(
         "skolebaenk_backup_{:016x}.db",
         rand::random::<u64>()
@@ -499,11 +485,9 @@ async fn a_backup_taken_during_writes_has_every_committed_booking() {
         .expect("backup");
     assert!(out.status.success(), "{}", text(&out.stderr));
     tokio::time::sleep(Duration::from_millis(300)).await;
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    writer.await.expect("writer");
+    let after = writer.stop().await.len();
     let (exit, log) = terminate(child);
     assert!(exit.success(), "{log}");
-    let after = committed.lock().expect("lock").len();
     assert!(
         before.len() >= 3 && after > before.len(),
         "writes before and during: {} then {after}",
@@ -697,24 +681,9 @@ async fn a_pg_dump_taken_during_writes_restores_every_committed_booking() {
     )
     .await;
 
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let committed = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
-    let writer = {
-        let (stop, committed) = (stop.clone(), committed.clone());
-        let (client, base, run_id) = (app.client.clone(), app.base.clone(), run.id);
-        tokio::spawn(async move {
-            let mut i = 0;
-            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                let email = format!("dump{i}@example.dk");
-                let r = sign_up(&client, &base, run_id, &format!("Dump {i}"), &email).await;
-                assert!(crate::common::location_of(&r).ends_with("/modtaget"));
-                committed.lock().expect("lock").push(email);
-                i += 1;
-            }
-        })
-    };
+    let writer = keep_signing_up(app.client.clone(), app.base.clone(), run.id, "Dump");
     tokio::time::sleep(Duration::from_millis(700)).await;
-    let before: Vec<String> = committed.lock().expect("lock").clone();
+    let before = writer.committed();
     let dump = std::env::temp_dir().join(format!(
         "skolebaenk_dump_{:016x}.dump",
         rand::random::<u64>()
@@ -727,9 +696,7 @@ async fn a_pg_dump_taken_during_writes_restores_every_committed_booking() {
         .expect("pg_dump");
     assert!(out.status.success(), "{}", text(&out.stderr));
     tokio::time::sleep(Duration::from_millis(300)).await;
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    writer.await.expect("writer");
-    let after = committed.lock().expect("lock").len();
+    let after = writer.stop().await.len();
     assert!(
         before.len() >= 3 && after > before.len(),
         "writes before and during: {} then {after}",
