@@ -1,5 +1,8 @@
 //! Skolebænk's Leptos application: both the server-side rendering library (feature `ssr`, used
-//! by `server`) and the WASM bundle that hydrates the pages in the browser (feature `hydrate`).
+//! by `server`) and the WASM bundle (feature `hydrate`). Pages are Leptos islands: rendered on
+//! the server only, with the few parts that need the browser (the catalogue's live filter, kept
+//! attendance taps, the readability note while typing) hydrated as islands, so the bundle holds
+//! those and nothing else.
 //!
 //! The code is in layers; each may use the ones below it, never one above:
 //!
@@ -34,10 +37,12 @@ pub mod shell;
 
 pub use shell::{App, shell};
 
-/// Entry point of the WASM bundle: hydrates the server-rendered page.
+/// Entry point of the WASM bundle. Pages are rendered on the server only; what needs the
+/// browser is an island (`#[island]`), and the loader in [`shell`] hydrates each island on the
+/// page after this has set up the reactive system.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
 }

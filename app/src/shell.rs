@@ -78,11 +78,16 @@ fn asset_url(name: &str) -> String {
     format!("/pkg/{name}")
 }
 
-/// The WASM bundle's preload hints and the module script that loads it and hydrates the page.
-/// (In place of Leptos 0.8.23's `HydrationScripts`, which writes the page's nonce into the hints'
-/// `crossorigin` attribute, leptos-rs/leptos#4843: an invalid CORS setting, so the browser fetched
-/// the bundle a second time instead of using the preload.) The hints' CORS mode is the one the
-/// loader's own requests have: `anonymous`, same-origin credentials.
+/// The WASM bundle's preload hints and the module script that loads it and hydrates the page's
+/// islands. (In place of Leptos 0.8.23's `HydrationScripts`, which writes the page's nonce into
+/// the hints' `crossorigin` attribute, leptos-rs/leptos#4843: an invalid CORS setting, so the
+/// browser fetched the bundle a second time instead of using the preload.) The hints' CORS mode
+/// is the one the loader's own requests have: `anonymous`, same-origin credentials.
+///
+/// The loader waits for the browser to be idle, sets up the reactive system (`hydrate`), then
+/// walks the page in document order and calls each `<leptos-island>`'s exported function with
+/// its element; an island inside another island's children first restores its parent's owner
+/// (the `$$on_hydrate` the children element carries), as Leptos' own island script does.
 #[component]
 fn BundleScripts(options: LeptosOptions) -> impl IntoView {
     // cargo-leptos names the bundle after the output name; a plain wasm-bindgen build adds `_bg`.
@@ -94,7 +99,16 @@ fn BundleScripts(options: LeptosOptions) -> impl IntoView {
     let js = asset_url(&format!("{}.js", options.output_name));
     let wasm = asset_url(&wasm);
     let loader = format!(
-        "import({js:?}).then((m) => m.default({{ module_or_path: {wasm:?} }}).then(() => m.hydrate()));"
+        "const start=async()=>{{const m=await import({js:?});await m.default({{module_or_path:{wasm:?}}});m.hydrate();\
+         const owners=[];\
+         const visit=async(el)=>{{const name=el.localName;\
+         if(name==='leptos-island'){{const f=m[el.dataset.component];\
+         if(f){{const o=owners[owners.length-1];if(o)o();await f(el);}}\
+         else console.warn('no WASM function for the island '+el.dataset.component);}}\
+         const inner=name==='leptos-children';if(inner)owners.push(el.$$on_hydrate);\
+         for(const c of el.children)await visit(c);if(inner)owners.pop();}};\
+         await visit(document.body);}};\
+         if('requestIdleCallback' in window)requestIdleCallback(start);else start();"
     );
     view! {
         <link rel="modulepreload" href=js.clone() crossorigin="anonymous"/>

@@ -119,11 +119,9 @@ fn AttendanceForm(session: i32, rows: Vec<AttendanceRow>, saved: bool) -> impl I
     }
     let marked = rows.iter().filter(|r| r.status.is_some()).count();
     let total = rows.len();
-    let form = NodeRef::<leptos::html::Form>::new();
-    draft::keep(form, session, saved);
     view! {
-        <form method="post" action=SaveAttendance::url() class="attendance-form" id="fremmoede" node_ref=form
-            on:change=move |_| draft::store(form, session)>
+        <KeptTaps session saved>
+        <form method="post" action=SaveAttendance::url() class="attendance-form" id="fremmoede">
             <input type="hidden" name="session" value=session.to_string()/>
             <p class="hint">{tr!(l, "staff.attendance.progress", marked = marked, total = total)}</p>
             <ul class="attendance-list">
@@ -161,8 +159,22 @@ fn AttendanceForm(session: i32, rows: Vec<AttendanceRow>, saved: bool) -> impl I
             </div>
             <p class="hint">{tr!(l, "staff.attendance.all_present_hint")}</p>
         </form>
+        </KeptTaps>
     }
     .into_any()
+}
+
+/// Keeps the taps of the form inside while they are not saved: each change is stored in the
+/// browser, and a reload puts them back (see [`draft`]). Without JavaScript the form is as is.
+#[island]
+fn KeptTaps(session: i32, saved: bool, children: Children) -> impl IntoView {
+    let kept = NodeRef::<leptos::html::Div>::new();
+    draft::keep(kept, session, saved);
+    view! {
+        <div class="kept-taps" node_ref=kept on:change=move |_| draft::store(kept, session)>
+            {children()}
+        </div>
+    }
 }
 
 #[component]
@@ -226,7 +238,7 @@ mod draft {
     //! Taps not yet saved, kept in the browser's local storage per session, so a reload after
     //! a lost connection puts them back. Without JavaScript the browser keeps the form as it is.
 
-    use leptos::html::Form;
+    use leptos::html::Div;
     use leptos::prelude::*;
 
     #[cfg(feature = "hydrate")]
@@ -240,7 +252,7 @@ mod draft {
     }
 
     /// Saves the form's checked taps.
-    pub fn store(form: NodeRef<Form>, session: i32) {
+    pub fn store(form: NodeRef<Div>, session: i32) {
         #[cfg(feature = "hydrate")]
         {
             use wasm_bindgen::JsCast;
@@ -266,7 +278,7 @@ mod draft {
     }
 
     /// After hydration: forgets the draft once it was saved, else puts its taps back.
-    pub fn keep(form: NodeRef<Form>, session: i32, saved: bool) {
+    pub fn keep(form: NodeRef<Div>, session: i32, saved: bool) {
         #[cfg(feature = "hydrate")]
         Effect::new(move |_| {
             use wasm_bindgen::JsCast;

@@ -108,23 +108,56 @@ fn CourseEditor(id: i32) -> impl IntoView {
     staff_page(data, move |d| editor_view(d, ok.clone()))
 }
 
+/// The words of the readability note, translated on the server and handed to the island, so
+/// the browser needs no translation tables.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+struct ReadabilityWords {
+    empty: String,
+    /// With `%{level}` and `%{lix}` to fill in.
+    score: String,
+    /// Label and hint of easy, medium and hard.
+    levels: [(String, String); 3],
+    long_sentences: String,
+}
+
+impl ReadabilityWords {
+    fn new(l: crate::i18n::Locale) -> Self {
+        let level = |level: Level| (tr!(l, level.label_key()), tr!(l, level.hint_key()));
+        ReadabilityWords {
+            empty: tr!(l, "plain.empty"),
+            score: tr!(l, "plain.score"),
+            levels: [level(Level::Easy), level(Level::Medium), level(Level::Hard)],
+            long_sentences: tr!(l, "plain.long_sentences"),
+        }
+    }
+}
+
 /// How easy a text is to read: "Let / Middel / Svær" with its LIX, a hint, and the longest
 /// sentences. A hard text gets a gentle warning; nothing is refused for it.
-fn readability_note(l: crate::i18n::Locale, text: &str) -> impl IntoView + use<> {
+fn readability_note(words: &ReadabilityWords, text: &str) -> impl IntoView + use<> {
     let Some(r) = readability(text) else {
-        return view! { <p class="hint">{tr!(l, "plain.empty")}</p> }.into_any();
+        return view! { <p class="hint">{words.empty.clone()}</p> }.into_any();
     };
     let hard = r.level == Level::Hard;
+    let (label, hint) = &words.levels[match r.level {
+        Level::Easy => 0,
+        Level::Medium => 1,
+        Level::Hard => 2,
+    }];
+    let score = words
+        .score
+        .replace("%{level}", label)
+        .replace("%{lix}", &r.lix.to_string());
     view! {
         <div class=if hard { "readability readability-hard" } else { "readability" }>
             <p>
-                <strong>{tr!(l, "plain.score", level = tr!(l, r.level.label_key()), lix = r.lix)}</strong>
-                " "{tr!(l, r.level.hint_key())}
+                <strong>{score}</strong>
+                " "{hint.clone()}
             </p>
             {(!r.long_sentences.is_empty()).then(|| view! {
-                <p>{tr!(l, "plain.long_sentences")}</p>
+                <p>{words.long_sentences.clone()}</p>
                 <ul class="long-sentences">
-                    {r.long_sentences.iter().map(|s| view! { <li>{s.clone()}</li> }).collect_view()}
+                    {r.long_sentences.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}
                 </ul>
             })}
         </div>
@@ -143,19 +176,34 @@ fn readable_area(
     rows: u8,
     max: usize,
 ) -> impl IntoView {
-    let l = use_locale();
+    let words = ReadabilityWords::new(use_locale());
     let hint_id = format!("{id}-hint");
-    let note_id = format!("{id}-lix");
-    let described = format!("{hint_id} {note_id}");
-    let text = RwSignal::new(value.clone());
     view! {
         <div class="field">
             <label for=id>{label}</label>
             <p class="hint" id=hint_id>{hint}</p>
-            <textarea id=id name=name rows=rows.to_string() maxlength=max.to_string() aria-describedby=described
-                on:input=move |ev| text.set(event_target_value(&ev))>{value}</textarea>
-            <div id=note_id>{move || text.with(|t| readability_note(l, t))}</div>
+            <ReadableText id=id.to_string() name=name.to_string() value rows max words/>
         </div>
+    }
+}
+
+/// The text area and its readability note, which follows the text as it is typed.
+#[island]
+fn ReadableText(
+    id: String,
+    name: String,
+    value: String,
+    rows: u8,
+    max: usize,
+    words: ReadabilityWords,
+) -> impl IntoView {
+    let note_id = format!("{id}-lix");
+    let described = format!("{id}-hint {note_id}");
+    let text = RwSignal::new(value.clone());
+    view! {
+        <textarea id=id name=name rows=rows.to_string() maxlength=max.to_string() aria-describedby=described
+            on:input=move |ev| text.set(event_target_value(&ev))>{value}</textarea>
+        <div id=note_id>{move || text.with(|t| readability_note(&words, t))}</div>
     }
 }
 
