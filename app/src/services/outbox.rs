@@ -15,8 +15,8 @@ use entity::outbox_message;
 use rand::RngCore;
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
-    DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::Value;
 
@@ -242,7 +242,8 @@ async fn insert(
     let mut id = [0u8; 16];
     rand::rng().fill_bytes(&mut id);
     let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
-    outbox_message::ActiveModel {
+    // Nothing of the stored row is needed back, so nothing is read back.
+    outbox_message::Entity::insert(outbox_message::ActiveModel {
         kind: Set(message.kind.as_str().into()),
         recipient: Set(message.recipient.trim().into()),
         locale: Set(message.locale.into()),
@@ -256,8 +257,8 @@ async fn insert(
         created_at: Set(now),
         sent_at: Set(None),
         ..Default::default()
-    }
-    .insert(db)
+    })
+    .exec_without_returning(db)
     .await?;
     Ok(())
 }
@@ -272,7 +273,7 @@ pub async fn enqueue_raw(
     message_id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    outbox_message::ActiveModel {
+    outbox_message::Entity::insert(outbox_message::ActiveModel {
         kind: Set(kind.into()),
         recipient: Set(recipient.into()),
         locale: Set(String::new()),
@@ -286,8 +287,8 @@ pub async fn enqueue_raw(
         created_at: Set(now),
         sent_at: Set(None),
         ..Default::default()
-    }
-    .insert(db)
+    })
+    .exec_without_returning(db)
     .await?;
     super::worker_signal::queued(db).await
 }

@@ -11,9 +11,9 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, Value};
+use sea_orm::{DatabaseConnection, DbBackend, DbErr, Statement, Value};
 
-use crate::services::transaction::write_unseen;
+use crate::services::transaction::{write_one_unseen, write_unseen};
 
 /// What is being limited.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -173,20 +173,16 @@ async fn count(
         rows = rows.join(", ")
     );
     let statement = Statement::from_sql_and_values(backend, sql, values);
-    let statement = &statement;
-    write_unseen(db, |txn| async move {
-        let rows = txn.query_all_raw(statement.clone()).await?;
-        let mut counts = Vec::with_capacity(rows.len());
-        for row in rows {
-            let kind: String = row.try_get("", "kind")?;
-            let count: i32 = row.try_get("", "count")?;
-            if let Some(kind) = Kind::from_str(&kind) {
-                counts.push((kind, i64::from(count)));
-            }
+    let rows = write_one_unseen(db, statement).await?;
+    let mut counts = Vec::with_capacity(rows.len());
+    for row in rows {
+        let kind: String = row.try_get("", "kind")?;
+        let count: i32 = row.try_get("", "count")?;
+        if let Some(kind) = Kind::from_str(&kind) {
+            counts.push((kind, i64::from(count)));
         }
-        Ok(counts)
-    })
-    .await
+    }
+    Ok(counts)
 }
 
 fn placeholder(backend: DbBackend, n: usize) -> String {

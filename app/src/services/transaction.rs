@@ -122,6 +122,24 @@ where
     write_as(db, body, false).await
 }
 
+/// [`write_unseen`] of one statement that returns rows (an upsert with `RETURNING`). On
+/// PostgreSQL a single statement is a transaction of its own, so it goes alone: one round trip
+/// instead of three (begin, statement, commit). On SQLite it queues for the write lock like
+/// every write.
+pub async fn write_one_unseen(
+    db: &DatabaseConnection,
+    statement: Statement,
+) -> Result<Vec<QueryResult>, DbErr> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        return db.query_all_raw(statement).await;
+    }
+    let statement = &statement;
+    write_unseen(db, |txn| async move {
+        txn.query_all_raw(statement.clone()).await
+    })
+    .await
+}
+
 /// A write; `seen`: whether public pages could show its change.
 async fn write_as<T, E, F, Fut>(db: &DatabaseConnection, mut body: F, seen: bool) -> Result<T, E>
 where

@@ -20,18 +20,16 @@ pub(super) async fn lock_run(
     run_id: i32,
 ) -> Result<Option<run::Model>, DbErr> {
     use sea_orm::sea_query::ExprTrait;
-    let locked = run::Entity::update_many()
+    // One statement: the update takes the lock and returns the run as it now is.
+    Ok(run::Entity::update_many()
         .col_expr(
             run::Column::BookingRev,
             Expr::col(run::Column::BookingRev).add(1),
         )
         .filter(run::Column::Id.eq(run_id))
-        .exec(txn)
-        .await?;
-    if locked.rows_affected == 0 {
-        return Ok(None);
-    }
-    run::Entity::find_by_id(run_id).one(txn).await
+        .exec_with_returning(txn)
+        .await?
+        .pop())
 }
 
 pub(super) async fn active_bookings(

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use entity::{
     BookingStatus, CourseFormat, CourseStatus, Perspective, RunStatus, booking, course, run,
 };
+use sea_orm::sea_query::{CaseStatement, Expr, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     QueryFilter, QuerySelect, Set,
@@ -139,24 +140,22 @@ async fn sign_up_in(
         .find(|b| b.email_key == s.email_key)
         .cloned();
 
-    let highest_queue_no: Option<i32> = booking::Entity::find()
+    // The highest place in line of the run, and this address's highest calendar revision on it
+    // (a new booking after a cancelled one must outrank the old cancellation in calendars), in
+    // one query.
+    let earlier_of_address = CaseStatement::new().case(
+        booking::Column::EmailKey.eq(s.email_key.as_str()),
+        Expr::col(booking::Column::CalendarSeq),
+    );
+    let (highest_queue_no, earlier_seq): (Option<i32>, Option<i32>) = booking::Entity::find()
         .select_only()
         .column_as(booking::Column::QueueNo.max(), "highest")
+        .column_as(Expr::from(Func::max(earlier_of_address)), "earlier")
         .filter(booking::Column::RunId.eq(run.id))
-        .into_tuple::<Option<i32>>()
+        .into_tuple()
         .one(txn)
         .await?
-        .flatten();
-    // A new booking after a cancelled one must outrank the old cancellation in calendars.
-    let earlier_seq: Option<i32> = booking::Entity::find()
-        .select_only()
-        .column_as(booking::Column::CalendarSeq.max(), "highest")
-        .filter(booking::Column::RunId.eq(run.id))
-        .filter(booking::Column::EmailKey.eq(&s.email_key))
-        .into_tuple::<Option<i32>>()
-        .one(txn)
-        .await?
-        .flatten();
+        .unwrap_or_default();
     let entries: Vec<Entry> = bookings.iter().map(Seat::entry).collect();
     let (status, queue_no, position) = match rules::decide(
         &rules_of(&run, None),
