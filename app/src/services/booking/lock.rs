@@ -20,16 +20,18 @@ pub(super) async fn lock_run(
     run_id: i32,
 ) -> Result<Option<run::Model>, DbErr> {
     use sea_orm::sea_query::ExprTrait;
-    // One statement: the update takes the lock and returns the run as it now is.
-    Ok(run::Entity::update_many()
+    let locked = run::Entity::update_many()
         .col_expr(
             run::Column::BookingRev,
             Expr::col(run::Column::BookingRev).add(1),
         )
         .filter(run::Column::Id.eq(run_id))
-        .exec_with_returning(txn)
-        .await?
-        .pop())
+        .exec(txn)
+        .await?;
+    if locked.rows_affected == 0 {
+        return Ok(None);
+    }
+    run::Entity::find_by_id(run_id).one(txn).await
 }
 
 pub(super) async fn active_bookings(
