@@ -133,8 +133,8 @@ mod live {
     };
 
     thread_local! {
-        /// The address whose results are shown (path and query).
-        static SHOWN: RefCell<String> = RefCell::new(here());
+        /// The address whose results are shown or being fetched (path and query).
+        static SHOWN: RefCell<String> = RefCell::new(String::new());
         /// Counts the loads; only the latest one is shown when answers cross.
         static LOADS: Cell<u32> = const { Cell::new(0) };
     }
@@ -214,6 +214,7 @@ mod live {
 
     /// The back and forward buttons: the results and the form of the address gone to.
     pub fn follow_history() {
+        SHOWN.with(|s| *s.borrow_mut() = here());
         let handle = window_event_listener(leptos::ev::popstate, |_| {
             let url = here();
             if SHOWN.with(|s| *s.borrow() != url) {
@@ -224,6 +225,8 @@ mod live {
     }
 
     async fn show(url: String, with_form: bool) {
+        // Set at once, so that the back button pressed while this loads goes back.
+        SHOWN.with(|s| s.borrow_mut().clone_from(&url));
         let load = LOADS.with(|n| {
             n.set(n.get() + 1);
             n.get()
@@ -240,7 +243,6 @@ mod live {
         if with_form {
             swap(&page, "form.filters");
         }
-        SHOWN.with(|s| *s.borrow_mut() = url);
         let count = document()
             .get_element_by_id("resultater")
             .and_then(|h| h.text_content())
