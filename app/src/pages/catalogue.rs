@@ -134,7 +134,7 @@ mod live {
 
     thread_local! {
         /// The address whose results are shown or being fetched (path and query).
-        static SHOWN: RefCell<String> = RefCell::new(String::new());
+        static SHOWN: RefCell<String> = const { RefCell::new(String::new()) };
         /// Counts the loads; only the latest one is shown when answers cross.
         static LOADS: Cell<u32> = const { Cell::new(0) };
     }
