@@ -11,9 +11,10 @@ use entity::{
     course_theme, evaluation_answer, evaluation_question, evaluation_response, headcount, run,
     run_teacher, school, session,
 };
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    QueryTrait,
+    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait,
+    QueryFilter, QuerySelect, QueryTrait,
 };
 
 use crate::rules::evaluation::QuestionKind;
@@ -374,6 +375,59 @@ async fn attendance_marks(
     let period_start = (sel.from - Duration::days(1))
         .and_hms_opt(0, 0, 0)
         .map_or(now, |d| d.and_utc());
+    let chosen = attendance::Column::SessionId.in_subquery(
+        session::Entity::find()
+            .select_only()
+            .column(session::Column::Id)
+            .filter(session::Column::Cancelled.eq(false))
+            .filter(session::Column::StartsAt.gte(period_start))
+            .filter(session::Column::StartsAt.lt(upper))
+            .filter(
+                session::Column::RunId.in_subquery(
+                    run::Entity::find()
+                        .select_only()
+                        .column(run::Column::Id)
+                        .filter(cond)
+                        .into_query(),
+                ),
+            )
+            .into_query(),
+    );
+    let mark = |status: AttendanceStatus| match status {
+        st if st.attended() => Mark::Attended,
+        AttendanceStatus::Absent => Mark::Absent,
+        _ => Mark::Afbud,
+    };
+    if db.get_database_backend() == DbBackend::Sqlite {
+        // SQLite's driver hands rows over one at a time from a thread of its own, which for tens
+        // of thousands of marks costs more than the query: one row per session instead, its
+        // marks as `booking:status` pairs.
+        let sessions: Vec<(i32, String)> = attendance::Entity::find()
+            .select_only()
+            .column(attendance::Column::SessionId)
+            .column_as(
+                Expr::cust("group_concat(booking_id || ':' || status, ',')"),
+                "marks",
+            )
+            .filter(chosen)
+            .group_by(attendance::Column::SessionId)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let mut marks = Vec::new();
+        for (session_id, pairs) in sessions {
+            for pair in pairs.split(',') {
+                let parsed = pair.split_once(':').and_then(|(b, st)| {
+                    let status = AttendanceStatus::try_from_value(&st.to_string()).ok()?;
+                    Some((b.parse::<i32>().ok()?, status))
+                });
+                let (booking_id, status) = parsed
+                    .ok_or_else(|| DbErr::Custom(format!("unreadable attendance mark {pair:?}")))?;
+                marks.push((session_id, booking_id, mark(status)));
+            }
+        }
+        return Ok(marks);
+    }
     Ok(attendance::Entity::find()
         .select_only()
         .columns([
@@ -381,38 +435,12 @@ async fn attendance_marks(
             attendance::Column::BookingId,
             attendance::Column::Status,
         ])
-        .filter(
-            attendance::Column::SessionId.in_subquery(
-                session::Entity::find()
-                    .select_only()
-                    .column(session::Column::Id)
-                    .filter(session::Column::Cancelled.eq(false))
-                    .filter(session::Column::StartsAt.gte(period_start))
-                    .filter(session::Column::StartsAt.lt(upper))
-                    .filter(
-                        session::Column::RunId.in_subquery(
-                            run::Entity::find()
-                                .select_only()
-                                .column(run::Column::Id)
-                                .filter(cond)
-                                .into_query(),
-                        ),
-                    )
-                    .into_query(),
-            ),
-        )
+        .filter(chosen)
         .into_tuple::<(i32, i32, AttendanceStatus)>()
         .all(db)
         .await?
         .into_iter()
-        .map(|(s, b, status)| {
-            let mark = match status {
-                st if st.attended() => Mark::Attended,
-                AttendanceStatus::Absent => Mark::Absent,
-                _ => Mark::Afbud,
-            };
-            (s, b, mark)
-        })
+        .map(|(s, b, status)| (s, b, mark(status)))
         .collect())
 }
 
