@@ -242,14 +242,25 @@ async fn insert(
     let mut id = [0u8; 16];
     rand::rng().fill_bytes(&mut id);
     let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
-    // Nothing of the stored row is needed back, so nothing is read back.
-    outbox_message::Entity::insert(outbox_message::ActiveModel {
-        kind: Set(message.kind.as_str().into()),
-        recipient: Set(message.recipient.trim().into()),
-        locale: Set(message.locale.into()),
-        payload: Set(message.payload.to_string()),
-        booking_id: Set(message.booking_id),
-        message_id: Set(format!("<{prefix}{hex}@skolebaenk>")),
+    store(
+        db,
+        outbox_message::ActiveModel {
+            kind: Set(message.kind.as_str().into()),
+            recipient: Set(message.recipient.trim().into()),
+            locale: Set(message.locale.into()),
+            payload: Set(message.payload.to_string()),
+            booking_id: Set(message.booking_id),
+            message_id: Set(format!("<{prefix}{hex}@skolebaenk>")),
+            ..due_now(state, now)
+        },
+    )
+    .await
+}
+
+/// A new row's bookkeeping in `state`: not tried yet, due at once. The caller fills in what it
+/// carries.
+fn due_now(state: &str, now: DateTime<Utc>) -> outbox_message::ActiveModel {
+    outbox_message::ActiveModel {
         status: Set(state.into()),
         attempts: Set(0),
         next_attempt_at: Set(now),
@@ -257,9 +268,14 @@ async fn insert(
         created_at: Set(now),
         sent_at: Set(None),
         ..Default::default()
-    })
-    .exec_without_returning(db)
-    .await?;
+    }
+}
+
+/// Stores a new row. Nothing of it is needed back, so nothing is read back.
+async fn store(db: &impl ConnectionTrait, row: outbox_message::ActiveModel) -> Result<(), DbErr> {
+    outbox_message::Entity::insert(row)
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }
 
@@ -273,22 +289,18 @@ pub async fn enqueue_raw(
     message_id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    outbox_message::Entity::insert(outbox_message::ActiveModel {
-        kind: Set(kind.into()),
-        recipient: Set(recipient.into()),
-        locale: Set(String::new()),
-        payload: Set(payload.into()),
-        booking_id: Set(None),
-        message_id: Set(message_id.into()),
-        status: Set(status::PENDING.into()),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        last_error: Set(None),
-        created_at: Set(now),
-        sent_at: Set(None),
-        ..Default::default()
-    })
-    .exec_without_returning(db)
+    store(
+        db,
+        outbox_message::ActiveModel {
+            kind: Set(kind.into()),
+            recipient: Set(recipient.into()),
+            locale: Set(String::new()),
+            payload: Set(payload.into()),
+            booking_id: Set(None),
+            message_id: Set(message_id.into()),
+            ..due_now(status::PENDING, now)
+        },
+    )
     .await?;
     super::worker_signal::queued(db).await
 }
