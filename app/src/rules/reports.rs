@@ -1070,36 +1070,35 @@ pub fn count(facts: &Facts, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>) 
     let (from, to) = whole_months(from, to);
     let after_first = next_month(from);
     let before_last = to.with_day(1).unwrap_or(to) - Duration::days(1);
-    if after_first > to {
-        let mut shown = tally(facts, from, to, now, Rule::SHOWN, true);
-        shown.from = Some(from);
-        shown.to = Some(to);
-        return shown;
-    }
-    // The four tallies are independent counts of the same facts: the shown one here, the exact
-    // ones of the period and of the two neighbouring periods beside it, on threads of their own.
-    let exact = |f: NaiveDate, t: NaiveDate| {
-        move || keyed_counts(&mut tally(facts, f, t, now, Rule::EXACT, false))
-    };
-    let (mut shown, exact, neighbours) = std::thread::scope(|scope| {
-        let whole = scope.spawn(exact(from, to));
-        let later = scope.spawn(exact(after_first, to));
-        let earlier = scope.spawn(exact(from, before_last));
-        let shown = tally(facts, from, to, now, Rule::SHOWN, true);
-        let join = |h: std::thread::ScopedJoinHandle<'_, HashMap<String, u64>>| {
-            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+    let mut shown = if after_first > to {
+        tally(facts, from, to, now, Rule::SHOWN, true)
+    } else {
+        // The four tallies are independent counts of the same facts: the shown one here, the
+        // exact ones of the period and of the two neighbouring periods, on threads of their own.
+        let exact = |f: NaiveDate, t: NaiveDate| {
+            move || keyed_counts(&mut tally(facts, f, t, now, Rule::EXACT, false))
         };
-        (shown, join(whole), [join(later), join(earlier)])
-    });
-    for less in neighbours {
-        visit(&mut shown, &mut |key, cell| {
-            let n = exact.get(key).copied().unwrap_or(0);
-            let m = less.get(key).copied().unwrap_or(0);
-            if Rule::SHOWN.small(n.abs_diff(m)) {
-                *cell = hide_if(std::mem::take(cell), true);
-            }
+        let (mut shown, exact, neighbours) = std::thread::scope(|scope| {
+            let whole = scope.spawn(exact(from, to));
+            let later = scope.spawn(exact(after_first, to));
+            let earlier = scope.spawn(exact(from, before_last));
+            let shown = tally(facts, from, to, now, Rule::SHOWN, true);
+            let join = |h: std::thread::ScopedJoinHandle<'_, HashMap<String, u64>>| {
+                h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+            };
+            (shown, join(whole), [join(later), join(earlier)])
         });
-    }
+        for less in neighbours {
+            visit(&mut shown, &mut |key, cell| {
+                let n = exact.get(key).copied().unwrap_or(0);
+                let m = less.get(key).copied().unwrap_or(0);
+                if Rule::SHOWN.small(n.abs_diff(m)) {
+                    *cell = hide_if(std::mem::take(cell), true);
+                }
+            });
+        }
+        shown
+    };
     shown.from = Some(from);
     shown.to = Some(to);
     shown
