@@ -65,21 +65,27 @@ pub async fn connect_and_migrate(
     max_connections: u32,
 ) -> Result<DatabaseConnection, DbStartError> {
     let db = connect(url, max_connections).await?;
-    if db.get_database_backend() == DbBackend::Sqlite {
-        // On SQLite a migration runs outside a transaction, statement by statement; on one
-        // connection, each statement sees the schema the one before it left, whichever of the
-        // pool's connections would otherwise have run it.
-        let single = connect(url, 1).await?;
-        let migrated = Migrator::up(&single, None).await;
-        let _ = single.close().await;
-        migrated.map_err(DbStartError::Migrate)?;
-        return Ok(db);
-    }
     let lock = schema_lock(&db, url).await?;
-    let migrated = Migrator::up(&db, None).await.map_err(DbStartError::Migrate);
+    let migrated = migrate(&db, url).await;
     lock.release().await;
     migrated?;
     Ok(db)
+}
+
+/// Applies any pending migrations; the caller holds the [`schema_lock`].
+///
+/// On SQLite a migration runs outside a transaction, statement by statement. Over a pool, one
+/// statement (`ADD COLUMN`) and the next (an `UPDATE` of that column) can land on different
+/// connections, and the second may still read the old schema. So on SQLite the migrations run
+/// over a connection of their own, where each statement sees what the one before it left.
+pub async fn migrate(db: &DatabaseConnection, url: &str) -> Result<(), DbStartError> {
+    if db.get_database_backend() == DbBackend::Sqlite {
+        let single = connect(url, 1).await?;
+        let migrated = Migrator::up(&single, None).await;
+        let _ = single.close().await;
+        return migrated.map_err(DbStartError::Migrate);
+    }
+    Migrator::up(db, None).await.map_err(DbStartError::Migrate)
 }
 
 /// Connects and checks that the schema is exactly this program's, changing nothing: every

@@ -126,12 +126,7 @@ async fn prepare_schema(
     db: &sea_orm::DatabaseConnection,
 ) -> Result<(), StartError> {
     match config.migrate {
-        Migrate::Auto => {
-            use migration::MigratorTrait;
-            migration::Migrator::up(db, None)
-                .await
-                .map_err(|e| StartError::Database(DbStartError::Migrate(e)))?;
-        }
+        Migrate::Auto => crate::db::migrate(db, &config.database_url).await?,
         Migrate::Never => crate::db::check_current(db).await?,
     }
     if config.demo_data {
