@@ -431,8 +431,9 @@ pub struct BookingFact {
     pub status: BookingFactStatus,
     /// Set for a booking that joined the waiting list.
     pub queue_no: Option<i32>,
-    /// Tells the same person's bookings apart (their e-mail key), for repeat participants.
-    pub person: String,
+    /// Tells the same person's bookings apart (numbered by their e-mail key), for repeat
+    /// participants.
+    pub person: u32,
     pub perspective: Option<Perspective>,
     pub municipality: Option<String>,
     /// Came without signing up.
@@ -588,7 +589,7 @@ fn tally(
     let mut seats_by_run: FxHashMap<i32, u64> = FxHashMap::default();
     let mut unmet_by_run: FxHashMap<i32, u64> = FxHashMap::default();
     // Each person's first run, and whether they held a seat on another run too.
-    let mut people_runs: FxHashMap<&str, (i32, bool)> = FxHashMap::default();
+    let mut people_runs: FxHashMap<u32, (i32, bool)> = FxHashMap::default();
     let mut perspectives: BTreeMap<&'static str, u64> = BTreeMap::new();
     let mut municipalities: BTreeMap<&str, u64> = BTreeMap::new();
     for b in facts
@@ -607,7 +608,7 @@ fn tally(
                 *seats_by_run.entry(b.run_id).or_default() += 1;
                 if !b.walk_in {
                     people_runs
-                        .entry(b.person.as_str())
+                        .entry(b.person)
                         .and_modify(|(first, repeat)| *repeat |= *first != b.run_id)
                         .or_insert((b.run_id, false));
                 }
@@ -1243,6 +1244,8 @@ mod tests {
                 starts_at,
             };
             let mut bookings = Vec::new();
+            // People are numbered in the order they first book, as SQL numbers their keys.
+            let mut people: Vec<String> = Vec::new();
             let mut booking = |run_id,
                                person: &str,
                                status,
@@ -1255,7 +1258,13 @@ mod tests {
                     run_id,
                     status,
                     queue_no,
-                    person: person.to_string(),
+                    person: match people.iter().position(|p| p == person) {
+                        Some(n) => n as u32,
+                        None => {
+                            people.push(person.to_string());
+                            people.len() as u32 - 1
+                        }
+                    },
                     perspective,
                     municipality: municipality.map(str::to_string),
                     walk_in: false,

@@ -110,6 +110,11 @@ async fn evaluation_facts(
     if run_ids.is_empty() {
         return Ok((Vec::new(), Vec::new(), Vec::new()));
     }
+    if db.get_database_backend() == DbBackend::Sqlite {
+        let (responses, answers) = evaluation_answers_grouped(db, run_ids).await?;
+        let questions = questions_answered(db, &answers).await?;
+        return Ok((responses, questions, answers));
+    }
     let keyed: Vec<(String, i32)> = evaluation_response::Entity::find()
         .select_only()
         .columns([
@@ -152,7 +157,16 @@ async fn evaluation_facts(
             })
         })
         .collect();
-    let questions: Vec<QuestionFact> = evaluation_question::Entity::find()
+    let questions = questions_answered(db, &answers).await?;
+    Ok((responses, questions, answers))
+}
+
+/// The questions `answers` answer.
+async fn questions_answered(
+    db: &impl ConnectionTrait,
+    answers: &[AnswerFact],
+) -> Result<Vec<QuestionFact>, DbErr> {
+    Ok(evaluation_question::Entity::find()
         .filter(
             evaluation_question::Column::Id.is_in(
                 answers
@@ -174,8 +188,70 @@ async fn evaluation_facts(
                 position: q.position,
             })
         })
+        .collect())
+}
+
+/// The responses and answers of [`evaluation_facts`] on SQLite: responses counted per run,
+/// answers without text as one row per run, and the few written answers as rows.
+async fn evaluation_answers_grouped(
+    db: &impl ConnectionTrait,
+    run_ids: &[i32],
+) -> Result<(Vec<i32>, Vec<AnswerFact>), DbErr> {
+    let counted: Vec<(i32, i64)> = evaluation_response::Entity::find()
+        .select_only()
+        .column(evaluation_response::Column::RunId)
+        .column_as(Expr::cust("count(*)"), "n")
+        .filter(evaluation_response::Column::RunId.is_in(run_ids.to_vec()))
+        .group_by(evaluation_response::Column::RunId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let responses: Vec<i32> = counted
+        .into_iter()
+        .flat_map(|(run, n)| std::iter::repeat_n(run, usize::try_from(n).unwrap_or(0)))
         .collect();
-    Ok((responses, questions, answers))
+    const ANSWERED: &str = "FROM evaluation_answer a JOIN evaluation_response r \
+         ON r.id = a.response_id WHERE r.run_id IN (SELECT value FROM json_each(?))";
+    let mut answers = Vec::with_capacity(responses.len() * 8);
+    grouped_rows(
+        db,
+        &format!(
+            "SELECT r.run_id, group_concat(a.question_id || char(31) || \
+             coalesce(a.value, ''), char(30)) {ANSWERED} AND a.text IS NULL GROUP BY r.run_id"
+        ),
+        run_ids,
+        |run_id, [question_id, value]| {
+            answers.push(AnswerFact {
+                run_id,
+                question_id: question_id.parse().ok()?,
+                value: match value {
+                    "" => None,
+                    v => Some(v.parse().ok()?),
+                },
+                text: None,
+            });
+            Some(())
+        },
+    )
+    .await?;
+    let written = db
+        .query_all_raw(sea_orm::Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            format!(
+                "SELECT r.run_id, a.question_id, a.value, a.text {ANSWERED} AND a.text IS NOT NULL"
+            ),
+            [json_ids(run_ids)],
+        ))
+        .await?;
+    for row in written {
+        answers.push(AnswerFact {
+            run_id: row.try_get_by_index(0)?,
+            question_id: row.try_get_by_index(1)?,
+            value: row.try_get_by_index(2)?,
+            text: row.try_get_by_index(3)?,
+        });
+    }
+    Ok((responses, answers))
 }
 
 /// A run's own evaluation results for its team: the run alone once five have answered, else
@@ -305,7 +381,8 @@ async fn school_names(db: &impl ConnectionTrait) -> Result<HashMap<i32, String>,
         .collect())
 }
 
-/// The bookings of `run_ids`, as the figures count them.
+/// The bookings of `run_ids`, as the figures count them. A person is numbered by their e-mail
+/// key in SQL, so that no key leaves the database and the tallies compare numbers.
 async fn booking_facts(
     db: &impl ConnectionTrait,
     run_ids: &[i32],
@@ -313,24 +390,29 @@ async fn booking_facts(
     if run_ids.is_empty() {
         return Ok(Vec::new());
     }
+    if db.get_database_backend() == DbBackend::Sqlite {
+        return booking_facts_grouped(db, run_ids).await;
+    }
     type Row = (
         i32,
         i32,
         BookingStatus,
         Option<i32>,
-        String,
+        i64,
         Option<entity::Perspective>,
         Option<String>,
         String,
     );
-    Ok(booking::Entity::find()
+    booking::Entity::find()
         .select_only()
         .columns([
             booking::Column::Id,
             booking::Column::RunId,
             booking::Column::Status,
             booking::Column::QueueNo,
-            booking::Column::EmailKey,
+        ])
+        .column_as(Expr::cust(PERSON_NUMBER), "person")
+        .columns([
             booking::Column::Perspective,
             booking::Column::Municipality,
             booking::Column::Source,
@@ -342,25 +424,141 @@ async fn booking_facts(
         .into_iter()
         .map(
             |(id, run_id, status, queue_no, person, perspective, municipality, source)| {
-                BookingFact {
+                Ok(BookingFact {
                     id,
                     run_id,
-                    status: match status {
-                        BookingStatus::Confirmed => BookingFactStatus::Confirmed,
-                        BookingStatus::Waitlisted => BookingFactStatus::Waitlisted,
-                        BookingStatus::Offered => BookingFactStatus::Offered,
-                        BookingStatus::Cancelled => BookingFactStatus::Cancelled,
-                        BookingStatus::Expired => BookingFactStatus::Expired,
-                    },
+                    status: fact_status(status),
                     queue_no,
-                    person,
+                    person: person_number(person)?,
                     perspective: perspective.map(Into::into),
                     municipality,
                     walk_in: source == WALK_IN,
-                }
+                })
             },
         )
-        .collect())
+        .collect()
+}
+
+/// Numbers the people of the bookings read, the same number for the same e-mail key.
+const PERSON_NUMBER: &str = "DENSE_RANK() OVER (ORDER BY email_key)";
+/// The same on SQLite, where sorting the bookings by key and then again by run takes twice as
+/// long as looking up each key's first booking in the key's index: that booking's id.
+const PERSON_NUMBER_SQLITE: &str =
+    "(SELECT min(first.id) FROM booking first WHERE first.email_key = booking.email_key)";
+
+fn person_number(n: i64) -> Result<u32, DbErr> {
+    u32::try_from(n).map_err(|_| DbErr::Custom(format!("person number {n} out of range")))
+}
+
+fn fact_status(status: BookingStatus) -> BookingFactStatus {
+    match status {
+        BookingStatus::Confirmed => BookingFactStatus::Confirmed,
+        BookingStatus::Waitlisted => BookingFactStatus::Waitlisted,
+        BookingStatus::Offered => BookingFactStatus::Offered,
+        BookingStatus::Cancelled => BookingFactStatus::Cancelled,
+        BookingStatus::Expired => BookingFactStatus::Expired,
+    }
+}
+
+/// Between the fields of a record in a grouped row (SQLite's `char(31)`, unit separator).
+const FIELD: char = '\u{1f}';
+/// Between the records of a grouped row (`char(30)`, record separator).
+const RECORD: char = '\u{1e}';
+
+/// `ids` as one JSON array, read on SQLite with `IN (SELECT value FROM json_each(?))`: one
+/// value to bind instead of one per id.
+fn json_ids(ids: &[i32]) -> sea_orm::Value {
+    let list: Vec<String> = ids.iter().map(i32::to_string).collect();
+    format!("[{}]", list.join(",")).into()
+}
+
+/// Reads `sql` (one JSON list of ids bound) as rows of `(id, grouped text)`, and each grouped
+/// text as records of exactly `N` fields.
+async fn grouped_rows<const N: usize>(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    ids: &[i32],
+    mut each: impl FnMut(i32, [&str; N]) -> Option<()>,
+) -> Result<(), DbErr> {
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            sql,
+            [json_ids(ids)],
+        ))
+        .await?;
+    for row in rows {
+        let id: i32 = row.try_get_by_index(0)?;
+        let grouped: String = row.try_get_by_index(1)?;
+        for record in grouped.split(RECORD) {
+            let mut fields = record.split(FIELD);
+            let mut parsed = [""; N];
+            let complete = parsed
+                .iter_mut()
+                .all(|field| fields.next().map(|v| *field = v).is_some())
+                && fields.next().is_none();
+            complete
+                .then(|| each(id, parsed))
+                .flatten()
+                .ok_or_else(|| DbErr::Custom(format!("unreadable report record {record:?}")))?;
+        }
+    }
+    Ok(())
+}
+
+/// [`booking_facts`] on SQLite, whose driver hands rows over one at a time from a thread of its
+/// own: one row per run, its bookings as records.
+async fn booking_facts_grouped(
+    db: &impl ConnectionTrait,
+    run_ids: &[i32],
+) -> Result<Vec<BookingFact>, DbErr> {
+    let sql = format!(
+        "SELECT run_id, group_concat(id || char(31) || status || char(31) || \
+         coalesce(queue_no, '') || char(31) || {PERSON_NUMBER_SQLITE} || char(31) || \
+         coalesce(perspective, '') || char(31) || coalesce(municipality, '') || char(31) || \
+         (source = '{WALK_IN}'), char(30)) \
+         FROM booking WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY run_id"
+    );
+    let mut bookings = Vec::with_capacity(run_ids.len() * 10);
+    grouped_rows(
+        db,
+        &sql,
+        run_ids,
+        |run_id,
+         [
+            id,
+            status,
+            queue_no,
+            person,
+            perspective,
+            municipality,
+            walk_in,
+        ]| {
+            bookings.push(BookingFact {
+                id: id.parse().ok()?,
+                run_id,
+                status: fact_status(BookingStatus::try_from_value(&status.to_string()).ok()?),
+                queue_no: match queue_no {
+                    "" => None,
+                    n => Some(n.parse().ok()?),
+                },
+                person: person.parse().ok()?,
+                perspective: match perspective {
+                    "" => None,
+                    p => Some(
+                        entity::Perspective::try_from_value(&p.to_string())
+                            .ok()?
+                            .into(),
+                    ),
+                },
+                municipality: (!municipality.is_empty()).then(|| municipality.to_string()),
+                walk_in: walk_in == "1",
+            });
+            Some(())
+        },
+    )
+    .await?;
+    Ok(bookings)
 }
 
 /// The attendance marks of the chosen runs' sessions from the period's first day on (runs of

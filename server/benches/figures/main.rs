@@ -5,8 +5,8 @@
 //! - `latency`: from sign-up to the confirmation accepted by the mail server, per backend;
 //! - `reports`: the report page on 10 schools × 5 years of generated data, per backend.
 //!
-//! `cargo bench -p server --bench figures [-- rush latency reports]` runs all or some of them;
-//! PostgreSQL comes from `SKOLEBAENK_TEST_PG_URL`, as for the tests. With
+//! `cargo bench -p server --bench figures [-- rush latency reports] [sqlite|postgres]` runs all
+//! or some of them, on both backends or one; PostgreSQL comes from `SKOLEBAENK_TEST_PG_URL`, as for the tests. With
 //! `SKOLEBAENK_BENCH_FIGURES=FILE` each figure is also added to `FILE` as a line
 //! `name<TAB>value<TAB>unit`, which `scripts/bench.sh` gathers into its table and JSON.
 
@@ -50,7 +50,19 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
-    let wants = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
+    let backend_names = ["sqlite", "postgres"];
+    let backends: Vec<Backend> = match only.iter().find(|o| backend_names.contains(&o.as_str())) {
+        None => BACKENDS.to_vec(),
+        Some(_) => BACKENDS
+            .into_iter()
+            .filter(|b| only.iter().any(|o| o == label(*b)))
+            .collect(),
+    };
+    let figures: Vec<&String> = only
+        .iter()
+        .filter(|o| !backend_names.contains(&o.as_str()))
+        .collect();
+    let wants = |name: &str| figures.is_empty() || figures.iter().any(|o| *o == name);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(8)
         .enable_all()
@@ -58,7 +70,7 @@ fn main() {
         .expect("runtime");
     runtime.block_on(async {
         if wants("rush") {
-            for backend in BACKENDS {
+            for backend in backends.iter().copied() {
                 let took = rush(backend).await;
                 let per_second = PEOPLE as f64 / took.as_secs_f64();
                 record(&format!("rush.{}", label(backend)), per_second, "sign-ups/s");
@@ -70,13 +82,13 @@ fn main() {
             }
         }
         if wants("latency") {
-            for backend in BACKENDS {
+            for backend in backends.iter().copied() {
                 latency::measure(backend, 1).await;
                 latency::measure(backend, 8).await;
             }
         }
         if wants("reports") {
-            for backend in BACKENDS {
+            for backend in backends.iter().copied() {
                 reports::measure(backend).await;
             }
         }
