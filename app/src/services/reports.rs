@@ -441,8 +441,8 @@ async fn booking_facts(
 
 /// Numbers the people of the bookings read, the same number for the same e-mail key.
 const PERSON_NUMBER: &str = "DENSE_RANK() OVER (ORDER BY email_key)";
-/// The same on SQLite, where sorting the bookings by key and then again by run takes twice as
-/// long as looking up each key's first booking in the key's index: that booking's id.
+/// The same on SQLite, where sorting the bookings by key and then again by run takes longer
+/// than looking up each key's first booking in the key's index: that booking's id.
 const PERSON_NUMBER_SQLITE: &str =
     "(SELECT min(first.id) FROM booking first WHERE first.email_key = booking.email_key)";
 
