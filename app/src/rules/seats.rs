@@ -145,16 +145,39 @@ fn set_place(entries: &mut [Entry], id: i32, place: Place) {
     }
 }
 
+/// A run's places in numbers: seats held (confirmed or offered) and people in line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub held: u32,
+    pub in_line: u32,
+}
+
+impl Counts {
+    pub fn of(entries: &[Entry]) -> Counts {
+        Counts {
+            held: held(entries),
+            in_line: entries.iter().filter(|e| e.place == Place::Waiting).count() as u32,
+        }
+    }
+}
+
+/// How many of those in line [`settle`] can move at most: no more seats can be free than the
+/// capacity. Every held place and this front of the line is all of the line that settling
+/// needs, and [`decide`] needs only [`Counts`]; so a sign-up to a popular run reads the front
+/// and counts the rest, instead of reading the whole line.
+pub fn line_front(rules: &Rules) -> usize {
+    rules.capacity as usize
+}
+
 /// Where a new sign-up goes, given a settled run. `next_queue_no` is one more than the highest
 /// queue number the run has ever given out, so the order survives people leaving.
-pub fn decide(rules: &Rules, entries: &[Entry], next_queue_no: i32) -> Decision {
-    let in_line = waiting(entries).len() as u32;
-    if held(entries) < rules.capacity && in_line == 0 {
+pub fn decide(rules: &Rules, counts: Counts, next_queue_no: i32) -> Decision {
+    if counts.held < rules.capacity && counts.in_line == 0 {
         Decision::Confirm
     } else if rules.waitlist {
         Decision::Wait {
             queue_no: next_queue_no,
-            position: in_line + 1,
+            position: counts.in_line + 1,
         }
     } else {
         Decision::Full
@@ -230,17 +253,24 @@ mod tests {
     #[test]
     fn confirms_while_seats_are_free_then_queues() {
         let r = rules(2, Mode::Automatic);
-        assert_eq!(decide(&r, &[], 1), Decision::Confirm);
-        assert_eq!(decide(&r, &[confirmed(1)], 1), Decision::Confirm);
+        assert_eq!(decide(&r, Counts::of(&[]), 1), Decision::Confirm);
         assert_eq!(
-            decide(&r, &[confirmed(1), confirmed(2)], 1),
+            decide(&r, Counts::of(&[confirmed(1)]), 1),
+            Decision::Confirm
+        );
+        assert_eq!(
+            decide(&r, Counts::of(&[confirmed(1), confirmed(2)]), 1),
             Decision::Wait {
                 queue_no: 1,
                 position: 1
             }
         );
         assert_eq!(
-            decide(&r, &[confirmed(1), confirmed(2), waiting_entry(3, 7)], 8),
+            decide(
+                &r,
+                Counts::of(&[confirmed(1), confirmed(2), waiting_entry(3, 7)]),
+                8
+            ),
             Decision::Wait {
                 queue_no: 8,
                 position: 2
@@ -254,7 +284,7 @@ mod tests {
             waitlist: false,
             ..rules(1, Mode::Automatic)
         };
-        assert_eq!(decide(&r, &[confirmed(1)], 1), Decision::Full);
+        assert_eq!(decide(&r, Counts::of(&[confirmed(1)]), 1), Decision::Full);
     }
 
     #[test]
@@ -262,7 +292,10 @@ mod tests {
         // A seat is free but someone is still waiting (before settling): the newcomer waits.
         let r = rules(2, Mode::Automatic);
         let entries = [confirmed(1), waiting_entry(2, 1)];
-        assert!(matches!(decide(&r, &entries, 2), Decision::Wait { .. }));
+        assert!(matches!(
+            decide(&r, Counts::of(&entries), 2),
+            Decision::Wait { .. }
+        ));
     }
 
     #[test]
@@ -280,7 +313,10 @@ mod tests {
                 until: now() + Duration::hours(1),
             },
         };
-        assert!(matches!(decide(&r, &[offered], 2), Decision::Wait { .. }));
+        assert!(matches!(
+            decide(&r, Counts::of(&[offered]), 2),
+            Decision::Wait { .. }
+        ));
         assert!(settle(&r, &[offered], now()).is_empty());
     }
 
@@ -433,8 +469,12 @@ mod tests {
                     match op {
                         Op::SignUp => {
                             let changes = settle(&rules, &entries, clock);
+                            // The store settles only the front of the line, and counts the rest.
+                            let mut front: Vec<Entry> = entries.iter().filter(|e| e.place != Place::Waiting).copied().collect();
+                            front.extend(waiting(&entries).into_iter().take(line_front(&rules)).copied());
+                            prop_assert_eq!(&settle(&rules, &front, clock), &changes, "the front of the line settles as the whole");
                             apply(&mut entries, &changes);
-                            match decide(&rules, &entries, next_queue) {
+                            match decide(&rules, Counts::of(&entries), next_queue) {
                                 Decision::Confirm => entries.push(Entry { id: next_id, queue_no: None, place: Place::Confirmed }),
                                 Decision::Wait { queue_no, position } => {
                                     prop_assert_eq!(position as usize, entries.iter().filter(|e| e.place == Place::Waiting).count() + 1);

@@ -176,16 +176,18 @@ where
                     ..Default::default()
                 })
                 .await?;
+            if seen && txn.get_database_backend() == DbBackend::Postgres {
+                // Other instances' page caches hear of the change when it commits. A
+                // notification waits for the commit wherever it is sent in the transaction;
+                // sent first, it is not among the statements made while the body holds locks.
+                txn.execute_unprepared(&format!("NOTIFY {}", page_cache::CHANNEL))
+                    .await?;
+            }
             let txn = Arc::new(txn);
             let value = body(Tx(Arc::clone(&txn))).await?;
             // The body has ended, and with it its handle on the transaction.
             let txn = Arc::into_inner(txn)
                 .ok_or_else(|| DbErr::Custom("a write's transaction outlived its body".into()))?;
-            if seen && txn.get_database_backend() == DbBackend::Postgres {
-                // Other instances' page caches hear of the change when it commits.
-                txn.execute_unprepared(&format!("NOTIFY {}", page_cache::CHANNEL))
-                    .await?;
-            }
             txn.commit().await?;
             Ok::<T, E>(value)
         };

@@ -13,6 +13,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 const KEY_A: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 const KEY_B: &str = "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB";
 const KEY_C: &str = "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC";
+const KEY_D: &str = "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD";
 
 /// A filled-in sign-up form for `run`.
 fn form<'a>(run: &'a str, name: &'a str, email: &'a str, key: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -229,6 +230,52 @@ both_backends!(a_resubmit_finds_the_same_booking, |app| {
     assert_eq!(
         outbox_kinds(app, first).await,
         vec!["booking_confirmed", "already_booked"]
+    );
+});
+
+// A sign-up reads only the front of a long line (the held seats and as many in line as there
+// are seats) and counts the rest; someone further back is still known by their address.
+both_backends!(the_back_of_a_long_line_is_counted_and_known, |app| {
+    let run = make_run(
+        &app.db,
+        RunSpec {
+            capacity: 1,
+            ..RunSpec::default()
+        },
+    )
+    .await;
+    sign_up(app, run.id, "Første", "a@example.dk", KEY_A).await;
+    sign_up(app, run.id, "Anden", "b@example.dk", KEY_B).await;
+    let third = sign_up(app, run.id, "Tredje", "c@example.dk", KEY_C).await;
+    // The same browser again finds its place, far back in line.
+    assert_eq!(
+        sign_up(app, run.id, "Tredje", "c@example.dk", KEY_C).await,
+        third
+    );
+    // Someone else typing that address gets no second place; the owner is told.
+    let run_text = run.id.to_string();
+    app.post_form(
+        "/api/tilmeld",
+        &form(&run_text, "X", "c@example.dk", KEY_A),
+        None,
+    )
+    .await;
+    assert_eq!(
+        outbox_kinds(app, third).await,
+        vec!["booking_waitlisted", "already_booked"]
+    );
+    assert_eq!(bookings_of(app, run.id).await.len(), 3, "no duplicate");
+    // A newcomer is counted behind everyone.
+    let fourth = sign_up(app, run.id, "Fjerde", "d@example.dk", KEY_D).await;
+    assert_eq!(booking_by_id(app, fourth).await.queue_no, Some(3));
+    let told = outbox_message::Entity::find()
+        .filter(outbox_message::Column::BookingId.eq(fourth))
+        .rows(&app.db)
+        .await;
+    assert!(
+        told[0].payload.contains("\"position\":3"),
+        "third in line: {}",
+        told[0].payload
     );
 });
 

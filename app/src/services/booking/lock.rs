@@ -2,17 +2,40 @@
 //! bookings, settle the waiting list by the seat rules, and queue the messages and webhook
 //! events a change causes, in the same transaction.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, Utc};
-use entity::{BookingStatus, WaitlistMode, booking, run, session};
+use entity::{
+    BookingStatus, CourseFormat, CourseStatus, WaitlistMode, booking, course, run, session, webhook,
+};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use serde_json::json;
 
 use crate::rules::seats::{self as rules, Change, Entry, Mode, Place, Rules};
 use crate::services::outbox::{self, Kind, Message};
+
+/// Sign-ups to one run queue here, in this process and in order, before they take a pooled
+/// connection. Without it, in a rush each would hold a connection while it waits for the
+/// run's row lock, and every commit would wake all of them to find the lock taken again. The
+/// row lock ([`lock_run`]) still decides, between instances too.
+pub(super) async fn queue_for_run(run_id: i32) -> tokio::sync::OwnedMutexGuard<()> {
+    type Queues = std::sync::Mutex<std::collections::HashMap<i32, Arc<tokio::sync::Mutex<()>>>>;
+    static QUEUES: std::sync::OnceLock<Queues> = std::sync::OnceLock::new();
+    let queue = {
+        let mut queues = QUEUES
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // A run's queue is dropped once nobody holds or waits for it.
+        queues.retain(|_, q| Arc::strong_count(q) > 1);
+        Arc::clone(queues.entry(run_id).or_default())
+    };
+    queue.lock_owned().await
+}
 
 /// Takes the run's booking lock and returns the run, or `None` if it does not exist.
 pub(super) async fn lock_run(
@@ -20,18 +43,31 @@ pub(super) async fn lock_run(
     run_id: i32,
 ) -> Result<Option<run::Model>, DbErr> {
     use sea_orm::sea_query::ExprTrait;
-    let locked = run::Entity::update_many()
+    let lock = run::Entity::update_many()
         .col_expr(
             run::Column::BookingRev,
             Expr::col(run::Column::BookingRev).add(1),
         )
-        .filter(run::Column::Id.eq(run_id))
-        .exec(txn)
-        .await?;
-    if locked.rows_affected == 0 {
+        .filter(run::Column::Id.eq(run_id));
+    // Every statement under the lock makes the next writer of the run wait longer: where the
+    // database can, the locking update returns the run itself.
+    if txn.support_returning() {
+        return Ok(lock.exec_with_returning(txn).await?.into_iter().next());
+    }
+    if lock.exec(txn).await?.rows_affected == 0 {
         return Ok(None);
     }
     run::Entity::find_by_id(run_id).one(txn).await
+}
+
+/// What a sign-up needs to know of a locked run besides its bookings (read with its [`Line`]).
+pub(super) struct Context {
+    pub course_status: CourseStatus,
+    pub format: CourseFormat,
+    /// Start of the first session that takes place.
+    pub first_start: Option<DateTime<Utc>>,
+    /// Whether the run's school has webhooks (if not, there is nothing to queue for them).
+    pub hooks: bool,
 }
 
 pub(super) async fn active_bookings(
@@ -46,9 +82,7 @@ pub(super) async fn active_bookings(
         .await
 }
 
-/// What the seat rules and a sign-up need of an active booking, read without the person's
-/// details: a sign-up reads every active booking of its run under the lock, so in a rush for a
-/// popular run the fewer columns, the shorter the queue.
+/// What the seat rules need of an active booking, read without the person's details.
 #[derive(Clone, Debug)]
 pub(super) struct Held {
     pub id: i32,
@@ -56,20 +90,167 @@ pub(super) struct Held {
     pub queue_no: Option<i32>,
     pub offer_expires_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
-    pub email_key: String,
-    pub receipt_hash: Option<String>,
 }
 
-/// The run's active bookings as [`Held`], oldest first.
-pub(super) async fn held(db: &impl ConnectionTrait, run_id: i32) -> Result<Vec<Held>, DbErr> {
+/// A run's line in numbers, and what a sign-up with `email_key` needs to know of it.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Line {
+    /// Confirmed and offered bookings.
+    pub held: u32,
+    /// Bookings waiting.
+    pub in_line: u32,
+    /// The highest place in line the run has given out.
+    pub highest_queue_no: Option<i32>,
+    /// The address's highest calendar revision on the run (a new booking after a cancelled
+    /// one must outrank the old cancellation in calendars).
+    pub earlier_seq: Option<i32>,
+    /// The address's active booking, with its browser's receipt hash.
+    pub existing: Option<(i32, Option<String>)>,
+}
+
+/// Counts the run's line, finds what [`Line`] says of `email_key`, and reads the run's
+/// [`Context`] (`None` if its course is gone), in one query: each statement made under the
+/// run's lock makes the next sign-up wait longer.
+pub(super) async fn line(
+    db: &impl ConnectionTrait,
+    run: &run::Model,
+    email_key: &str,
+) -> Result<(Option<Context>, Line), DbErr> {
+    use sea_orm::sea_query::{CaseStatement, ExprTrait, Func, SelectStatement};
+    let of_address = || booking::Column::EmailKey.eq(email_key);
+    let active_of_address =
+        || of_address().and(booking::Column::Status.is_in(BookingStatus::ACTIVE));
+    let count_if = |cond: sea_orm::sea_query::SimpleExpr| {
+        Func::sum(
+            CaseStatement::new()
+                .case(cond, Expr::val(1))
+                .finally(Expr::val(0)),
+        )
+    };
+    let scalar = |q: SelectStatement| Expr::SubQuery(None, Box::new(q.into()));
+    let course_column = |c: course::Column| {
+        course::Entity::find_by_id(run.course_id)
+            .select_only()
+            .column(c)
+            .into_query()
+    };
+    let first = session::Entity::find()
+        .select_only()
+        .expr(session::Column::StartsAt.min())
+        .filter(session::Column::RunId.eq(run.id))
+        .filter(session::Column::Cancelled.eq(false))
+        .into_query();
+    let hooks = webhook::Entity::find()
+        .select_only()
+        .expr(Expr::val(1))
+        .filter(webhook::Column::SchoolId.eq(run.school_id))
+        .into_query();
+    type Row = (
+        Option<i64>,
+        Option<i64>,
+        Option<i32>,
+        Option<i32>,
+        Option<i32>,
+        Option<String>,
+        Option<CourseStatus>,
+        Option<CourseFormat>,
+        Option<DateTime<Utc>>,
+        bool,
+    );
+    let row: Option<Row> = booking::Entity::find()
+        .select_only()
+        .column_as(
+            Expr::from(count_if(
+                booking::Column::Status.is_in([BookingStatus::Confirmed, BookingStatus::Offered]),
+            )),
+            "held",
+        )
+        .column_as(
+            Expr::from(count_if(
+                booking::Column::Status.eq(BookingStatus::Waitlisted),
+            )),
+            "in_line",
+        )
+        .column_as(booking::Column::QueueNo.max(), "highest")
+        .column_as(
+            Expr::from(Func::max(
+                CaseStatement::new().case(of_address(), Expr::col(booking::Column::CalendarSeq)),
+            )),
+            "earlier",
+        )
+        .column_as(
+            Expr::from(Func::max(
+                CaseStatement::new().case(active_of_address(), Expr::col(booking::Column::Id)),
+            )),
+            "existing",
+        )
+        .column_as(
+            Expr::from(Func::max(CaseStatement::new().case(
+                active_of_address(),
+                Expr::col(booking::Column::ReceiptHash),
+            ))),
+            "receipt",
+        )
+        .column_as(
+            scalar(course_column(course::Column::Status)),
+            "course_status",
+        )
+        .column_as(scalar(course_column(course::Column::Format)), "format")
+        .column_as(scalar(first), "first_start")
+        .column_as(Expr::exists(hooks), "hooks")
+        .filter(booking::Column::RunId.eq(run.id))
+        .into_tuple()
+        .one(db)
+        .await?;
+    let Some((
+        held,
+        in_line,
+        highest_queue_no,
+        earlier_seq,
+        existing_id,
+        existing_receipt,
+        course_status,
+        format,
+        first_start,
+        hooks,
+    )) = row
+    else {
+        return Ok((None, Line::default()));
+    };
+    let count = |n: Option<i64>| u32::try_from(n.unwrap_or(0)).unwrap_or(u32::MAX);
+    let context = course_status
+        .zip(format)
+        .map(|(course_status, format)| Context {
+            course_status,
+            format,
+            first_start,
+            hooks,
+        });
+    let line = Line {
+        held: count(held),
+        in_line: count(in_line),
+        highest_queue_no,
+        earlier_seq,
+        existing: existing_id.map(|id| (id, existing_receipt)),
+    };
+    Ok((context, line))
+}
+
+/// The run's held bookings and the first `line_front` in line, as [`Held`]: what settling
+/// needs (see [`rules::line_front`]). `held` is how many are held, from [`line`].
+pub(super) async fn front(
+    db: &impl ConnectionTrait,
+    run_id: i32,
+    held: u32,
+    line_front: usize,
+) -> Result<Vec<Held>, DbErr> {
+    use sea_orm::Order;
     type Row = (
         i32,
         BookingStatus,
         Option<i32>,
         Option<DateTime<Utc>>,
         DateTime<Utc>,
-        String,
-        Option<String>,
     );
     Ok(booking::Entity::find()
         .select_only()
@@ -79,25 +260,31 @@ pub(super) async fn held(db: &impl ConnectionTrait, run_id: i32) -> Result<Vec<H
             booking::Column::QueueNo,
             booking::Column::OfferExpiresAt,
             booking::Column::CreatedAt,
-            booking::Column::EmailKey,
-            booking::Column::ReceiptHash,
         ])
         .filter(booking::Column::RunId.eq(run_id))
         .filter(booking::Column::Status.is_in(BookingStatus::ACTIVE))
+        // Held first, then the line in its order (as `rules::seats` orders it).
+        .order_by(
+            booking::Column::Status.eq(BookingStatus::Waitlisted),
+            Order::Asc,
+        )
+        .order_by(
+            Expr::cust(format!("coalesce(queue_no, {})", i32::MAX)),
+            Order::Asc,
+        )
         .order_by_asc(booking::Column::Id)
+        .limit(u64::from(held) + line_front as u64)
         .into_tuple::<Row>()
         .all(db)
         .await?
         .into_iter()
         .map(
-            |(id, status, queue_no, offer_expires_at, created_at, email_key, receipt_hash)| Held {
+            |(id, status, queue_no, offer_expires_at, created_at)| Held {
                 id,
                 status,
                 queue_no,
                 offer_expires_at,
                 created_at,
-                email_key,
-                receipt_hash,
             },
         )
         .collect())

@@ -1,18 +1,12 @@
 //! Signing up: a seat while there is one, otherwise a place in the queue.
 
 use chrono::{DateTime, Utc};
-use entity::{
-    BookingStatus, CourseFormat, CourseStatus, Perspective, RunStatus, booking, course, run,
-};
-use sea_orm::sea_query::{CaseStatement, Expr, Func};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, QuerySelect, Set,
-};
+use entity::{BookingStatus, CourseFormat, CourseStatus, Perspective, RunStatus, booking, run};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, Set};
 use serde_json::json;
 
 use crate::rules::catalogue::availability::{Availability, SeatFacts, availability};
-use crate::rules::seats::{self as rules, Decision, Entry};
+use crate::rules::seats::{self as rules, Counts, Decision};
 use crate::rules::signup::{PRIVACY_NOTICE_VERSION, ValidSignup};
 use crate::rules::time::to_local;
 use crate::services::outbox::Kind;
@@ -51,27 +45,25 @@ pub enum SignupOutcome {
 
 /// Checks that the run takes sign-ups at `now`, by the same rules the catalogue shows: status,
 /// drop-in, and the sign-up window (closing at the first session unless set earlier).
-async fn check_open(
-    txn: &DatabaseTransaction,
+fn check_open(
     run: &run::Model,
-    first: Option<DateTime<Utc>>,
+    context: Option<&Context>,
     now: DateTime<Utc>,
 ) -> Result<(), BookingError> {
     if run.status == RunStatus::Draft {
         return Err(BookingError::NoSuchRun);
     }
-    let course = course::Entity::find_by_id(run.course_id)
-        .one(txn)
-        .await?
-        .filter(|c| c.status == CourseStatus::Published)
+    let context = context
+        .filter(|c| c.course_status == CourseStatus::Published)
         .ok_or(BookingError::NoSuchRun)?;
+    let first = context.first_start;
     if first.is_none() && run.signup_closes_at.is_none() {
         // A run with no session to come has nothing to sign up for.
         return Err(BookingError::Closed);
     }
     let facts = SeatFacts {
         cancelled: run.status == RunStatus::Cancelled,
-        drop_in: course.format == CourseFormat::DropIn,
+        drop_in: context.format == CourseFormat::DropIn,
         capacity: run.capacity,
         // Seats are decided under the lock by the rules, not here.
         held: 0,
@@ -97,6 +89,7 @@ pub async fn sign_up(
     request: &NewBooking<'_>,
     now: DateTime<Utc>,
 ) -> Result<SignupOutcome, BookingError> {
+    let _turn = queue_for_run(request.signup.run_id).await;
     write(
         db,
         |txn| async move { sign_up_in(&txn, request, now).await },
@@ -115,52 +108,53 @@ async fn sign_up_in(
     let run = lock_run(txn, s.run_id)
         .await?
         .ok_or(BookingError::NoSuchRun)?;
-    let mut bookings = held(txn, run.id).await?;
+    // The line in numbers, and (below) only its front as bookings: settling moves no one
+    // further back.
+    let (context, line) = line(txn, &run, &s.email_key).await?;
 
     // The browser that made the booking proves it (a resubmit, the back button, another tab).
-    if let Some(existing) = bookings.iter().find(|b| b.email_key == s.email_key)
-        && existing
-            .receipt_hash
-            .as_ref()
-            .is_some_and(|h| request.known_receipts.contains(h))
+    if let Some((id, Some(receipt))) = &line.existing
+        && request.known_receipts.contains(receipt)
     {
         return Ok(Ok(SignupOutcome::Existing {
-            booking_id: existing.id,
+            booking_id: *id,
             same_browser: true,
         }));
     }
 
     // Anyone else gets the answer a new address would get, so the answer never tells whether
     // an address is signed up: first whether the run takes sign-ups, then whether there is room.
-    let first = first_start(txn, run.id).await?;
-    check_open(txn, &run, first, now).await?;
+    check_open(&run, context.as_ref(), now)?;
+    let (first, hooks) = context.map_or((None, false), |c| (c.first_start, c.hooks));
+    let rules = rules_of(&run, first);
+    let mut bookings = front(txn, run.id, line.held, rules::line_front(&rules)).await?;
+    let waiting_in_front = |bookings: &[Held]| {
+        bookings
+            .iter()
+            .filter(|b| b.status == BookingStatus::Waitlisted)
+            .count() as u32
+    };
+    let front_before = waiting_in_front(&bookings);
+    let existing_in_front = line
+        .existing
+        .as_ref()
+        .is_some_and(|(id, _)| bookings.iter().any(|b| b.id == *id));
     settle_locked(txn, &run, first, &mut bookings, now).await?;
-    let existing = bookings
-        .iter()
-        .find(|b| b.email_key == s.email_key)
-        .cloned();
+    // Settling changed only the front: those it moved out of the line leave the count.
+    let counts = Counts {
+        held: rules::held(&bookings.iter().map(Seat::entry).collect::<Vec<_>>()),
+        in_line: line.in_line - (front_before - waiting_in_front(&bookings)),
+    };
+    // The address's booking is still active unless settling ended it (an offer that ran out).
+    let existing = line
+        .existing
+        .map(|(id, _)| id)
+        .filter(|id| !existing_in_front || bookings.iter().any(|b| b.id == *id));
 
-    // The highest place in line of the run, and this address's highest calendar revision on it
-    // (a new booking after a cancelled one must outrank the old cancellation in calendars), in
-    // one query.
-    let earlier_of_address = CaseStatement::new().case(
-        booking::Column::EmailKey.eq(s.email_key.as_str()),
-        Expr::col(booking::Column::CalendarSeq),
-    );
-    let (highest_queue_no, earlier_seq): (Option<i32>, Option<i32>) = booking::Entity::find()
-        .select_only()
-        .column_as(booking::Column::QueueNo.max(), "highest")
-        .column_as(Expr::from(Func::max(earlier_of_address)), "earlier")
-        .filter(booking::Column::RunId.eq(run.id))
-        .into_tuple()
-        .one(txn)
-        .await?
-        .unwrap_or_default();
-    let entries: Vec<Entry> = bookings.iter().map(Seat::entry).collect();
     let (status, queue_no, position) = match rules::decide(
         &rules_of(&run, None),
-        &entries,
-        highest_queue_no.unwrap_or(0) + 1,
+        counts,
+        line.highest_queue_no.unwrap_or(0) + 1,
     ) {
         Decision::Confirm => (BookingStatus::Confirmed, None, None),
         Decision::Wait { queue_no, position } => {
@@ -174,10 +168,10 @@ async fn sign_up_in(
     };
 
     if let Some(existing) = existing {
-        let existing = booking::Entity::find_by_id(existing.id)
+        let existing = booking::Entity::find_by_id(existing)
             .one(txn)
             .await?
-            .ok_or_else(|| sea_orm::DbErr::RecordNotFound(format!("booking {}", existing.id)))?;
+            .ok_or_else(|| sea_orm::DbErr::RecordNotFound(format!("booking {existing}")))?;
         // Tell the address's owner, with a way to their bookings.
         notify(
             txn,
@@ -193,10 +187,7 @@ async fn sign_up_in(
         }));
     }
 
-    let held_before = bookings
-        .iter()
-        .filter(|b| matches!(b.status, BookingStatus::Confirmed | BookingStatus::Offered))
-        .count();
+    let held_before = counts.held as usize;
     let perspective = s
         .perspective
         .as_deref()
@@ -224,7 +215,7 @@ async fn sign_up_in(
         created_at: Set(now),
         updated_at: Set(None),
         cancelled_at: Set(None),
-        calendar_seq: Set(earlier_seq.map_or(0, |n| n + 1)),
+        calendar_seq: Set(line.earlier_seq.map_or(0, |n| n + 1)),
         ..Default::default()
     }
     .insert(txn)
@@ -246,21 +237,23 @@ async fn sign_up_in(
         now,
     )
     .await?;
-    hook(
-        txn,
-        &run,
-        crate::services::webhooks::Event::BookingCreated,
-        json!({
-            "booking_id": created.id,
-            "run_id": run.id,
-            "status": status_slug(status),
-            "source": request.source,
-        }),
-        now,
-    )
-    .await?;
-    if status == BookingStatus::Confirmed {
-        became_full(txn, &run, held_before + 1, now).await?;
+    if hooks {
+        hook(
+            txn,
+            &run,
+            crate::services::webhooks::Event::BookingCreated,
+            json!({
+                "booking_id": created.id,
+                "run_id": run.id,
+                "status": status_slug(status),
+                "source": request.source,
+            }),
+            now,
+        )
+        .await?;
+        if status == BookingStatus::Confirmed {
+            became_full(txn, &run, held_before + 1, now).await?;
+        }
     }
     Ok(Ok(SignupOutcome::Created {
         booking_id: created.id,
