@@ -45,6 +45,18 @@ async fn outbox_kinds(app: &TestApp, booking_id: i32) -> Vec<String> {
         .collect()
 }
 
+/// A run with `capacity` seats and the other settings as [`RunSpec::default`].
+async fn run_with_seats(app: &TestApp, capacity: i32) -> common::TestRun {
+    make_run(
+        &app.db,
+        RunSpec {
+            capacity,
+            ..RunSpec::default()
+        },
+    )
+    .await
+}
+
 /// Signs up and returns the new booking's id (from the redirect to its confirmation).
 async fn sign_up(app: &TestApp, run_id: i32, name: &str, email: &str, key: &str) -> i32 {
     let run = run_id.to_string();
@@ -155,14 +167,7 @@ both_backends!(sign_up_confirms_and_shows_the_receipt, |app| {
 });
 
 both_backends!(full_run_puts_people_in_line_with_their_position, |app| {
-    let run = make_run(
-        &app.db,
-        RunSpec {
-            capacity: 1,
-            ..RunSpec::default()
-        },
-    )
-    .await;
+    let run = run_with_seats(app, 1).await;
     sign_up(app, run.id, "Første", "a@example.dk", KEY_A).await;
     let (_, page) = app.get(&format!("/hold/{}/tilmelding", run.id)).await;
     assert!(
@@ -236,14 +241,7 @@ both_backends!(a_resubmit_finds_the_same_booking, |app| {
 // A sign-up reads only the front of a long line (the held seats and as many in line as there
 // are seats) and counts the rest; someone further back is still known by their address.
 both_backends!(the_back_of_a_long_line_is_counted_and_known, |app| {
-    let run = make_run(
-        &app.db,
-        RunSpec {
-            capacity: 1,
-            ..RunSpec::default()
-        },
-    )
-    .await;
+    let run = run_with_seats(app, 1).await;
     sign_up(app, run.id, "Første", "a@example.dk", KEY_A).await;
     sign_up(app, run.id, "Anden", "b@example.dk", KEY_B).await;
     let third = sign_up(app, run.id, "Tredje", "c@example.dk", KEY_C).await;
@@ -326,14 +324,7 @@ both_backends!(mistakes_come_back_with_messages_and_what_was_typed, |app| {
 });
 
 both_backends!(names_in_any_script_are_welcome, |app| {
-    let run = make_run(
-        &app.db,
-        RunSpec {
-            capacity: 5,
-            ..RunSpec::default()
-        },
-    )
-    .await;
+    let run = run_with_seats(app, 5).await;
     for (i, name) in ["Åse", "Zoë", "李"].iter().enumerate() {
         let email = format!("navn{i}@example.dk");
         sign_up(app, run.id, name, &email, KEY_A).await;
@@ -452,14 +443,7 @@ both_backends!(drop_in_runs_take_no_sign_ups, |app| {
 });
 
 both_backends!(afbud_gives_the_seat_to_the_first_in_line, |app| {
-    let run = make_run(
-        &app.db,
-        RunSpec {
-            capacity: 1,
-            ..RunSpec::default()
-        },
-    )
-    .await;
+    let run = run_with_seats(app, 1).await;
     let first = sign_up(app, run.id, "Første", "first@example.dk", KEY_A).await;
     let second = sign_up(app, run.id, "Anden", "second@example.dk", KEY_A).await;
     let third = sign_up(app, run.id, "Tredje", "third@example.dk", KEY_A).await;
@@ -585,14 +569,7 @@ both_backends!(offers_must_be_accepted_in_time, |app| {
 });
 
 both_backends!(raising_capacity_fills_from_the_queue, |app| {
-    let run = make_run(
-        &app.db,
-        RunSpec {
-            capacity: 1,
-            ..RunSpec::default()
-        },
-    )
-    .await;
+    let run = run_with_seats(app, 1).await;
     for (i, email) in ["a@example.dk", "b@example.dk", "c@example.dk"]
         .iter()
         .enumerate()
@@ -825,14 +802,7 @@ async fn rate_limits_answer_kindly() {
         c.rate_limits.link_per_email = 1;
     })
     .await;
-    let run = make_run(
-        &app.db,
-        RunSpec {
-            capacity: 10,
-            ..RunSpec::default()
-        },
-    )
-    .await;
+    let run = run_with_seats(&app, 10).await;
     sign_up(&app, run.id, "A", "a@example.dk", KEY_A).await;
     sign_up(&app, run.id, "B", "b@example.dk", KEY_A).await;
     let run_text = run.id.to_string();
@@ -869,14 +839,7 @@ async fn rate_limits_answer_kindly() {
 }
 
 both_backends!(people_can_download_and_delete_their_data, |app| {
-    let run = make_run(
-        &app.db,
-        RunSpec {
-            capacity: 1,
-            ..RunSpec::default()
-        },
-    )
-    .await;
+    let run = run_with_seats(app, 1).await;
     let run_text = run.id.to_string();
     let mut fields = form(&run_text, "Ole", "ole@example.dk", KEY_A);
     fields.extend([

@@ -143,7 +143,9 @@ async fn sign_up_in(
     // Settling changed only the front: those it moved out of the line leave the count.
     let counts = Counts {
         held: rules::held(&bookings.iter().map(Seat::entry).collect::<Vec<_>>()),
-        in_line: line.in_line - (front_before - waiting_in_front(&bookings)),
+        in_line: line
+            .in_line
+            .saturating_sub(front_before - waiting_in_front(&bookings)),
     };
     // The address's booking is still active unless settling ended it (an offer that ran out).
     let existing = line
