@@ -14,7 +14,7 @@ use entity::{
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait,
-    QueryFilter, QuerySelect, QueryTrait,
+    QueryFilter, QuerySelect, QueryTrait, Statement,
 };
 
 use crate::rules::evaluation::QuestionKind;
@@ -215,11 +215,14 @@ async fn evaluation_answers_grouped(
     let mut answers = Vec::with_capacity(responses.len() * 8);
     grouped_rows(
         db,
-        &format!(
-            "SELECT r.run_id, group_concat(a.question_id || char(31) || \
-             coalesce(a.value, ''), char(30)) {ANSWERED} AND a.text IS NULL GROUP BY r.run_id"
+        with_ids(
+            &format!(
+                "SELECT r.run_id, group_concat(a.question_id || char(31) || \
+                 coalesce(a.value, ''), char(30)) {ANSWERED} AND a.text IS NULL \
+                 GROUP BY r.run_id"
+            ),
+            run_ids,
         ),
-        run_ids,
         |run_id, [question_id, value]| {
             answers.push(AnswerFact {
                 run_id,
@@ -235,12 +238,11 @@ async fn evaluation_answers_grouped(
     )
     .await?;
     let written = db
-        .query_all_raw(sea_orm::Statement::from_sql_and_values(
-            DbBackend::Sqlite,
-            format!(
+        .query_all_raw(with_ids(
+            &format!(
                 "SELECT r.run_id, a.question_id, a.value, a.text {ANSWERED} AND a.text IS NOT NULL"
             ),
-            [json_ids(run_ids)],
+            run_ids,
         ))
         .await?;
     for row in written {
@@ -472,21 +474,21 @@ fn json_ids(ids: &[i32]) -> sea_orm::Value {
     format!("[{}]", list.join(",")).into()
 }
 
-/// Reads `sql` (one JSON list of ids bound) as rows of `(id, grouped text)`, and each grouped
-/// text as records of exactly `N` fields.
+/// `sql` on SQLite with `ids` bound as one JSON list.
+fn with_ids(sql: &str, ids: &[i32]) -> Statement {
+    Statement::from_sql_and_values(DbBackend::Sqlite, sql, [json_ids(ids)])
+}
+
+/// Reads `statement` as rows of `(id, grouped text)`, and each grouped text as records of
+/// exactly `N` fields ([`RECORD`] between records, [`FIELD`] between fields). SQLite's driver
+/// hands rows over one at a time from a thread of its own, which for tens of thousands of rows
+/// costs more than the query: so the large report reads on SQLite group their rows.
 async fn grouped_rows<const N: usize>(
     db: &impl ConnectionTrait,
-    sql: &str,
-    ids: &[i32],
+    statement: Statement,
     mut each: impl FnMut(i32, [&str; N]) -> Option<()>,
 ) -> Result<(), DbErr> {
-    let rows = db
-        .query_all_raw(sea_orm::Statement::from_sql_and_values(
-            DbBackend::Sqlite,
-            sql,
-            [json_ids(ids)],
-        ))
-        .await?;
+    let rows = db.query_all_raw(statement).await?;
     for row in rows {
         let id: i32 = row.try_get_by_index(0)?;
         let grouped: String = row.try_get_by_index(1)?;
@@ -506,8 +508,7 @@ async fn grouped_rows<const N: usize>(
     Ok(())
 }
 
-/// [`booking_facts`] on SQLite, whose driver hands rows over one at a time from a thread of its
-/// own: one row per run, its bookings as records.
+/// [`booking_facts`] on SQLite: one row per run, its bookings as records ([`grouped_rows`]).
 async fn booking_facts_grouped(
     db: &impl ConnectionTrait,
     run_ids: &[i32],
@@ -522,8 +523,7 @@ async fn booking_facts_grouped(
     let mut bookings = Vec::with_capacity(run_ids.len() * 10);
     grouped_rows(
         db,
-        &sql,
-        run_ids,
+        with_ids(&sql, run_ids),
         |run_id,
          [
             id,
@@ -597,33 +597,24 @@ async fn attendance_marks(
         _ => Mark::Afbud,
     };
     if db.get_database_backend() == DbBackend::Sqlite {
-        // SQLite's driver hands rows over one at a time from a thread of its own, which for tens
-        // of thousands of marks costs more than the query: one row per session instead, its
-        // marks as `booking:status` pairs.
-        let sessions: Vec<(i32, String)> = attendance::Entity::find()
+        // One row per session, its marks as records.
+        let sessions = attendance::Entity::find()
             .select_only()
             .column(attendance::Column::SessionId)
             .column_as(
-                Expr::cust("group_concat(booking_id || ':' || status, ',')"),
+                Expr::cust("group_concat(booking_id || char(31) || status, char(30))"),
                 "marks",
             )
             .filter(chosen)
             .group_by(attendance::Column::SessionId)
-            .into_tuple()
-            .all(db)
-            .await?;
+            .build(DbBackend::Sqlite);
         let mut marks = Vec::new();
-        for (session_id, pairs) in sessions {
-            for pair in pairs.split(',') {
-                let parsed = pair.split_once(':').and_then(|(b, st)| {
-                    let status = AttendanceStatus::try_from_value(&st.to_string()).ok()?;
-                    Some((b.parse::<i32>().ok()?, status))
-                });
-                let (booking_id, status) = parsed
-                    .ok_or_else(|| DbErr::Custom(format!("unreadable attendance mark {pair:?}")))?;
-                marks.push((session_id, booking_id, mark(status)));
-            }
-        }
+        grouped_rows(db, sessions, |session_id, [booking_id, status]| {
+            let status = AttendanceStatus::try_from_value(&status.to_string()).ok()?;
+            marks.push((session_id, booking_id.parse().ok()?, mark(status)));
+            Some(())
+        })
+        .await?;
         return Ok(marks);
     }
     Ok(attendance::Entity::find()

@@ -134,12 +134,7 @@ pub(super) async fn line(
             .column(c)
             .into_query()
     };
-    let first = session::Entity::find()
-        .select_only()
-        .expr(session::Column::StartsAt.min())
-        .filter(session::Column::RunId.eq(run.id))
-        .filter(session::Column::Cancelled.eq(false))
-        .into_query();
+    let first = first_start_query(run.id).into_query();
     let hooks = webhook::Entity::find()
         .select_only()
         .expr(Expr::val(1))
@@ -383,13 +378,21 @@ pub(super) async fn first_start(
     db: &impl ConnectionTrait,
     run_id: i32,
 ) -> Result<Option<DateTime<Utc>>, DbErr> {
-    Ok(session::Entity::find()
-        .filter(session::Column::RunId.eq(run_id))
-        .filter(session::Column::Cancelled.eq(false))
-        .order_by_asc(session::Column::StartsAt)
+    Ok(first_start_query(run_id)
+        .into_tuple::<Option<DateTime<Utc>>>()
         .one(db)
         .await?
-        .map(|s| s.starts_at))
+        .flatten())
+}
+
+/// The start of the first session of `run_id` that takes place, as a query (also read inside
+/// [`line`]).
+fn first_start_query(run_id: i32) -> sea_orm::Select<session::Entity> {
+    session::Entity::find()
+        .select_only()
+        .expr(session::Column::StartsAt.min())
+        .filter(session::Column::RunId.eq(run_id))
+        .filter(session::Column::Cancelled.eq(false))
 }
 
 /// Applies the rules' changes to a locked run and queues the messages they cause. `bookings` is
